@@ -1,0 +1,27 @@
+/* cli.h - the crible command's pieces. */
+#ifndef CRIBLE_CLI_H
+#define CRIBLE_CLI_H
+
+#include <stddef.h>
+
+/* Exit statuses of `crible scan` (shared/spec/findings.md). */
+enum { EXIT_CLEAN = 0, EXIT_BLOCKED = 1, EXIT_ERROR = 2 };
+
+struct input {
+	char *path;		/* what to open; NULL for standard input */
+	char *display;		/* the path as shown in the report */
+	int err;		/* errno from the walk, 0 when fine */
+};
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+};
+
+/* Adds path: a file, a directory walked recursively in name order, or "-". Returns 0 or -1 (ENOMEM). */
+int walk_add(struct inputs *in, const char *path);
+void inputs_free(struct inputs *in);
+
+int cmd_scan(int argc, char **argv);
+
+#endif

@@ -1,0 +1,532 @@
+/*
+ * scan.c - `crible scan`: files, directories and standard input, scanned
+ * in parallel on every core, reported in input order.
+ *
+ * Workers take the next input from a shared counter, scan it, render its
+ * report line and mark it done; the main thread prints lines strictly in
+ * order as soon as each one's predecessors are out.  Output is therefore
+ * deterministic whatever the scheduling.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "crible.h"
+
+struct job {
+	char *out;	/* rendered report (stdout) */
+	char *errmsg;	/* rendered error (stderr) */
+	int status;	/* EXIT_* for this input */
+	atomic_int done;
+};
+
+struct run {
+	crible_ctx *ctx;
+	struct inputs in;
+	struct job *jobs;
+	atomic_size_t next;
+	const char *name;	/* --name */
+	const char *declared;	/* --declared-type */
+	int json, verbose, identify;
+	pthread_mutex_t mu;	/* the print lock */
+	size_t printed;		/* reports printed so far, under mu */
+	int worst;		/* exit status so far, under mu */
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: crible scan [options] PATH...\n"
+	      "\n"
+	      "Scan files, directories (recursively) or '-' (standard input) and say\n"
+	      "what each file really is and whether opening it can hurt.\n"
+	      "\n"
+	      "  --json                 one JSON object per input (JSON Lines)\n"
+	      "  -v, --verbose          show every finding with its detail\n"
+	      "  --accept LIST          allowed types: MIME (image/png), wildcard (image/*)\n"
+	      "                         or extension (.csv), comma-separated\n"
+	      "  --name NAME            the name the input claims (for '-' or one file)\n"
+	      "  --declared-type MIME   the Content-Type the input claims\n"
+	      "  --policy FILE          severity overrides, lines of 'ID SEVERITY'\n"
+	      "  --severity ID=SEV      one override (ID may end in '*'); repeatable\n"
+	      "  --identify             identification only: type, no hash, no findings\n"
+	      "  --no-hash              skip the SHA-256\n"
+	      "  -T, --files-from FILE  read paths, one per line, from FILE ('-': stdin)\n"
+	      "  -j, --jobs N           worker threads (default: online cores)\n"
+	      "  --max-depth N --max-size BYTES --max-entries N --max-ratio N --timeout MS\n"
+	      "                         limits per top-level input (see crible(1))\n"
+	      "  -h, --help             this help\n"
+	      "\n"
+	      "Exit status: 0 nothing blocked, 1 something blocked, 2 an input could not\n"
+	      "be read or the command line is wrong.\n",
+	      f);
+}
+
+/* Copies standard input to an unlinked temporary file, so it can be read at any offset. */
+static int spool_stdin(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	char buf[65536];
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		for (ssize_t w = 0; w < r;) {
+			ssize_t k = write(fd, buf + w, (size_t)(r - w));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				goto fail;
+			w += k;
+		}
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *dupf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* An error object for JSON consumers: the input is never reported clean. */
+static char *json_error(const char *path, const char *msg)
+{
+	/* Reuse the library's escaping through a throwaway scan-free render is not possible; escape here. */
+	size_t n = strlen(path) * 6 + strlen(msg) + 64;
+	char *s = malloc(n);
+	if (!s)
+		return NULL;
+	size_t k = (size_t)snprintf(s, n, "{\"path\":\"");
+	for (const unsigned char *p = (const unsigned char *)path; *p && k + 8 < n; p++) {
+		if (*p == '"' || *p == '\\')
+			k += (size_t)snprintf(s + k, n - k, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			k += (size_t)snprintf(s + k, n - k, "\\u%04x", *p);
+		else
+			s[k++] = (char)*p;
+	}
+	snprintf(s + k, n - k, "\",\"error\":\"%s\"}\n", msg);
+	return s;
+}
+
+static char *render_text(const struct run *rn, const crible_result *r, const char *path)
+{
+	size_t cap = 512 + strlen(path);
+	size_t nf = crible_result_count(r);
+	for (size_t i = 0; i < nf; i++) {
+		const crible_finding *f = crible_result_finding(r, i);
+		cap += strlen(f->id) + 4 + (rn->verbose ? strlen(f->detail) + 32 : 0);
+		for (size_t k = 1; rn->verbose && k < f->nwhere; k++)
+			cap += strlen(f->where[k]) + 3;
+	}
+	char *s = malloc(cap);
+	if (!s)
+		return NULL;
+	size_t k = (size_t)snprintf(s, cap, "%s: %s %s (%s)", path, crible_verdict_name(crible_result_verdict(r)),
+				     crible_result_type_name(r), crible_result_mime(r));
+	/* The findings that decide the verdict, then the rest with -v. */
+	for (size_t i = 0; i < nf && !rn->verbose; i++) {
+		const crible_finding *f = crible_result_finding(r, i);
+		if ((crible_verdict)f->severity < crible_result_verdict(r) && crible_result_verdict(r) != CRIBLE_ALLOW)
+			continue;
+		k += (size_t)snprintf(s + k, cap - k, "%s%s", k && s[k - 1] == ')' ? " " : ", ", f->id);
+	}
+	s[k++] = '\n';
+	s[k] = '\0';
+	for (size_t i = 0; i < nf && rn->verbose; i++) {
+		const crible_finding *f = crible_result_finding(r, i);
+		k += (size_t)snprintf(s + k, cap - k, "  %-6s %s", crible_severity_name(f->severity), f->id);
+		for (size_t w = 1; w < f->nwhere; w++)
+			k += (size_t)snprintf(s + k, cap - k, "%s%s", w == 1 ? " in " : " > ", f->where[w]);
+		k += (size_t)snprintf(s + k, cap - k, ": %s\n", f->detail);
+	}
+	return s;
+}
+
+static void scan_one(struct run *rn, size_t i)
+{
+	struct input *in = &rn->in.v[i];
+	struct job *j = &rn->jobs[i];
+	j->status = EXIT_ERROR;
+	if (in->err) {
+		const char *m = strerror(in->err);
+		j->errmsg = dupf("crible: %s: %s\n", in->display, m);
+		if (rn->json)
+			j->out = json_error(in->display, m);
+		return;
+	}
+	int fd = in->path ? open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : spool_stdin();
+	if (fd < 0) {
+		const char *m = strerror(errno);
+		j->errmsg = dupf("crible: %s: %s\n", in->display, m);
+		if (rn->json)
+			j->out = json_error(in->display, m);
+		return;
+	}
+	const char *name = rn->name ? rn->name : in->path;
+	crible_result *r = NULL;
+	crible_err e = crible_scan_fd(rn->ctx, fd, name, rn->declared, &r);
+	int saved = errno;
+	close(fd);
+	if (e != CRIBLE_OK) {
+		const char *m = e == CRIBLE_EIO ? strerror(saved)
+				: e == CRIBLE_EINVAL ? "not a regular file" : crible_strerror(e);
+		j->errmsg = dupf("crible: %s: %s\n", in->display, m);
+		if (rn->json)
+			j->out = json_error(in->display, m);
+		return;
+	}
+	if (rn->json) {
+		char *js = NULL;
+		size_t len = 0;
+		if (crible_result_json(r, in->display, &js, &len) == CRIBLE_OK) {
+			char *line = realloc(js, len + 2);
+			if (line) {
+				line[len] = '\n';
+				line[len + 1] = '\0';
+				j->out = line;
+			} else {
+				free(js);
+			}
+		}
+	} else if (rn->identify) {
+		j->out = dupf("%s: %s\n", in->display, crible_result_mime(r));
+	} else {
+		j->out = render_text(rn, r, in->display);
+	}
+	if (!j->out) {
+		j->errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
+	} else {
+		j->status = crible_result_verdict(r) == CRIBLE_BLOCK ? EXIT_BLOCKED : EXIT_CLEAN;
+	}
+	crible_result_free(r);
+}
+
+/*
+ * Prints every finished report from the first unprinted one on.  Whoever
+ * holds the print lock prints; a worker that finds it taken leaves its
+ * report to the holder, which re-checks after letting go, so no report
+ * waits for the end and no thread sleeps on another's every item.
+ */
+static void flush_ready(struct run *rn)
+{
+	while (pthread_mutex_trylock(&rn->mu) == 0) {
+		while (rn->printed < rn->in.n && atomic_load(&rn->jobs[rn->printed].done)) {
+			struct job *j = &rn->jobs[rn->printed++];
+			if (j->errmsg)
+				fputs(j->errmsg, stderr);
+			if (j->out)
+				fputs(j->out, stdout);
+			free(j->out);
+			free(j->errmsg);
+			j->out = j->errmsg = NULL;
+			if (j->status == EXIT_ERROR || (j->status == EXIT_BLOCKED && rn->worst == EXIT_CLEAN))
+				rn->worst = j->status;
+		}
+		pthread_mutex_unlock(&rn->mu);
+		if (rn->printed >= rn->in.n || !atomic_load(&rn->jobs[rn->printed].done))
+			return;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct run *rn = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&rn->next, 1);
+		if (i >= rn->in.n)
+			break;
+		scan_one(rn, i);
+		atomic_store(&rn->jobs[i].done, 1);
+		flush_ready(rn);
+	}
+	return NULL;
+}
+
+static int read_list(struct inputs *in, const char *file)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
+	if (!f) {
+		fprintf(stderr, "crible: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (walk_add(in, line) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int load_policy(crible_ctx *ctx, const char *file)
+{
+	FILE *f = fopen(file, "re");
+	if (!f) {
+		fprintf(stderr, "crible: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	int toolong = !feof(f);
+	fclose(f);
+	if (toolong) {
+		fprintf(stderr, "crible: %s: policy larger than 64 KiB\n", file);
+		return -1;
+	}
+	int line = 0;
+	crible_err e = crible_ctx_load_policy(ctx, buf, n, &line);
+	if (e != CRIBLE_OK) {
+		fprintf(stderr, "crible: %s:%d: %s\n", file, line, crible_strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+enum { O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
+       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT };
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, O_JSON},
+		{"verbose", no_argument, NULL, 'v'},
+		{"accept", required_argument, NULL, O_ACCEPT},
+		{"name", required_argument, NULL, O_NAME},
+		{"declared-type", required_argument, NULL, O_DECLARED},
+		{"policy", required_argument, NULL, O_POLICY},
+		{"severity", required_argument, NULL, O_SEVERITY},
+		{"identify", no_argument, NULL, O_IDENTIFY},
+		{"no-hash", no_argument, NULL, O_NOHASH},
+		{"files-from", required_argument, NULL, 'T'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"max-depth", required_argument, NULL, O_MAXDEPTH},
+		{"max-size", required_argument, NULL, O_MAXSIZE},
+		{"max-entries", required_argument, NULL, O_MAXENTRIES},
+		{"max-ratio", required_argument, NULL, O_MAXRATIO},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct run rn;
+	memset(&rn, 0, sizeof rn);
+	rn.ctx = crible_ctx_new();
+	if (!rn.ctx) {
+		fputs("crible: out of memory\n", stderr);
+		return EXIT_ERROR;
+	}
+	struct crible_limits lim;
+	crible_limits_default(&lim);
+	const char *lists[64];
+	size_t nlists = 0;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc = EXIT_ERROR, c;
+	uint64_t v;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vT:j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_JSON:
+			rn.json = 1;
+			break;
+		case 'v':
+			rn.verbose = 1;
+			break;
+		case O_ACCEPT:
+			if (crible_ctx_set_accept(rn.ctx, optarg) != CRIBLE_OK) {
+				fprintf(stderr, "crible: --accept: bad list '%s'\n", optarg);
+				goto out;
+			}
+			break;
+		case O_NAME:
+			rn.name = optarg;
+			break;
+		case O_DECLARED:
+			rn.declared = optarg;
+			break;
+		case O_POLICY:
+			if (load_policy(rn.ctx, optarg) != 0)
+				goto out;
+			break;
+		case O_SEVERITY: {
+			char *eq = strchr(optarg, '=');
+			crible_severity sev;
+			if (!eq) {
+				fprintf(stderr, "crible: --severity wants ID=SEVERITY, got '%s'\n", optarg);
+				goto out;
+			}
+			*eq = '\0';
+			if (!strcmp(eq + 1, "high") || !strcmp(eq + 1, "block"))
+				sev = CRIBLE_SEV_HIGH;
+			else if (!strcmp(eq + 1, "medium") || !strcmp(eq + 1, "warn"))
+				sev = CRIBLE_SEV_MEDIUM;
+			else if (!strcmp(eq + 1, "low") || !strcmp(eq + 1, "allow"))
+				sev = CRIBLE_SEV_LOW;
+			else {
+				fprintf(stderr, "crible: --severity: unknown severity '%s'\n", eq + 1);
+				goto out;
+			}
+			if (crible_ctx_set_severity(rn.ctx, optarg, sev) != CRIBLE_OK) {
+				fprintf(stderr, "crible: --severity: unknown finding id '%s'\n", optarg);
+				goto out;
+			}
+			break;
+		}
+		case O_IDENTIFY:
+			rn.identify = 1;
+			crible_ctx_set_identify_only(rn.ctx, 1);
+			break;
+		case O_NOHASH:
+			crible_ctx_set_hash(rn.ctx, 0);
+			break;
+		case 'T':
+			if (nlists == sizeof lists / sizeof lists[0]) {
+				fputs("crible: too many --files-from\n", stderr);
+				goto out;
+			}
+			lists[nlists++] = optarg;
+			break;
+		case 'j':
+			if (parse_u64(optarg, &v) || v == 0 || v > 1024) {
+				fprintf(stderr, "crible: --jobs: want 1..1024, got '%s'\n", optarg);
+				goto out;
+			}
+			jobs = (long)v;
+			break;
+		case O_MAXDEPTH:
+		case O_MAXSIZE:
+		case O_MAXENTRIES:
+		case O_MAXRATIO:
+		case O_TIMEOUT:
+			if (parse_u64(optarg, &v) || v == 0 || (c != O_MAXSIZE && c != O_MAXENTRIES && v > UINT32_MAX)) {
+				fprintf(stderr, "crible: %s: want a positive number, got '%s'\n", argv[optind - 1],
+					optarg);
+				goto out;
+			}
+			if (c == O_MAXDEPTH)
+				lim.max_depth = (uint32_t)v;
+			else if (c == O_MAXSIZE)
+				lim.max_expanded = v;
+			else if (c == O_MAXENTRIES)
+				lim.max_entries = v;
+			else if (c == O_MAXRATIO)
+				lim.max_ratio = (uint32_t)v;
+			else
+				lim.time_ms = (uint32_t)v;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = EXIT_CLEAN;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	crible_ctx_set_limits(rn.ctx, &lim);
+	if (optind >= argc && nlists == 0) {
+		fputs("crible scan: no input (try 'crible scan --help')\n", stderr);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		if (walk_add(&rn.in, argv[i]) != 0) {
+			fputs("crible: out of memory\n", stderr);
+			goto out;
+		}
+	for (size_t i = 0; i < nlists; i++)
+		if (read_list(&rn.in, lists[i]) != 0)
+			goto out;
+	size_t nstdin = 0;
+	for (size_t i = 0; i < rn.in.n; i++)
+		nstdin += rn.in.v[i].path == NULL;
+	if (nstdin > 1 || (nstdin && nlists && !strcmp(lists[0], "-"))) {
+		fputs("crible: standard input named more than once\n", stderr);
+		goto out;
+	}
+
+	rn.jobs = calloc(rn.in.n ? rn.in.n : 1, sizeof *rn.jobs);
+	if (!rn.jobs) {
+		fputs("crible: out of memory\n", stderr);
+		goto out;
+	}
+	pthread_mutex_init(&rn.mu, NULL);
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > rn.in.n)
+		jobs = (long)(rn.in.n ? rn.in.n : 1);
+	pthread_t tids[1024];
+	long started = 0;
+	for (; started < jobs; started++)
+		if (pthread_create(&tids[started], NULL, worker, &rn) != 0)
+			break;
+	if (started == 0)
+		worker(&rn);	/* no threads to be had: do it here */
+
+	for (long t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	flush_ready(&rn);
+	rc = rn.worst;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "crible: writing output: %s\n", strerror(errno));
+		rc = EXIT_ERROR;
+	}
+out:
+	free(rn.jobs);
+	inputs_free(&rn.in);
+	crible_ctx_free(rn.ctx);
+	return rc;
+}

@@ -1,0 +1,254 @@
+/* ctx.c - the scan context: limits, policy, accept list. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan.h"
+
+const char *crible_version(void) { return CRIBLE_VERSION; }
+
+const char *crible_strerror(crible_err err)
+{
+	switch (err) {
+	case CRIBLE_OK:
+		return "success";
+	case CRIBLE_ENOMEM:
+		return "out of memory";
+	case CRIBLE_EIO:
+		return "input could not be read";
+	case CRIBLE_EINVAL:
+		return "invalid argument";
+	case CRIBLE_EPOLICY:
+		return "policy could not be parsed";
+	case CRIBLE_EUNKNOWN_ID:
+		return "unknown finding id";
+	case CRIBLE_EISDIR:
+		return "is a directory";
+	}
+	return "unknown error";
+}
+
+const char *crible_verdict_name(crible_verdict v)
+{
+	return v == CRIBLE_BLOCK ? "block" : v == CRIBLE_WARN ? "warn" : "allow";
+}
+
+const char *crible_severity_name(crible_severity s)
+{
+	return s == CRIBLE_SEV_HIGH ? "high" : s == CRIBLE_SEV_MEDIUM ? "medium" : "low";
+}
+
+void crible_limits_default(struct crible_limits *lim)
+{
+	lim->max_depth = 8;
+	lim->max_expanded = 1ull << 30;
+	lim->max_entries = 100000;
+	lim->max_ratio = 100;
+	lim->ratio_floor = 16ull << 20;
+	lim->time_ms = 30000;
+}
+
+crible_ctx *crible_ctx_new(void)
+{
+	crible_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return NULL;
+	crible_limits_default(&ctx->lim);
+	memset(ctx->sev, -1, sizeof ctx->sev);
+	ctx->hash = true;
+	return ctx;
+}
+
+static void clear_accept(crible_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->naccept; i++)
+		free(ctx->accept[i].s);
+	free(ctx->accept);
+	ctx->accept = NULL;
+	ctx->naccept = 0;
+}
+
+void crible_ctx_free(crible_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	clear_accept(ctx);
+	free(ctx);
+}
+
+crible_err crible_ctx_set_limits(crible_ctx *ctx, const struct crible_limits *lim)
+{
+	if (!ctx || !lim)
+		return CRIBLE_EINVAL;
+	struct crible_limits d;
+	crible_limits_default(&d);
+	ctx->lim.max_depth = lim->max_depth ? lim->max_depth : d.max_depth;
+	ctx->lim.max_expanded = lim->max_expanded ? lim->max_expanded : d.max_expanded;
+	ctx->lim.max_entries = lim->max_entries ? lim->max_entries : d.max_entries;
+	ctx->lim.max_ratio = lim->max_ratio ? lim->max_ratio : d.max_ratio;
+	ctx->lim.ratio_floor = lim->ratio_floor ? lim->ratio_floor : d.ratio_floor;
+	ctx->lim.time_ms = lim->time_ms ? lim->time_ms : d.time_ms;
+	return CRIBLE_OK;
+}
+
+void crible_ctx_set_hash(crible_ctx *ctx, int on)
+{
+	if (ctx)
+		ctx->hash = on != 0;
+}
+
+void crible_ctx_set_identify_only(crible_ctx *ctx, int on)
+{
+	if (ctx)
+		ctx->identify_only = on != 0;
+}
+
+crible_err crible_ctx_set_accept(crible_ctx *ctx, const char *list)
+{
+	if (!ctx)
+		return CRIBLE_EINVAL;
+	clear_accept(ctx);
+	if (!list)
+		return CRIBLE_OK;
+	/* Count items first so one allocation holds them all. */
+	size_t cap = 1;
+	for (const char *p = list; *p; p++)
+		if (*p == ',')
+			cap++;
+	ctx->accept = calloc(cap, sizeof *ctx->accept);
+	if (!ctx->accept)
+		return CRIBLE_ENOMEM;
+	const char *p = list;
+	while (*p) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, ",");
+		size_t m = n;
+		while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+			m--;
+		if (m == 0) {
+			p += n;
+			continue;
+		}
+		struct cr_accept a;
+		const char *slash = memchr(p, '/', m);
+		if (slash) {
+			if (m >= 2 && p[m - 1] == '*' && p[m - 2] == '/') {
+				a.kind = ACC_WILD;
+				m--;	/* keep "type/" */
+			} else {
+				a.kind = ACC_MIME;
+			}
+			if (m == 1 || memchr(p, '*', m)) {	/* "*" elsewhere, or a bare "/" */
+				clear_accept(ctx);
+				return CRIBLE_EINVAL;
+			}
+		} else {
+			a.kind = ACC_EXT;
+			if (*p == '.')
+				p++, m--, n--;
+			if (m == 0 || m > 32) {
+				clear_accept(ctx);
+				return CRIBLE_EINVAL;
+			}
+		}
+		a.s = strndup(p, m);
+		if (!a.s) {
+			clear_accept(ctx);
+			return CRIBLE_ENOMEM;
+		}
+		for (char *q = a.s; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		ctx->accept[ctx->naccept++] = a;
+		p += n;
+	}
+	return CRIBLE_OK;
+}
+
+crible_err crible_ctx_set_severity(crible_ctx *ctx, const char *id, crible_severity sev)
+{
+	if (!ctx || !id || (unsigned)sev > CRIBLE_SEV_HIGH)
+		return CRIBLE_EINVAL;
+	size_t l = strlen(id);
+	/* "exec.*" sets every id under the prefix, "*" every id. */
+	if (l >= 1 && id[l - 1] == '*') {
+		int hit = 0;
+		for (int i = 0; i < F_NIDS; i++)
+			if (strncmp(cr_fdefs[i].id, id, l - 1) == 0) {
+				ctx->sev[i] = (int8_t)sev;
+				hit = 1;
+			}
+		return hit ? CRIBLE_OK : CRIBLE_EUNKNOWN_ID;
+	}
+	enum cr_fid f = cr_fid_lookup(id, l);
+	if (f == F_NIDS)
+		return CRIBLE_EUNKNOWN_ID;
+	ctx->sev[f] = (int8_t)sev;
+	return CRIBLE_OK;
+}
+
+static int parse_sev(const char *p, size_t n, crible_severity *out)
+{
+	static const char *const names[] = {"low", "medium", "high"};
+	static const char *const verdicts[] = {"allow", "warn", "block"};
+	for (int i = 0; i < 3; i++)
+		if ((strlen(names[i]) == n && strncasecmp(p, names[i], n) == 0) ||
+		    (strlen(verdicts[i]) == n && strncasecmp(p, verdicts[i], n) == 0)) {
+			*out = (crible_severity)i;
+			return 1;
+		}
+	return 0;
+}
+
+crible_err crible_ctx_load_policy(crible_ctx *ctx, const char *text, size_t len, int *line)
+{
+	if (!ctx || (!text && len))
+		return CRIBLE_EINVAL;
+	int ln = 0;
+	size_t i = 0;
+	while (i < len) {
+		ln++;
+		size_t e = i;
+		while (e < len && text[e] != '\n')
+			e++;
+		/* Strip comments and blanks; "ID SEV" or "ID = SEV". */
+		size_t end = i;
+		while (end < e && text[end] != '#')
+			end++;
+		size_t a = i;
+		while (a < end && isspace((unsigned char)text[a]))
+			a++;
+		size_t b = a;
+		while (b < end && !isspace((unsigned char)text[b]) && text[b] != '=')
+			b++;
+		size_t c = b;
+		while (c < end && (isspace((unsigned char)text[c]) || text[c] == '='))
+			c++;
+		size_t d = c;
+		while (d < end && !isspace((unsigned char)text[d]))
+			d++;
+		size_t z = d;
+		while (z < end && isspace((unsigned char)text[z]))
+			z++;
+		if (a < end) {
+			crible_severity sev;
+			char id[64];
+			if (b - a >= sizeof id || d == c || z != end || !parse_sev(text + c, d - c, &sev)) {
+				if (line)
+					*line = ln;
+				return CRIBLE_EPOLICY;
+			}
+			memcpy(id, text + a, b - a);
+			id[b - a] = '\0';
+			crible_err err = crible_ctx_set_severity(ctx, id, sev);
+			if (err != CRIBLE_OK) {
+				if (line)
+					*line = ln;
+				return err;
+			}
+		}
+		i = e + 1;
+	}
+	return CRIBLE_OK;
+}

@@ -1,0 +1,269 @@
+/*
+ * scan.c - one object from bytes to verdict.
+ *
+ *   1. load the head and tail windows (a small object is read whole, once);
+ *   2. identify it from those windows (ident/);
+ *   3. one sequential pass over the content, when something needs it: the
+ *      SHA-256 of a top-level object, the script finder for markup;
+ *   4. the rules (rules/), then the verdict.
+ *
+ * Memory per scan is two fixed windows and one chunk buffer, whatever the
+ * object's size; the buffers are kept per thread, so a directory of small
+ * files costs no allocation per file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "../rules/html.h"
+#include "scan.h"
+
+#define CHUNK (256u * 1024u)
+#define WINBUF (CR_HEAD_WIN + CR_TAIL_WIN)
+
+/* --- per-thread buffers and hash context -------------------------------- */
+
+struct tls {
+	uint8_t win[WINBUF];
+	uint8_t chunk[CHUNK];
+	EVP_MD_CTX *md;
+};
+
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256_md;
+
+static void tls_free(void *p)
+{
+	struct tls *t = p;
+	if (t)
+		EVP_MD_CTX_free(t->md);
+	free(t);
+}
+
+static void tls_init(void)
+{
+	pthread_key_create(&tls_key, tls_free);
+	/* Fetch once: an implicit fetch per EVP_DigestInit costs a lookup per file. */
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static struct tls *tls_get(void)
+{
+	pthread_once(&tls_once, tls_init);
+	struct tls *t = pthread_getspecific(tls_key);
+	if (t)
+		return t;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->md = EVP_MD_CTX_new();
+	if (!t->md || pthread_setspecific(tls_key, t) != 0) {
+		tls_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* --- the content pass --------------------------------------------------- */
+
+struct pass {
+	EVP_MD_CTX *md;		/* NULL: no hash */
+	struct cr_html *html;	/* NULL: no script finder */
+};
+
+static void pass_feed(struct pass *p, const uint8_t *b, size_t n)
+{
+	if (p->md)
+		EVP_DigestUpdate(p->md, b, n);
+	if (p->html && !p->html->found)
+		cr_html_feed(p->html, b, n);
+}
+
+/* Runs the pass over the whole object; CRIBLE_EIO when it cannot be read. */
+static crible_err pass_run(struct pass *p, const struct cr_src *src, const uint8_t *whole, uint8_t *chunk)
+{
+	if (whole) {
+		pass_feed(p, whole, (size_t)src->size);
+		return CRIBLE_OK;
+	}
+	uint64_t off = 0;
+	while (off < src->size) {
+		if (!p->md && p->html && p->html->found)
+			break;
+		ssize_t r = cr_src_read(src, off, chunk, CHUNK);
+		if (r <= 0)
+			return CRIBLE_EIO;	/* an error, or the file shrank: never a silent clean */
+		pass_feed(p, chunk, (size_t)r);
+		off += (uint64_t)r;
+	}
+	return CRIBLE_OK;
+}
+
+static void hex(const uint8_t *d, size_t n, char *out)
+{
+	static const char x[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = x[d[i] >> 4];
+		out[2 * i + 1] = x[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* --- one top-level object ----------------------------------------------- */
+
+static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, const char *name,
+			   const char *declared, crible_result **out)
+{
+	struct tls *t = tls_get();
+	if (!t)
+		return CRIBLE_ENOMEM;
+	crible_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return CRIBLE_ENOMEM;
+	r->size = src->size;
+
+	/* 1. windows */
+	struct cr_view v = {.src = src, .size = src->size};
+	const uint8_t *whole = NULL;
+	if (src->mem) {
+		whole = src->mem;
+	} else if (src->size <= WINBUF) {
+		if (cr_src_read(src, 0, t->win, (size_t)src->size) != (ssize_t)src->size)
+			goto eio;
+		whole = t->win;
+	} else {
+		if (cr_src_read(src, 0, t->win, CR_HEAD_WIN) != (ssize_t)CR_HEAD_WIN ||
+		    cr_src_read(src, src->size - CR_TAIL_WIN, t->win + CR_HEAD_WIN, CR_TAIL_WIN) !=
+			    (ssize_t)CR_TAIL_WIN)
+			goto eio;
+		v.head = t->win;
+		v.headlen = CR_HEAD_WIN;
+		v.tail = t->win + CR_HEAD_WIN;
+		v.taillen = CR_TAIL_WIN;
+	}
+	if (whole) {
+		v.head = whole;
+		v.headlen = src->size < CR_HEAD_WIN ? (size_t)src->size : CR_HEAD_WIN;
+		v.taillen = src->size < CR_TAIL_WIN ? (size_t)src->size : CR_TAIL_WIN;
+		v.tail = whole + (src->size - v.taillen);
+	}
+
+	/* 2. identify */
+	struct cr_ident id;
+	cr_identify(&v, &id);
+	r->type = id.type;
+	if (ctx->identify_only) {
+		*out = r;
+		return cr_result_finish(r);
+	}
+
+	/* 3. content pass */
+	struct cr_html html;
+	struct pass p = {NULL, NULL};
+	if (ctx->hash) {
+		if (!EVP_DigestInit_ex(t->md, sha256_md, NULL))
+			goto nomem;
+		p.md = t->md;
+	}
+	/* Scripts in markup (WSF, HTA) are exec.script already; look inside documents only. */
+	if ((cr_type_get(id.type)->cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP) {
+		cr_html_init(&html);
+		p.html = &html;
+	}
+	if (p.md || p.html) {
+		crible_err e = pass_run(&p, src, whole, t->chunk);
+		if (e != CRIBLE_OK) {
+			crible_result_free(r);
+			return e;
+		}
+	}
+	if (p.md) {
+		uint8_t d[32];
+		unsigned dl = 0;
+		EVP_DigestFinal_ex(t->md, d, &dl);
+		hex(d, 32, r->sha256);
+		r->has_sha = true;
+	}
+
+	/* 4. rules */
+	const char *top = name ? name : "-";
+	struct cr_scan s = {.ctx = ctx, .res = r, .where = &top, .nwhere = 1, .err = CRIBLE_OK};
+	struct cr_obj o = {.name = name, .declared = declared, .view = &v, .id = &id};
+	if (p.html && html.found) {
+		o.html_script = true;
+		o.html_why = html.why;
+		cr_emit(&s, F_HTML_SCRIPT, -1, "%s carries script: %s", cr_type_get(id.type)->desc, html.why);
+	}
+	cr_rules_exec(&s, &o);
+	cr_rules_type(&s, &o);
+	cr_rules_eicar(&s, &o);
+	if (s.err != CRIBLE_OK) {
+		crible_result_free(r);
+		return s.err;
+	}
+	crible_err e = cr_result_finish(r);
+	if (e != CRIBLE_OK) {
+		crible_result_free(r);
+		return e;
+	}
+	*out = r;
+	return CRIBLE_OK;
+eio:
+	crible_result_free(r);
+	return CRIBLE_EIO;
+nomem:
+	crible_result_free(r);
+	return CRIBLE_ENOMEM;
+}
+
+crible_err crible_scan_mem(const crible_ctx *ctx, const void *buf, size_t len, const char *name,
+			   const char *declared_type, crible_result **out)
+{
+	if (!ctx || !out || (!buf && len))
+		return CRIBLE_EINVAL;
+	*out = NULL;
+	static const uint8_t empty[1];
+	struct cr_src src = {.size = len, .mem = buf ? buf : empty, .fd = -1};
+	return scan_src(ctx, &src, name, declared_type, out);
+}
+
+crible_err crible_scan_fd(const crible_ctx *ctx, int fd, const char *name, const char *declared_type,
+			  crible_result **out)
+{
+	if (!ctx || !out || fd < 0)
+		return CRIBLE_EINVAL;
+	*out = NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return CRIBLE_EIO;
+	if (S_ISDIR(st.st_mode))
+		return CRIBLE_EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return CRIBLE_EINVAL;
+	struct cr_src src = {.size = (uint64_t)st.st_size, .mem = NULL, .fd = fd};
+	return scan_src(ctx, &src, name, declared_type, out);
+}
+
+crible_err crible_scan_path(const crible_ctx *ctx, const char *path, const char *declared_type,
+			    crible_result **out)
+{
+	if (!ctx || !path || !out)
+		return CRIBLE_EINVAL;
+	*out = NULL;
+	/* O_NONBLOCK: opening a FIFO must not hang the scan; fstat then refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == EISDIR ? CRIBLE_EISDIR : CRIBLE_EIO;
+	crible_err e = crible_scan_fd(ctx, fd, path, declared_type, out);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return e;
+}

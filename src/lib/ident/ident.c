@@ -1,0 +1,101 @@
+/*
+ * ident.c - the identification driver: head, deep offsets, tail, text.
+ *
+ * The primary type is what a reader that starts at offset 0 sees (a
+ * PE loader, an image viewer); when the head says nothing specific, a
+ * structure found at the tail (a ZIP behind its EOCD, a DMG behind
+ * "koly") is primary instead.  Every other valid structure is reported in
+ * `also`: that is a polyglot, two readers disagreeing on what the file is.
+ */
+#include <string.h>
+
+#include "ident.h"
+
+bool cr_view_read(const struct cr_view *v, uint64_t off, void *buf, size_t n)
+{
+	if (off > v->size || n > v->size - off)
+		return false;
+	if (off + n <= v->headlen) {
+		memcpy(buf, v->head + off, n);
+		return true;
+	}
+	uint64_t t0 = v->size - v->taillen;
+	if (off >= t0) {
+		memcpy(buf, v->tail + (off - t0), n);
+		return true;
+	}
+	if (!v->src)
+		return false;
+	return cr_src_read(v->src, off, buf, n) == (ssize_t)n;
+}
+
+static void add_also(struct cr_ident *id, enum cr_tid t, uint64_t off)
+{
+	if (t == T_UNKNOWN || t == id->type || id->nalso >= CR_MAX_ALSO)
+		return;
+	for (size_t i = 0; i < id->nalso; i++)
+		if (id->also[i] == t)
+			return;
+	id->also[id->nalso] = t;
+	id->also_off[id->nalso] = off;
+	id->nalso++;
+}
+
+/* The root of a type's lineage, so a JAR found twice is not a polyglot. */
+static enum cr_tid family(enum cr_tid t)
+{
+	for (int i = 0; i < 8 && cr_type_get(t)->parent != T_UNKNOWN; i++)
+		t = cr_type_get(t)->parent;
+	return t;
+}
+
+void cr_identify(const struct cr_view *v, struct cr_ident *id)
+{
+	memset(id, 0, sizeof *id);
+	if (v->size == 0) {
+		id->type = T_EMPTY;
+		return;
+	}
+	uint64_t start = 0, zoff = 0;
+	enum cr_tid head = cr_magic_head(v, &start);
+	enum cr_tid deep = cr_magic_deep(v);
+	enum cr_tid tail = cr_magic_tail(v, &zoff);
+	/* A ZIP found from its end: name what it carries. */
+	if (tail == T_ZIP)
+		tail = cr_zip_subtype(v, zoff);
+
+	if (head == T_UNKNOWN && deep != T_UNKNOWN) {
+		head = deep;
+		deep = T_UNKNOWN;
+	}
+	if (head == T_UNKNOWN && tail != T_UNKNOWN) {
+		id->type = tail;
+		id->start = zoff;
+		return;
+	}
+	if (head == T_UNKNOWN) {
+		enum cr_tid t = cr_text_classify(v->head, v->headlen, v->size > SIZE_MAX ? SIZE_MAX : (size_t)v->size, id);
+		id->type = t == T_UNKNOWN ? T_UNKNOWN : t;
+		return;
+	}
+	id->type = head;
+	id->start = start;
+	if (deep != T_UNKNOWN && family(deep) != family(head))
+		add_also(id, deep, deep == T_ISO9660 ? 0x8000 : 0);
+	if (tail != T_UNKNOWN && family(tail) != family(head))
+		add_also(id, tail, tail == T_DMG || tail == T_VHD ? v->size - 512 : zoff);
+
+	/* Images that carry server-side or browser code (JPEG+PHP, GIF+<script>). */
+	if (cr_type_get(head)->cls & C_IMAGE) {
+		const uint8_t *w[2] = {v->head, v->tail};
+		size_t wl[2] = {v->headlen, v->taillen};
+		for (int k = 0; k < 2; k++) {
+			if (!w[k])
+				continue;
+			if (cr_memcasemem(w[k], wl[k], "<?php") >= 0)
+				id->flags |= CR_ID_HAS_PHP;
+			if (cr_memcasemem(w[k], wl[k], "<script") >= 0)
+				id->flags |= CR_ID_HAS_SCRIPT;
+		}
+	}
+}

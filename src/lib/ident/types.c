@@ -1,0 +1,264 @@
+/*
+ * types.c - the type table.  MIME names are those of file(1) 5.44
+ * (--mime-type) where it has one; where it has none we use the name the
+ * format's owner or the common registries use, noted in the comment.
+ */
+#include "types.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define X(id, name, mime, cls, parent, exts, desc) [id] = {id, name, mime, cls, parent, exts, desc}
+
+static const struct cr_type types[T_NTYPES] = {
+	X(T_UNKNOWN, "unknown", "application/octet-stream", C_GENERIC, T_UNKNOWN, "bin dat", "data"),
+	X(T_EMPTY, "empty", "inode/x-empty", C_GENERIC, T_UNKNOWN, "", "empty"),
+
+	X(T_ZIP, "zip", "application/zip", C_ARCHIVE, T_UNKNOWN, "zip zipx", "ZIP archive"),
+	X(T_JAR, "jar", "application/java-archive", C_ARCHIVE, T_ZIP, "jar war ear", "Java archive"),
+	X(T_APK, "apk", "application/vnd.android.package-archive", C_ARCHIVE, T_ZIP, "apk", "Android package"),
+	X(T_DOCX, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  C_ARCHIVE | C_DOC, T_ZIP, "docx dotx", "Word document"),
+	X(T_DOCM, "docm", "application/vnd.ms-word.document.macroEnabled.12", C_ARCHIVE | C_DOC | C_MACRO,
+	  T_DOCX, "docm dotm", "macro-enabled Word document"),
+	X(T_XLSX, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	  C_ARCHIVE | C_DOC, T_ZIP, "xlsx xltx", "Excel workbook"),
+	X(T_XLSM, "xlsm", "application/vnd.ms-excel.sheet.macroEnabled.12", C_ARCHIVE | C_DOC | C_MACRO,
+	  T_XLSX, "xlsm xltm xlam", "macro-enabled Excel workbook"),
+	X(T_XLSB, "xlsb", "application/vnd.ms-excel.sheet.binary.macroEnabled.12",
+	  C_ARCHIVE | C_DOC | C_MACRO, T_XLSX, "xlsb", "binary Excel workbook"),
+	X(T_PPTX, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	  C_ARCHIVE | C_DOC, T_ZIP, "pptx potx ppsx", "PowerPoint presentation"),
+	X(T_PPTM, "pptm", "application/vnd.ms-powerpoint.presentation.macroEnabled.12",
+	  C_ARCHIVE | C_DOC | C_MACRO, T_PPTX, "pptm potm ppsm ppam", "macro-enabled PowerPoint presentation"),
+	/* Other OPC packages (Visio, XPS, ...): no single MIME name. */
+	X(T_OOXML, "ooxml", "application/zip", C_ARCHIVE | C_DOC, T_ZIP, "vsdx xps oxps", "Office Open XML package"),
+	X(T_ODT, "odt", "application/vnd.oasis.opendocument.text", C_ARCHIVE | C_DOC, T_ZIP, "odt ott",
+	  "OpenDocument text"),
+	X(T_ODS, "ods", "application/vnd.oasis.opendocument.spreadsheet", C_ARCHIVE | C_DOC, T_ZIP, "ods ots",
+	  "OpenDocument spreadsheet"),
+	X(T_ODP, "odp", "application/vnd.oasis.opendocument.presentation", C_ARCHIVE | C_DOC, T_ZIP, "odp otp",
+	  "OpenDocument presentation"),
+	X(T_ODG, "odg", "application/vnd.oasis.opendocument.graphics", C_ARCHIVE | C_DOC, T_ZIP, "odg otg",
+	  "OpenDocument drawing"),
+	X(T_EPUB, "epub", "application/epub+zip", C_ARCHIVE | C_DOC, T_ZIP, "epub", "EPUB book"),
+
+	X(T_TAR, "tar", "application/x-tar", C_ARCHIVE, T_UNKNOWN, "tar", "POSIX tar archive"),
+	X(T_TAR_GNU, "tar-gnu", "application/x-tar", C_ARCHIVE, T_TAR, "tar", "GNU tar archive"),
+	X(T_TAR_PAX, "tar-pax", "application/x-tar", C_ARCHIVE, T_TAR, "tar", "pax tar archive"),
+	X(T_TAR_V7, "tar-v7", "application/x-tar", C_ARCHIVE, T_TAR, "tar", "v7 tar archive"),
+	X(T_GZIP, "gzip", "application/gzip", C_COMPRESSED, T_UNKNOWN, "gz tgz taz", "gzip stream"),
+	X(T_BZIP2, "bzip2", "application/x-bzip2", C_COMPRESSED, T_UNKNOWN, "bz2 tbz tbz2", "bzip2 stream"),
+	X(T_XZ, "xz", "application/x-xz", C_COMPRESSED, T_UNKNOWN, "xz txz", "xz stream"),
+	X(T_ZSTD, "zstd", "application/zstd", C_COMPRESSED, T_UNKNOWN, "zst tzst", "Zstandard stream"),
+	X(T_LZ4, "lz4", "application/x-lz4", C_COMPRESSED, T_UNKNOWN, "lz4", "LZ4 stream"),
+	X(T_LZIP, "lzip", "application/x-lzip", C_COMPRESSED, T_UNKNOWN, "lz tlz", "lzip stream"),
+	X(T_COMPRESS, "compress", "application/x-compress", C_COMPRESSED, T_UNKNOWN, "z taz", "compress (.Z) stream"),
+	X(T_7Z, "7z", "application/x-7z-compressed", C_ARCHIVE, T_UNKNOWN, "7z", "7-Zip archive"),
+	X(T_RAR4, "rar4", "application/x-rar", C_ARCHIVE, T_UNKNOWN, "rar", "RAR 4 archive"),
+	X(T_RAR5, "rar5", "application/x-rar", C_ARCHIVE, T_UNKNOWN, "rar", "RAR 5 archive"),
+	X(T_CAB, "cab", "application/vnd.ms-cab-compressed", C_ARCHIVE, T_UNKNOWN, "cab onepkg", "Microsoft cabinet"),
+	X(T_ISO9660, "iso9660", "application/x-iso9660-image", C_ARCHIVE | C_DISK, T_UNKNOWN, "iso img",
+	  "ISO 9660 image"),
+	X(T_CPIO, "cpio", "application/x-cpio", C_ARCHIVE, T_UNKNOWN, "cpio", "cpio archive"),
+	X(T_AR, "ar", "application/x-archive", C_ARCHIVE, T_UNKNOWN, "a ar lib", "ar archive"),
+	X(T_DEB, "deb", "application/vnd.debian.binary-package", C_ARCHIVE, T_AR, "deb udeb", "Debian package"),
+	X(T_RPM, "rpm", "application/x-rpm", C_ARCHIVE, T_UNKNOWN, "rpm", "RPM package"),
+	X(T_XAR, "xar", "application/x-xar", C_ARCHIVE, T_UNKNOWN, "xar pkg xip", "XAR archive"),
+	/* file(1) has no DMG MIME; Apple registers this one. */
+	X(T_DMG, "dmg", "application/x-apple-diskimage", C_ARCHIVE | C_DISK, T_UNKNOWN, "dmg", "Apple disk image"),
+	X(T_VHD, "vhd", "application/x-vhd", C_ARCHIVE | C_DISK, T_UNKNOWN, "vhd", "VHD disk image"),
+	X(T_VHDX, "vhdx", "application/x-vhdx", C_ARCHIVE | C_DISK, T_UNKNOWN, "vhdx avhdx", "VHDX disk image"),
+
+#define PEMIME "application/vnd.microsoft.portable-executable"
+#define PEEXT "exe dll sys scr cpl ocx drv efi mui ax com"
+	X(T_PE32_EXE, "pe32-exe", PEMIME, C_EXEC, T_UNKNOWN, PEEXT, "PE32 executable"),
+	X(T_PE64_EXE, "pe64-exe", PEMIME, C_EXEC, T_UNKNOWN, PEEXT, "PE32+ executable"),
+	X(T_PE32_DLL, "pe32-dll", PEMIME, C_EXEC, T_UNKNOWN, PEEXT, "PE32 DLL"),
+	X(T_PE64_DLL, "pe64-dll", PEMIME, C_EXEC, T_UNKNOWN, PEEXT, "PE32+ DLL"),
+	X(T_PE32_SYS, "pe32-driver", PEMIME, C_EXEC, T_UNKNOWN, PEEXT, "PE32 driver"),
+	X(T_PE64_SYS, "pe64-driver", PEMIME, C_EXEC, T_UNKNOWN, PEEXT, "PE32+ driver"),
+	X(T_DOS_MZ, "dos-mz", "application/x-dosexec", C_EXEC, T_UNKNOWN, PEEXT, "MS-DOS executable"),
+	X(T_ELF_EXEC, "elf-exec", "application/x-executable", C_EXEC, T_UNKNOWN, "elf bin", "ELF executable"),
+	X(T_ELF_PIE, "elf-pie", "application/x-pie-executable", C_EXEC, T_UNKNOWN, "elf bin",
+	  "ELF position-independent executable"),
+	X(T_ELF_SO, "elf-so", "application/x-sharedlib", C_EXEC, T_UNKNOWN, "so", "ELF shared object"),
+	X(T_ELF_REL, "elf-rel", "application/x-object", C_EXEC, T_UNKNOWN, "o ko", "ELF relocatable"),
+	X(T_ELF_CORE, "elf-core", "application/x-coredump", C_EXEC, T_UNKNOWN, "core", "ELF core dump"),
+	X(T_MACHO, "macho", "application/x-mach-binary", C_EXEC, T_UNKNOWN, "dylib bundle", "Mach-O binary"),
+	X(T_MACHO_FAT, "macho-fat", "application/x-mach-binary", C_EXEC, T_UNKNOWN, "dylib bundle",
+	  "Mach-O universal binary"),
+	X(T_JAVA_CLASS, "java-class", "application/x-java-applet", 0, T_UNKNOWN, "class", "Java class"),
+
+	X(T_PDF, "pdf", "application/pdf", C_DOC | C_SCRIPTABLE, T_UNKNOWN, "pdf", "PDF document"),
+	X(T_OLE, "ole", "application/x-ole-storage", C_DOC, T_UNKNOWN, "", "OLE compound file"),
+	X(T_DOC, "doc", "application/msword", C_DOC, T_OLE, "doc dot wiz", "Word 97-2003 document"),
+	X(T_XLS, "xls", "application/vnd.ms-excel", C_DOC, T_OLE, "xls xlt xla", "Excel 97-2003 workbook"),
+	X(T_PPT, "ppt", "application/vnd.ms-powerpoint", C_DOC, T_OLE, "ppt pot pps", "PowerPoint 97-2003"),
+	X(T_MSI, "msi", "application/x-msi", C_ARCHIVE, T_OLE, "msi msp mst", "Windows Installer package"),
+	X(T_MSG, "msg", "application/vnd.ms-outlook", C_DOC, T_OLE, "msg", "Outlook message"),
+	X(T_RTF, "rtf", "text/rtf", C_DOC, T_UNKNOWN, "rtf doc", "RTF document"),
+	X(T_ONENOTE, "onenote", "application/onenote", C_DOC, T_UNKNOWN, "one onetoc2", "OneNote section"),
+	X(T_LNK, "lnk", "application/x-ms-shortcut", C_SHORTCUT, T_UNKNOWN, "lnk", "Windows shortcut"),
+	X(T_CHM, "chm", "application/vnd.ms-htmlhelp", C_DOC, T_UNKNOWN, "chm", "compiled HTML help"),
+	X(T_POSTSCRIPT, "postscript", "application/postscript", C_DOC, T_UNKNOWN, "ps eps ai", "PostScript"),
+
+	X(T_PNG, "png", "image/png", C_IMAGE, T_UNKNOWN, "png apng", "PNG image"),
+	X(T_JPEG, "jpeg", "image/jpeg", C_IMAGE, T_UNKNOWN, "jpg jpeg jpe jfif", "JPEG image"),
+	X(T_GIF, "gif", "image/gif", C_IMAGE, T_UNKNOWN, "gif", "GIF image"),
+	X(T_WEBP, "webp", "image/webp", C_IMAGE, T_UNKNOWN, "webp", "WebP image"),
+	X(T_BMP, "bmp", "image/bmp", C_IMAGE, T_UNKNOWN, "bmp dib", "BMP image"),
+	X(T_TIFF, "tiff", "image/tiff", C_IMAGE, T_UNKNOWN, "tif tiff", "TIFF image"),
+	X(T_ICO, "ico", "image/vnd.microsoft.icon", C_IMAGE, T_UNKNOWN, "ico cur", "Windows icon"),
+	X(T_SVG, "svg", "image/svg+xml", C_IMAGE | C_MARKUP | C_TEXT | C_SCRIPTABLE, T_XML, "svg", "SVG image"),
+	X(T_HEIC, "heic", "image/heic", C_IMAGE, T_UNKNOWN, "heic heif", "HEIC image"),
+	X(T_AVIF, "avif", "image/avif", C_IMAGE, T_UNKNOWN, "avif", "AVIF image"),
+
+	X(T_MP3, "mp3", "audio/mpeg", C_AV, T_UNKNOWN, "mp3", "MP3 audio"),
+	X(T_MP4, "mp4", "video/mp4", C_AV, T_UNKNOWN, "mp4 m4v m4a", "MP4 video"),
+	X(T_MOV, "mov", "video/quicktime", C_AV, T_UNKNOWN, "mov qt", "QuickTime video"),
+	X(T_WAV, "wav", "audio/x-wav", C_AV, T_UNKNOWN, "wav", "WAVE audio"),
+	X(T_AVI, "avi", "video/x-msvideo", C_AV, T_UNKNOWN, "avi", "AVI video"),
+	X(T_OGG, "ogg", "audio/ogg", C_AV, T_UNKNOWN, "ogg oga ogv opus", "Ogg media"),
+	X(T_FLAC, "flac", "audio/flac", C_AV, T_UNKNOWN, "flac", "FLAC audio"),
+
+#define TXT (C_TEXT)
+	X(T_TEXT, "text", "text/plain", TXT | C_GENERIC, T_UNKNOWN, "txt text log asc", "text"),
+	X(T_CSV, "csv", "text/csv", TXT, T_TEXT, "csv", "CSV text"),
+	X(T_TSV, "tsv", "text/tab-separated-values", TXT, T_TEXT, "tsv tab", "TSV text"),
+	X(T_JSON, "json", "application/json", TXT, T_TEXT, "json geojson map", "JSON"),
+	X(T_XML, "xml", "text/xml", TXT | C_MARKUP | C_SCRIPTABLE, T_TEXT, "xml xsd xsl xslt rss atom plist",
+	  "XML"),
+	X(T_HTML, "html", "text/html", TXT | C_MARKUP | C_SCRIPTABLE, T_TEXT, "html htm xhtml shtml mht", "HTML"),
+	X(T_MARKDOWN, "markdown", "text/markdown", TXT, T_TEXT, "md markdown", "Markdown"),
+	X(T_C, "c", "text/x-c", TXT, T_TEXT, "c h", "C source"),
+	X(T_CPP, "c++", "text/x-c++", TXT, T_TEXT, "cpp cc cxx hpp hh hxx h", "C++ source"),
+	X(T_MAKEFILE, "makefile", "text/x-makefile", TXT, T_TEXT, "mk mak", "makefile"),
+	X(T_TROFF, "troff", "text/troff", TXT, T_TEXT, "1 2 3 4 5 6 7 8 9 man roff tr", "troff document"),
+	X(T_DIFF, "diff", "text/x-diff", TXT, T_TEXT, "diff patch", "unified diff"),
+
+#define SCR (TXT | C_SCRIPT)
+	X(T_SHELL, "shell", "text/x-shellscript", SCR, T_TEXT, "sh bash zsh ksh csh command", "shell script"),
+	X(T_PYTHON, "python", "text/x-script.python", SCR, T_TEXT, "py pyw", "Python script"),
+	X(T_PERL, "perl", "text/x-perl", SCR, T_TEXT, "pl pm", "Perl script"),
+	X(T_RUBY, "ruby", "text/x-ruby", SCR, T_TEXT, "rb", "Ruby script"),
+	X(T_PHP, "php", "text/x-php", SCR, T_TEXT, "php php3 php4 php5 php7 phtml phar", "PHP script"),
+	/* No MIME in file(1) or IANA for the next ones; the common x- names. */
+	X(T_POWERSHELL, "powershell", "text/x-powershell", SCR, T_TEXT, "ps1 psm1 psd1", "PowerShell script"),
+	X(T_BATCH, "batch", "text/x-msdos-batch", SCR, T_TEXT, "bat cmd", "batch file"),
+	X(T_VBSCRIPT, "vbscript", "text/vbscript", SCR, T_TEXT, "vbs vba", "VBScript"),
+	X(T_JAVASCRIPT, "javascript", "application/javascript", SCR, T_TEXT, "js mjs cjs jse", "JavaScript/JScript"),
+	X(T_WSH_ENCODED, "wsh-encoded", "text/x-wsh-encoded", SCR, T_TEXT, "vbe jse", "encoded VBScript/JScript"),
+	X(T_HTA, "hta", "application/hta", SCR | C_MARKUP | C_SCRIPTABLE, T_HTML, "hta", "HTML application"),
+	X(T_WSF, "wsf", "text/x-wsf", SCR | C_MARKUP, T_XML, "wsf wsc", "Windows Script File"),
+	X(T_SCRIPT, "script", "text/x-script", SCR, T_TEXT, "", "script with interpreter line"),
+
+	X(T_URL, "url", "application/x-mswinurl", C_SHORTCUT | TXT, T_TEXT, "url website", "Internet shortcut"),
+	X(T_SCF, "scf", "application/x-scf", C_SHORTCUT | TXT, T_TEXT, "scf", "Explorer command file"),
+	X(T_LIBRARY_MS, "library-ms", "application/windows-library+xml", C_SHORTCUT | TXT, T_XML,
+	  "library-ms searchconnector-ms", "Windows library description"),
+	X(T_SETTINGCONTENT_MS, "settingcontent-ms", "application/x-settingcontent-ms", C_SHORTCUT | TXT, T_XML,
+	  "settingcontent-ms", "Windows settings shortcut"),
+	X(T_DESKTOP, "desktop", "application/x-desktop", C_SHORTCUT | TXT, T_TEXT, "desktop",
+	  "desktop entry"),
+
+	X(T_PYC, "pyc", "application/x-bytecode.python", 0, T_UNKNOWN, "pyc pyo", "Python bytecode"),
+	X(T_GETTEXT, "gettext", "application/x-gettext-translation", 0, T_UNKNOWN, "mo gmo", "gettext catalog"),
+	X(T_TERMINFO, "terminfo", "application/x-terminfo", 0, T_UNKNOWN, "", "terminfo entry"),
+	X(T_TERMINFO2, "terminfo2", "application/x-terminfo2", 0, T_UNKNOWN, "", "terminfo entry (extended)"),
+	X(T_SQLITE, "sqlite", "application/vnd.sqlite3", 0, T_UNKNOWN, "sqlite sqlite3 db", "SQLite database"),
+	X(T_SFNT, "sfnt", "font/sfnt", 0, T_UNKNOWN, "ttf otf ttc", "TrueType/OpenType font"),
+	X(T_WOFF, "woff", "font/woff", 0, T_UNKNOWN, "woff", "WOFF font"),
+	X(T_WOFF2, "woff2", "font/woff2", 0, T_UNKNOWN, "woff2", "WOFF2 font"),
+};
+
+const struct cr_type *cr_type_get(enum cr_tid id)
+{
+	if ((unsigned)id >= T_NTYPES)
+		id = T_UNKNOWN;
+	return &types[id];
+}
+
+bool cr_type_is_a(enum cr_tid a, enum cr_tid b)
+{
+	/* Parents form a short tree; the bound guards a table mistake. */
+	for (int i = 0; i < 8 && (unsigned)a < T_NTYPES; i++) {
+		if (a == b)
+			return true;
+		if (a == T_UNKNOWN)
+			return false;
+		a = types[a].parent;
+	}
+	return false;
+}
+
+/* Whether the space-separated list holds word (case-insensitive). */
+static bool list_has(const char *list, const char *w, size_t wlen)
+{
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (n == wlen && strncasecmp(p, w, n) == 0)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+size_t cr_types_by_ext(const char *ext, size_t extlen, enum cr_tid *out, size_t max)
+{
+	size_t n = 0;
+	if (!ext || extlen == 0 || extlen > 32)
+		return 0;
+	for (unsigned i = 1; i < T_NTYPES && n < max; i++)
+		if (list_has(types[i].exts, ext, extlen))
+			out[n++] = (enum cr_tid)i;
+	return n;
+}
+
+size_t cr_types_by_mime(const char *mime, size_t len, enum cr_tid *out, size_t max)
+{
+	size_t n = 0;
+	/* Drop parameters ("; charset=utf-8") and surrounding blanks. */
+	size_t m = 0;
+	while (m < len && mime[m] != ';')
+		m++;
+	while (m > 0 && (mime[m - 1] == ' ' || mime[m - 1] == '\t'))
+		m--;
+	while (m > 0 && (*mime == ' ' || *mime == '\t'))
+		mime++, m--;
+	if (m == 0)
+		return 0;
+	for (unsigned i = 1; i < T_NTYPES && n < max; i++) {
+		const char *t = types[i].mime;
+		if (strlen(t) == m && strncasecmp(t, mime, m) == 0) {
+			/* A generic MIME shared by a subtype names the generic type only. */
+			out[n++] = (enum cr_tid)i;
+		}
+	}
+	return n;
+}
+
+const char *cr_name_ext(const char *name, size_t *extlen)
+{
+	if (!name)
+		return NULL;
+	const char *base = name;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	/* Windows strips trailing dots and spaces: "x.exe. " runs as x.exe. */
+	size_t end = strlen(base);
+	while (end > 0 && (base[end - 1] == ' ' || base[end - 1] == '.'))
+		end--;
+	size_t dot = end;
+	while (dot > 0 && base[dot - 1] != '.')
+		dot--;
+	/* No dot, or a leading dot only (".profile"). */
+	if (dot <= 1 || dot == end)
+		return NULL;
+	*extlen = end - dot;
+	return base + dot;
+}

@@ -1,0 +1,22 @@
+/* buf.h - a bounded growing buffer for rendering reports (curl's dynbuf habit). */
+#ifndef CR_BUF_H
+#define CR_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cr_buf {
+	char *p;
+	size_t len, cap, max;
+	bool failed;	/* an append hit ENOMEM or max; later appends do nothing */
+};
+
+void cr_buf_init(struct cr_buf *b, size_t max);
+void cr_buf_free(struct cr_buf *b);
+void cr_buf_add(struct cr_buf *b, const char *s, size_t n);
+void cr_buf_str(struct cr_buf *b, const char *s);
+void cr_buf_printf(struct cr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal; invalid UTF-8 becomes U+FFFD. */
+void cr_buf_json_str(struct cr_buf *b, const char *s);
+
+#endif

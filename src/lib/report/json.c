@@ -1,0 +1,55 @@
+/*
+ * json.c - a result as one JSON object, the findings contract's shape:
+ *
+ *   {"path":…,"verdict":…,"size":…,"sha256":…,"type":{"mime":…,"name":…},
+ *    "findings":[{"id":…,"severity":…,"where":[…],"detail":…}]}
+ *
+ * The first element of every `where` is the display path of the input.
+ */
+#include <stdlib.h>
+
+#include "../core/scan.h"
+#include "buf.h"
+
+crible_err crible_result_json(const crible_result *r, const char *path, char **json, size_t *len)
+{
+	if (!r || !path || !json)
+		return CRIBLE_EINVAL;
+	struct cr_buf b;
+	cr_buf_init(&b, 64u << 20);
+	cr_buf_str(&b, "{\"path\":");
+	cr_buf_json_str(&b, path);
+	cr_buf_printf(&b, ",\"verdict\":\"%s\",\"size\":%llu", crible_verdict_name(r->verdict),
+		      (unsigned long long)r->size);
+	if (r->has_sha)
+		cr_buf_printf(&b, ",\"sha256\":\"%s\"", r->sha256);
+	const struct cr_type *t = cr_type_get(r->type);
+	cr_buf_str(&b, ",\"type\":{\"mime\":");
+	cr_buf_json_str(&b, t->mime);
+	cr_buf_str(&b, ",\"name\":");
+	cr_buf_json_str(&b, t->name);
+	cr_buf_str(&b, "},\"findings\":[");
+	for (size_t i = 0; i < r->nf; i++) {
+		const struct cr_find *f = &r->f[i];
+		cr_buf_str(&b, i ? ",{\"id\":" : "{\"id\":");
+		cr_buf_json_str(&b, cr_fdefs[f->fid].id);
+		cr_buf_printf(&b, ",\"severity\":\"%s\",\"where\":[", crible_severity_name(f->sev));
+		for (size_t k = 0; k < f->nwhere; k++) {
+			if (k)
+				cr_buf_add(&b, ",", 1);
+			cr_buf_json_str(&b, k == 0 ? path : f->where[k]);
+		}
+		cr_buf_str(&b, "],\"detail\":");
+		cr_buf_json_str(&b, f->detail);
+		cr_buf_add(&b, "}", 1);
+	}
+	cr_buf_str(&b, "]}");
+	if (b.failed) {
+		cr_buf_free(&b);
+		return CRIBLE_ENOMEM;
+	}
+	*json = b.p;
+	if (len)
+		*len = b.len;
+	return CRIBLE_OK;
+}
