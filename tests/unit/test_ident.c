@@ -1,0 +1,125 @@
+/*
+ * test_ident.c - every signature: its builder must be named exactly, and
+ * its near miss (one key field broken) must not be.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../gen/samples.h"
+#include "crible.h"
+
+static const char *identify(crible_ctx *ctx, void (*build)(struct sbuf *))
+{
+	static char name[64];
+	struct sbuf b = {0};
+	build(&b);
+	crible_result *r = NULL;
+	if (crible_scan_mem(ctx, b.p, b.len, NULL, NULL, &r) != CRIBLE_OK) {
+		sb_free(&b);
+		return "(error)";
+	}
+	snprintf(name, sizeof name, "%s", crible_result_type_name(r));
+	crible_result_free(r);
+	sb_free(&b);
+	return name;
+}
+
+static void test_signatures(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	assert_non_null(ctx);
+	crible_ctx_set_identify_only(ctx, 1);
+	int bad = 0;
+	for (size_t i = 0; i < nsigs; i++) {
+		const char *got = identify(ctx, sigs[i].good);
+		if (strcmp(got, sigs[i].type) != 0) {
+			print_error("signature %s: identified as %s\n", sigs[i].type, got);
+			bad++;
+		}
+		got = identify(ctx, sigs[i].near);
+		if (strcmp(got, sigs[i].type) == 0) {
+			print_error("near miss of %s: still identified as %s\n", sigs[i].type, got);
+			bad++;
+		}
+	}
+	crible_ctx_free(ctx);
+	assert_int_equal(bad, 0);
+}
+
+/* The name never decides: the same bytes under any name get the same type. */
+static void test_name_does_not_decide(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	crible_ctx_set_identify_only(ctx, 1);
+	const char *names[] = {"x.pdf", "x.exe", "x.png", "x", NULL};
+	for (size_t i = 0; i < nsigs; i++) {
+		struct sbuf b = {0};
+		sigs[i].good(&b);
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+			crible_result *r;
+			assert_int_equal(crible_scan_mem(ctx, b.p, b.len, names[k], NULL, &r), CRIBLE_OK);
+			assert_string_equal(crible_result_type_name(r), sigs[i].type);
+			crible_result_free(r);
+		}
+		sb_free(&b);
+	}
+	crible_ctx_free(ctx);
+}
+
+static void test_empty_and_tiny(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	crible_result *r;
+	assert_int_equal(crible_scan_mem(ctx, "", 0, "e.txt", NULL, &r), CRIBLE_OK);
+	assert_string_equal(crible_result_type_name(r), "empty");
+	assert_string_equal(crible_result_mime(r), "inode/x-empty");
+	assert_int_equal(crible_result_count(r), 0);
+	assert_int_equal(crible_result_verdict(r), CRIBLE_ALLOW);
+	crible_result_free(r);
+	/* One byte of every value: never a crash, always some type. */
+	for (int c = 0; c < 256; c++) {
+		uint8_t b = (uint8_t)c;
+		assert_int_equal(crible_scan_mem(ctx, &b, 1, NULL, NULL, &r), CRIBLE_OK);
+		assert_non_null(crible_result_mime(r));
+		crible_result_free(r);
+	}
+	crible_ctx_free(ctx);
+}
+
+/* More than 4 KiB of leading blanks must not turn a script into plain text (Magika PR #1335). */
+static void test_whitespace_prefix(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	struct sbuf b = {0};
+	for (int i = 0; i < 5000; i++)
+		sb_u8(&b, ' ');
+	sb_str(&b, "<html><body><script>alert(1)</script></body></html>\n");
+	crible_result *r;
+	assert_int_equal(crible_scan_mem(ctx, b.p, b.len, "x.txt", NULL, &r), CRIBLE_OK);
+	assert_string_equal(crible_result_type_name(r), "html");
+	assert_int_equal(crible_result_verdict(r), CRIBLE_BLOCK);
+	crible_result_free(r);
+	sb_free(&b);
+	crible_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_signatures),
+		cmocka_unit_test(test_name_does_not_decide),
+		cmocka_unit_test(test_empty_and_tiny),
+		cmocka_unit_test(test_whitespace_prefix),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
