@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages crible needs to build, test, fuzz and
+# benchmark.  Idempotent: installs only what is missing; needs root (or
+# sudo) only when something is missing.
+set -euo pipefail
+
+pkgs=(
+  gcc clang meson ninja-build pkg-config    # build (clang for the fuzzers)
+  libssl-dev                                # SHA-256 (libcrypto)
+  libcmocka-dev                             # unit tests
+  libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
+  python3                                   # integration tests, conformance, bench
+  file time                                 # bench baselines: file(1), GNU time
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+echo "bootstrap: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
