@@ -117,7 +117,20 @@ open(policy, "w").write("# lower native code\nexec.native = low\ntype.mismatch l
 rc, out, _ = run(["scan", "--json", "--policy", policy, os.path.join(samples, "report.pdf")])
 check("policy file", rc == 0 and json.loads(out)["verdict"] == "allow", out)
 
-# 7. Help, version, text output, identify mode.
+# 7. Large files: the hash covers every byte (head, middle, tail windows) and
+#    the script finder reads past the identification windows.
+import hashlib
+big = os.path.join(work, "big.svg")
+body = b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<rect width='1' height='1'/>\n" * 9000
+with open(big, "wb") as f:
+    f.write(body + b"<script>alert(1)</script></svg>\n" + b"<!-- pad -->\n" * 9000)
+rc, out, _ = run(["scan", "--json", big])
+o = json.loads(out)
+check("big svg script", rc == 1 and [x["id"] for x in o["findings"]] == ["html.script"], out)
+check("big sha256", o["sha256"] == hashlib.sha256(open(big, "rb").read()).hexdigest(), out)
+check("big size", o["size"] == os.path.getsize(big) and o["size"] > 300000)
+
+# 8. Help, version, text output, identify mode.
 rc, out, _ = run(["scan", "--help"])
 check("help", rc == 0 and "--accept" in out and "Exit status" in out)
 rc, out, _ = run(["--version"])

@@ -86,23 +86,30 @@ static void pass_feed(struct pass *p, const uint8_t *b, size_t n)
 		cr_html_feed(p->html, b, n);
 }
 
-/* Runs the pass over the whole object; CRIBLE_EIO when it cannot be read. */
-static crible_err pass_run(struct pass *p, const struct cr_src *src, const uint8_t *whole, uint8_t *chunk)
+/*
+ * Runs the pass over the whole object, in order: the head window already
+ * in memory, the middle read in chunks, the tail window already in memory.
+ * CRIBLE_EIO when the middle cannot be read.
+ */
+static crible_err pass_run(struct pass *p, const struct cr_view *v, const uint8_t *whole, uint8_t *chunk)
 {
 	if (whole) {
-		pass_feed(p, whole, (size_t)src->size);
+		pass_feed(p, whole, (size_t)v->size);
 		return CRIBLE_OK;
 	}
-	uint64_t off = 0;
-	while (off < src->size) {
+	pass_feed(p, v->head, v->headlen);
+	uint64_t off = v->headlen, end = v->size - v->taillen;
+	while (off < end) {
 		if (!p->md && p->html && p->html->found)
-			break;
-		ssize_t r = cr_src_read(src, off, chunk, CHUNK);
+			return CRIBLE_OK;
+		size_t want = end - off < CHUNK ? (size_t)(end - off) : CHUNK;
+		ssize_t r = cr_src_read(v->src, off, chunk, want);
 		if (r <= 0)
 			return CRIBLE_EIO;	/* an error, or the file shrank: never a silent clean */
 		pass_feed(p, chunk, (size_t)r);
 		off += (uint64_t)r;
 	}
+	pass_feed(p, v->tail, v->taillen);
 	return CRIBLE_OK;
 }
 
@@ -178,7 +185,7 @@ static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, cons
 		p.html = &html;
 	}
 	if (p.md || p.html) {
-		crible_err e = pass_run(&p, src, whole, t->chunk);
+		crible_err e = pass_run(&p, &v, whole, t->chunk);
 		if (e != CRIBLE_OK) {
 			crible_result_free(r);
 			return e;
