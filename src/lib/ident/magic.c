@@ -456,6 +456,25 @@ static enum cr_tid id_terminfo(const struct cr_cur *hp)
 	return magic == 0x011a ? T_TERMINFO : T_TERMINFO2;
 }
 
+/*
+ * OpenPGP public key packet (RFC 4880 4.2, 5.5.2): tag 6 in the old
+ * format with a 1- or 2-byte length (0x98, 0x99) or the new format
+ * (0xC6); version 3, 4 or 5; a known public-key algorithm.
+ */
+static int ok_pgp_key(const struct cr_cur *h)
+{
+	size_t vo = h->p[0] == 0x99 ? 3 : 2;
+	if (h->p[0] == 0xc6 && h->len > 1 && h->p[1] >= 192)
+		vo = h->p[1] < 224 ? 3 : 6;
+	if (h->len < vo + 6)
+		return 0;
+	uint8_t ver = h->p[vo];
+	if (ver < 3 || ver > 5)
+		return 0;
+	uint8_t alg = h->p[vo + (ver == 3 ? 7 : 5)];
+	return alg == 1 || alg == 2 || alg == 3 || alg == 16 || alg == 17 || alg == 18 || alg == 19 || alg == 22;
+}
+
 enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 {
 	struct cr_cur h;
@@ -496,6 +515,10 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 		if (M(0, "%!PS"))
 			return T_POSTSCRIPT;
 		break;
+	case '/':
+		if (M(0, "/* XPM */"))
+			return T_XPM;
+		break;
 	case '(':
 		return M(0, "\x28\xb5\x2f\xfd") ? T_ZSTD : T_UNKNOWN;
 	case '0':
@@ -514,6 +537,14 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 		if (M(0, "GIF87a") || M(0, "GIF89a"))
 			return T_GIF;
 		break;
+	case 'J':
+		if (M(0, "JM\1\0PK\3\4"))
+			return T_JMOD;
+		break;
+	case 0x98:
+	case 0x99:
+	case 0xc6:
+		return ok_pgp_key(&h) ? T_PGP_KEYS : T_UNKNOWN;
 	case 'I':
 		if (M(0, "II*\0") && ok_tiff(&h))
 			return T_TIFF;

@@ -467,7 +467,8 @@ static int json_ok(const uint8_t *p, size_t n, int truncated)
 		}
 		return 0;
 	}
-	return closed || (truncated && i >= n);
+	/* Every break above is input running out: fine when the window cut the object. */
+	return closed || truncated;
 }
 
 /* --- line-based language indicators ------------------------------------- */
@@ -595,8 +596,13 @@ static void line_js(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 		hit(s, L_JS, 4);
 	if (pre(l, n, "import ") && (LHAS(" from '") || LHAS(" from \"")))
 		hit(s, L_JS, 5);
-	if (pre(l, n, "export default") || pre(l, n, "export function") || pre(l, n, "export const"))
+	if (pre(l, n, "export default") || pre(l, n, "export function") || pre(l, n, "export const") ||
+	    pre(l, n, "export class ") || pre(l, n, "export {") || pre(l, n, "import {"))
 		hit(s, L_JS, 6);
+	if (pre(l, n, "constructor(") || LHAS("this."))
+		hit(s, L_JS, 9);
+	if (pre(l, n, "super(") || pre(l, n, "async function") || LHAS("await "))
+		hit(s, L_JS, 10);
 	if (pre(l, n, "});") || pre(l, n, "})();"))
 		hit(s, L_JS, 7);
 	if (LHAS("WScript."))
@@ -663,8 +669,13 @@ static void line_c(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 {
 	if (pre(l, n, "#include <") || pre(l, n, "#include \""))
 		strong(s, L_C);
-	if (pre(l, n, "#define ") || pre(l, n, "#ifdef ") || pre(l, n, "#ifndef ") || pre(l, n, "#endif"))
+	/* An include guard (#ifndef, #define, #endif) is three indicators. */
+	if (pre(l, n, "#define "))
 		hit(s, L_C, 0);
+	if (pre(l, n, "#ifdef ") || pre(l, n, "#ifndef ") || pre(l, n, "#if "))
+		hit(s, L_C, 3);
+	if (pre(l, n, "#endif"))
+		hit(s, L_C, 4);
 	if (pre(l, n, "int main(") || pre(l, n, "typedef ") || (pre(l, n, "struct ") && LHAS("{")))
 		hit(s, L_C, 1);
 	if (pre(l, n, "static ") && LHAS("("))
@@ -688,9 +699,10 @@ static void line_misc(struct score *s, uint32_t lm, const uint8_t *l, size_t n, 
 	if (n > 1 && is_alpha(l[0]) && l[n - 1] == ':' && !LHAS(" "))
 		hit(s, L_MK, 3);
 	/* troff/man */
-	if (pre(l, n, ".TH ") || pre(l, n, ".\\\"") || pre(l, n, "'\\\""))
+	if (pre(l, n, ".TH ") || pre(l, n, ".Dd ") || pre(l, n, ".\\\"") || pre(l, n, "'\\\""))
 		strong(s, L_TROFF);
-	if (pre(l, n, ".SH ") || pre(l, n, ".PP") || pre(l, n, ".B ") || pre(l, n, ".I ") || pre(l, n, ".TP"))
+	if (pre(l, n, ".SH ") || pre(l, n, ".Sh ") || pre(l, n, ".PP") || pre(l, n, ".B ") || pre(l, n, ".I ") ||
+	    pre(l, n, ".TP") || pre(l, n, ".Nm"))
 		hit(s, L_TROFF, 0);
 	/* unified diff */
 	if (pre(l, n, "diff --git ") || pre(l, n, "+++ "))
@@ -869,11 +881,11 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 	memset(&s, 0, sizeof s);
 	size_t i = 0;
 	/*
-	 * The first 4 KiB or 120 lines decide, as Magika decides on its first
-	 * KiB: code announces itself early (imports, interpreter directives).
+	 * The first 8 KiB or 240 lines decide: code announces itself early
+	 * (imports, interpreter directives), after a licence or a docstring.
 	 */
-	size_t lim = n < 4096 ? n : 4096;
-	for (int lines = 0; i < lim && lines < 120; lines++) {
+	size_t lim = n < 8192 ? n : 8192;
+	for (int lines = 0; i < lim && lines < 240; lines++) {
 		const uint8_t *nl = memchr(p + i, '\n', lim - i);
 		size_t e = nl ? (size_t)(nl - p) : lim;
 		const uint8_t *raw = p + i;

@@ -170,6 +170,9 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_SFNT, "sfnt", "font/sfnt", 0, T_UNKNOWN, "ttf otf ttc", "TrueType/OpenType font"),
 	X(T_WOFF, "woff", "font/woff", 0, T_UNKNOWN, "woff", "WOFF font"),
 	X(T_WOFF2, "woff2", "font/woff2", 0, T_UNKNOWN, "woff2", "WOFF2 font"),
+	X(T_JMOD, "jmod", "application/x-java-jmod", C_ARCHIVE, T_ZIP, "jmod", "Java module"),
+	X(T_PGP_KEYS, "pgp-keys", "application/pgp-keys", 0, T_UNKNOWN, "gpg pgp key", "OpenPGP keys"),
+	X(T_XPM, "xpm", "image/x-xpixmap", C_IMAGE | C_TEXT, T_TEXT, "xpm", "XPM image"),
 };
 
 const struct cr_type *cr_type_get(enum cr_tid id)

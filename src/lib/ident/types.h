@@ -43,7 +43,7 @@ enum cr_tid {
 	/* shortcuts */
 	T_URL, T_SCF, T_LIBRARY_MS, T_SETTINGCONTENT_MS, T_DESKTOP,
 	/* misc binaries file(1) names, so agreement is measurable */
-	T_PYC, T_GETTEXT, T_TERMINFO, T_TERMINFO2, T_SQLITE, T_SFNT, T_WOFF, T_WOFF2,
+	T_PYC, T_GETTEXT, T_TERMINFO, T_TERMINFO2, T_SQLITE, T_SFNT, T_WOFF, T_WOFF2, T_JMOD, T_PGP_KEYS, T_XPM,
 	T_NTYPES
 };
 

@@ -52,6 +52,9 @@ static bool compatible(enum cr_tid det, enum cr_tid claim, bool sim)
 	uint32_t dc = cr_type_get(det)->cls, cc = cr_type_get(claim)->cls;
 	if ((dc & C_TEXT) && (cc & C_TEXT) && !cr_type_dangerous(det, sim))
 		return true;
+	/* Markdown allows raw HTML: a README that opens with a <p> is still Markdown. */
+	if (claim == T_MARKDOWN && cr_type_is_a(det, T_HTML) && det != T_HTA)
+		return true;
 	/* Script claimed, text seen: the classifier did not recognise the language. */
 	if (det == T_TEXT && (cc & C_TEXT))
 		return true;
