@@ -20,13 +20,9 @@
 
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The finding ids of r, sorted, space-separated. */
-static void ids_of(const crible_result *r, char *out, size_t n)
+/* Sorts v[0..k) and joins it with spaces into out. */
+static void join_sorted(const char **v, size_t k, char *out, size_t n)
 {
-	const char *v[64];
-	size_t k = 0;
-	for (size_t i = 0; i < crible_result_count(r) && k < 64; i++)
-		v[k++] = crible_result_finding(r, i)->id;
 	qsort(v, k, sizeof v[0], cmp);
 	out[0] = '\0';
 	for (size_t i = 0; i < k; i++) {
@@ -36,20 +32,26 @@ static void ids_of(const crible_result *r, char *out, size_t n)
 	}
 }
 
+/* The finding ids of r, sorted, space-separated. */
+static void ids_of(const crible_result *r, char *out, size_t n)
+{
+	const char *v[64];
+	size_t k = 0;
+	for (size_t i = 0; i < crible_result_count(r) && k < 64; i++)
+		v[k++] = crible_result_finding(r, i)->id;
+	join_sorted(v, k, out, n);
+}
+
+/* A space-separated list, sorted. */
 static void sorted(const char *in, char *out, size_t n)
 {
-	char tmp[512], *v[64], *save = NULL;
+	char tmp[512], *save = NULL;
+	const char *v[64];
 	size_t k = 0;
 	snprintf(tmp, sizeof tmp, "%s", in);
 	for (char *t = strtok_r(tmp, " ", &save); t && k < 64; t = strtok_r(NULL, " ", &save))
 		v[k++] = t;
-	qsort(v, k, sizeof v[0], cmp);
-	out[0] = '\0';
-	for (size_t i = 0; i < k; i++) {
-		strncat(out, v[i], n - strlen(out) - 1);
-		if (i + 1 < k)
-			strncat(out, " ", n - strlen(out) - 1);
-	}
+	join_sorted(v, k, out, n);
 }
 
 /* Applies "--accept X", "--declared-type X", "--severity ID=SEV" options to ctx. */
