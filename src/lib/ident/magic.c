@@ -466,12 +466,13 @@ static int ok_pgp_key(const struct cr_cur *h)
 	size_t vo = h->p[0] == 0x99 ? 3 : 2;
 	if (h->p[0] == 0xc6 && h->len > 1 && h->p[1] >= 192)
 		vo = h->p[1] < 224 ? 3 : 6;
-	if (h->len < vo + 6)
+	/* v4/v5: version, 4-byte time, algorithm; v3 adds a 2-byte validity period. */
+	uint8_t ver, alg;
+	struct cr_cur w;
+	if (!cur_window(h, &w, vo, 1) || !cur_u8(&w, &ver) || ver < 3 || ver > 5)
 		return 0;
-	uint8_t ver = h->p[vo];
-	if (ver < 3 || ver > 5)
+	if (!cur_window(h, &w, vo + (ver == 3 ? 7 : 5), 1) || !cur_u8(&w, &alg))
 		return 0;
-	uint8_t alg = h->p[vo + (ver == 3 ? 7 : 5)];
 	return alg == 1 || alg == 2 || alg == 3 || alg == 16 || alg == 17 || alg == 18 || alg == 19 || alg == 22;
 }
 
