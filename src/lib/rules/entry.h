@@ -1,0 +1,66 @@
+/*
+ * entry.h - what a container walker reports about one entry, and the
+ * per-container state the entry rules keep (names seen, links planted).
+ *
+ * Walkers fill a struct cr_entry from their own headers and hand it to
+ * cr_rules_entry(), which judges the name as POSIX, Windows and macOS
+ * would read it (path.*), the entry's kind and mode (entry.*), and its
+ * place among the entries before it (path.collision, link.*).
+ */
+#ifndef CR_ENTRY_H
+#define CR_ENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cr_scan;
+
+enum cr_ekind { E_FILE, E_DIR, E_SYMLINK, E_HARDLINK, E_DEVICE, E_FIFO, E_SOCKET };
+
+struct cr_entry {
+	const uint8_t *name;	/* as stored; may hold NUL bytes */
+	size_t namelen;
+	bool utf8;		/* the format says the name is UTF-8: check it */
+	enum cr_ekind kind;
+	const uint8_t *link;	/* symlink or hard link target, as stored */
+	size_t linklen;
+	bool has_mode;
+	uint32_t mode;		/* Unix st_mode bits when has_mode */
+};
+
+/* One planted symlink: its normalised path and its target. */
+struct cr_link {
+	char *path;	/* components joined by '/', case-folded */
+	char *target;	/* raw target */
+	size_t targetlen;
+};
+
+struct cr_names {
+	/* Open-addressing set of folded names, for path.collision. */
+	char **slot;
+	uint8_t *slotkind;	/* 1 directory, 2 anything else */
+	size_t cap, used;
+	struct cr_link *links;
+	size_t nlinks, caplinks;
+	size_t *lslot;		/* hash map path -> links index + 1 */
+	size_t lcap;
+};
+
+void cr_names_init(struct cr_names *n);
+void cr_names_free(struct cr_names *n);
+
+/*
+ * Judges one entry; findings go to the scan's current place (the caller
+ * has pushed the entry name onto `where`).  Memory for the state grows
+ * with the entries (bounded by the entry limit); on ENOMEM s->err is set.
+ */
+void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry *e);
+
+/* path.* alone, for names that are not entries (RAR stream names use it too). */
+void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8);
+
+/* Whether a component reads as ".." on Windows: two dots, then only dots and spaces. */
+bool cr_comp_is_dotdot(const uint8_t *c, size_t n);
+
+#endif

@@ -1,0 +1,395 @@
+/*
+ * links.c - the rules that need the entries before this one:
+ * path.collision, link.escape, link.through; and entry.special,
+ * entry.setid from the entry's own kind and mode.
+ *
+ * Resolution is lexical, over the archive's own entries in order, as an
+ * extractor would meet them: a symlink's target is read from the link's
+ * directory, through earlier symlinks (chains: l1 -> .., l2 -> l1/..),
+ * and must stay below the extraction root.  A later entry whose path
+ * goes through a planted symlink would be written wherever it points
+ * (CVE-2022-30333; 7-Zip CVE-2025-11001).  Names are compared folded the
+ * way the most permissive file system reads them: both separators, ASCII
+ * case, Windows' trailing dots and spaces.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/scan.h"
+#include "entry.h"
+
+#define MAX_LINK_HOPS 40
+#define MAX_DEPTH 1024	/* components kept while resolving */
+#define MAX_STEPS 4096	/* components visited to resolve one link; past it, fail closed */
+
+static int is_sep(uint8_t c) { return c == '/' || c == '\\'; }
+
+void cr_names_init(struct cr_names *n) { memset(n, 0, sizeof *n); }
+
+void cr_names_free(struct cr_names *n)
+{
+	for (size_t i = 0; i < n->cap; i++)
+		free(n->slot[i]);
+	free(n->slot);
+	free(n->slotkind);
+	for (size_t i = 0; i < n->nlinks; i++) {
+		free(n->links[i].path);
+		free(n->links[i].target);
+	}
+	free(n->links);
+	free(n->lslot);
+	memset(n, 0, sizeof *n);
+}
+
+/* --- lexical paths ------------------------------------------------------ */
+
+struct lpath {
+	char *buf;	/* folded components joined by '/' */
+	size_t len, cap;
+	size_t comp[MAX_DEPTH];	/* start of each component in buf */
+	size_t n;
+	int escaped;	/* a ".." climbed above the root */
+	int overflow;
+};
+
+static void lp_init(struct lpath *p)
+{
+	memset(p, 0, sizeof *p);
+}
+
+static void lp_free(struct lpath *p) { free(p->buf); }
+
+static int lp_reserve(struct lpath *p, size_t more)
+{
+	if (p->len + more + 2 <= p->cap)
+		return 0;
+	size_t cap = p->cap ? p->cap : 256;
+	while (cap < p->len + more + 2)
+		cap *= 2;
+	char *b = realloc(p->buf, cap);
+	if (!b)
+		return -1;
+	p->buf = b;
+	p->cap = cap;
+	return 0;
+}
+
+/* Appends one component, folded: ASCII lower case, Windows' trailing dots and spaces dropped. */
+static int lp_push(struct lpath *p, const uint8_t *c, size_t n)
+{
+	while (n > 0 && (c[n - 1] == '.' || c[n - 1] == ' '))
+		n--;
+	if (p->n == MAX_DEPTH) {
+		p->overflow = 1;
+		return 0;
+	}
+	if (lp_reserve(p, n + 1) != 0)
+		return -1;
+	p->comp[p->n++] = p->len;
+	if (p->len)
+		p->buf[p->len++] = '/';
+	for (size_t i = 0; i < n; i++)
+		p->buf[p->len++] = (char)(c[i] >= 'A' && c[i] <= 'Z' ? c[i] + 32 : c[i]);
+	p->buf[p->len] = '\0';
+	return 0;
+}
+
+static void lp_pop(struct lpath *p)
+{
+	if (p->n == 0) {
+		p->escaped = 1;
+		return;
+	}
+	p->n--;
+	p->len = p->comp[p->n];
+	if (p->buf)
+		p->buf[p->len] = '\0';
+}
+
+static int lp_copy(struct lpath *dst, const struct lpath *src)
+{
+	if (lp_reserve(dst, src->len + 1) != 0)
+		return -1;
+	memcpy(dst->buf, src->buf ? src->buf : "", src->len + 1);
+	dst->len = src->len;
+	memcpy(dst->comp, src->comp, src->n * sizeof src->comp[0]);
+	dst->n = src->n;
+	dst->escaped = src->escaped;
+	return 0;
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The latest symlink planted at path, or NULL.  A hash map: archives may hold 100 000 links. */
+static const struct cr_link *find_link(const struct cr_names *n, const char *path)
+{
+	if (!n->lcap)
+		return NULL;
+	size_t j = hash(path) & (n->lcap - 1);
+	while (n->lslot[j]) {
+		const struct cr_link *l = &n->links[n->lslot[j] - 1];
+		if (strcmp(l->path, path) == 0)
+			return l;
+		j = (j + 1) & (n->lcap - 1);
+	}
+	return NULL;
+}
+
+/* Indexes links[idx]; a later link at the same path replaces the earlier one. */
+static int map_link(struct cr_names *n, size_t idx)
+{
+	if ((n->nlinks + 1) * 2 > n->lcap) {
+		size_t cap = n->lcap ? n->lcap * 2 : 64;
+		size_t *sl = calloc(cap, sizeof *sl);
+		if (!sl)
+			return -1;
+		for (size_t i = 0; i < n->lcap; i++) {
+			if (!n->lslot[i])
+				continue;
+			size_t j = hash(n->links[n->lslot[i] - 1].path) & (cap - 1);
+			while (sl[j])
+				j = (j + 1) & (cap - 1);
+			sl[j] = n->lslot[i];
+		}
+		free(n->lslot);
+		n->lslot = sl;
+		n->lcap = cap;
+	}
+	size_t j = hash(n->links[idx].path) & (n->lcap - 1);
+	while (n->lslot[j] && strcmp(n->links[n->lslot[j] - 1].path, n->links[idx].path) != 0)
+		j = (j + 1) & (n->lcap - 1);
+	n->lslot[j] = idx + 1;
+	return 0;
+}
+
+static int absolute(const uint8_t *t, size_t n)
+{
+	return (n > 0 && is_sep(t[0])) ||
+	       (n >= 2 && t[1] == ':' && ((t[0] | 0x20) >= 'a' && (t[0] | 0x20) <= 'z'));
+}
+
+/*
+ * Walks target's components onto p.  Each time p names an earlier
+ * symlink, that link's target replaces it (read from the link's own
+ * directory).  Returns -1 on ENOMEM; sets p->escaped when the walk leaves
+ * the root or meets an absolute target.
+ */
+static int walk(const struct cr_names *n, struct lpath *p, const uint8_t *t, size_t len, int hops, size_t *budget)
+{
+	if (absolute(t, len)) {
+		p->escaped = 1;
+		return 0;
+	}
+	size_t i = 0;
+	while (i <= len && !p->escaped) {
+		size_t st = i;
+		while (i < len && !is_sep(t[i]))
+			i++;
+		const uint8_t *c = t + st;
+		size_t cn = i - st;
+		i++;
+		if (cn == 0 || (cn == 1 && c[0] == '.'))
+			continue;
+		/* Links whose targets name other links branch: bound the total work. */
+		if ((*budget)-- == 0) {
+			p->escaped = 1;
+			return 0;
+		}
+		if (cr_comp_is_dotdot(c, cn)) {
+			lp_pop(p);
+			continue;
+		}
+		if (lp_push(p, c, cn) != 0)
+			return -1;
+		const struct cr_link *l = find_link(n, p->buf);
+		if (l && hops < MAX_LINK_HOPS) {
+			lp_pop(p);	/* the link's directory */
+			if (walk(n, p, (const uint8_t *)l->target, l->targetlen, hops + 1, budget) != 0)
+				return -1;
+		} else if (l) {
+			p->escaped = 1;	/* a loop or an absurd chain: treat as leaving */
+		}
+	}
+	return 0;
+}
+
+/* --- collision set ------------------------------------------------------ */
+
+/* Adds key; returns the kind already there (0 none), or -1 on ENOMEM. */
+static int set_add(struct cr_names *n, const char *key, uint8_t kind)
+{
+	if ((n->used + 1) * 2 > n->cap) {
+		size_t cap = n->cap ? n->cap * 2 : 64;
+		char **slot = calloc(cap, sizeof *slot);
+		uint8_t *sk = calloc(cap, 1);
+		if (!slot || !sk) {
+			free(slot);
+			free(sk);
+			return -1;
+		}
+		for (size_t i = 0; i < n->cap; i++) {
+			if (!n->slot[i])
+				continue;
+			size_t j = hash(n->slot[i]) & (cap - 1);
+			while (slot[j])
+				j = (j + 1) & (cap - 1);
+			slot[j] = n->slot[i];
+			sk[j] = n->slotkind[i];
+		}
+		free(n->slot);
+		free(n->slotkind);
+		n->slot = slot;
+		n->slotkind = sk;
+		n->cap = cap;
+	}
+	size_t j = hash(key) & (n->cap - 1);
+	while (n->slot[j]) {
+		if (strcmp(n->slot[j], key) == 0)
+			return n->slotkind[j];
+		j = (j + 1) & (n->cap - 1);
+	}
+	n->slot[j] = strdup(key);
+	if (!n->slot[j])
+		return -1;
+	n->slotkind[j] = kind;
+	n->used++;
+	return 0;
+}
+
+/* --- the rules ---------------------------------------------------------- */
+
+static void show_target(char *out, size_t outlen, const uint8_t *t, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 2 < outlen; i++)
+		out[k++] = t[i] < 0x20 || t[i] == 0x7f ? '?' : (char)t[i];
+	out[k] = '\0';
+}
+
+void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry *e)
+{
+	cr_rules_path(s, e->name, e->namelen, e->utf8);
+	if (e->kind == E_DEVICE || e->kind == E_FIFO || e->kind == E_SOCKET)
+		cr_emit(s, F_ENTRY_SPECIAL, -1, "%s entry",
+			e->kind == E_DEVICE ? "device" : e->kind == E_FIFO ? "FIFO" : "socket");
+	if (e->has_mode && (e->mode & 06000) && e->kind != E_DIR)
+		cr_emit(s, F_ENTRY_SETID, -1, "mode %04o sets %s", e->mode & 07777,
+			(e->mode & 04000) ? "setuid" : "setgid");
+
+	/* The entry's own path, lexically; its parents, to see planted links. */
+	struct lpath p;
+	lp_init(&p);
+	if (lp_reserve(&p, 1) != 0)
+		goto oom;
+	p.buf[0] = '\0';
+	size_t i = 0;
+	const char *through = NULL;
+	while (i <= e->namelen) {
+		size_t st = i;
+		while (i < e->namelen && !is_sep(e->name[i]))
+			i++;
+		const uint8_t *c = e->name + st;
+		size_t cn = i - st;
+		i++;
+		if (cn == 0 || (cn == 1 && c[0] == '.'))
+			continue;
+		if (cr_comp_is_dotdot(c, cn)) {
+			lp_pop(&p);
+			if (p.escaped)
+				break;	/* path.traversal said it already */
+			continue;
+		}
+		if (lp_push(&p, c, cn) != 0)
+			goto oom;
+		/* Writing at or below a planted symlink follows it. */
+		const struct cr_link *l = find_link(n, p.buf);
+		if (l && !through)
+			through = l->path;
+	}
+	if (through && !p.escaped)
+		cr_emit(s, F_LINK_THROUGH, -1, "the path goes through the symlink \"%s\" planted by an earlier entry",
+			through);
+
+	/* Collision: the same folded name twice, unless both are directories. */
+	if (!p.escaped && p.n > 0) {
+		uint8_t kind = e->kind == E_DIR ? 1 : 2;
+		int had = set_add(n, p.buf, kind);
+		if (had < 0)
+			goto oom;
+		if (had && !(had == 1 && kind == 1))
+			cr_emit(s, F_PATH_COLLISION, -1, "\"%s\" lands on the same file as an earlier entry "
+							 "(case, trailing dots or an exact duplicate)", p.buf);
+	}
+
+	if (e->kind == E_SYMLINK || e->kind == E_HARDLINK) {
+		char tgt[160];
+		show_target(tgt, sizeof tgt, e->link, e->linklen);
+		struct lpath r;
+		size_t budget = MAX_STEPS;
+		lp_init(&r);
+		/* A symlink resolves from its directory, a hard link from the root. */
+		if (e->kind == E_SYMLINK && !p.escaped) {
+			if (lp_copy(&r, &p) != 0)
+				goto oom2;
+			if (r.n)
+				lp_pop(&r);
+		} else if (lp_reserve(&r, 1) == 0) {
+			r.buf[0] = '\0';
+		} else {
+			goto oom2;
+		}
+		if (e->linklen == 0)
+			cr_emit(s, F_LINK_ESCAPE, -1, "%s with an empty target",
+				e->kind == E_SYMLINK ? "symlink" : "hard link");
+		else if (absolute(e->link, e->linklen))
+			cr_emit(s, F_LINK_ESCAPE, -1, "%s to the absolute path \"%s\"",
+				e->kind == E_SYMLINK ? "symlink" : "hard link", tgt);
+		else if (walk(n, &r, e->link, e->linklen, 0, &budget) != 0)
+			goto oom2;
+		else if (r.escaped || p.escaped)
+			cr_emit(s, F_LINK_ESCAPE, -1, "%s to \"%s\" leaves the extraction folder",
+				e->kind == E_SYMLINK ? "symlink" : "hard link", tgt);
+		lp_free(&r);
+		/* Remember the symlink for later entries and chains. */
+		if (e->kind == E_SYMLINK && !p.escaped && p.n > 0) {
+			if (n->nlinks == n->caplinks) {
+				size_t cap = n->caplinks ? n->caplinks * 2 : 16;
+				struct cr_link *nl = reallocarray(n->links, cap, sizeof *nl);
+				if (!nl)
+					goto oom;
+				n->links = nl;
+				n->caplinks = cap;
+			}
+			struct cr_link *l = &n->links[n->nlinks];
+			l->path = strdup(p.buf);
+			l->target = malloc(e->linklen + 1);
+			if (!l->path || !l->target) {
+				free(l->path);
+				free(l->target);
+				goto oom;
+			}
+			memcpy(l->target, e->link, e->linklen);
+			l->target[e->linklen] = '\0';
+			l->targetlen = e->linklen;
+			n->nlinks++;
+			if (map_link(n, n->nlinks - 1) != 0)
+				goto oom;
+		}
+		lp_free(&p);
+		return;
+oom2:
+		lp_free(&r);
+		goto oom;
+	}
+	lp_free(&p);
+	return;
+oom:
+	lp_free(&p);
+	s->err = CRIBLE_ENOMEM;
+}

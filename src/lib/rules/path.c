@@ -1,0 +1,229 @@
+/*
+ * path.c - path.*: an entry name judged as POSIX, Windows and macOS read
+ * it, all at once, whatever host runs the scan.
+ *
+ * A gateway on Linux screens archives that WinRAR opens on Windows and
+ * Finder on macOS, so names are split on both '/' and '\', and every
+ * Windows reading counts: trailing dots and spaces vanish (CVE-2023-38831,
+ * CVE-2025-6218), "..." climbs like "..", device names open devices, a
+ * colon opens an NTFS stream (CVE-2025-8088), and the ANSI code page
+ * "best-fit" turns fullwidth look-alikes into real separators (WorstFit).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/scan.h"
+#include "entry.h"
+
+#define MAX_NAME 4096
+#define MAX_COMPONENT 255
+
+static int is_sep(uint8_t c) { return c == '/' || c == '\\'; }
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+bool cr_comp_is_dotdot(const uint8_t *c, size_t n)
+{
+	if (n < 2 || c[0] != '.' || c[1] != '.')
+		return false;
+	for (size_t i = 2; i < n; i++)
+		if (c[i] != '.' && c[i] != ' ')
+			return false;
+	return true;
+}
+
+/*
+ * Decodes one UTF-8 code point at p (strict: no overlongs, no surrogates,
+ * nothing past U+10FFFF).  Returns its length, or 0 when invalid.
+ */
+static size_t utf8_cp(const uint8_t *p, size_t n, uint32_t *cp)
+{
+	uint8_t c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t l;
+	uint32_t min, v;
+	if ((c & 0xe0) == 0xc0)
+		l = 2, min = 0x80, v = c & 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		l = 3, min = 0x800, v = c & 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		l = 4, min = 0x10000, v = c & 0x07;
+	else
+		return 0;
+	if (l > n)
+		return 0;
+	for (size_t i = 1; i < l; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return l;
+}
+
+/*
+ * Code points that Windows best-fit conversion to an ANSI code page maps
+ * onto a path-significant ASCII character: fullwidth and small forms of
+ * / \ : . " < > |, the division and set-minus slashes, and the yen and
+ * won signs that are the backslash of cp932 and cp949.
+ */
+static int bestfit(uint32_t cp)
+{
+	switch (cp) {
+	case 0xff0f: /* ／ */
+	case 0xff3c: /* ＼ */
+	case 0xff1a: /* ： */
+	case 0xff0e: /* ． */
+	case 0xff02: /* ＂ */
+	case 0xff1c: /* ＜ */
+	case 0xff1e: /* ＞ */
+	case 0xff5c: /* ｜ */
+	case 0x2215: /* ∕ division slash */
+	case 0x2216: /* ∖ set minus */
+	case 0x2044: /* ⁄ fraction slash */
+	case 0xfe68: /* ﹨ small reverse solidus */
+	case 0xfe55: /* ﹕ small colon */
+	case 0xfe52: /* ﹒ small full stop */
+	case 0x00a5: /* ¥ cp932 backslash */
+	case 0x20a9: /* ₩ cp949 backslash */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int bidi(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+	       cp == 0x061c;
+}
+
+/* Windows device names, with or without an extension, trailing spaces ignored. */
+static int device(const uint8_t *c, size_t n)
+{
+	size_t b = 0;
+	while (b < n && c[b] != '.')
+		b++;
+	while (b > 0 && c[b - 1] == ' ')
+		b--;
+	char w[8];
+	size_t k = 0;
+	/* Superscript digits ¹²³ (C2 B9, C2 B2, C2 B3) count as digits after COM/LPT. */
+	if (b == 5 && c[3] == 0xc2 && (c[4] == 0xb9 || c[4] == 0xb2 || c[4] == 0xb3)) {
+		w[0] = (char)lower(c[0]), w[1] = (char)lower(c[1]), w[2] = (char)lower(c[2]);
+		return (!memcmp(w, "com", 3) || !memcmp(w, "lpt", 3));
+	}
+	if (b < 3 || b > 7)
+		return 0;
+	for (; k < b; k++)
+		w[k] = (char)lower(c[k]);
+	w[k] = '\0';
+	if (!strcmp(w, "con") || !strcmp(w, "prn") || !strcmp(w, "aux") || !strcmp(w, "nul") ||
+	    !strcmp(w, "conin$") || !strcmp(w, "conout$"))
+		return 1;
+	return b == 4 && (!memcmp(w, "com", 3) || !memcmp(w, "lpt", 3)) && w[3] >= '0' && w[3] <= '9';
+}
+
+static void show(char *out, size_t outlen, const uint8_t *c, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 5 < outlen; i++) {
+		uint8_t ch = c[i];
+		if (ch < 0x20 || ch == 0x7f)
+			k += (size_t)snprintf(out + k, outlen - k, "\\x%02x", ch);
+		else
+			out[k++] = (char)ch;
+	}
+	out[k] = '\0';
+}
+
+void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8)
+{
+	char comp[80];
+	/* Absolute: a root, a drive, UNC or a device prefix (\\?\, \\.\ are UNC-shaped). */
+	if (len > 0 && is_sep(name[0]))
+		cr_emit(s, F_PATH_ABSOLUTE, -1, "%s", len > 1 && is_sep(name[1]) ? "UNC or device path" : "starts at the root");
+	else if (len >= 2 && name[1] == ':' && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z'))
+		cr_emit(s, F_PATH_ABSOLUTE, -1, "drive letter %c:", name[0]);
+	if (len > MAX_NAME)
+		cr_emit(s, F_PATH_LONG, -1, "name of %zu bytes (limit %d)", len, MAX_NAME);
+
+	/* Per component. */
+	size_t i = 0;
+	while (i <= len) {
+		size_t st = i;
+		while (i < len && !is_sep(name[i]))
+			i++;
+		const uint8_t *c = name + st;
+		size_t n = i - st;
+		i++;
+		if (n == 0)
+			continue;
+		int dot = n == 1 && c[0] == '.';
+		int dotdot = n == 2 && c[0] == '.' && c[1] == '.';
+		if (cr_comp_is_dotdot(c, n)) {
+			show(comp, sizeof comp, c, n);
+			cr_emit(s, F_PATH_TRAVERSAL, -1, dotdot ? "component \"..\" climbs out of the folder"
+						       : "component \"%s\" reads as \"..\" on Windows", comp);
+		}
+		if (!dot && !dotdot && (c[n - 1] == '.' || c[n - 1] == ' ')) {
+			show(comp, sizeof comp, c, n);
+			cr_emit(s, F_PATH_TRAILING, -1, "component \"%s\" ends in %s, which Windows strips", comp,
+				c[n - 1] == '.' ? "a dot" : "a space");
+		}
+		if (n > MAX_COMPONENT)
+			cr_emit(s, F_PATH_LONG, -1, "component of %zu bytes (limit %d)", n, MAX_COMPONENT);
+		if (device(c, n)) {
+			show(comp, sizeof comp, c, n);
+			cr_emit(s, F_PATH_DEVICE, -1, "component \"%s\" is a Windows device name", comp);
+		}
+		/* A colon inside a component, except the drive of the first one. */
+		const uint8_t *colon = memchr(c, ':', n);
+		if (colon && st == 0 && colon == c + 1 && ((c[0] | 0x20) >= 'a' && (c[0] | 0x20) <= 'z'))
+			colon = memchr(colon + 1, ':', n - 2);
+		if (colon) {
+			show(comp, sizeof comp, c, n);
+			cr_emit(s, F_PATH_ADS, -1, "component \"%s\" names an NTFS alternate data stream", comp);
+		}
+	}
+
+	/* Character classes over the whole name. */
+	int bad_utf8 = 0, ctl = 0, bd = 0, bf = 0;
+	uint32_t bdcp = 0, bfcp = 0, ctlcp = 0;
+	for (size_t k = 0; k < len;) {
+		uint32_t cp;
+		size_t l = utf8_cp(name + k, len - k, &cp);
+		if (l == 0) {
+			bad_utf8 = 1;
+			k++;
+			continue;
+		}
+		k += l;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
+			if (!ctl)
+				ctlcp = cp;
+			ctl = 1;
+		} else if (bidi(cp)) {
+			if (!bd)
+				bdcp = cp;
+			bd = 1;
+		} else if (bestfit(cp)) {
+			if (!bf)
+				bfcp = cp;
+			bf = 1;
+		}
+	}
+	if (ctl)
+		cr_emit(s, F_PATH_CONTROL, -1, "control character U+%04X in the name", ctlcp);
+	if (bd)
+		cr_emit(s, F_PATH_BIDI, -1, "bidirectional control U+%04X can disguise the extension", bdcp);
+	if (bf)
+		cr_emit(s, F_PATH_BESTFIT, -1, "U+%04X becomes a path character under Windows best-fit conversion",
+			bfcp);
+	if (bad_utf8 && utf8)
+		cr_emit(s, F_PATH_ENCODING, -1, "the name is declared UTF-8 but is not valid UTF-8");
+}
