@@ -7,6 +7,8 @@ set -euo pipefail
 pkgs=(
   gcc clang meson ninja-build pkg-config    # build (clang for the fuzzers)
   libssl-dev                                # SHA-256 (libcrypto)
+  zlib1g-dev libbz2-dev liblzma-dev         # decompression
+  libzstd-dev liblz4-dev libarchive-dev     # more decompression; 7z, CAB, ISO, cpio, ar, XAR
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench

@@ -1,15 +1,19 @@
 /*
- * scan.c - one object from bytes to verdict.
+ * scan.c - one object from bytes to verdict, and everything inside it.
  *
  *   1. load the head and tail windows (a small object is read whole, once);
  *   2. identify it from those windows (ident/);
  *   3. one sequential pass over the content, when something needs it: the
  *      SHA-256 of a top-level object, the script finder for markup;
- *   4. the rules (rules/), then the verdict.
+ *   4. the rules (rules/);
+ *   5. if it is a container, its walker (formats/) lists the entries,
+ *      judges each, and scans each entry's data here again, one level
+ *      deeper, under the limits of the top-level object.
  *
- * Memory per scan is two fixed windows and one chunk buffer, whatever the
- * object's size; the buffers are kept per thread, so a directory of small
- * files costs no allocation per file.
+ * Memory per object is two fixed windows and one chunk buffer, whatever
+ * its size; at the top they are kept per thread, so a directory of small
+ * files costs no allocation per file.  Decompressed children live in
+ * spools (io/spool.c) bounded by the expansion limit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -123,6 +128,161 @@ static void hex(const uint8_t *d, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * Points v at the object's windows: into the object itself when it is in
+ * memory, else into buf (WINBUF bytes).  *whole is set when every byte is
+ * in memory.
+ */
+static crible_err load_view(const struct cr_src *src, struct cr_view *v, uint8_t *buf, const uint8_t **whole)
+{
+	*v = (struct cr_view){.src = src, .size = src->size};
+	*whole = NULL;
+	if (src->mem) {
+		*whole = src->mem;
+	} else if (src->size <= WINBUF) {
+		if (cr_src_read(src, 0, buf, (size_t)src->size) != (ssize_t)src->size)
+			return CRIBLE_EIO;
+		*whole = buf;
+	} else {
+		if (cr_src_read(src, 0, buf, CR_HEAD_WIN) != (ssize_t)CR_HEAD_WIN ||
+		    cr_src_read(src, src->size - CR_TAIL_WIN, buf + CR_HEAD_WIN, CR_TAIL_WIN) != (ssize_t)CR_TAIL_WIN)
+			return CRIBLE_EIO;
+		v->head = buf;
+		v->headlen = CR_HEAD_WIN;
+		v->tail = buf + CR_HEAD_WIN;
+		v->taillen = CR_TAIL_WIN;
+	}
+	if (*whole) {
+		v->head = *whole;
+		v->headlen = src->size < CR_HEAD_WIN ? (size_t)src->size : CR_HEAD_WIN;
+		v->taillen = src->size < CR_TAIL_WIN ? (size_t)src->size : CR_TAIL_WIN;
+		v->tail = *whole + (src->size - v->taillen);
+	}
+	return CRIBLE_OK;
+}
+
+/*
+ * Scans one object at the current place (s->where names it).  At the top,
+ * t holds the thread's buffers and hash; below it, buffers are allocated
+ * for the object's lifetime.  Errors go to s->err.
+ */
+static void scan_object(struct cr_scan *s, const struct cr_src *src, const char *name, const char *declared,
+			struct tls *t)
+{
+	bool top = t != NULL;
+	uint8_t *winbuf = NULL, *chunk = NULL;
+	if (top) {
+		winbuf = t->win;
+		chunk = t->chunk;
+	} else if (!src->mem && !(winbuf = malloc(WINBUF))) {
+		s->err = CRIBLE_ENOMEM;
+		return;
+	}
+
+	/* 1. windows */
+	struct cr_view v;
+	const uint8_t *whole;
+	crible_err e = load_view(src, &v, winbuf, &whole);
+	if (e != CRIBLE_OK) {
+		s->err = e;
+		goto out;
+	}
+
+	/* 2. identify */
+	struct cr_ident id;
+	cr_identify(&v, &id);
+	if (top)
+		s->res->type = id.type;
+	if (s->ctx->identify_only)
+		goto out;
+
+	/* 3. content pass: the hash at the top; script in documents (WSF and HTA are exec.script already). */
+	struct cr_html html;
+	struct pass p = {NULL, NULL};
+	if (top && s->ctx->hash) {
+		if (!EVP_DigestInit_ex(t->md, sha256_md, NULL)) {
+			s->err = CRIBLE_ENOMEM;
+			goto out;
+		}
+		p.md = t->md;
+	}
+	uint32_t cls = cr_type_get(id.type)->cls;
+	/* Below the top, generic XML is data (OOXML parts, manifests), not a page. */
+	if ((cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP && (top || id.type != T_XML)) {
+		cr_html_init(&html);
+		p.html = &html;
+	}
+	if (p.md || p.html) {
+		if (!whole && !chunk && !(chunk = malloc(CHUNK))) {
+			s->err = CRIBLE_ENOMEM;
+			goto out;
+		}
+		e = pass_run(&p, &v, whole, chunk);
+		if (e != CRIBLE_OK) {
+			s->err = e;
+			goto out;
+		}
+	}
+	if (p.md) {
+		uint8_t d[32];
+		unsigned dl = 0;
+		EVP_DigestFinal_ex(t->md, d, &dl);
+		hex(d, 32, s->res->sha256);
+		s->res->has_sha = true;
+	}
+
+	/* 4. rules */
+	struct cr_obj o = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id};
+	if (p.html && html.found) {
+		o.html_script = true;
+		o.html_why = html.why;
+		cr_emit(s, F_HTML_SCRIPT, -1, "%s carries script: %s", cr_type_get(id.type)->desc, html.why);
+	}
+	cr_rules_exec(s, &o);
+	cr_rules_type(s, &o);
+	cr_rules_eicar(s, &o);
+
+	/* 5. containers: the primary reading, then every other one (an SFX, a PDF+ZIP) */
+	if (cr_walkable(id.type))
+		cr_walk(s, &o, id.type, id.start);
+	for (size_t i = 0; i < id.nalso && !cr_stopped(s); i++)
+		if (cr_walkable(id.also[i]))
+			cr_walk(s, &o, id.also[i], id.also_off[i]);
+out:
+	if (!top) {
+		free(winbuf);
+		free(chunk);
+	}
+}
+
+void cr_scan_child(struct cr_scan *s, const char *name, const struct cr_src *src, bool counted)
+{
+	if (cr_stopped(s))
+		return;
+	if (s->nwhere >= s->wcap) {
+		s->err = CRIBLE_EINVAL;	/* cannot happen: depth is checked below */
+		return;
+	}
+	s->where[s->nwhere++] = name;
+	unsigned maxd = s->ctx->lim.max_depth < CR_MAX_DEPTH_HARD ? s->ctx->lim.max_depth : CR_MAX_DEPTH_HARD;
+	if (s->depth + 1 > maxd) {
+		cr_emit(s, F_BOMB_DEPTH, -1, "nested deeper than %u containers; the scan stopped", maxd);
+		s->bud->stop = true;
+	} else if (counted || cr_count_expanded(s, src->size, NULL)) {
+		s->depth++;
+		scan_object(s, src, name, NULL, NULL);
+		s->depth--;
+	}
+	s->nwhere--;
+}
+
+static uint64_t deadline(uint32_t ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + (uint64_t)ms * 1000000ull;
+}
+
 /* --- one top-level object ----------------------------------------------- */
 
 static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, const char *name,
@@ -135,99 +295,19 @@ static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, cons
 	if (!r)
 		return CRIBLE_ENOMEM;
 	r->size = src->size;
-
-	/* 1. windows */
-	struct cr_view v = {.src = src, .size = src->size};
-	const uint8_t *whole = NULL;
-	if (src->mem) {
-		whole = src->mem;
-	} else if (src->size <= WINBUF) {
-		if (cr_src_read(src, 0, t->win, (size_t)src->size) != (ssize_t)src->size)
-			goto eio;
-		whole = t->win;
-	} else {
-		if (cr_src_read(src, 0, t->win, CR_HEAD_WIN) != (ssize_t)CR_HEAD_WIN ||
-		    cr_src_read(src, src->size - CR_TAIL_WIN, t->win + CR_HEAD_WIN, CR_TAIL_WIN) !=
-			    (ssize_t)CR_TAIL_WIN)
-			goto eio;
-		v.head = t->win;
-		v.headlen = CR_HEAD_WIN;
-		v.tail = t->win + CR_HEAD_WIN;
-		v.taillen = CR_TAIL_WIN;
-	}
-	if (whole) {
-		v.head = whole;
-		v.headlen = src->size < CR_HEAD_WIN ? (size_t)src->size : CR_HEAD_WIN;
-		v.taillen = src->size < CR_TAIL_WIN ? (size_t)src->size : CR_TAIL_WIN;
-		v.tail = whole + (src->size - v.taillen);
-	}
-
-	/* 2. identify */
-	struct cr_ident id;
-	cr_identify(&v, &id);
-	r->type = id.type;
-	if (ctx->identify_only) {
-		*out = r;
-		return cr_result_finish(r);
-	}
-
-	/* 3. content pass */
-	struct cr_html html;
-	struct pass p = {NULL, NULL};
-	if (ctx->hash) {
-		if (!EVP_DigestInit_ex(t->md, sha256_md, NULL))
-			goto nomem;
-		p.md = t->md;
-	}
-	/* Scripts in markup (WSF, HTA) are exec.script already; look inside documents only. */
-	if ((cr_type_get(id.type)->cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP) {
-		cr_html_init(&html);
-		p.html = &html;
-	}
-	if (p.md || p.html) {
-		crible_err e = pass_run(&p, &v, whole, t->chunk);
-		if (e != CRIBLE_OK) {
-			crible_result_free(r);
-			return e;
-		}
-	}
-	if (p.md) {
-		uint8_t d[32];
-		unsigned dl = 0;
-		EVP_DigestFinal_ex(t->md, d, &dl);
-		hex(d, 32, r->sha256);
-		r->has_sha = true;
-	}
-
-	/* 4. rules */
-	const char *top = name ? name : "-";
-	struct cr_scan s = {.ctx = ctx, .res = r, .where = &top, .nwhere = 1, .err = CRIBLE_OK};
-	struct cr_obj o = {.name = name, .declared = declared, .view = &v, .id = &id};
-	if (p.html && html.found) {
-		o.html_script = true;
-		o.html_why = html.why;
-		cr_emit(&s, F_HTML_SCRIPT, -1, "%s carries script: %s", cr_type_get(id.type)->desc, html.why);
-	}
-	cr_rules_exec(&s, &o);
-	cr_rules_type(&s, &o);
-	cr_rules_eicar(&s, &o);
-	if (s.err != CRIBLE_OK) {
-		crible_result_free(r);
-		return s.err;
-	}
-	crible_err e = cr_result_finish(r);
+	const char *where[CR_MAX_DEPTH_HARD + 2];
+	where[0] = name ? name : "-";
+	struct cr_budget bud = {.deadline_ns = deadline(ctx->lim.time_ms)};
+	struct cr_scan s = {.ctx = ctx, .res = r, .where = where, .nwhere = 1, .wcap = CR_MAX_DEPTH_HARD + 2,
+			    .err = CRIBLE_OK, .bud = &bud};
+	scan_object(&s, src, name, declared, t);
+	crible_err e = s.err != CRIBLE_OK ? s.err : cr_result_finish(r);
 	if (e != CRIBLE_OK) {
 		crible_result_free(r);
 		return e;
 	}
 	*out = r;
 	return CRIBLE_OK;
-eio:
-	crible_result_free(r);
-	return CRIBLE_EIO;
-nomem:
-	crible_result_free(r);
-	return CRIBLE_ENOMEM;
 }
 
 crible_err crible_scan_mem(const crible_ctx *ctx, const void *buf, size_t len, const char *name,

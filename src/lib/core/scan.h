@@ -46,8 +46,9 @@ struct crible_result {
 	crible_verdict verdict;
 };
 
-/* One object being scanned: what the rules see. */
+/* One object being scanned: what the rules and the walkers see. */
 struct cr_obj {
+	const struct cr_src *src;	/* all of its bytes */
 	const char *name;		/* claimed name or NULL */
 	const char *declared;		/* claimed Content-Type or NULL */
 	const struct cr_view *view;
@@ -56,13 +57,52 @@ struct cr_obj {
 	const char *html_why;		/* what it found */
 };
 
+/* Containers nest at most this deep whatever the limits say: `where` is a fixed array. */
+#define CR_MAX_DEPTH_HARD 64
+
+/* What one top-level object may cost, spent by everything inside it. */
+struct cr_budget {
+	uint64_t expanded;	/* bytes of every object below the top */
+	uint64_t entries;	/* entries of every container below the top */
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
+	bool stop;		/* a limit was hit: every walker stops */
+};
+
+/* Expansion of one container, for bomb.ratio. */
+struct cr_ratio {
+	uint64_t compressed;	/* the container's own size */
+	uint64_t expanded;	/* bytes produced from it so far */
+};
+
 struct cr_scan {
 	const crible_ctx *ctx;
 	crible_result *res;
-	const char *const *where;	/* chain of names down to this object */
-	size_t nwhere;
-	crible_err err;			/* first internal error (ENOMEM) */
+	const char **where;		/* chain of names down to this object */
+	size_t nwhere, wcap;
+	crible_err err;			/* first internal error (ENOMEM, EIO) */
+	struct cr_budget *bud;		/* NULL outside a scan (unit tests of rules) */
+	unsigned depth;			/* containers above the current object */
 };
+
+/*
+ * Scans src as the entry `name` of the current container: identification,
+ * rules, and recursion into it if it is a container.  `counted` says the
+ * bytes were already charged to the expansion budget (decompressed data);
+ * stored slices are charged here.  Honours every limit.
+ */
+void cr_scan_child(struct cr_scan *s, const char *name, const struct cr_src *src, bool counted);
+
+/* Whether the scan must stop: a limit was hit, time ran out (limit.time), or an error. */
+bool cr_stopped(struct cr_scan *s);
+/* Counts one entry; false (and bomb.count once) past the limit. */
+bool cr_count_entry(struct cr_scan *s);
+/* Charges n expanded bytes; false (and bomb.size or bomb.ratio) past a limit. */
+bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt);
+
+/* Walks object o as container type t found at offset start (formats/). */
+void cr_walk(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t, uint64_t start);
+/* Whether cr_walk has a walker for t. */
+bool cr_walkable(enum cr_tid t);
 
 /*
  * Records a finding at the current object.  sev < 0 takes the id's

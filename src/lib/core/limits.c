@@ -1,0 +1,70 @@
+/*
+ * limits.c - what one top-level object may cost: entries, expanded bytes,
+ * expansion ratio per container, time.  Every limit hit is a finding and
+ * stops the scan there (fail closed: a scan that could not finish is
+ * never reported clean), so a 2 MB file that would expand to 40 GB costs
+ * what the limits allow and no more.
+ */
+#include <time.h>
+
+#include "scan.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool cr_stopped(struct cr_scan *s)
+{
+	if (s->err != CRIBLE_OK)
+		return true;
+	if (!s->bud)
+		return false;
+	if (s->bud->stop)
+		return true;
+	if (now_ns() > s->bud->deadline_ns) {
+		cr_emit(s, F_LIMIT_TIME, -1, "the scan took longer than %u ms and stopped", s->ctx->lim.time_ms);
+		s->bud->stop = true;
+	}
+	return s->bud->stop;
+}
+
+bool cr_count_entry(struct cr_scan *s)
+{
+	if (!s->bud)
+		return true;
+	if (++s->bud->entries > s->ctx->lim.max_entries) {
+		cr_emit(s, F_BOMB_COUNT, -1, "more than %llu entries; the scan stopped",
+			(unsigned long long)s->ctx->lim.max_entries);
+		s->bud->stop = true;
+		return false;
+	}
+	return !cr_stopped(s);
+}
+
+bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt)
+{
+	if (!s->bud)
+		return true;
+	const struct crible_limits *lim = &s->ctx->lim;
+	s->bud->expanded += n;
+	if (s->bud->expanded > lim->max_expanded) {
+		cr_emit(s, F_BOMB_SIZE, -1, "more than %llu bytes expanded; the scan stopped",
+			(unsigned long long)lim->max_expanded);
+		s->bud->stop = true;
+		return false;
+	}
+	if (rt) {
+		rt->expanded += n;
+		if (rt->expanded > lim->ratio_floor && rt->compressed &&
+		    rt->expanded / rt->compressed > lim->max_ratio) {
+			cr_emit(s, F_BOMB_RATIO, -1, "expands more than %u times (%llu bytes from %llu); the scan stopped",
+				lim->max_ratio, (unsigned long long)rt->expanded, (unsigned long long)rt->compressed);
+			s->bud->stop = true;
+			return false;
+		}
+	}
+	return !cr_stopped(s);
+}

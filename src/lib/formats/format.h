@@ -1,0 +1,60 @@
+/*
+ * format.h - container walkers, one file per format, and the decoders
+ * they share.
+ *
+ * A walker lists the entries of an object, hands each entry to the entry
+ * rules (rules/entry.h) with its name pushed on `where`, and scans each
+ * entry's data with cr_scan_child().  It checks cr_stopped() between
+ * entries and never trusts a size from a header: every read goes through
+ * the object's source, bounded by the object's real size.
+ */
+#ifndef CR_FORMAT_H
+#define CR_FORMAT_H
+
+#include "../core/scan.h"
+#include "../io/spool.h"
+#include "../rules/entry.h"
+
+void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start);
+void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start);
+void cr_walk_rar(struct cr_scan *s, const struct cr_obj *o, uint64_t start);
+void cr_walk_compressed(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t);
+/* Formats read through libarchive: 7z, CAB, ISO 9660, cpio, ar, RPM, XAR, lzip, compress. */
+void cr_walk_libarchive(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t);
+/* The data of every file entry of a RAR through libarchive; names are rar.c's to judge. */
+void cr_libarchive_rar_data(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t);
+
+enum cr_codec {
+	CODEC_STORE,
+	CODEC_DEFLATE,		/* raw deflate (ZIP method 8) */
+	CODEC_GZIP,		/* gzip members, concatenated */
+	CODEC_BZIP2,
+	CODEC_XZ,
+	CODEC_LZMA_ZIP,		/* ZIP method 14: version, properties, raw LZMA1 */
+	CODEC_ZSTD,
+	CODEC_LZ4,		/* LZ4 frames */
+};
+
+enum cr_dec {
+	DEC_OK,
+	DEC_LIMIT,		/* a limit stopped it; the finding is out */
+	DEC_CORRUPT,		/* the stream is broken or truncated */
+	DEC_ERROR,		/* ENOMEM or a temporary-file failure; s->err is set */
+};
+
+/*
+ * Decodes src[off, off+len) with codec c into out, charging every byte
+ * produced to the scan's expansion budget and to rt.  cap > 0 stops
+ * quietly after cap bytes (a symlink target needs only its first KiB).
+ * *why gets a short reason on DEC_CORRUPT.
+ */
+enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *src, uint64_t off, uint64_t len,
+		      struct cr_spool *out, uint64_t cap, struct cr_ratio *rt, const char **why);
+
+/* A source over src[off, off+len), zero copy; false when the range does not fit. */
+bool cr_src_slice(const struct cr_src *src, uint64_t off, uint64_t len, struct cr_src *out);
+
+/* Entry name as a C string for `where`: NULs shown as "\0", length capped.  Caller frees. */
+char *cr_entry_label(const uint8_t *name, size_t len);
+
+#endif

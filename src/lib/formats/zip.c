@@ -1,0 +1,453 @@
+/*
+ * zip.c - the ZIP walker (APPNOTE 6.3.10), central directory and local
+ * headers cross-checked.
+ *
+ * Layout, from the end:
+ *   end of central directory "PK\5\6" (22 bytes + comment): entries (u16
+ *     at 10), directory size (u32 at 12) and offset (u32 at 16), comment
+ *     length (u16 at 20); offsets count from the start of the ZIP, which
+ *     is not the start of the file when data is prepended (SFX, polyglot);
+ *   ZIP64 locator "PK\6\7" just before it (20 bytes): the ZIP64 end record
+ *     "PK\6\6" with u64 count (32), size (40) and offset (48);
+ *   central directory headers "PK\1\2" (46 bytes): made-by (4; high byte
+ *     3 = Unix), flags (8; bit 0 encrypted, bit 3 data descriptor, bit 11
+ *     UTF-8), method (10), CRC (16), compressed and real sizes (20, 24),
+ *     name, extra and comment lengths (28, 30, 32), external attributes
+ *     (38; Unix mode in the high 16 bits), local header offset (42); then
+ *     the name, the extra field (a list of id+size+data: 0x0001 ZIP64
+ *     sizes and offset, 0x7075 Info-ZIP Unicode path, 0x9901 AES), the
+ *     comment;
+ *   local headers "PK\3\4" (30 bytes): flags (6), method (8), sizes (18,
+ *     22), name and extra lengths (26, 28), then name, extra, data.
+ *
+ * Readers disagree on what is inside when the two copies of a name differ
+ * (zip.name-mismatch) or when entries share data: Fifield's non-recursive
+ * bomb points many central entries at one compressed kernel (zip.overlap).
+ * Both are judged from the headers before any byte is inflated.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../io/cur.h"
+#include "format.h"
+
+#define MAX_CD (256u << 20)	/* a central directory larger than this is refused */
+#define MAX_LINK_TARGET 4096
+
+struct zent {
+	uint64_t lho, csize, usize;
+	uint16_t made_by, flags, method;
+	uint32_t xattr;
+	const uint8_t *name;	/* into the central directory buffer */
+	size_t nlen;
+	const uint8_t *uname;	/* Info-ZIP Unicode path, or NULL */
+	size_t unlen;
+	bool aes;
+	uint16_t aes_method;
+	uint64_t start, end;	/* local header start and data end, absolute */
+	bool lfh_ok, overlap;
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct zent *x = *(struct zent *const *)a, *y = *(struct zent *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Reads n bytes at off of the object; false when they are not there. */
+static bool rd(const struct cr_obj *o, uint64_t off, void *buf, size_t n)
+{
+	return cr_view_read(o->view, off, buf, n);
+}
+
+/* The extra field: ZIP64 sizes and offset, Unicode path, AES. */
+static void parse_extra(struct zent *z, struct cr_cur ex, uint32_t csize32, uint32_t usize32, uint32_t lho32,
+			const uint8_t *cdname, size_t cdnlen)
+{
+	/* Each record consumes at least 4 bytes, so the loop ends. */
+	while (cur_left(&ex) >= 4) {
+		uint16_t id, sz;
+		struct cr_cur d;
+		if (!cur_u16le(&ex, &id) || !cur_u16le(&ex, &sz) || !cur_sub(&ex, &d, sz))
+			break;
+		if (id == 0x0001) {
+			/* Only the fields whose 32-bit copy is all ones are present, in this order. */
+			uint64_t v;
+			if (usize32 == 0xffffffff && cur_u64le(&d, &v))
+				z->usize = v;
+			if (csize32 == 0xffffffff && cur_u64le(&d, &v))
+				z->csize = v;
+			if (lho32 == 0xffffffff && cur_u64le(&d, &v))
+				z->lho = v;
+		} else if (id == 0x7075) {
+			/* version 1, CRC-32 of the header name, UTF-8 name: used only while the CRC matches. */
+			uint8_t ver;
+			uint32_t crc;
+			if (cur_u8(&d, &ver) && ver == 1 && cur_u32le(&d, &crc)) {
+				if (crc == (uint32_t)crc32(0, cdname, (unsigned)cdnlen)) {
+					z->uname = d.p;
+					z->unlen = d.len;
+				}
+			}
+		} else if (id == 0x9901) {
+			uint16_t vv, m;
+			uint8_t strength;
+			if (cur_u16le(&d, &vv) && cur_skip(&d, 2) && cur_u8(&d, &strength) && cur_u16le(&d, &m)) {
+				z->aes = true;
+				z->aes_method = m;
+			}
+		}
+	}
+}
+
+static enum cr_ekind kind_of(const struct zent *z)
+{
+	unsigned host = z->made_by >> 8;
+	if (host == 3 || host == 19) {
+		switch ((z->xattr >> 16) & 0170000) {
+		case 0120000:
+			return E_SYMLINK;
+		case 0040000:
+			return E_DIR;
+		case 0020000:
+		case 0060000:
+			return E_DEVICE;
+		case 0010000:
+			return E_FIFO;
+		case 0140000:
+			return E_SOCKET;
+		default:
+			break;
+		}
+	}
+	if ((z->nlen && (z->name[z->nlen - 1] == '/' || z->name[z->nlen - 1] == '\\')) || (z->xattr & 0x10))
+		return E_DIR;
+	return E_FILE;
+}
+
+static bool codec_of(uint16_t method, enum cr_codec *c)
+{
+	switch (method) {
+	case 0:
+		*c = CODEC_STORE;
+		return true;
+	case 8:
+		*c = CODEC_DEFLATE;
+		return true;
+	case 12:
+		*c = CODEC_BZIP2;
+		return true;
+	case 14:
+		*c = CODEC_LZMA_ZIP;
+		return true;
+	case 93:
+		*c = CODEC_ZSTD;
+		return true;
+	case 95:
+		*c = CODEC_XZ;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The end of central directory, searched backwards over the tail window. */
+static bool find_eocd(const struct cr_obj *o, uint64_t *eocd, struct cr_cur *rec)
+{
+	const struct cr_view *v = o->view;
+	if (v->taillen < 22)
+		return false;
+	size_t lowest = v->taillen > 22 + 65535 ? v->taillen - 22 - 65535 : 0;
+	for (size_t i = v->taillen - 22;; i--) {
+		if (!memcmp(v->tail + i, "PK\5\6", 4)) {
+			uint16_t clen;
+			struct cr_cur c;
+			cur_init(&c, v->tail + i, v->taillen - i);
+			if (cur_peek_u16le(&c, 20, &clen) && (size_t)clen <= v->taillen - i - 22) {
+				*eocd = v->size - v->taillen + i;
+				*rec = c;
+				return true;
+			}
+		}
+		if (i == lowest)
+			return false;
+	}
+}
+
+/*
+ * Scans one entry's data as a child object.  The entry's label is on
+ * `where` while findings about the entry are emitted; cr_scan_child
+ * pushes it again for the child, so it comes off around that call.
+ */
+static void entry_data(struct cr_scan *s, const struct cr_obj *o, const struct zent *z, struct cr_ratio *rt,
+		       const char *label)
+{
+	enum cr_codec c;
+	uint16_t method = z->aes ? z->aes_method : z->method;
+	if (!codec_of(method, &c)) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "compression method %u is not supported: content not inspected",
+			method);
+		return;
+	}
+	uint64_t dstart = z->end - z->csize;
+	if (c == CODEC_STORE) {
+		struct cr_src child;
+		if (!cr_src_slice(o->src, dstart, z->csize, &child)) {
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry data runs past the end of the archive");
+			return;
+		}
+		s->nwhere--;	/* cr_scan_child pushes the name itself */
+		cr_scan_child(s, label, &child, false);
+		s->nwhere++;
+		return;
+	}
+	struct cr_spool sp;
+	cr_spool_init(&sp);
+	const char *why;
+	enum cr_dec d = cr_decode(s, c, o->src, dstart, z->csize, &sp, 0, rt, &why);
+	if (d == DEC_CORRUPT)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry data cannot be decompressed: %s", why);
+	if (d == DEC_OK || d == DEC_CORRUPT) {
+		struct cr_src child;
+		cr_spool_src(&sp, &child);
+		if (d == DEC_OK || child.size) {
+			s->nwhere--;
+			cr_scan_child(s, label, &child, true);
+			s->nwhere++;
+		}
+	}
+	cr_spool_free(&sp);
+}
+
+/* The target of a ZIP symlink: the entry's data, at most MAX_LINK_TARGET bytes of it. */
+static uint8_t *link_target(struct cr_scan *s, const struct cr_obj *o, const struct zent *z, size_t *len)
+{
+	enum cr_codec c;
+	*len = 0;
+	if ((z->flags & 1) || !codec_of(z->method, &c))
+		return NULL;
+	struct cr_spool sp;
+	cr_spool_init(&sp);
+	const char *why;
+	uint8_t *t = NULL;
+	if (cr_decode(s, c, o->src, z->end - z->csize, z->csize, &sp, MAX_LINK_TARGET, NULL, &why) == DEC_OK &&
+	    sp.fd < 0 && (t = malloc(sp.len + 1))) {
+		memcpy(t, sp.mem ? sp.mem : (const uint8_t *)"", sp.len);
+		*len = sp.len;
+	}
+	cr_spool_free(&sp);
+	return t;
+}
+
+void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
+{
+	(void)start;
+	uint64_t eocd;
+	struct cr_cur e;
+	if (!find_eocd(o, &eocd, &e)) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no end of central directory: the archive is truncated or damaged");
+		return;
+	}
+	uint16_t ntotal, clen;
+	uint32_t cdsize32, cdoff32;
+	cur_peek_u16le(&e, 10, &ntotal);
+	cur_peek_u32le(&e, 12, &cdsize32);
+	cur_peek_u32le(&e, 16, &cdoff32);
+	cur_peek_u16le(&e, 20, &clen);
+	uint64_t cdsize = cdsize32, cdoff = cdoff32, cdend = eocd;
+	/* ZIP64: the locator right before the EOCD names the ZIP64 end record. */
+	uint8_t loc[20], z64[56];
+	if (eocd >= 20 && rd(o, eocd - 20, loc, 20) && !memcmp(loc, "PK\6\7", 4)) {
+		/* The record sits right before the locator; its stored offset would be shifted by a prefix. */
+		if (eocd >= 20 + 56 && rd(o, eocd - 20 - 56, z64, 56) && !memcmp(z64, "PK\6\6", 4)) {
+			struct cr_cur r, f;
+			cur_init(&r, z64, 56);
+			cur_window(&r, &f, 40, 16);
+			cur_u64le(&f, &cdsize);
+			cur_u64le(&f, &cdoff);
+			cdend = eocd - 20 - 56;
+		} else {
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
+			return;
+		}
+	}
+	uint64_t tail_end = eocd + 22 + clen;
+	if (tail_end < o->view->size)
+		cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
+			(unsigned long long)(o->view->size - tail_end));
+	if (cdsize > cdend || cdoff > cdend - cdsize || cdsize > MAX_CD) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory size or offset impossible");
+		return;
+	}
+	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
+	uint64_t base = cdend - cdsize - cdoff;
+	if (base > 0)
+		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive", (unsigned long long)base);
+
+	uint8_t *cd = malloc(cdsize ? cdsize : 1);
+	size_t cap = cdsize / 46 + 1, n = 0;
+	struct zent *zs = calloc(cap, sizeof *zs);
+	struct zent **order = calloc(cap, sizeof *order);
+	struct cr_names names;
+	cr_names_init(&names);
+	if (!cd || !zs || !order) {
+		s->err = CRIBLE_ENOMEM;
+		goto out;
+	}
+	if (!rd(o, base + cdoff, cd, cdsize)) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory cannot be read");
+		goto out;
+	}
+
+	/* 1. Central directory: every record, bounded by its bytes. */
+	struct cr_cur c;
+	cur_init(&c, cd, cdsize);
+	while (cur_left(&c) >= 46 && n < cap) {
+		if (!cur_match(&c, 0, "PK\1\2", 4)) {
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu has a bad signature", n);
+			break;
+		}
+		struct zent *z = &zs[n];
+		uint16_t nl, el, cl;
+		uint32_t csize, usize, lho;
+		cur_peek_u16le(&c, 4, &z->made_by);
+		cur_peek_u16le(&c, 8, &z->flags);
+		cur_peek_u16le(&c, 10, &z->method);
+		cur_peek_u32le(&c, 20, &csize);
+		cur_peek_u32le(&c, 24, &usize);
+		cur_peek_u16le(&c, 28, &nl);
+		cur_peek_u16le(&c, 30, &el);
+		cur_peek_u16le(&c, 32, &cl);
+		cur_peek_u32le(&c, 38, &z->xattr);
+		cur_peek_u32le(&c, 42, &lho);
+		struct cr_cur ex;
+		if (!cur_skip(&c, 46) || !cur_bytes(&c, &z->name, nl) || !cur_sub(&c, &ex, el) || !cur_skip(&c, cl)) {
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu is truncated", n);
+			break;
+		}
+		z->nlen = nl;
+		z->csize = csize;
+		z->usize = usize;
+		z->lho = lho;
+		parse_extra(z, ex, csize, usize, lho, z->name, nl);
+		n++;
+	}
+	if (n != ntotal && ntotal != 0xffff)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "the end record counts %u entries, the directory holds %zu", ntotal,
+			n);
+
+	/* 2. Local headers: where each entry's data really is, and the second copy of its name. */
+	for (size_t i = 0; i < n; i++) {
+		struct zent *z = &zs[i];
+		uint8_t h[30];
+		uint64_t at = base + z->lho;
+		if (z->lho > o->view->size || !rd(o, at, h, 30) || memcmp(h, "PK\3\4", 4)) {
+			z->lfh_ok = false;
+			continue;
+		}
+		struct cr_cur lh;
+		cur_init(&lh, h, 30);
+		uint16_t lnl, lel;
+		cur_peek_u16le(&lh, 26, &lnl);
+		cur_peek_u16le(&lh, 28, &lel);
+		uint64_t dstart = at + 30 + lnl + lel;
+		if (dstart > o->view->size || z->csize > o->view->size - dstart) {
+			z->lfh_ok = false;
+			continue;
+		}
+		z->lfh_ok = true;
+		z->start = at;
+		z->end = dstart + z->csize;
+	}
+
+	/* 3. Overlaps: sorted by start, any entry beginning before the previous one ends. */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (zs[i].lfh_ok)
+			order[m++] = &zs[i];
+	qsort(order, m, sizeof *order, by_start);
+	size_t overlaps = 0;
+	for (size_t i = 1; i < m; i++) {
+		if (order[i]->start < order[i - 1]->end) {
+			order[i]->overlap = order[i - 1]->overlap = true;
+			overlaps++;
+		}
+	}
+	if (overlaps)
+		cr_emit(s, F_ZIP_OVERLAP, -1, "%zu entries share or overlap compressed data (a non-recursive zip bomb "
+					      "or parser confusion); their data was not expanded",
+			overlaps + 1);
+
+	/* 4. Every entry: names, kind, encryption, data. */
+	struct cr_ratio rt = {.compressed = o->view->size};
+	for (size_t i = 0; i < n && !cr_stopped(s); i++) {
+		struct zent *z = &zs[i];
+		if (!cr_count_entry(s))
+			break;
+		const uint8_t *nm = z->uname ? z->uname : z->name;
+		size_t nml = z->uname ? z->unlen : z->nlen;
+		char *label = cr_entry_label(nm, nml);
+		if (!label || s->nwhere >= s->wcap) {
+			free(label);
+			s->err = CRIBLE_ENOMEM;
+			break;
+		}
+		s->where[s->nwhere++] = label;
+		enum cr_ekind kind = kind_of(z);
+		uint8_t *target = NULL;
+		size_t tlen = 0;
+		if (kind == E_SYMLINK && z->lfh_ok)
+			target = link_target(s, o, z, &tlen);
+		struct cr_entry ent = {.name = nm, .namelen = nml, .utf8 = (z->flags & 0x800) || z->uname, .kind = kind,
+				       .link = target, .linklen = tlen,
+				       .has_mode = (z->made_by >> 8) == 3 || (z->made_by >> 8) == 19,
+				       .mode = z->xattr >> 16};
+		cr_rules_entry(s, &names, &ent);
+		free(target);
+		/* The raw name too, when the Unicode path replaced it: old extractors use it. */
+		if (z->uname)
+			cr_rules_path(s, z->name, z->nlen, false);
+
+		if (!z->lfh_ok) {
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "the local header is missing or its data runs past the end");
+		} else {
+			/* The second copy of the name must say the same (parser confusion otherwise). */
+			uint8_t h[30];
+			rd(o, z->start, h, 30);
+			struct cr_cur lh;
+			cur_init(&lh, h, 30);
+			uint16_t lflags, lmethod, lnl;
+			cur_peek_u16le(&lh, 6, &lflags);
+			cur_peek_u16le(&lh, 8, &lmethod);
+			cur_peek_u16le(&lh, 26, &lnl);
+			uint8_t *lname = malloc(lnl ? lnl : 1);
+			if (lname && rd(o, z->start + 30, lname, lnl) &&
+			    (lnl != z->nlen || memcmp(lname, z->name, lnl) != 0)) {
+				char *ll = cr_entry_label(lname, lnl);
+				cr_emit(s, F_ZIP_NAME_MISMATCH, -1, "the local header names it \"%s\"", ll ? ll : "?");
+				free(ll);
+				cr_rules_path(s, lname, lnl, (lflags & 0x800) != 0);
+			}
+			free(lname);
+			if (lmethod != z->method || (lflags & 1) != (z->flags & 1))
+				cr_emit(s, F_CONTAINER_CORRUPT, -1,
+					"local header and central directory disagree on the method or encryption");
+		}
+
+		if (z->flags & 1) {
+			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted entry: content not inspected");
+			if (!z->aes)
+				cr_emit(s, F_CONTAINER_WEAK_CRYPTO, -1, "legacy ZipCrypto encryption");
+		} else if (kind == E_FILE && z->lfh_ok && !z->overlap) {
+			entry_data(s, o, z, &rt, label);
+		}
+		s->nwhere--;
+		free(label);
+	}
+out:
+	cr_names_free(&names);
+	free(order);
+	free(zs);
+	free(cd);
+}

@@ -1,0 +1,30 @@
+/*
+ * spool.h - where a decompressed object goes: memory up to a threshold,
+ * then an unlinked temporary file, so a 10 GB stream never needs 10 GB
+ * of memory.  The total is bounded by the expansion limit, not here.
+ */
+#ifndef CR_SPOOL_H
+#define CR_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source.h"
+
+#define CR_SPOOL_MEM (8u << 20)
+
+struct cr_spool {
+	uint8_t *mem;
+	size_t len, cap;
+	int fd;		/* -1 until the spool moves to a file */
+	uint64_t size;	/* bytes written in all */
+};
+
+void cr_spool_init(struct cr_spool *sp);
+/* 0, or -1 with errno (ENOMEM, or the temporary file's error). */
+int cr_spool_write(struct cr_spool *sp, const void *p, size_t n);
+/* A source over what was written; valid until cr_spool_free. */
+void cr_spool_src(const struct cr_spool *sp, struct cr_src *src);
+void cr_spool_free(struct cr_spool *sp);
+
+#endif
