@@ -72,7 +72,7 @@ struct crible_limits {
 	uint64_t max_entries;		/* entries in one object (100 000) */
 	uint32_t max_ratio;		/* expanded / compressed (100) */
 	uint64_t ratio_floor;		/* ratio checked past this many bytes (16 MiB) */
-	uint32_t time_ms;		/* wall time for one object (30 000) */
+	uint32_t time_ms;		/* wall time for one object (10 000) */
 };
 
 typedef struct crible_ctx crible_ctx;

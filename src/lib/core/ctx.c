@@ -46,7 +46,7 @@ void crible_limits_default(struct crible_limits *lim)
 	lim->max_entries = 100000;
 	lim->max_ratio = 100;
 	lim->ratio_floor = 16ull << 20;
-	lim->time_ms = 30000;
+	lim->time_ms = 10000;
 }
 
 crible_ctx *crible_ctx_new(void)

@@ -8,10 +8,10 @@
 /* At most this many findings per top-level object: a hostile archive must not grow memory without bound. */
 #define MAX_FINDINGS 4096
 
-void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
+void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail)
 {
 	crible_result *r = s->res;
-	if (s->err != CRIBLE_OK)
+	if (s->err != CRIBLE_OK || (unsigned)fid >= F_NIDS)
 		return;
 	for (size_t i = 0; i < r->nf; i++) {
 		const struct cr_find *f = &r->f[i];
@@ -38,15 +38,8 @@ void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
 	struct cr_find *f = &r->f[r->nf];
 	memset(f, 0, sizeof *f);
 	f->fid = fid;
-	int8_t over = s->ctx->sev[fid];
-	f->sev = over >= 0 ? (crible_severity)over : sev >= 0 ? (crible_severity)sev : cr_fdefs[fid].sev;
-
-	va_list ap;
-	va_start(ap, fmt);
-	char buf[512];
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	f->detail = strdup(buf);
+	f->sev = sev;
+	f->detail = strdup(detail);
 	f->where = calloc(s->nwhere ? s->nwhere : 1, sizeof *f->where);
 	if (!f->detail || !f->where)
 		goto oom;
@@ -64,6 +57,20 @@ oom:
 	free(f->where);
 	free(f->detail);
 	s->err = CRIBLE_ENOMEM;
+}
+
+void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
+{
+	if (s->err != CRIBLE_OK)
+		return;
+	int8_t over = s->ctx->sev[fid];
+	crible_severity fs = over >= 0 ? (crible_severity)over : sev >= 0 ? (crible_severity)sev : cr_fdefs[fid].sev;
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[512];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	cr_emit_final(s, fid, fs, buf);
 }
 
 /* Builds the public views and the verdict: the worst severity wins. */

@@ -112,6 +112,19 @@ bool cr_walkable(enum cr_tid t);
 void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The same with the final severity and detail given (policy already applied). */
+void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail);
+
+/*
+ * Runs fn(s, arg) in a forked child process with a memory cap and the
+ * scan's remaining time: a reader we do not own (libarchive) can crash,
+ * loop or allocate gigabytes on hostile input, and that must cost one
+ * container, not the scan.  The child's findings and budget come back
+ * through a pipe.  If the child dies, the container gets container.corrupt
+ * (or limit.time) and is never reported clean.
+ */
+void cr_sandbox(struct cr_scan *s, void (*fn)(struct cr_scan *, void *), void *arg, const char *what);
+
 /* Builds the public finding views and the verdict once the scan is over. */
 crible_err cr_result_finish(crible_result *r);
 

@@ -243,12 +243,27 @@ out:
 	free(io);
 }
 
+struct job {
+	const struct cr_obj *o;
+	enum cr_tid t;
+	bool judge;
+};
+
+static void run(struct cr_scan *s, void *arg)
+{
+	struct job *j = arg;
+	walk(s, j->o, j->t, j->judge);
+}
+
+/* libarchive is not ours to harden: it runs in a sandboxed child (core/sandbox.c). */
 void cr_walk_libarchive(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t)
 {
-	walk(s, o, t, true);
+	struct job j = {o, t, true};
+	cr_sandbox(s, run, &j, "archive reader");
 }
 
 void cr_libarchive_rar_data(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t)
 {
-	walk(s, o, t, false);
+	struct job j = {o, t, false};
+	cr_sandbox(s, run, &j, "RAR decoder");
 }
