@@ -54,6 +54,54 @@ struct scenario {
 	const char *why;	/* what the case is about */
 };
 
+/* Archive builders (archives.c). */
+void a_bomb_nested(struct sbuf *b);
+void a_bomb_overlap(struct sbuf *b);
+void a_rar4_ok(struct sbuf *b);
+void a_rar4_slip(struct sbuf *b);
+void a_rar4_stm(struct sbuf *b);
+void a_rar5_encrypted(struct sbuf *b);
+void a_rar5_romcom(struct sbuf *b);
+void a_rar5_slip(struct sbuf *b);
+void a_rar5_zone(struct sbuf *b);
+void a_tar_abs(struct sbuf *b);
+void a_tar_corrupt(struct sbuf *b);
+void a_tar_device(struct sbuf *b);
+void a_tar_fifo(struct sbuf *b);
+void a_tar_gnu_long(struct sbuf *b);
+void a_tar_hardlink(struct sbuf *b);
+void a_tar_ok(struct sbuf *b);
+void a_tar_pax(struct sbuf *b);
+void a_tar_setuid(struct sbuf *b);
+void a_tar_slip(struct sbuf *b);
+void a_tar_symlink(struct sbuf *b);
+void a_tar_through(struct sbuf *b);
+void a_tgz_lnk(struct sbuf *b);
+void a_zip_ads(struct sbuf *b);
+void a_zip_aes(struct sbuf *b);
+void a_zip_benign(struct sbuf *b);
+void a_zip_bidi(struct sbuf *b);
+void a_zip_collision(struct sbuf *b);
+void a_zip_deep(struct sbuf *b);
+void a_zip_device(struct sbuf *b);
+void a_zip_eicar_deflate(struct sbuf *b);
+void a_zip_fifo(struct sbuf *b);
+void a_zip_js(struct sbuf *b);
+void a_zip_link_through(struct sbuf *b);
+void a_zip_log(struct sbuf *b);
+void a_zip_many(struct sbuf *b);
+void a_zip_mismatch(struct sbuf *b);
+void a_zip_nested(struct sbuf *b);
+void a_zip_overlap(struct sbuf *b);
+void a_zip_prepended(struct sbuf *b);
+void a_zip_setuid(struct sbuf *b);
+void a_zip_slip(struct sbuf *b);
+void a_zip_slip_win(struct sbuf *b);
+void a_zip_symlink_escape(struct sbuf *b);
+void a_zip_symlink_ok(struct sbuf *b);
+void a_zip_trailing(struct sbuf *b);
+void a_zip_zipcrypto(struct sbuf *b);
+
 extern const struct scenario scenarios[];
 extern const size_t nscenarios;
 

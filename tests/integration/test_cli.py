@@ -42,7 +42,7 @@ for f, args, typ, ids, verdict, why in rows:
     except ValueError:
         check(f, False, "not one JSON object: %r %r" % (out, err))
         continue
-    got = sorted(x["id"] for x in obj["findings"])
+    got = sorted(set(x["id"] for x in obj["findings"]))
     want = sorted(ids.split())
     check(f + " findings", got == want, "(%s): got %s want %s" % (why, got, want))
     check(f + " verdict", obj["verdict"] == verdict, "got %s want %s" % (obj["verdict"], verdict))

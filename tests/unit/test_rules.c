@@ -20,24 +20,26 @@
 
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Sorts v[0..k) and joins it with spaces into out. */
+/* Sorts v[0..k) and joins the distinct values with spaces into out. */
 static void join_sorted(const char **v, size_t k, char *out, size_t n)
 {
 	qsort(v, k, sizeof v[0], cmp);
 	out[0] = '\0';
 	for (size_t i = 0; i < k; i++) {
-		strncat(out, v[i], n - strlen(out) - 1);
-		if (i + 1 < k)
+		if (i && !strcmp(v[i], v[i - 1]))
+			continue;
+		if (out[0])
 			strncat(out, " ", n - strlen(out) - 1);
+		strncat(out, v[i], n - strlen(out) - 1);
 	}
 }
 
-/* The finding ids of r, sorted, space-separated. */
+/* The distinct finding ids of r, sorted, space-separated. */
 static void ids_of(const crible_result *r, char *out, size_t n)
 {
-	const char *v[64];
+	const char *v[256];
 	size_t k = 0;
-	for (size_t i = 0; i < crible_result_count(r) && k < 64; i++)
+	for (size_t i = 0; i < crible_result_count(r) && k < 256; i++)
 		v[k++] = crible_result_finding(r, i)->id;
 	join_sorted(v, k, out, n);
 }
@@ -76,6 +78,11 @@ static const char *apply_args(crible_ctx *ctx, const char *args)
 			crible_severity s = !strcmp(eq + 1, "high") ? CRIBLE_SEV_HIGH
 					    : !strcmp(eq + 1, "medium") ? CRIBLE_SEV_MEDIUM : CRIBLE_SEV_LOW;
 			assert_int_equal(crible_ctx_set_severity(ctx, val, s), CRIBLE_OK);
+		} else if (!strcmp(t, "--max-entries")) {
+			struct crible_limits lim;
+			crible_limits_default(&lim);
+			lim.max_entries = strtoull(val, NULL, 10);
+			assert_int_equal(crible_ctx_set_limits(ctx, &lim), CRIBLE_OK);
 		} else {
 			fail_msg("unknown scenario option %s", t);
 		}

@@ -411,7 +411,8 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 
 		if (!z->lfh_ok) {
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "the local header is missing or its data runs past the end");
-		} else {
+		} else if (!z->overlap) {
+			/* (Overlapping entries share a local header: zip.overlap says it already.) */
 			/* The second copy of the name must say the same (parser confusion otherwise). */
 			uint8_t h[30];
 			rd(o, z->start, h, 30);

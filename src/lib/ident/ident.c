@@ -68,15 +68,19 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id)
 		head = deep;
 		deep = T_UNKNOWN;
 	}
-	if (head == T_UNKNOWN && tail != T_UNKNOWN) {
-		id->type = tail;
-		id->start = zoff;
-		return;
-	}
 	if (head == T_UNKNOWN) {
+		/* Text decides first: a script with an archive behind it is a script (and a polyglot). */
 		enum cr_tid t = cr_text_classify(v->head, v->headlen, v->size > SIZE_MAX ? SIZE_MAX : (size_t)v->size, id);
-		id->type = t == T_UNKNOWN ? T_UNKNOWN : t;
-		return;
+		if (tail == T_UNKNOWN) {
+			id->type = t;
+			return;
+		}
+		if (t == T_UNKNOWN || (cr_type_get(t)->cls & C_GENERIC)) {
+			id->type = tail;
+			id->start = zoff;
+			return;
+		}
+		head = t;
 	}
 	id->type = head;
 	id->start = start;

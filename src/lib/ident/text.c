@@ -923,10 +923,18 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 		return utf16(p, n, total, p[0] == 0xfe, id);
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		p += 3, n -= 3;
+	/*
+	 * An interpreter line decides before the binary test: the kernel runs
+	 * the file whatever follows the line (self-extracting shell archives
+	 * carry their payload right after it).
+	 */
+	if (n >= 2 && p[0] == '#' && p[1] == '!') {
+		const uint8_t *nl = memchr(p, '\n', n < 256 ? n : 256);
+		if (nl && !cr_text_is_binary(p, (size_t)(nl - p)))
+			return shebang(p, n, id);
+	}
 	if (cr_text_is_binary(p, n))
 		return T_UNKNOWN;
-	if (n >= 2 && p[0] == '#' && p[1] == '!')
-		return shebang(p, n, id);
 	/* A server runs PHP wherever it sits in the page. */
 	if (has_window(p, n, "<?php"))
 		return T_PHP;
