@@ -345,7 +345,7 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 			goto oom2;
 		}
 		if (e->linklen == 0)
-			cr_emit(s, F_LINK_ESCAPE, -1, "%s with an empty target",
+			cr_emit(s, F_LINK_ESCAPE, -1, "%s with an empty or unreadable target: where it leads is unknown",
 				e->kind == E_SYMLINK ? "symlink" : "hard link");
 		else if (absolute(e->link, e->linklen))
 			cr_emit(s, F_LINK_ESCAPE, -1, "%s to the absolute path \"%s\"",
@@ -374,7 +374,8 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 				free(l->target);
 				goto oom;
 			}
-			memcpy(l->target, e->link, e->linklen);
+			if (e->linklen)
+				memcpy(l->target, e->link, e->linklen);
 			l->target[e->linklen] = '\0';
 			l->targetlen = e->linklen;
 			n->nlinks++;
