@@ -31,6 +31,7 @@
 
 #define CHUNK (256u * 1024u)
 #define WINBUF (CR_HEAD_WIN + CR_TAIL_WIN)
+#define MEM_CONTAINER (32u << 20)	/* containers up to this size are walked from memory */
 
 /* --- per-thread buffers and hash context -------------------------------- */
 
@@ -174,7 +175,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	if (top) {
 		winbuf = t->win;
 		chunk = t->chunk;
-	} else if (!src->mem && !(winbuf = malloc(WINBUF))) {
+	} else if (!src->mem && !(winbuf = malloc(src->size < WINBUF ? (size_t)src->size + 1 : WINBUF))) {
 		s->err = CRIBLE_ENOMEM;
 		return;
 	}
@@ -243,11 +244,34 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	cr_rules_eicar(s, &o);
 
 	/* 5. containers: the primary reading, then every other one (an SFX, a PDF+ZIP) */
-	if (cr_walkable(id.type))
-		cr_walk(s, &o, id.type, id.start);
-	for (size_t i = 0; i < id.nalso && !cr_stopped(s); i++)
-		if (cr_walkable(id.also[i]))
-			cr_walk(s, &o, id.also[i], id.also_off[i]);
+	bool walk = cr_walkable(id.type);
+	for (size_t i = 0; i < id.nalso; i++)
+		walk |= cr_walkable(id.also[i]);
+	if (walk) {
+		/*
+		 * A container small enough is read once into memory: its walker
+		 * then reads headers and entries without a system call each
+		 * (a 100 000-entry ZIP would otherwise cost 300 000 preads).
+		 */
+		struct cr_src msrc;
+		uint8_t *mem = NULL;
+		if (!src->mem && src->size <= MEM_CONTAINER && (mem = malloc(src->size ? src->size : 1))) {
+			if (cr_src_read(src, 0, mem, (size_t)src->size) == (ssize_t)src->size) {
+				msrc = (struct cr_src){.size = src->size, .mem = mem, .fd = -1};
+				o.src = &msrc;
+				v.src = &msrc;
+			} else {
+				free(mem);
+				mem = NULL;
+			}
+		}
+		if (cr_walkable(id.type))
+			cr_walk(s, &o, id.type, id.start);
+		for (size_t i = 0; i < id.nalso && !cr_stopped(s); i++)
+			if (cr_walkable(id.also[i]))
+				cr_walk(s, &o, id.also[i], id.also_off[i]);
+		free(mem);
+	}
 out:
 	if (!top) {
 		free(winbuf);

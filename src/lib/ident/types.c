@@ -5,6 +5,9 @@
  */
 #include "types.h"
 
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -195,29 +198,68 @@ bool cr_type_is_a(enum cr_tid a, enum cr_tid b)
 	return false;
 }
 
-/* Whether the space-separated list holds word (case-insensitive). */
-static bool list_has(const char *list, const char *w, size_t wlen)
+/*
+ * Extension index: every (extension, type) pair of the table, sorted, so a
+ * lookup is a binary search instead of a walk over ~130 types (archives
+ * ask once per entry).  Built once, read-only after.
+ */
+struct extent {
+	char ext[16];
+	enum cr_tid t;
+};
+
+static struct extent extidx[512];
+static size_t nextidx;
+static pthread_once_t extonce = PTHREAD_ONCE_INIT;
+
+static int extcmp(const void *a, const void *b)
 {
-	const char *p = list;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		size_t n = strcspn(p, " ");
-		if (n == wlen && strncasecmp(p, w, n) == 0)
-			return true;
-		p += n;
+	const struct extent *x = a, *y = b;
+	int c = strcmp(x->ext, y->ext);
+	return c ? c : (int)x->t - (int)y->t;
+}
+
+static void build_extidx(void)
+{
+	for (unsigned i = 1; i < T_NTYPES; i++) {
+		const char *p = types[i].exts;
+		while (*p) {
+			while (*p == ' ')
+				p++;
+			size_t n = strcspn(p, " ");
+			if (n && n < sizeof extidx[0].ext && nextidx < sizeof extidx / sizeof extidx[0]) {
+				memcpy(extidx[nextidx].ext, p, n);
+				extidx[nextidx].ext[n] = '\0';
+				extidx[nextidx].t = (enum cr_tid)i;
+				nextidx++;
+			}
+			p += n;
+		}
 	}
-	return false;
+	qsort(extidx, nextidx, sizeof extidx[0], extcmp);
 }
 
 size_t cr_types_by_ext(const char *ext, size_t extlen, enum cr_tid *out, size_t max)
 {
-	size_t n = 0;
-	if (!ext || extlen == 0 || extlen > 32)
+	if (!ext || extlen == 0 || extlen >= sizeof extidx[0].ext)
 		return 0;
-	for (unsigned i = 1; i < T_NTYPES && n < max; i++)
-		if (list_has(types[i].exts, ext, extlen))
-			out[n++] = (enum cr_tid)i;
+	pthread_once(&extonce, build_extidx);
+	char key[sizeof extidx[0].ext];
+	for (size_t i = 0; i < extlen; i++)
+		key[i] = (char)tolower((unsigned char)ext[i]);
+	key[extlen] = '\0';
+	/* First entry with this extension, then the run of them. */
+	size_t lo = 0, hi = nextidx;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(extidx[mid].ext, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	for (size_t i = lo; i < nextidx && n < max && !strcmp(extidx[i].ext, key); i++)
+		out[n++] = extidx[i].t;
 	return n;
 }
 
