@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages crible needs to build, test, fuzz and
-# benchmark.  Idempotent: installs only what is missing; needs root (or
-# sudo) only when something is missing.
+# Installs the Debian 12 packages crible needs to build, test and fuzz;
+# with --bench, also the tools the benchmarks compare against (bsdtar,
+# unzip, clamscan).  Idempotent: installs only what is missing; needs root
+# (or sudo) only when something is missing.
 set -euo pipefail
 
 pkgs=(
@@ -14,6 +15,8 @@ pkgs=(
   python3                                   # integration tests, conformance, bench
   file time                                 # bench baselines: file(1), GNU time
 )
+
+[ "${1:-}" = "--bench" ] && pkgs+=(libarchive-tools unzip clamav)
 
 missing=()
 for p in "${pkgs[@]}"; do
