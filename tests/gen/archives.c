@@ -169,6 +169,14 @@ void a_zip_prepended(struct sbuf *b)
 	sb_free(&zb);
 }
 
+/* One byte of the stored data changed after the CRC was taken. */
+void a_zip_badcrc(struct sbuf *b)
+{
+	static const struct zspec z[] = {{"a.txt", NULL, T(note)}};
+	zip_write(b, z, 1);
+	b->p[30 + 5] ^= 0x20;
+}
+
 void a_zip_trailing(struct sbuf *b)
 {
 	static const struct zspec z[] = {{"a.txt", NULL, T(note)}};
@@ -577,4 +585,32 @@ void a_rar4_ok(struct sbuf *b)
 	rar4_begin(b);
 	rar4_file(b, 0x74, "docs\\notes.txt", NULL, 0, T(note));
 	rar4_end(b);
+}
+
+/* A self-extractor: a PE whose one section ends at 0x400, then the RomCom-shaped RAR5. */
+void a_sfx_rar(struct sbuf *b)
+{
+	sb_str(b, "MZ");
+	sb_put(b, "\x90\x00\x03\x00\x00\x00\x04\x00", 8);
+	sb_pad(b, 0x3c);
+	sb_u32le(b, 0x80);
+	sb_pad(b, 0x80);
+	sb_put(b, "PE\0\0", 4);
+	sb_u16le(b, 0x14c);
+	sb_u16le(b, 1);		/* one section */
+	sb_zero(b, 12);
+	sb_u16le(b, 224);
+	sb_u16le(b, 0x0102);
+	size_t opt = b->len;
+	sb_u16le(b, 0x10b);
+	sb_pad(b, opt + 68);
+	sb_u16le(b, 2);
+	sb_pad(b, opt + 224);
+	sb_put(b, ".text\0\0\0", 8);
+	sb_u32le(b, 0x200);	/* virtual size */
+	sb_u32le(b, 0x1000);	/* virtual address */
+	sb_u32le(b, 0x200);	/* raw size */
+	sb_u32le(b, 0x200);	/* raw pointer: the image ends at 0x400 */
+	sb_pad(b, 0x400);
+	a_rar5_romcom(b);
 }

@@ -130,7 +130,27 @@ check("big svg script", rc == 1 and [x["id"] for x in o["findings"]] == ["html.s
 check("big sha256", o["sha256"] == hashlib.sha256(open(big, "rb").read()).hexdigest(), out)
 check("big size", o["size"] == os.path.getsize(big) and o["size"] > 300000)
 
-# 8. Help, version, text output, identify mode.
+# 8. Limits from the command line: size and time stop a bomb, never a clean report.
+bomb = os.path.join(samples, "bomb-nested.zip")
+rc, out, _ = run(["scan", "--json", "--max-ratio", "100000000", "--max-size", "100000000", bomb])
+o = json.loads(out)
+check("bomb.size", rc == 1 and "bomb.size" in [x["id"] for x in o["findings"]], out[:300])
+rc, out, _ = run(["scan", "--json", "--max-ratio", "100000000", "--timeout", "30", bomb])
+o = json.loads(out)
+check("limit.time", rc == 1 and "limit.time" in [x["id"] for x in o["findings"]], out[:300])
+rc, out, _ = run(["scan", "--json", "--max-depth", "1", os.path.join(samples, "nested.zip")])
+o = json.loads(out)
+check("max-depth", [x["id"] for x in o["findings"]] == ["bomb.depth"] and rc == 1, out[:300])
+# The where chain names every level: zip > zip > entry.
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "nested.zip")])
+o = json.loads(out)
+check("where chain", o["findings"][0]["where"][1:] == ["inner.zip", "scripts/run.js"], out[:300])
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "romcom.rar")])
+o = json.loads(out)
+ads = [x["where"] for x in o["findings"] if x["id"] == "path.ads"]
+check("romcom where", len(ads) == 3 and all(w[1].startswith("eli_rosenfeld_cv2.pdf:..\\") for w in ads), str(ads))
+
+# 9. Help, version, text output, identify mode.
 rc, out, _ = run(["scan", "--help"])
 check("help", rc == 0 and "--accept" in out and "Exit status" in out)
 rc, out, _ = run(["--version"])

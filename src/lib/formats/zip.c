@@ -37,6 +37,7 @@
 
 struct zent {
 	uint64_t lho, csize, usize;
+	uint32_t crc;
 	uint16_t made_by, flags, method;
 	uint32_t xattr;
 	const uint8_t *name;	/* into the central directory buffer */
@@ -175,6 +176,47 @@ static bool find_eocd(const struct cr_obj *o, uint64_t *eocd, struct cr_cur *rec
 	}
 }
 
+/* CRC-32 of a whole source, in chunks; false on a read error. */
+static bool src_crc(const struct cr_src *src, uint32_t *out)
+{
+	uLong c = crc32(0, Z_NULL, 0);
+	if (src->mem) {
+		for (uint64_t off = 0; off < src->size;) {
+			uInt n = src->size - off > (1u << 30) ? (1u << 30) : (uInt)(src->size - off);
+			c = crc32(c, src->mem + off, n);
+			off += n;
+		}
+		*out = (uint32_t)c;
+		return true;
+	}
+	uint8_t *buf = malloc(256 * 1024);
+	if (!buf)
+		return false;
+	bool ok = true;
+	for (uint64_t off = 0; off < src->size && ok;) {
+		size_t want = src->size - off < 256 * 1024 ? (size_t)(src->size - off) : 256 * 1024;
+		ssize_t r = cr_src_read(src, off, buf, want);
+		ok = r == (ssize_t)want;
+		if (ok)
+			c = crc32(c, buf, (uInt)want);
+		off += want;
+	}
+	free(buf);
+	*out = (uint32_t)c;
+	return ok;
+}
+
+/* A bad CRC: the bytes are not what the archive says (tampering, truncation, a confused reader). */
+static void check_crc(struct cr_scan *s, const struct zent *z, const struct cr_src *data)
+{
+	uint32_t c;
+	/* AES entries (AE-2) carry no CRC; a zero CRC with a data descriptor is filled in later. */
+	if (z->aes || !src_crc(data, &c))
+		return;
+	if (c != z->crc)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "CRC-32 mismatch: the data is not what the archive says");
+}
+
 /*
  * Scans one entry's data as a child object.  The entry's label is on
  * `where` while findings about the entry are emitted; cr_scan_child
@@ -197,6 +239,7 @@ static void entry_data(struct cr_scan *s, const struct cr_obj *o, const struct z
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry data runs past the end of the archive");
 			return;
 		}
+		check_crc(s, z, &child);
 		s->nwhere--;	/* cr_scan_child pushes the name itself */
 		cr_scan_child(s, label, &child, false);
 		s->nwhere++;
@@ -211,6 +254,8 @@ static void entry_data(struct cr_scan *s, const struct cr_obj *o, const struct z
 	if (d == DEC_OK || d == DEC_CORRUPT) {
 		struct cr_src child;
 		cr_spool_src(&sp, &child);
+		if (d == DEC_OK)
+			check_crc(s, z, &child);
 		if (d == DEC_OK || child.size) {
 			s->nwhere--;
 			cr_scan_child(s, label, &child, true);
@@ -314,6 +359,7 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		cur_peek_u16le(&c, 4, &z->made_by);
 		cur_peek_u16le(&c, 8, &z->flags);
 		cur_peek_u16le(&c, 10, &z->method);
+		cur_peek_u32le(&c, 16, &z->crc);
 		cur_peek_u32le(&c, 20, &csize);
 		cur_peek_u32le(&c, 24, &usize);
 		cur_peek_u16le(&c, 28, &nl);

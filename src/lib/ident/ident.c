@@ -89,6 +89,26 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id)
 	if (tail != T_UNKNOWN && family(tail) != family(head))
 		add_also(id, tail, tail == T_DMG || tail == T_VHD ? v->size - 512 : zoff);
 
+	/*
+	 * Self-extractors: an archive right where the PE image ends (WinRAR,
+	 * 7-Zip and cabinet SFX stubs append it there).  The tail finds a ZIP
+	 * anyway; RAR, 7z and CAB have no end record, so look here.
+	 */
+	if (head >= T_PE32_EXE && head <= T_PE64_SYS) {
+		uint64_t ov = cr_pe_overlay(v);
+		uint8_t sig[8];
+		if (ov && cr_view_read(v, ov, sig, 8)) {
+			if (!memcmp(sig, "Rar!\x1a\x07\x01\x00", 8))
+				add_also(id, T_RAR5, ov);
+			else if (!memcmp(sig, "Rar!\x1a\x07\x00", 7))
+				add_also(id, T_RAR4, ov);
+			else if (!memcmp(sig, "7z\xbc\xaf\x27\x1c", 6))
+				add_also(id, T_7Z, ov);
+			else if (!memcmp(sig, "MSCF\0\0\0\0", 8))
+				add_also(id, T_CAB, ov);
+		}
+	}
+
 	/* Images that carry server-side or browser code (JPEG+PHP, GIF+<script>). */
 	if (cr_type_get(head)->cls & C_IMAGE) {
 		const uint8_t *w[2] = {v->head, v->tail};

@@ -67,6 +67,9 @@ enum cr_tid cr_magic_deep(const struct cr_view *v);
 /* Signatures at the tail (ZIP EOCD, DMG koly, VHD footer); *off gets the start. */
 enum cr_tid cr_magic_tail(const struct cr_view *v, uint64_t *off);
 
+/* Where a PE's image ends and appended data (an SFX archive) begins; 0 when nothing follows. */
+uint64_t cr_pe_overlay(const struct cr_view *v);
+
 /* ZIP family subtype (zipsub.c): JAR, APK, OOXML, ODF, EPUB or T_ZIP. */
 enum cr_tid cr_zip_subtype(const struct cr_view *v, uint64_t zip_start);
 /* OLE compound file subtype (olesub.c): DOC, XLS, PPT, MSI, MSG or T_OLE. */

@@ -63,6 +63,32 @@ static enum cr_tid id_mz(const struct cr_view *v, const struct cr_cur *hp)
 	return T_UNKNOWN;
 }
 
+uint64_t cr_pe_overlay(const struct cr_view *v)
+{
+	/* e_lfanew -> COFF: sections (u16 at +6), optional header size (u16 at +20); sections follow it. */
+	uint8_t b[24];
+	uint32_t lfanew;
+	if (!cr_view_read(v, 0x3c, b, 4))
+		return 0;
+	lfanew = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	if (!cr_view_read(v, lfanew, b, 24) || memcmp(b, "PE\0\0", 4))
+		return 0;
+	unsigned nsec = b[6] | b[7] << 8, optsz = b[20] | b[21] << 8;
+	if (nsec > 96)	/* the loader's own cap */
+		return 0;
+	uint64_t end = 0, sec = (uint64_t)lfanew + 24 + optsz;
+	for (unsigned i = 0; i < nsec; i++) {
+		uint8_t h[40];
+		if (!cr_view_read(v, sec + 40ull * i, h, 40))
+			return 0;
+		uint64_t rsize = (uint32_t)h[16] | (uint32_t)h[17] << 8 | (uint32_t)h[18] << 16 | (uint32_t)h[19] << 24;
+		uint64_t rptr = (uint32_t)h[20] | (uint32_t)h[21] << 8 | (uint32_t)h[22] << 16 | (uint32_t)h[23] << 24;
+		if (rptr + rsize > end)
+			end = rptr + rsize;
+	}
+	return end < v->size ? end : 0;
+}
+
 /* DT_FLAGS_1 with DF_1_PIE: how file(1) tells a PIE from a shared object. */
 static int elf_has_pie_flag(const struct cr_view *v, int is64, int be, uint64_t phoff, uint16_t phentsize,
 			    uint16_t phnum)
