@@ -129,6 +129,12 @@ static size_t rar_unicode(const uint8_t *oem, size_t oemlen, const uint8_t *enc,
 	return dp;
 }
 
+/* A stored file entry, scanned after the walk unless libarchive reads them all. */
+struct stored {
+	char *label;
+	struct cr_src data;
+};
+
 struct walk {
 	struct cr_scan *s;
 	const struct cr_obj *o;
@@ -136,6 +142,8 @@ struct walk {
 	char *lastfile;		/* the file the next stream headers belong to */
 	bool compressed_data;	/* some file entry needs libarchive's decoder */
 	bool encrypted_headers;
+	struct stored *stored;
+	size_t nstored, capstored;
 };
 
 /*
@@ -222,10 +230,26 @@ static void file_entry(struct walk *w, const uint8_t *nm, size_t nl, bool utf8, 
 	free(w->lastfile);
 	w->lastfile = label;
 	if (kind == E_FILE && !encrypted && data) {
-		if (stored)
-			cr_scan_child(s, label, data, false);
-		else if (data->size)
-			w->compressed_data = true;
+		if (!stored) {
+			w->compressed_data = data->size > 0;
+			return;
+		}
+		if (w->nstored == w->capstored) {
+			size_t cap = w->capstored ? w->capstored * 2 : 16;
+			struct stored *ns = reallocarray(w->stored, cap, sizeof *ns);
+			if (!ns) {
+				s->err = CRIBLE_ENOMEM;
+				return;
+			}
+			w->stored = ns;
+			w->capstored = cap;
+		}
+		char *l = strdup(label);
+		if (!l) {
+			s->err = CRIBLE_ENOMEM;
+			return;
+		}
+		w->stored[w->nstored++] = (struct stored){l, *data};
 	}
 }
 
@@ -522,6 +546,17 @@ void cr_walk_rar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		walk4(&w, start + 7);
 	cr_names_free(&w.names);
 	free(w.lastfile);
+	/*
+	 * File data: libarchive's decoder reads every entry when one is
+	 * compressed (solid archives need the whole stream anyway); otherwise
+	 * the stored entries are scanned here, zero copy.
+	 */
 	if (w.compressed_data && !w.encrypted_headers && !cr_stopped(s))
 		cr_libarchive_rar_data(s, o, v5 ? T_RAR5 : T_RAR4);
+	for (size_t i = 0; i < w.nstored; i++) {
+		if (!w.compressed_data)
+			cr_scan_child(s, w.stored[i].label, &w.stored[i].data, false);
+		free(w.stored[i].label);
+	}
+	free(w.stored);
 }
