@@ -12,19 +12,7 @@
 
 /* --- ZIP writer with every field under the test's control -------------- */
 
-struct zspec {
-	const char *name;	/* central directory name */
-	const char *lname;	/* local header name, NULL: the same */
-	const void *data;
-	size_t len;
-	int deflate;
-	uint16_t flags;		/* extra flag bits (1 encrypted, 0x800 UTF-8) */
-	uint32_t mode;		/* Unix mode, 0: none (DOS host) */
-	int aes;		/* AES extra 0x9901, method 99 */
-	int share_prev;		/* point at the previous entry's data (overlap) */
-};
-
-static void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
+void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 {
 	size_t base = b->len;
 	uint32_t *off = calloc(n, sizeof *off), *csz = calloc(n, sizeof *csz), *crc = calloc(n, sizeof *crc);

@@ -86,60 +86,13 @@ struct zent {
 	const char *data;
 };
 
-/* Stored entries, local headers then central directory then EOCD. */
+/* Stored entries, through the shared writer. */
 static void zip_build(struct sbuf *b, const struct zent *e, size_t n)
 {
-	size_t base = b->len;
-	size_t off[16];
-	for (size_t i = 0; i < n; i++) {
-		off[i] = b->len - base;
-		size_t dl = strlen(e[i].data);
-		uint32_t crc = sb_crc32((const uint8_t *)e[i].data, dl);
-		sb_str(b, "PK\3\4");
-		sb_u16le(b, 20);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0);	/* stored */
-		sb_u16le(b, 0);
-		sb_u16le(b, 0x21);
-		sb_u32le(b, crc);
-		sb_u32le(b, (uint32_t)dl);
-		sb_u32le(b, (uint32_t)dl);
-		sb_u16le(b, (uint16_t)strlen(e[i].name));
-		sb_u16le(b, 0);
-		sb_str(b, e[i].name);
-		sb_put(b, e[i].data, dl);
-	}
-	size_t cd = b->len - base;
-	for (size_t i = 0; i < n; i++) {
-		size_t dl = strlen(e[i].data);
-		sb_str(b, "PK\1\2");
-		sb_u16le(b, 0x031e);
-		sb_u16le(b, 20);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0x21);
-		sb_u32le(b, sb_crc32((const uint8_t *)e[i].data, dl));
-		sb_u32le(b, (uint32_t)dl);
-		sb_u32le(b, (uint32_t)dl);
-		sb_u16le(b, (uint16_t)strlen(e[i].name));
-		sb_u16le(b, 0);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0);
-		sb_u32le(b, 0100644u << 16);
-		sb_u32le(b, (uint32_t)off[i]);
-		sb_str(b, e[i].name);
-	}
-	size_t cdsize = b->len - base - cd;
-	sb_str(b, "PK\5\6");
-	sb_u16le(b, 0);
-	sb_u16le(b, 0);
-	sb_u16le(b, (uint16_t)n);
-	sb_u16le(b, (uint16_t)n);
-	sb_u32le(b, (uint32_t)cdsize);
-	sb_u32le(b, (uint32_t)cd);
-	sb_u16le(b, 0);
+	struct zspec z[16];
+	for (size_t i = 0; i < n && i < 16; i++)
+		z[i] = (struct zspec){.name = e[i].name, .data = e[i].data, .len = strlen(e[i].data)};
+	zip_write(b, z, n < 16 ? n : 16);
 }
 
 #define ZIP(fn, ...)                                              \

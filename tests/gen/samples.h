@@ -54,6 +54,22 @@ struct scenario {
 	const char *why;	/* what the case is about */
 };
 
+/* A ZIP entry with every field under the test's control (archives.c). */
+struct zspec {
+	const char *name;	/* central directory name */
+	const char *lname;	/* local header name, NULL: the same */
+	const void *data;
+	size_t len;
+	int deflate;
+	uint16_t flags;		/* extra flag bits (1 encrypted, 0x800 UTF-8) */
+	uint32_t mode;		/* Unix mode, 0: none (DOS host) */
+	int aes;		/* AES extra 0x9901, method 99 */
+	int share_prev;		/* point at the previous entry's data (overlap) */
+};
+
+/* Writes a ZIP of n entries: local headers, central directory, end record. */
+void zip_write(struct sbuf *b, const struct zspec *z, size_t n);
+
 /* Archive builders (archives.c). */
 void a_bomb_nested(struct sbuf *b);
 void a_bomb_overlap(struct sbuf *b);

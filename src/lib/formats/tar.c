@@ -54,7 +54,7 @@ static bool num(const uint8_t *p, size_t n, uint64_t *out)
 	return true;
 }
 
-static bool checksum_ok(const uint8_t *b)
+bool cr_tar_checksum_ok(const uint8_t *b)
 {
 	uint64_t want;
 	if (!num(b + 148, 8, &want))
@@ -186,7 +186,7 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 			pos += 512;
 			break;
 		}
-		if (!checksum_ok(h)) {
+		if (!cr_tar_checksum_ok(h)) {
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "bad header checksum at offset %llu", (unsigned long long)pos);
 			break;
 		}

@@ -70,6 +70,13 @@ enum cr_tid cr_magic_tail(const struct cr_view *v, uint64_t *off);
 /* Where a PE's image ends and appended data (an SFX archive) begins; 0 when nothing follows. */
 uint64_t cr_pe_overlay(const struct cr_view *v);
 
+/*
+ * Whether a 512-byte block is a tar header by its checksum (formats/tar.c
+ * owns the layout): the sum of its bytes with the checksum field read as
+ * spaces, unsigned or signed (both are seen in the wild).
+ */
+bool cr_tar_checksum_ok(const uint8_t *b);
+
 /* ZIP family subtype (zipsub.c): JAR, APK, OOXML, ODF, EPUB or T_ZIP. */
 enum cr_tid cr_zip_subtype(const struct cr_view *v, uint64_t zip_start);
 /* OLE compound file subtype (olesub.c): DOC, XLS, PPT, MSI, MSG or T_OLE. */

@@ -239,28 +239,12 @@ static int tar_octal(const uint8_t *p, size_t n, uint64_t *out)
 	return 1;
 }
 
-/* The header checksum of a 512-byte tar block, unsigned or signed sums (both seen). */
-static int tar_checksum_ok(const uint8_t *b)
-{
-	uint64_t want;
-	if (!tar_octal(b + 148, 8, &want))
-		return 0;
-	uint64_t us = 0;
-	int64_t ss = 0;
-	for (int i = 0; i < 512; i++) {
-		uint8_t c = (i >= 148 && i < 156) ? ' ' : b[i];
-		us += c;
-		ss += (int8_t)c;
-	}
-	return us == want || (uint64_t)ss == want;
-}
-
 static enum cr_tid id_tar(const struct cr_view *v)
 {
 	if (v->headlen < 512)
 		return T_UNKNOWN;
 	const uint8_t *b = v->head;
-	if (b[0] == '\0' || !tar_checksum_ok(b))
+	if (b[0] == '\0' || !cr_tar_checksum_ok(b))
 		return T_UNKNOWN;
 	if (memcmp(b + 257, "ustar  \0", 8) == 0)
 		return T_TAR_GNU;

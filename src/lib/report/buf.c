@@ -1,6 +1,8 @@
 /* buf.c - bounded buffer and JSON string escaping. */
 #include "buf.h"
 
+#include "../io/utf8.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,34 +64,6 @@ void cr_buf_printf(struct cr_buf *b, const char *fmt, ...)
 	cr_buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* Length of the valid UTF-8 sequence at p (strict: no overlongs, surrogates or > U+10FFFF), or 0. */
-static size_t utf8_len(const uint8_t *p, size_t n)
-{
-	uint8_t c = p[0];
-	if (c < 0x80)
-		return 1;
-	size_t l;
-	uint32_t min, cp;
-	if ((c & 0xe0) == 0xc0)
-		l = 2, min = 0x80, cp = c & 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		l = 3, min = 0x800, cp = c & 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		l = 4, min = 0x10000, cp = c & 0x07;
-	else
-		return 0;
-	if (l > n)
-		return 0;
-	for (size_t i = 1; i < l; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return l;
-}
-
 void cr_buf_json_str(struct cr_buf *b, const char *s)
 {
 	const uint8_t *p = (const uint8_t *)s;
@@ -116,7 +90,8 @@ void cr_buf_json_str(struct cr_buf *b, const char *s)
 			snprintf(u, sizeof u, "\\u%04x", c);
 			esc = u;
 		} else if (c >= 0x80) {
-			l = utf8_len(p + i, n - i);
+			uint32_t cp;
+			l = cr_utf8_decode(p + i, n - i, &cp);
 			if (l == 0) {
 				esc = "\xef\xbf\xbd";	/* U+FFFD */
 				l = 1;

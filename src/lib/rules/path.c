@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/scan.h"
+#include "../io/utf8.h"
 #include "entry.h"
 
 #define MAX_NAME 4096
@@ -29,40 +30,6 @@ bool cr_comp_is_dotdot(const uint8_t *c, size_t n)
 		if (c[i] != '.' && c[i] != ' ')
 			return false;
 	return true;
-}
-
-/*
- * Decodes one UTF-8 code point at p (strict: no overlongs, no surrogates,
- * nothing past U+10FFFF).  Returns its length, or 0 when invalid.
- */
-static size_t utf8_cp(const uint8_t *p, size_t n, uint32_t *cp)
-{
-	uint8_t c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t l;
-	uint32_t min, v;
-	if ((c & 0xe0) == 0xc0)
-		l = 2, min = 0x80, v = c & 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		l = 3, min = 0x800, v = c & 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		l = 4, min = 0x10000, v = c & 0x07;
-	else
-		return 0;
-	if (l > n)
-		return 0;
-	for (size_t i = 1; i < l; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return l;
 }
 
 /*
@@ -196,7 +163,7 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 	uint32_t bdcp = 0, bfcp = 0, ctlcp = 0;
 	for (size_t k = 0; k < len;) {
 		uint32_t cp;
-		size_t l = utf8_cp(name + k, len - k, &cp);
+		size_t l = cr_utf8_decode(name + k, len - k, &cp);
 		if (l == 0) {
 			bad_utf8 = 1;
 			k++;
