@@ -51,6 +51,7 @@ void crible_limits_default(struct crible_limits *lim)
 
 crible_ctx *crible_ctx_new(void)
 {
+	cr_types_init();
 	crible_ctx *ctx = calloc(1, sizeof *ctx);
 	if (!ctx)
 		return NULL;

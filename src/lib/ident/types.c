@@ -239,6 +239,8 @@ static void build_extidx(void)
 	qsort(extidx, nextidx, sizeof extidx[0], extcmp);
 }
 
+void cr_types_init(void) { pthread_once(&extonce, build_extidx); }
+
 size_t cr_types_by_ext(const char *ext, size_t extlen, enum cr_tid *out, size_t max)
 {
 	if (!ext || extlen == 0 || extlen >= sizeof extidx[0].ext)

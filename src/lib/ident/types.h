@@ -82,6 +82,14 @@ const struct cr_type *cr_type_get(enum cr_tid id);
 bool cr_type_is_a(enum cr_tid a, enum cr_tid b);
 
 /*
+ * Builds the extension index.  crible_ctx_new() calls it, so the one-time
+ * initialisation is over before any worker thread starts or forks (a
+ * child forked while another thread sits in pthread_once would wait
+ * forever).
+ */
+void cr_types_init(void);
+
+/*
  * Types claimed by an extension (no dot, any case), written into out (at
  * most max); returns how many.
  */
