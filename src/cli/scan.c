@@ -162,6 +162,12 @@ static char *render_text(const struct run *rn, const crible_result *r, const cha
 		const crible_finding *f = crible_result_finding(r, i);
 		if ((crible_verdict)f->severity < crible_result_verdict(r) && crible_result_verdict(r) != CRIBLE_ALLOW)
 			continue;
+		/* Each id once: an archive may hold the same finding at many places (-v lists them). */
+		size_t j = 0;
+		while (j < i && strcmp(crible_result_finding(r, j)->id, f->id) != 0)
+			j++;
+		if (j < i)
+			continue;
 		k += (size_t)snprintf(s + k, cap - k, "%s%s", k && s[k - 1] == ')' ? " " : ", ", f->id);
 	}
 	s[k++] = '\n';
