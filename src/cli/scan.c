@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/report/buf.h"
 #include "cli.h"
 #include "crible.h"
 
@@ -124,22 +125,18 @@ static char *dupf(const char *fmt, ...)
 /* An error object for JSON consumers: the input is never reported clean. */
 static char *json_error(const char *path, const char *msg)
 {
-	/* Reuse the library's escaping through a throwaway scan-free render is not possible; escape here. */
-	size_t n = strlen(path) * 6 + strlen(msg) + 64;
-	char *s = malloc(n);
-	if (!s)
+	struct cr_buf b;
+	cr_buf_init(&b, 1u << 20);
+	cr_buf_str(&b, "{\"path\":");
+	cr_buf_json_str(&b, path);
+	cr_buf_str(&b, ",\"error\":");
+	cr_buf_json_str(&b, msg);
+	cr_buf_str(&b, "}\n");
+	if (b.failed) {
+		cr_buf_free(&b);
 		return NULL;
-	size_t k = (size_t)snprintf(s, n, "{\"path\":\"");
-	for (const unsigned char *p = (const unsigned char *)path; *p && k + 8 < n; p++) {
-		if (*p == '"' || *p == '\\')
-			k += (size_t)snprintf(s + k, n - k, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			k += (size_t)snprintf(s + k, n - k, "\\u%04x", *p);
-		else
-			s[k++] = (char)*p;
 	}
-	snprintf(s + k, n - k, "\",\"error\":\"%s\"}\n", msg);
-	return s;
+	return b.p;
 }
 
 static char *render_text(const struct run *rn, const crible_result *r, const char *path)

@@ -40,7 +40,7 @@ static char *child_name(const char *outer)
 			return n;
 		}
 	}
-	return strdup(bl ? "(decompressed)" : "(decompressed)");
+	return strdup("(decompressed)");
 }
 
 /* Judges gzip's FNAME, if present. */
