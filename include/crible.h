@@ -129,6 +129,13 @@ crible_err crible_ctx_load_policy(crible_ctx *ctx, const char *text, size_t len,
 void crible_ctx_set_hash(crible_ctx *ctx, int on);
 
 /*
+ * Shallow: judge every object as a single file and do not open
+ * containers.  Their contents are then not judged at all: meant for
+ * inventories and for callers that open archives themselves.
+ */
+void crible_ctx_set_shallow(crible_ctx *ctx, int on);
+
+/*
  * Identification only: read the head and tail windows, name the type and
  * stop; no hash, no rules, no findings.  For inventories and benchmarks.
  */

@@ -60,6 +60,7 @@ static void usage(FILE *f)
 	      "  --severity ID=SEV      one override (ID may end in '*'); repeatable\n"
 	      "  --identify             identification only: type, no hash, no findings\n"
 	      "  --no-hash              skip the SHA-256\n"
+	      "  --shallow              judge each file alone: do not open archives\n"
 	      "  -T, --files-from FILE  read paths, one per line, from FILE ('-': stdin)\n"
 	      "  -j, --jobs N           worker threads (default: online cores)\n"
 	      "  --max-depth N --max-size BYTES --max-entries N --max-ratio N --timeout MS\n"
@@ -392,7 +393,7 @@ static int load_policy(crible_ctx *ctx, const char *file)
 	return 0;
 }
 
-enum { O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
+enum { O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
        O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT };
 
 int cmd_scan(int argc, char **argv)
@@ -407,6 +408,7 @@ int cmd_scan(int argc, char **argv)
 		{"severity", required_argument, NULL, O_SEVERITY},
 		{"identify", no_argument, NULL, O_IDENTIFY},
 		{"no-hash", no_argument, NULL, O_NOHASH},
+		{"shallow", no_argument, NULL, O_SHALLOW},
 		{"files-from", required_argument, NULL, 'T'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"max-depth", required_argument, NULL, O_MAXDEPTH},
@@ -486,6 +488,9 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case O_NOHASH:
 			crible_ctx_set_hash(rn.ctx, 0);
+			break;
+		case O_SHALLOW:
+			crible_ctx_set_shallow(rn.ctx, 1);
 			break;
 		case 'T':
 			if (nlists == sizeof lists / sizeof lists[0]) {

@@ -99,6 +99,12 @@ void crible_ctx_set_hash(crible_ctx *ctx, int on)
 		ctx->hash = on != 0;
 }
 
+void crible_ctx_set_shallow(crible_ctx *ctx, int on)
+{
+	if (ctx)
+		ctx->shallow = on != 0;
+}
+
 void crible_ctx_set_identify_only(crible_ctx *ctx, int on)
 {
 	if (ctx)

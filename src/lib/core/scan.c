@@ -247,6 +247,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	bool walk = cr_walkable(id.type);
 	for (size_t i = 0; i < id.nalso; i++)
 		walk |= cr_walkable(id.also[i]);
+	walk &= !s->ctx->shallow;
 	if (walk) {
 		/*
 		 * A container small enough is read once into memory: its walker

@@ -25,6 +25,7 @@ struct crible_ctx {
 	size_t naccept;
 	bool hash;
 	bool identify_only;
+	bool shallow;		/* do not open containers */
 };
 
 struct cr_find {
