@@ -141,6 +141,10 @@ check("limit.time", rc == 1 and "limit.time" in [x["id"] for x in o["findings"]]
 rc, out, _ = run(["scan", "--json", "--max-depth", "1", os.path.join(samples, "nested.zip")])
 o = json.loads(out)
 check("max-depth", [x["id"] for x in o["findings"]] == ["bomb.depth"] and rc == 1, out[:300])
+# --shallow judges the archive as one file and leaves it closed.
+rc, out, _ = run(["scan", "--json", "--shallow", os.path.join(samples, "slip.zip")])
+o = json.loads(out)
+check("shallow", rc == 0 and o["findings"] == [] and o["type"]["name"] == "zip", out[:300])
 # The where chain names every level: zip > zip > entry.
 rc, out, _ = run(["scan", "--json", os.path.join(samples, "nested.zip")])
 o = json.loads(out)
