@@ -601,7 +601,7 @@ static void line_js(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 		hit(s, L_JS, 6);
 	if (pre(l, n, "constructor(") || LHAS("this."))
 		hit(s, L_JS, 9);
-	if (pre(l, n, "super(") || pre(l, n, "async function") || LHAS("await "))
+	if (pre(l, n, "super(") || pre(l, n, "async function") || pre(l, n, "await "))
 		hit(s, L_JS, 10);
 	if (pre(l, n, "});") || pre(l, n, "})();"))
 		hit(s, L_JS, 7);
