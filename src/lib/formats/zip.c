@@ -32,7 +32,7 @@
 #include "../io/cur.h"
 #include "format.h"
 
-#define MAX_CD (256u << 20)	/* a central directory larger than this is refused */
+#define MAX_CD (64u << 20)	/* a central directory larger than this is refused (100 000 entries need ~10 MiB) */
 #define MAX_LINK_TARGET 4096
 
 struct zent {
@@ -321,8 +321,13 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 	if (tail_end < o->view->size)
 		cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
 			(unsigned long long)(o->view->size - tail_end));
-	if (cdsize > cdend || cdoff > cdend - cdsize || cdsize > MAX_CD) {
+	if (cdsize > cdend || cdoff > cdend - cdsize) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory size or offset impossible");
+		return;
+	}
+	if (cdsize > MAX_CD) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: content not inspected",
+			(unsigned long long)cdsize);
 		return;
 	}
 	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
@@ -331,7 +336,10 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive", (unsigned long long)base);
 
 	uint8_t *cd = malloc(cdsize ? cdsize : 1);
+	/* Entries are bounded by the directory's bytes and by the entry limit, whichever is smaller. */
 	size_t cap = cdsize / 46 + 1, n = 0;
+	if (cap > s->ctx->lim.max_entries + 1)
+		cap = (size_t)s->ctx->lim.max_entries + 1;
 	struct zent *zs = calloc(cap, sizeof *zs);
 	struct zent **order = calloc(cap, sizeof *order);
 	struct cr_names names;
@@ -379,7 +387,8 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		parse_extra(z, ex, csize, usize, lho, z->name, nl);
 		n++;
 	}
-	if (n != ntotal && ntotal != 0xffff)
+	/* At cap there are more records than the entry limit: the walk below stops with bomb.count. */
+	if (n != ntotal && ntotal != 0xffff && n < cap)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "the end record counts %u entries, the directory holds %zu", ntotal,
 			n);
 
