@@ -26,7 +26,7 @@
 
 #include "scan.h"
 
-#define CHILD_AS_LIMIT (448ull << 20)	/* address space of the child: keeps a run under 512 MB */
+#define CHILD_AS_GROWTH (384ull << 20)	/* what the child may add to the address space it inherits */
 #define MAX_REPLY (16u << 20)
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -96,7 +96,23 @@ static uint64_t now_ns(void)
 static void child(struct cr_scan *s, void (*fn)(struct cr_scan *, void *), void *arg, int fd)
 {
 #ifndef UNDER_ASAN
-	struct rlimit rl = {CHILD_AS_LIMIT, CHILD_AS_LIMIT};
+	/*
+	 * The cap is on growth: the child inherits the parent's mappings
+	 * (thread stacks, libraries), which vary with the embedding program.
+	 */
+	uint64_t vm = 0;
+	int sfd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (sfd >= 0) {
+		char buf[64];
+		ssize_t n = read(sfd, buf, sizeof buf - 1);
+		close(sfd);
+		if (n > 0) {
+			buf[n] = '\0';
+			vm = strtoull(buf, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+		}
+	}
+	rlim_t cap = (rlim_t)(vm + CHILD_AS_GROWTH);
+	struct rlimit rl = {cap, cap};
 	setrlimit(RLIMIT_AS, &rl);
 #endif
 	/* The scan's deadline, as a timer: SIGALRM ends the child wherever it loops. */
