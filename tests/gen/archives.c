@@ -12,6 +12,17 @@
 
 /* --- ZIP writer with every field under the test's control -------------- */
 
+/* The WinZip AES extra field (0x9901): AE-2, "AE", AES-256, real method deflate. */
+static void aes_extra(struct sbuf *b)
+{
+	sb_u16le(b, 0x9901);
+	sb_u16le(b, 7);
+	sb_u16le(b, 2);
+	sb_str(b, "AE");
+	sb_u8(b, 3);
+	sb_u16le(b, 8);
+}
+
 void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 {
 	size_t base = b->len;
@@ -59,14 +70,8 @@ void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 		sb_u16le(b, (uint16_t)strlen(ln));
 		sb_u16le(b, z[i].aes ? 11 : 0);
 		sb_str(b, ln);
-		if (z[i].aes) {
-			sb_u16le(b, 0x9901);
-			sb_u16le(b, 7);
-			sb_u16le(b, 2);
-			sb_str(b, "AE");
-			sb_u8(b, 3);
-			sb_u16le(b, 8);
-		}
+		if (z[i].aes)
+			aes_extra(b);
 		sb_put(b, out, ol);
 	}
 	size_t cd = b->len - base;
@@ -89,14 +94,8 @@ void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 		sb_u32le(b, z[i].mode << 16);
 		sb_u32le(b, off[i]);
 		sb_str(b, z[i].name);
-		if (z[i].aes) {
-			sb_u16le(b, 0x9901);
-			sb_u16le(b, 7);
-			sb_u16le(b, 2);
-			sb_str(b, "AE");
-			sb_u8(b, 3);
-			sb_u16le(b, 8);
-		}
+		if (z[i].aes)
+			aes_extra(b);
 	}
 	size_t cdsize = b->len - base - cd;
 	sb_str(b, "PK\5\6");

@@ -60,6 +60,32 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 /* path.* alone, for names that are not entries (RAR stream names use it too). */
 void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8);
 
+/* A separator for some platform: '/' everywhere, '\\' on Windows. */
+static inline bool cr_is_sep(uint8_t c) { return c == '/' || c == '\\'; }
+
+/* A drive letter and a colon: "C:" (absolute, or drive-relative "C:x"). */
+static inline bool cr_has_drive(const uint8_t *t, size_t n)
+{
+	return n >= 2 && t[1] == ':' && ((t[0] | 0x20) >= 'a' && (t[0] | 0x20) <= 'z');
+}
+
+/*
+ * The next component of name at *pos, split on both '/' and '\\' (every
+ * platform's separators); empty components included.  False past the end.
+ */
+static inline bool cr_next_comp(const uint8_t *name, size_t len, size_t *pos, const uint8_t **c, size_t *n)
+{
+	if (*pos > len)
+		return false;
+	size_t i = *pos;
+	while (i < len && name[i] != '/' && name[i] != '\\')
+		i++;
+	*c = name + *pos;
+	*n = i - *pos;
+	*pos = i + 1;
+	return true;
+}
+
 /* Whether a component reads as ".." on Windows: two dots, then only dots and spaces. */
 bool cr_comp_is_dotdot(const uint8_t *c, size_t n);
 

@@ -22,7 +22,6 @@
 #define MAX_DEPTH 1024	/* components kept while resolving */
 #define MAX_STEPS 4096	/* components visited to resolve one link; past it, fail closed */
 
-static int is_sep(uint8_t c) { return c == '/' || c == '\\'; }
 
 void cr_names_init(struct cr_names *n) { memset(n, 0, sizeof *n); }
 
@@ -170,8 +169,7 @@ static int map_link(struct cr_names *n, size_t idx)
 
 static int absolute(const uint8_t *t, size_t n)
 {
-	return (n > 0 && is_sep(t[0])) ||
-	       (n >= 2 && t[1] == ':' && ((t[0] | 0x20) >= 'a' && (t[0] | 0x20) <= 'z'));
+	return (n > 0 && cr_is_sep(t[0])) || cr_has_drive(t, n);
 }
 
 /*
@@ -186,14 +184,9 @@ static int walk(const struct cr_names *n, struct lpath *p, const uint8_t *t, siz
 		p->escaped = 1;
 		return 0;
 	}
-	size_t i = 0;
-	while (i <= len && !p->escaped) {
-		size_t st = i;
-		while (i < len && !is_sep(t[i]))
-			i++;
-		const uint8_t *c = t + st;
-		size_t cn = i - st;
-		i++;
+	size_t i = 0, cn;
+	const uint8_t *c;
+	while (!p->escaped && cr_next_comp(t, len, &i, &c, &cn)) {
 		if (cn == 0 || (cn == 1 && c[0] == '.'))
 			continue;
 		/* Links whose targets name other links branch: bound the total work. */
@@ -288,15 +281,10 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 	if (lp_reserve(&p, 1) != 0)
 		goto oom;
 	p.buf[0] = '\0';
-	size_t i = 0;
+	size_t i = 0, cn;
+	const uint8_t *c;
 	const char *through = NULL;
-	while (i <= e->namelen) {
-		size_t st = i;
-		while (i < e->namelen && !is_sep(e->name[i]))
-			i++;
-		const uint8_t *c = e->name + st;
-		size_t cn = i - st;
-		i++;
+	while (cr_next_comp(e->name, e->namelen, &i, &c, &cn)) {
 		if (cn == 0 || (cn == 1 && c[0] == '.'))
 			continue;
 		if (cr_comp_is_dotdot(c, cn)) {

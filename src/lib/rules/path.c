@@ -19,7 +19,6 @@
 #define MAX_NAME 4096
 #define MAX_COMPONENT 255
 
-static int is_sep(uint8_t c) { return c == '/' || c == '\\'; }
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 bool cr_comp_is_dotdot(const uint8_t *c, size_t n)
@@ -112,22 +111,17 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 {
 	char comp[80];
 	/* Absolute: a root, a drive, UNC or a device prefix (\\?\, \\.\ are UNC-shaped). */
-	if (len > 0 && is_sep(name[0]))
-		cr_emit(s, F_PATH_ABSOLUTE, -1, "%s", len > 1 && is_sep(name[1]) ? "UNC or device path" : "starts at the root");
-	else if (len >= 2 && name[1] == ':' && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z'))
+	if (len > 0 && cr_is_sep(name[0]))
+		cr_emit(s, F_PATH_ABSOLUTE, -1, "%s", len > 1 && cr_is_sep(name[1]) ? "UNC or device path" : "starts at the root");
+	else if (cr_has_drive(name, len))
 		cr_emit(s, F_PATH_ABSOLUTE, -1, "drive letter %c:", name[0]);
 	if (len > MAX_NAME)
 		cr_emit(s, F_PATH_LONG, -1, "name of %zu bytes (limit %d)", len, MAX_NAME);
 
 	/* Per component. */
-	size_t i = 0;
-	while (i <= len) {
-		size_t st = i;
-		while (i < len && !is_sep(name[i]))
-			i++;
-		const uint8_t *c = name + st;
-		size_t n = i - st;
-		i++;
+	size_t i = 0, n;
+	const uint8_t *c;
+	while (cr_next_comp(name, len, &i, &c, &n)) {
 		if (n == 0)
 			continue;
 		int dot = n == 1 && c[0] == '.';
@@ -150,7 +144,7 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 		}
 		/* A colon inside a component, except the drive of the first one. */
 		const uint8_t *colon = memchr(c, ':', n);
-		if (colon && st == 0 && colon == c + 1 && ((c[0] | 0x20) >= 'a' && (c[0] | 0x20) <= 'z'))
+		if (colon && c == name && colon == c + 1 && cr_has_drive(c, n))
 			colon = memchr(colon + 1, ':', n - 2);
 		if (colon) {
 			show(comp, sizeof comp, c, n);
