@@ -11,7 +11,11 @@
  * deadline) leaves a finding instead of a clean result.
  *
  * glibc makes malloc usable in the child of a threaded parent; the child
- * touches no other lock-holding state (no stdio, no OpenSSL).
+ * touches no other lock-holding state (no stdio, no OpenSSL).  ASan's
+ * allocator (GCC 12, clang 14) has no such fork handling: a sanitizer
+ * build scanning several files at once can fork while another thread
+ * holds an allocator lock, and that child then waits for the deadline
+ * (limit.time).  Release builds are not affected.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -20,6 +20,7 @@
 
 struct io {
 	const struct cr_src *src;
+	struct cr_scan *s;
 	uint64_t pos;
 	uint8_t buf[IOBUF];
 };
@@ -28,6 +29,9 @@ static la_ssize_t io_read(struct archive *a, void *ud, const void **out)
 {
 	(void)a;
 	struct io *io = ud;
+	/* A reader looping over its input (seen: Rock Ridge CE loops) stops at the deadline. */
+	if (cr_stopped(io->s))
+		return -1;
 	if (io->src->mem) {
 		uint64_t left = io->pos < io->src->size ? io->src->size - io->pos : 0;
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
@@ -179,6 +183,7 @@ static void walk(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t, bool 
 		goto out;
 	}
 	io->src = o->src;
+	io->s = s;
 	if (!enable(a, t)) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no reader for this format: content not inspected");
 		goto out;
