@@ -230,6 +230,12 @@ static void test_collisions_and_modes(void **st)
 	assert_string_equal(judge(&h, "DIR/", 4, E_DIR, NULL, 040755), "");	/* two directories merge */
 	assert_string_equal(judge(&h, "dir/a", 5, E_FILE, NULL, 0), "");
 	assert_string_equal(judge(&h, "dir\\a", 5, E_FILE, NULL, 0), "path.collision");
+	/* Case-insensitive beyond ASCII (NTFS, APFS), accents kept apart. */
+	assert_string_equal(judge(&h, "r\xc3\xa9sum\xc3\xa9.txt", 12, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "R\xc3\x89SUM\xc3\x89.TXT", 12, E_FILE, NULL, 0), "path.collision");
+	assert_string_equal(judge(&h, "resume.txt", 10, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "\xd0\xa4\xd0\xb0\xd0\xb9\xd0\xbb", 8, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "\xd1\x84\xd0\xb0\xd0\xb9\xd0\xbb", 8, E_FILE, NULL, 0), "path.collision");
 	assert_string_equal(judge(&h, "su", 2, E_FILE, NULL, 0104755), "entry.setid");
 	assert_string_equal(judge(&h, "sg", 2, E_FILE, NULL, 0102755), "entry.setid");
 	assert_string_equal(judge(&h, "shared/", 7, E_DIR, NULL, 042775), "");	/* setgid directory: group inheritance */
