@@ -23,6 +23,25 @@ static void aes_extra(struct sbuf *b)
 	sb_u16le(b, 8);
 }
 
+/*
+ * The fields local and central headers share, from "version needed" to
+ * the extra length: version, flags, method, time, date, CRC, sizes,
+ * name length, extra length.
+ */
+static void common(struct sbuf *b, const struct zspec *z, uint32_t crc, uint32_t csize, const char *name)
+{
+	sb_u16le(b, 20);
+	sb_u16le(b, z->flags);
+	sb_u16le(b, z->aes ? 99 : z->deflate ? 8 : 0);
+	sb_u16le(b, 0);
+	sb_u16le(b, 0x21);
+	sb_u32le(b, crc);
+	sb_u32le(b, csize);
+	sb_u32le(b, (uint32_t)z->len);
+	sb_u16le(b, (uint16_t)strlen(name));
+	sb_u16le(b, z->aes ? 11 : 0);
+}
+
 void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 {
 	size_t base = b->len;
@@ -57,18 +76,9 @@ void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 		}
 		const char *ln = z[i].lname ? z[i].lname : z[i].name;
 		off[i] = (uint32_t)(b->len - base);
-		csz[i] = (uint32_t)ol + (z[i].aes ? 0 : 0);
+		csz[i] = (uint32_t)ol;
 		sb_str(b, "PK\3\4");
-		sb_u16le(b, 20);
-		sb_u16le(b, z[i].flags);
-		sb_u16le(b, z[i].aes ? 99 : z[i].deflate ? 8 : 0);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0x21);
-		sb_u32le(b, crc[i]);
-		sb_u32le(b, (uint32_t)ol);
-		sb_u32le(b, (uint32_t)dl);
-		sb_u16le(b, (uint16_t)strlen(ln));
-		sb_u16le(b, z[i].aes ? 11 : 0);
+		common(b, &z[i], crc[i], (uint32_t)ol, ln);
 		sb_str(b, ln);
 		if (z[i].aes)
 			aes_extra(b);
@@ -78,16 +88,7 @@ void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		sb_str(b, "PK\1\2");
 		sb_u16le(b, z[i].mode ? 0x031e : 0x0014);
-		sb_u16le(b, 20);
-		sb_u16le(b, z[i].flags);
-		sb_u16le(b, z[i].aes ? 99 : z[i].deflate ? 8 : 0);
-		sb_u16le(b, 0);
-		sb_u16le(b, 0x21);
-		sb_u32le(b, crc[i]);
-		sb_u32le(b, csz[i]);
-		sb_u32le(b, (uint32_t)z[i].len);
-		sb_u16le(b, (uint16_t)strlen(z[i].name));
-		sb_u16le(b, z[i].aes ? 11 : 0);
+		common(b, &z[i], crc[i], csz[i], z[i].name);
 		sb_u16le(b, 0);
 		sb_u16le(b, 0);
 		sb_u16le(b, 0);

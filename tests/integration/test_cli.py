@@ -133,6 +133,10 @@ o = json.loads(out)
 check("big svg script", rc == 1 and [x["id"] for x in o["findings"]] == ["html.script"], out)
 check("big sha256", o["sha256"] == hashlib.sha256(open(big, "rb").read()).hexdigest(), out)
 check("big size", o["size"] == os.path.getsize(big) and o["size"] > 300000)
+# A container read into memory for its walk: the hash comes from that copy.
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "bomb-nested.zip")])
+check("container sha256", json.loads(out)["sha256"] ==
+      hashlib.sha256(open(os.path.join(samples, "bomb-nested.zip"), "rb").read()).hexdigest(), out[:200])
 
 # 8. Limits from the command line: size and time stop a bomb, never a clean report.
 bomb = os.path.join(samples, "bomb-nested.zip")

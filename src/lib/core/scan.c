@@ -171,7 +171,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 			struct tls *t)
 {
 	bool top = t != NULL;
-	uint8_t *winbuf = NULL, *chunk = NULL;
+	uint8_t *winbuf = NULL, *chunk = NULL, *mem = NULL;
 	if (top) {
 		winbuf = t->win;
 		chunk = t->chunk;
@@ -196,6 +196,35 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		s->res->type = id.type;
 	if (s->ctx->identify_only)
 		goto out;
+
+	/*
+	 * A container small enough is read once into memory, before the
+	 * content pass so that the pass (the hash) reads that copy too: its
+	 * walker then reads headers and entries without a system call each
+	 * (a 100 000-entry ZIP would otherwise cost 300 000 preads).
+	 */
+	bool walk = cr_walkable(id.type);
+	for (size_t i = 0; i < id.nalso; i++)
+		walk |= cr_walkable(id.also[i]);
+	walk &= !s->ctx->shallow;
+	struct cr_src msrc;
+	if (walk && !src->mem) {
+		const uint8_t *body = whole;	/* a small object is already whole in winbuf */
+		if (!body && src->size <= MEM_CONTAINER && (mem = malloc((size_t)src->size))) {
+			if (cr_src_read(src, 0, mem, (size_t)src->size) == (ssize_t)src->size) {
+				body = mem;
+			} else {
+				free(mem);
+				mem = NULL;
+			}
+		}
+		if (body) {
+			msrc = (struct cr_src){.size = src->size, .mem = body, .fd = -1};
+			src = &msrc;
+			v.src = &msrc;
+			whole = body;
+		}
+	}
 
 	/* 3. content pass: the hash at the top; script in documents (WSF and HTA are exec.script already). */
 	struct cr_html html;
@@ -244,36 +273,15 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	cr_rules_eicar(s, &o);
 
 	/* 5. containers: the primary reading, then every other one (an SFX, a PDF+ZIP) */
-	bool walk = cr_walkable(id.type);
-	for (size_t i = 0; i < id.nalso; i++)
-		walk |= cr_walkable(id.also[i]);
-	walk &= !s->ctx->shallow;
 	if (walk) {
-		/*
-		 * A container small enough is read once into memory: its walker
-		 * then reads headers and entries without a system call each
-		 * (a 100 000-entry ZIP would otherwise cost 300 000 preads).
-		 */
-		struct cr_src msrc;
-		uint8_t *mem = NULL;
-		if (!src->mem && src->size <= MEM_CONTAINER && (mem = malloc(src->size ? src->size : 1))) {
-			if (cr_src_read(src, 0, mem, (size_t)src->size) == (ssize_t)src->size) {
-				msrc = (struct cr_src){.size = src->size, .mem = mem, .fd = -1};
-				o.src = &msrc;
-				v.src = &msrc;
-			} else {
-				free(mem);
-				mem = NULL;
-			}
-		}
 		if (cr_walkable(id.type))
 			cr_walk(s, &o, id.type, id.start);
 		for (size_t i = 0; i < id.nalso && !cr_stopped(s); i++)
 			if (cr_walkable(id.also[i]))
 				cr_walk(s, &o, id.also[i], id.also_off[i]);
-		free(mem);
 	}
 out:
+	free(mem);
 	if (!top) {
 		free(winbuf);
 		free(chunk);

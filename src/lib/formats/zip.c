@@ -47,6 +47,7 @@ struct zent {
 	bool aes;
 	uint16_t aes_method;
 	uint64_t start, end;	/* local header start and data end, absolute */
+	uint16_t lflags, lmethod, lnl;	/* the local header's own copies */
 	bool lfh_ok, overlap;
 };
 
@@ -403,10 +404,12 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		}
 		struct cr_cur lh;
 		cur_init(&lh, h, 30);
-		uint16_t lnl, lel;
-		cur_peek_u16le(&lh, 26, &lnl);
+		uint16_t lel;
+		cur_peek_u16le(&lh, 6, &z->lflags);
+		cur_peek_u16le(&lh, 8, &z->lmethod);
+		cur_peek_u16le(&lh, 26, &z->lnl);
 		cur_peek_u16le(&lh, 28, &lel);
-		uint64_t dstart = at + 30 + lnl + lel;
+		uint64_t dstart = at + 30 + z->lnl + lel;
 		if (dstart > o->view->size || z->csize > o->view->size - dstart) {
 			z->lfh_ok = false;
 			continue;
@@ -469,24 +472,21 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		} else if (!z->overlap) {
 			/* (Overlapping entries share a local header: zip.overlap says it already.) */
 			/* The second copy of the name must say the same (parser confusion otherwise). */
-			uint8_t h[30];
-			rd(o, z->start, h, 30);
-			struct cr_cur lh;
-			cur_init(&lh, h, 30);
-			uint16_t lflags, lmethod, lnl;
-			cur_peek_u16le(&lh, 6, &lflags);
-			cur_peek_u16le(&lh, 8, &lmethod);
-			cur_peek_u16le(&lh, 26, &lnl);
-			uint8_t *lname = malloc(lnl ? lnl : 1);
-			if (lname && rd(o, z->start + 30, lname, lnl) &&
-			    (lnl != z->nlen || memcmp(lname, z->name, lnl) != 0)) {
+			uint16_t lnl = z->lnl;
+			const uint8_t *lname = NULL;
+			uint8_t *copy = NULL;
+			if (o->src->mem)
+				lname = o->src->mem + z->start + 30;	/* inside the object: phase 2 checked */
+			else if ((copy = malloc(lnl ? lnl : 1)) && rd(o, z->start + 30, copy, lnl))
+				lname = copy;
+			if (lname && (lnl != z->nlen || memcmp(lname, z->name, lnl) != 0)) {
 				char *ll = cr_entry_label(lname, lnl);
 				cr_emit(s, F_ZIP_NAME_MISMATCH, -1, "the local header names it \"%s\"", ll ? ll : "?");
 				free(ll);
-				cr_rules_path(s, lname, lnl, (lflags & 0x800) != 0);
+				cr_rules_path(s, lname, lnl, (z->lflags & 0x800) != 0);
 			}
-			free(lname);
-			if (lmethod != z->method || (lflags & 1) != (z->flags & 1))
+			free(copy);
+			if (z->lmethod != z->method || (z->lflags & 1) != (z->flags & 1))
 				cr_emit(s, F_CONTAINER_CORRUPT, -1,
 					"local header and central directory disagree on the method or encryption");
 		}
