@@ -85,6 +85,12 @@ typedef struct crible_finding {
 	const char *const *where;	/* chain of names, top-level first */
 	size_t nwhere;
 	const char *detail;		/* one line, UTF-8 */
+	/*
+	 * 1, except on the first listed finding of an id that was reported
+	 * more often than the report lists (see limit.findings): there, how
+	 * often it was reported in all.
+	 */
+	uint64_t count;
 } crible_finding;
 
 /* Library version string, e.g. "0.1.0". */

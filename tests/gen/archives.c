@@ -274,6 +274,59 @@ void a_bomb_overlap(struct sbuf *b)
 	free(zeros);
 }
 
+/*
+ * Findings floods: n PNGs named .jpg, each a low type.mismatch, before
+ * the entries that matter.  The report lists 4 096 findings; the verdict
+ * must still see what comes after (a limit.findings, never an allow).
+ */
+static void flood(struct sbuf *b, size_t n, const struct zspec *tail, size_t ntail)
+{
+	struct sbuf png = {0};
+	sample_png(&png);
+	struct zspec *z = calloc(n + ntail, sizeof *z);
+	char (*names)[24] = calloc(n, sizeof *names);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], "img/%05zu.jpg", i);
+		z[i] = (struct zspec){names[i], NULL, png.p, png.len, 0, 0, 0, 0, 0};
+	}
+	for (size_t i = 0; i < ntail; i++)
+		z[n + i] = tail[i];
+	zip_write(b, z, n + ntail);
+	free(names);
+	free(z);
+	sb_free(&png);
+}
+
+static const char eicar[] = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+void a_zip_flood(struct sbuf *b)
+{
+	static const struct zspec tail[] = {{"zz/../../evil.txt", NULL, T(eicar)}};
+	flood(b, 4100, tail, 1);
+}
+
+void a_zip_flood_twin(struct sbuf *b) { flood(b, 4000, NULL, 0); }
+
+/* After the flood, EICAR at depth 1, then inside a ZIP (depth 2), a ZIP in a ZIP (3), and so on to 4. */
+void a_zip_flood_deep(struct sbuf *b)
+{
+	struct zspec tail[4];
+	struct sbuf lv[4] = {{0}};
+	static const struct zspec leaf[] = {{"eicar.txt", NULL, T(eicar)}};
+	zip_write(&lv[0], leaf, 1);
+	for (int i = 1; i < 4; i++) {
+		struct zspec z[] = {{"deeper.zip", NULL, lv[i - 1].p, lv[i - 1].len, 1}};
+		zip_write(&lv[i], z, 1);
+	}
+	tail[0] = (struct zspec){"eicar.txt", NULL, T(eicar)};
+	tail[1] = (struct zspec){"d2.zip", NULL, lv[0].p, lv[0].len};
+	tail[2] = (struct zspec){"d3.zip", NULL, lv[1].p, lv[1].len};
+	tail[3] = (struct zspec){"d4.zip", NULL, lv[2].p, lv[2].len};
+	flood(b, 10000, tail, 4);
+	for (int i = 0; i < 4; i++)
+		sb_free(&lv[i]);
+}
+
 /* --- TAR ---------------------------------------------------------------- */
 
 static void tar_hdr(struct sbuf *b, const char *name, char type, const char *link, const char *mode,

@@ -490,6 +490,7 @@ static void b_png(struct sbuf *b)
 	sb_u32be(b, 0xae426082);
 }
 static void n_png(struct sbuf *b) { b_png(b); b->p[12] = 'i'; }
+void sample_png(struct sbuf *b) { b_png(b); }
 static void b_jpeg(struct sbuf *b) { sb_put(b, "\xff\xd8\xff\xe0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9", 22); }
 static void n_jpeg(struct sbuf *b) { sb_put(b, "\xff\xd8\xfe\xe0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9", 22); }
 static void b_gif(struct sbuf *b) { sb_put(b, "GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;", 35); }
@@ -853,5 +854,11 @@ const struct scenario scenarios[] = {
 	 "RAR4 NEWSUB STM with a UTF-16 name"},
 	{"slip4.rar", a_rar4_slip, "", "rar4", "exec.script path.traversal", "block", "RAR4 Windows-host traversal"},
 	{"ok4.rar", a_rar4_ok, "", "rar4", "", "allow", "RAR4 with a backslash directory"},
+	{"flood.zip", a_zip_flood, "", "zip", "limit.findings path.traversal sig.eicar type.mismatch", "block",
+	 "4 100 PNGs named .jpg (low findings) fill the report, then zz/../../evil.txt holding EICAR"},
+	{"flood-deep.zip", a_zip_flood_deep, "", "zip", "limit.findings sig.eicar type.mismatch", "block",
+	 "10 000 low findings, then one high at every nesting depth 1 to 4"},
+	{"flood-twin.zip", a_zip_flood_twin, "", "zip", "type.mismatch", "allow",
+	 "the benign twin: 4 000 PNGs named .jpg, under the report's cap, nothing else"},
 };
 const size_t nscenarios = sizeof scenarios / sizeof scenarios[0];

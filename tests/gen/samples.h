@@ -119,6 +119,11 @@ void a_zip_symlink_escape(struct sbuf *b);
 void a_zip_symlink_ok(struct sbuf *b);
 void a_zip_trailing(struct sbuf *b);
 void a_zip_zipcrypto(struct sbuf *b);
+void a_zip_flood(struct sbuf *b);
+void a_zip_flood_deep(struct sbuf *b);
+void a_zip_flood_twin(struct sbuf *b);
+/* A 1x1 PNG (samples.c). */
+void sample_png(struct sbuf *b);
 
 extern const struct scenario scenarios[];
 extern const size_t nscenarios;

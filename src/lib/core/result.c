@@ -1,37 +1,79 @@
-/* result.c - findings as they are recorded, the verdict, the getters. */
+/*
+ * result.c - findings as they are recorded, the verdict, the getters.
+ *
+ * The verdict is the worst severity over every finding emitted, updated
+ * as each one is emitted, before any decision to list or drop it: what
+ * the report can hold never decides what the verdict says.  A finding
+ * with the same id at the same place as an earlier one is a duplicate
+ * (a rule seeing one entry twice) and is dropped; the check is a hash
+ * set, so 100 000 entries cost 100 000 lookups, not 10^10 comparisons.
+ * Past CR_MAX_FINDINGS, findings are counted per id only, and one
+ * limit.findings says so: a truncated report never reads as complete.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scan.h"
 
-/* At most this many findings per top-level object: a hostile archive must not grow memory without bound. */
-#define MAX_FINDINGS 4096
-
-void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail)
+static crible_verdict verdict_of(crible_severity s)
 {
-	crible_result *r = s->res;
-	if (s->err != CRIBLE_OK || (unsigned)fid >= F_NIDS)
-		return;
-	for (size_t i = 0; i < r->nf; i++) {
-		const struct cr_find *f = &r->f[i];
-		if (f->fid != fid || f->nwhere != s->nwhere)
-			continue;
-		size_t k = 0;
-		while (k < s->nwhere && strcmp(f->where[k], s->where[k]) == 0)
-			k++;
-		if (k == s->nwhere)
-			return;
+	return s == CRIBLE_SEV_HIGH ? CRIBLE_BLOCK : s == CRIBLE_SEV_MEDIUM ? CRIBLE_WARN : CRIBLE_ALLOW;
+}
+
+/* FNV-1a over the id and every `where` element, each ended by a NUL. */
+static uint64_t key_of(enum cr_fid fid, const char *const *where, size_t nwhere)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)fid;
+	h *= 1099511628211ull;
+	for (size_t k = 0; k < nwhere; k++) {
+		for (const char *p = where[k]; *p; p++)
+			h = (h ^ (uint8_t)*p) * 1099511628211ull;
+		h = (h ^ 0xff) * 1099511628211ull;
 	}
-	if (r->nf >= MAX_FINDINGS)
-		return;
+	return h ? h : 1;	/* 0 marks an empty slot */
+}
+
+/* Adds key; 1 when it was new, 0 when already there, -1 on ENOMEM. */
+static int seen_add(crible_result *r, uint64_t key)
+{
+	if ((r->seenused + 1) * 2 > r->seencap) {
+		size_t cap = r->seencap ? r->seencap * 2 : 256;
+		uint64_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < r->seencap; i++) {
+			if (!r->seen[i])
+				continue;
+			size_t j = r->seen[i] & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = r->seen[i];
+		}
+		free(r->seen);
+		r->seen = t;
+		r->seencap = cap;
+	}
+	size_t j = key & (r->seencap - 1);
+	while (r->seen[j]) {
+		if (r->seen[j] == key)
+			return 0;
+		j = (j + 1) & (r->seencap - 1);
+	}
+	r->seen[j] = key;
+	r->seenused++;
+	return 1;
+}
+
+/* Appends a finding to the list; false on ENOMEM. */
+static bool store(crible_result *r, enum cr_fid fid, crible_severity sev, const char *detail,
+		  const char *const *where, size_t nwhere)
+{
 	if (r->nf == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 8;
 		struct cr_find *nf = reallocarray(r->f, cap, sizeof *nf);
-		if (!nf) {
-			s->err = CRIBLE_ENOMEM;
-			return;
-		}
+		if (!nf)
+			return false;
 		r->f = nf;
 		r->cap = cap;
 	}
@@ -40,48 +82,87 @@ void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
 	f->fid = fid;
 	f->sev = sev;
 	f->detail = strdup(detail);
-	f->where = calloc(s->nwhere ? s->nwhere : 1, sizeof *f->where);
+	f->where = calloc(nwhere ? nwhere : 1, sizeof *f->where);
 	if (!f->detail || !f->where)
 		goto oom;
-	for (size_t k = 0; k < s->nwhere; k++) {
-		f->where[k] = strdup(s->where[k]);
+	for (size_t k = 0; k < nwhere; k++) {
+		f->where[k] = strdup(where[k]);
 		if (!f->where[k])
 			goto oom;
 		f->nwhere = k + 1;
 	}
 	r->nf++;
-	return;
+	r->listed[fid]++;
+	return true;
 oom:
 	for (size_t k = 0; k < f->nwhere; k++)
 		free(f->where[k]);
 	free(f->where);
 	free(f->detail);
-	s->err = CRIBLE_ENOMEM;
+	return false;
+}
+
+void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail)
+{
+	crible_result *r = s->res;
+	if ((unsigned)fid >= F_NIDS)
+		return;
+	/* First the verdict: nothing below may lose it. */
+	if (verdict_of(sev) > r->verdict)
+		r->verdict = verdict_of(sev);
+	if (s->err != CRIBLE_OK)
+		return;
+	int fresh = seen_add(r, key_of(fid, s->where, s->nwhere));
+	if (fresh <= 0) {
+		if (fresh < 0)
+			s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	r->total[fid]++;
+	/* The first of each id is always listed, so every id reported has a line to carry its count. */
+	if (r->nf < CR_MAX_FINDINGS || r->listed[fid] == 0) {
+		if (!store(r, fid, sev, detail, s->where, s->nwhere))
+			s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	if (!r->truncated) {
+		r->truncated = true;
+		crible_severity ls = s->ctx->sev[F_LIMIT_FINDINGS] >= 0 ? (crible_severity)s->ctx->sev[F_LIMIT_FINDINGS]
+									  : cr_fdefs[F_LIMIT_FINDINGS].sev;
+		if (verdict_of(ls) > r->verdict)
+			r->verdict = verdict_of(ls);
+		char d[160];
+		snprintf(d, sizeof d, "more than %d findings: the rest are counted per id, not listed",
+			 CR_MAX_FINDINGS);
+		r->total[F_LIMIT_FINDINGS]++;
+		if (!store(r, F_LIMIT_FINDINGS, ls, d, s->where, 1))
+			s->err = CRIBLE_ENOMEM;
+	}
 }
 
 void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
 {
-	if (s->err != CRIBLE_OK)
-		return;
 	int8_t over = s->ctx->sev[fid];
 	crible_severity fs = over >= 0 ? (crible_severity)over : sev >= 0 ? (crible_severity)sev : cr_fdefs[fid].sev;
+	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	char buf[512];
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	cr_emit_final(s, fid, fs, buf);
 }
 
-/* Builds the public views and the verdict: the worst severity wins. */
 crible_err cr_result_finish(crible_result *r)
 {
-	r->verdict = CRIBLE_ALLOW;
+	free(r->seen);
+	r->seen = NULL;
+	r->seencap = r->seenused = 0;
 	if (r->nf) {
 		r->pub = calloc(r->nf, sizeof *r->pub);
 		if (!r->pub)
 			return CRIBLE_ENOMEM;
 	}
+	bool first[F_NIDS] = {0};
 	for (size_t i = 0; i < r->nf; i++) {
 		const struct cr_find *f = &r->f[i];
 		r->pub[i].id = cr_fdefs[f->fid].id;
@@ -89,10 +170,12 @@ crible_err cr_result_finish(crible_result *r)
 		r->pub[i].where = (const char *const *)f->where;
 		r->pub[i].nwhere = f->nwhere;
 		r->pub[i].detail = f->detail;
-		crible_verdict v = f->sev == CRIBLE_SEV_HIGH ? CRIBLE_BLOCK
-				   : f->sev == CRIBLE_SEV_MEDIUM ? CRIBLE_WARN : CRIBLE_ALLOW;
-		if (v > r->verdict)
-			r->verdict = v;
+		r->pub[i].count = 1;
+		if (!first[f->fid]) {
+			first[f->fid] = true;
+			if (r->total[f->fid] > r->listed[f->fid])
+				r->pub[i].count = r->total[f->fid];
+		}
 	}
 	return CRIBLE_OK;
 }
@@ -109,6 +192,7 @@ void crible_result_free(crible_result *r)
 	}
 	free(r->f);
 	free(r->pub);
+	free(r->seen);
 	free(r);
 }
 

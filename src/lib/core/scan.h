@@ -36,6 +36,14 @@ struct cr_find {
 	size_t nwhere;
 };
 
+/*
+ * At most this many findings are listed per top-level object, plus the
+ * first of each id and limit.findings: a hostile archive must not grow
+ * the report without bound.  Past it, findings are still counted per id
+ * and still decide the verdict.
+ */
+#define CR_MAX_FINDINGS 4096
+
 struct crible_result {
 	uint64_t size;
 	char sha256[65];
@@ -44,7 +52,12 @@ struct crible_result {
 	struct cr_find *f;
 	size_t nf, cap;
 	crible_finding *pub;	/* public views of f, built when the scan ends */
-	crible_verdict verdict;
+	crible_verdict verdict;	/* the worst over every finding emitted, listed or not */
+	uint64_t total[F_NIDS];	/* findings per id, duplicates excluded */
+	uint32_t listed[F_NIDS];	/* of those, how many are in f */
+	uint64_t *seen;		/* set of (id, where) hashes: duplicates are dropped in O(1) */
+	size_t seencap, seenused;
+	bool truncated;		/* limit.findings is listed */
 };
 
 /* One object being scanned: what the rules and the walkers see. */

@@ -41,6 +41,8 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 		}
 		cr_buf_str(&b, "],\"detail\":");
 		cr_buf_json_str(&b, f->detail);
+		if (r->pub && r->pub[i].count > 1)
+			cr_buf_printf(&b, ",\"count\":%llu", (unsigned long long)r->pub[i].count);
 		cr_buf_add(&b, "}", 1);
 	}
 	cr_buf_str(&b, "]}");
