@@ -39,8 +39,14 @@ static void ids_of(const crible_result *r, char *out, size_t n)
 {
 	const char *v[256];
 	size_t k = 0;
-	for (size_t i = 0; i < crible_result_count(r) && k < 256; i++)
-		v[k++] = crible_result_finding(r, i)->id;
+	for (size_t i = 0; i < crible_result_count(r) && k < 256; i++) {
+		const char *id = crible_result_finding(r, i)->id;
+		size_t j = 0;
+		while (j < k && strcmp(v[j], id) != 0)
+			j++;
+		if (j == k)
+			v[k++] = id;
+	}
 	join_sorted(v, k, out, n);
 }
 
@@ -109,7 +115,7 @@ static void test_scenarios(void **st)
 		if (strcmp(got, want) || strcmp(v, s->verdict) || strcmp(crible_result_type_name(r), s->type)) {
 			print_error("%s (%s): got %s %s [%s], want %s %s [%s]\n", s->file, s->why,
 				    crible_result_type_name(r), v, got, s->type, s->verdict, want);
-			for (size_t k = 0; k < crible_result_count(r); k++)
+			for (size_t k = 0; k < crible_result_count(r) && k < 40; k++)
 				print_error("    %s: %s\n", crible_result_finding(r, k)->id,
 					    crible_result_finding(r, k)->detail);
 			bad++;
