@@ -12,9 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_view fv;
 	if (fuzz_view(&fv, "PK\3\4", 4, data, size) != 0)
 		return 0;
-	(void)cr_zip_subtype(&fv.v, 0);
+	struct cr_zip_end z;
+	cr_zip_end_find(&fv.v, &z);
+	(void)cr_zip_subtype(&fv.v, &z, 0);
 	uint64_t off;
-	(void)cr_magic_tail(&fv.v, &off);
+	(void)cr_magic_tail(&fv.v, &z, &off);
 	free(fv.buf);
 	return 0;
 }

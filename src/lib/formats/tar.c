@@ -18,56 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../layout/tar.h"
 #include "format.h"
 
 #define MAX_META (1u << 20)	/* long names and pax headers larger than this are refused */
-
-static bool num(const uint8_t *p, size_t n, uint64_t *out)
-{
-	if (p[0] & 0x80) {
-		/* base-256: the rest big-endian; a negative value (0xff) is refused */
-		if (p[0] == 0xff)
-			return false;
-		uint64_t v = p[0] & 0x7f;
-		for (size_t i = 1; i < n; i++) {
-			if (v >> 56)
-				return false;
-			v = v << 8 | p[i];
-		}
-		*out = v;
-		return true;
-	}
-	size_t i = 0;
-	while (i < n && (p[i] == ' ' || p[i] == '\0'))
-		i++;
-	uint64_t v = 0;
-	size_t digits = 0;
-	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++, digits++) {
-		if (v >> 61)
-			return false;
-		v = v << 3 | (uint64_t)(p[i] - '0');
-	}
-	for (; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\0')
-			return false;
-	*out = digits ? v : 0;
-	return true;
-}
-
-bool cr_tar_checksum_ok(const uint8_t *b)
-{
-	uint64_t want;
-	if (!num(b + 148, 8, &want))
-		return false;
-	uint64_t us = 0;
-	int64_t ss = 0;
-	for (int i = 0; i < 512; i++) {
-		uint8_t c = (i >= 148 && i < 156) ? ' ' : b[i];
-		us += c;
-		ss += (int8_t)c;
-	}
-	return us == want || (uint64_t)ss == want;
-}
 
 static size_t field_len(const uint8_t *p, size_t n)
 {
@@ -191,7 +145,7 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 			break;
 		}
 		uint64_t dsize;
-		if (!num(h + 124, 12, &dsize)) {
+		if (cr_tar_num(h + 124, 12, &dsize) < 0) {
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "unreadable size at offset %llu", (unsigned long long)pos);
 			break;
 		}
@@ -272,7 +226,7 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		const uint8_t *lk = m.link ? m.link : h + 157;
 		size_t ll = m.link ? m.linklen : field_len(h + 157, 100);
 		uint64_t mode = 0;
-		bool has_mode = num(h + 100, 8, &mode);
+		bool has_mode = cr_tar_num(h + 100, 8, &mode) >= 0;
 		enum cr_ekind kind = kind_of(type);
 
 		char *label = cr_entry_label(nm, nl);

@@ -154,29 +154,6 @@ static bool codec_of(uint16_t method, enum cr_codec *c)
 	}
 }
 
-/* The end of central directory, searched backwards over the tail window. */
-static bool find_eocd(const struct cr_obj *o, uint64_t *eocd, struct cr_cur *rec)
-{
-	const struct cr_view *v = o->view;
-	if (v->taillen < 22)
-		return false;
-	size_t lowest = v->taillen > 22 + 65535 ? v->taillen - 22 - 65535 : 0;
-	for (size_t i = v->taillen - 22;; i--) {
-		if (!memcmp(v->tail + i, "PK\5\6", 4)) {
-			uint16_t clen;
-			struct cr_cur c;
-			cur_init(&c, v->tail + i, v->taillen - i);
-			if (cur_peek_u16le(&c, 20, &clen) && (size_t)clen <= v->taillen - i - 22) {
-				*eocd = v->size - v->taillen + i;
-				*rec = c;
-				return true;
-			}
-		}
-		if (i == lowest)
-			return false;
-	}
-}
-
 /* CRC-32 of a whole source, in chunks; false on a read error. */
 static bool src_crc(const struct cr_src *src, uint32_t *out)
 {
@@ -289,50 +266,27 @@ static uint8_t *link_target(struct cr_scan *s, const struct cr_obj *o, const str
 void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 {
 	(void)start;
-	uint64_t eocd;
-	struct cr_cur e;
-	if (!find_eocd(o, &eocd, &e)) {
+	/* Identification located the end records; the walk reads the directory they name. */
+	const struct cr_zip_end *ze = &o->id->zip;
+	if (!ze->found) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no end of central directory: the archive is truncated or damaged");
 		return;
 	}
-	uint16_t ntotal, clen;
-	uint32_t cdsize32, cdoff32;
-	cur_peek_u16le(&e, 10, &ntotal);
-	cur_peek_u32le(&e, 12, &cdsize32);
-	cur_peek_u32le(&e, 16, &cdoff32);
-	cur_peek_u16le(&e, 20, &clen);
-	uint64_t cdsize = cdsize32, cdoff = cdoff32, cdend = eocd;
-	/* ZIP64: the locator right before the EOCD names the ZIP64 end record. */
-	uint8_t loc[20], z64[56];
-	if (eocd >= 20 && rd(o, eocd - 20, loc, 20) && !memcmp(loc, "PK\6\7", 4)) {
-		/* The record sits right before the locator; its stored offset would be shifted by a prefix. */
-		if (eocd >= 20 + 56 && rd(o, eocd - 20 - 56, z64, 56) && !memcmp(z64, "PK\6\6", 4)) {
-			struct cr_cur r, f;
-			cur_init(&r, z64, 56);
-			cur_window(&r, &f, 40, 16);
-			cur_u64le(&f, &cdsize);
-			cur_u64le(&f, &cdoff);
-			cdend = eocd - 20 - 56;
-		} else {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
-			return;
-		}
-	}
-	uint64_t tail_end = eocd + 22 + clen;
-	if (tail_end < o->view->size)
+	if (ze->tail_end < o->view->size)
 		cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
-			(unsigned long long)(o->view->size - tail_end));
-	if (cdsize > cdend || cdoff > cdend - cdsize) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory size or offset impossible");
+			(unsigned long long)(o->view->size - ze->tail_end));
+	if (ze->zip64_broken) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
 		return;
 	}
+	uint64_t cdsize = ze->cd_size, base = ze->start, cdoff = ze->cd - ze->start;
+	uint16_t ntotal = ze->entries > 0xffff ? 0xffff : (uint16_t)ze->entries;
 	if (cdsize > MAX_CD) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: content not inspected",
 			(unsigned long long)cdsize);
 		return;
 	}
 	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
-	uint64_t base = cdend - cdsize - cdoff;
 	if (base > 0)
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive", (unsigned long long)base);
 

@@ -11,24 +11,6 @@
 
 #include "ident.h"
 
-bool cr_view_read(const struct cr_view *v, uint64_t off, void *buf, size_t n)
-{
-	if (off > v->size || n > v->size - off)
-		return false;
-	if (off + n <= v->headlen) {
-		memcpy(buf, v->head + off, n);
-		return true;
-	}
-	uint64_t t0 = v->size - v->taillen;
-	if (off >= t0) {
-		memcpy(buf, v->tail + (off - t0), n);
-		return true;
-	}
-	if (!v->src)
-		return false;
-	return cr_src_read(v->src, off, buf, n) == (ssize_t)n;
-}
-
 static void add_also(struct cr_ident *id, enum cr_tid t, uint64_t off)
 {
 	if (t == T_UNKNOWN || t == id->type || id->nalso >= CR_MAX_ALSO)
@@ -59,10 +41,14 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id)
 	uint64_t start = 0, zoff = 0;
 	enum cr_tid head = cr_magic_head(v, &start);
 	enum cr_tid deep = cr_magic_deep(v);
-	enum cr_tid tail = cr_magic_tail(v, &zoff);
+	/* The ZIP end records, once: the subtype, the tail reading and the walker all use them. */
+	cr_zip_end_find(v, &id->zip);
+	if (head == T_ZIP)
+		head = cr_zip_subtype(v, &id->zip, 0);
+	enum cr_tid tail = cr_magic_tail(v, &id->zip, &zoff);
 	/* A ZIP found from its end: name what it carries. */
 	if (tail == T_ZIP)
-		tail = cr_zip_subtype(v, zoff);
+		tail = cr_zip_subtype(v, &id->zip, zoff);
 
 	if (head == T_UNKNOWN && deep != T_UNKNOWN) {
 		head = deep;

@@ -14,21 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../io/source.h"
+#include "../io/view.h"
+#include "../layout/zip.h"
 #include "types.h"
-
-/* 64 KiB covers ISO at 0x8001..0x9001; the tail covers a ZIP EOCD with a full comment. */
-#define CR_HEAD_WIN (64u * 1024u)
-#define CR_TAIL_WIN (64u * 1024u + 1024u)
-
-struct cr_view {
-	const struct cr_src *src;	/* for the few bounded reads past the windows, or NULL */
-	uint64_t size;
-	const uint8_t *head;		/* bytes [0, headlen) */
-	size_t headlen;
-	const uint8_t *tail;		/* bytes [size - taillen, size) */
-	size_t taillen;
-};
 
 #define CR_MAX_ALSO 6
 
@@ -48,14 +36,8 @@ struct cr_ident {
 	uint32_t flags;
 	uint64_t start;				/* where the primary starts (PDF, SFX) */
 	char interp[24];			/* shebang interpreter base name */
+	struct cr_zip_end zip;			/* the ZIP end records, found once; the walker reads the same */
 };
-
-/*
- * Copies n bytes at off into buf from the windows when they hold them,
- * else through the source.  Returns false when the bytes do not exist or
- * cannot be read: identification then treats the structure as not matching.
- */
-bool cr_view_read(const struct cr_view *v, uint64_t off, void *buf, size_t n);
 
 /* Identifies the object; never fails (T_UNKNOWN at worst). */
 void cr_identify(const struct cr_view *v, struct cr_ident *out);
@@ -64,21 +46,18 @@ void cr_identify(const struct cr_view *v, struct cr_ident *out);
 enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start);
 /* Signatures at deep offsets (TAR at 257, ISO at 0x8001). */
 enum cr_tid cr_magic_deep(const struct cr_view *v);
-/* Signatures at the tail (ZIP EOCD, DMG koly, VHD footer); *off gets the start. */
-enum cr_tid cr_magic_tail(const struct cr_view *v, uint64_t *off);
+/* Signatures at the tail (DMG koly, VHD footer, or the ZIP end z found); *off gets the start. */
+enum cr_tid cr_magic_tail(const struct cr_view *v, const struct cr_zip_end *z, uint64_t *off);
 
 /* Where a PE's image ends and appended data (an SFX archive) begins; 0 when nothing follows. */
 uint64_t cr_pe_overlay(const struct cr_view *v);
 
 /*
- * Whether a 512-byte block is a tar header by its checksum (formats/tar.c
- * owns the layout): the sum of its bytes with the checksum field read as
- * spaces, unsigned or signed (both are seen in the wild).
+ * ZIP family subtype (zipsub.c): JAR, APK, OOXML, ODF, EPUB or T_ZIP,
+ * from the central directory z locates, else from the local headers at
+ * zip_start.
  */
-bool cr_tar_checksum_ok(const uint8_t *b);
-
-/* ZIP family subtype (zipsub.c): JAR, APK, OOXML, ODF, EPUB or T_ZIP. */
-enum cr_tid cr_zip_subtype(const struct cr_view *v, uint64_t zip_start);
+enum cr_tid cr_zip_subtype(const struct cr_view *v, const struct cr_zip_end *z, uint64_t zip_start);
 /* OLE compound file subtype (olesub.c): DOC, XLS, PPT, MSI, MSG or T_OLE. */
 enum cr_tid cr_ole_subtype(const struct cr_view *v);
 

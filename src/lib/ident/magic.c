@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../io/cur.h"
+#include "../layout/tar.h"
 #include "ident.h"
 
 #define M(off, lit) cur_match(&h, (off), (lit), sizeof(lit) - 1)
@@ -220,25 +221,6 @@ static enum cr_tid id_cafebabe(const struct cr_cur *hp)
 
 /* --- archives and compression ------------------------------------------ */
 
-/* Octal field of a tar header; leading blanks, ends at NUL or blank. */
-static int tar_octal(const uint8_t *p, size_t n, uint64_t *out)
-{
-	size_t i = 0;
-	uint64_t x = 0;
-	while (i < n && p[i] == ' ')
-		i++;
-	size_t digits = 0;
-	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++, digits++)
-		x = x << 3 | (uint64_t)(p[i] - '0');
-	if (digits == 0)
-		return 0;
-	for (; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\0')
-			return 0;
-	*out = x;
-	return 1;
-}
-
 static enum cr_tid id_tar(const struct cr_view *v)
 {
 	if (v->headlen < 512)
@@ -252,7 +234,7 @@ static enum cr_tid id_tar(const struct cr_view *v)
 		return b[156] == 'x' || b[156] == 'g' ? T_TAR_PAX : T_TAR;
 	/* v7: no magic; the checksum held, ask for a plausible mode and size too. */
 	uint64_t mode, size;
-	if (!tar_octal(b + 100, 8, &mode) || !tar_octal(b + 124, 12, &size))
+	if (cr_tar_num(b + 100, 8, &mode) != 1 || cr_tar_num(b + 124, 12, &size) != 1)
 		return T_UNKNOWN;
 	return T_TAR_V7;
 }
@@ -586,7 +568,7 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 		break;
 	case 'P':
 		if (M(0, "PK\3\4") || M(0, "PK\5\6"))
-			return cr_zip_subtype(v, 0);
+			return T_ZIP;	/* the driver names the subtype, with the end record it found */
 		break;
 	case 'R':
 		if (M(0, "Rar!"))
@@ -699,67 +681,7 @@ enum cr_tid cr_magic_deep(const struct cr_view *v)
 	return id_iso(v);
 }
 
-/*
- * ZIP end of central directory, searched backwards from the end over the
- * maximum comment length.  It counts only if the central directory it
- * points at starts with "PK\1\2" (or is empty): "PK\5\6" alone occurs in
- * random data.
- */
-static enum cr_tid tail_zip(const struct cr_view *v, uint64_t *zstart)
-{
-	if (v->taillen < 22)
-		return T_UNKNOWN;
-	uint64_t tail0 = v->size - v->taillen;
-	size_t lowest = v->taillen > 22 + 65535 ? v->taillen - 22 - 65535 : 0;
-	/* Candidates from the end: memrchr finds each 0x06 (the 4th signature byte) fast. */
-	size_t hi = v->taillen - 22 + 4;	/* search [lowest+3, hi) for the 4th byte */
-	while (hi > lowest + 3) {
-		const uint8_t *q = memrchr(v->tail + lowest + 3, 6, hi - (lowest + 3));
-		if (!q)
-			break;
-		size_t i = (size_t)(q - v->tail) - 3;
-		hi = (size_t)(q - v->tail);
-		const uint8_t *e = v->tail + i;
-		if (e[0] == 'P' && e[1] == 'K' && e[2] == 5) {
-			struct cr_cur c;
-			cur_init(&c, e, v->taillen - i);
-			uint16_t disk = 0, cddisk = 0, nthis = 0, ntotal = 0, clen = 0;
-			uint32_t cdsize = 0, cdoff = 0;
-			cur_peek_u16le(&c, 4, &disk);
-			cur_peek_u16le(&c, 6, &cddisk);
-			cur_peek_u16le(&c, 8, &nthis);
-			cur_peek_u16le(&c, 10, &ntotal);
-			cur_peek_u32le(&c, 12, &cdsize);
-			cur_peek_u32le(&c, 16, &cdoff);
-			cur_peek_u16le(&c, 20, &clen);
-			uint64_t eocd = tail0 + i;
-			int z64 = cdsize == 0xffffffff || cdoff == 0xffffffff || ntotal == 0xffff;
-			if ((size_t)clen <= v->taillen - i - 22 && (z64 || (disk == cddisk && nthis == ntotal))) {
-				if (z64) {
-					uint8_t loc[4];
-					if (eocd >= 20 && cr_view_read(v, eocd - 20, loc, 4) && !memcmp(loc, "PK\6\7", 4)) {
-						*zstart = 0;
-						return T_ZIP;
-					}
-				} else if (cdsize <= eocd) {
-					uint64_t cd = eocd - cdsize;
-					uint8_t sig[4];
-					if (ntotal == 0 && cdsize == 0) {
-						*zstart = cdoff <= cd ? cd - cdoff : 0;
-						return T_ZIP;
-					}
-					if (cdoff <= cd && cr_view_read(v, cd, sig, 4) && !memcmp(sig, "PK\1\2", 4)) {
-						*zstart = cd - cdoff;
-						return T_ZIP;
-					}
-				}
-			}
-		}
-	}
-	return T_UNKNOWN;
-}
-
-enum cr_tid cr_magic_tail(const struct cr_view *v, uint64_t *off)
+enum cr_tid cr_magic_tail(const struct cr_view *v, const struct cr_zip_end *z, uint64_t *off)
 {
 	*off = 0;
 	if (v->size >= 512 && v->taillen >= 512) {
@@ -774,5 +696,9 @@ enum cr_tid cr_magic_tail(const struct cr_view *v, uint64_t *off)
 		if (cur_match(&t, 0, "conectix", 8) && cur_peek_u32be(&t, 8, &ver) && (ver & 2))
 			return T_VHD;
 	}
-	return tail_zip(v, off);
+	if (z->found) {
+		*off = z->start;
+		return T_ZIP;
+	}
+	return T_UNKNOWN;
 }

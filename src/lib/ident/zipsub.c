@@ -117,45 +117,30 @@ static unsigned walk_local(struct cr_cur c)
 	return bits;
 }
 
-/* Locates the central directory through the EOCD in the tail window. */
-static unsigned cd_bits(const struct cr_view *v, uint64_t zstart, int *found)
+/* Names from the central directory z located; at most 256 KiB of it: enough names to decide. */
+static unsigned cd_bits(const struct cr_view *v, const struct cr_zip_end *z, int *found)
 {
 	*found = 0;
-	if (v->taillen < 22)
+	if (!z->found || z->zip64_broken)
 		return 0;
-	size_t lowest = v->taillen > 22 + 65535 ? v->taillen - 22 - 65535 : 0;
-	for (size_t i = v->taillen - 22;; i--) {
-		if (!memcmp(v->tail + i, "PK\5\6", 4)) {
-			struct cr_cur e;
-			cur_init(&e, v->tail + i, 22);
-			uint32_t cdsize = 0, cdoff = 0;
-			cur_peek_u32le(&e, 12, &cdsize);
-			cur_peek_u32le(&e, 16, &cdoff);
-			if (cdsize == 0xffffffff || cdoff == 0xffffffff)
-				return 0;
-			/* Read at most 256 KiB of directory: enough names to decide. */
-			size_t n = cdsize > 256 * 1024 ? 256 * 1024 : cdsize;
-			uint8_t *buf = malloc(n ? n : 1);
-			if (!buf)
-				return 0;
-			unsigned bits = 0;
-			if (cr_view_read(v, zstart + cdoff, buf, n)) {
-				struct cr_cur c;
-				cur_init(&c, buf, n);
-				if (cur_match(&c, 0, "PK\1\2", 4)) {
-					*found = 1;
-					bits = walk_cd(c);
-				}
-			}
-			free(buf);
-			return bits;
+	size_t n = z->cd_size > 256 * 1024 ? 256 * 1024 : (size_t)z->cd_size;
+	uint8_t *buf = malloc(n ? n : 1);
+	if (!buf)
+		return 0;
+	unsigned bits = 0;
+	if (cr_view_read(v, z->cd, buf, n)) {
+		struct cr_cur c;
+		cur_init(&c, buf, n);
+		if (cur_match(&c, 0, "PK\1\2", 4)) {
+			*found = 1;
+			bits = walk_cd(c);
 		}
-		if (i == lowest)
-			return 0;
 	}
+	free(buf);
+	return bits;
 }
 
-enum cr_tid cr_zip_subtype(const struct cr_view *v, uint64_t zstart)
+enum cr_tid cr_zip_subtype(const struct cr_view *v, const struct cr_zip_end *z, uint64_t zstart)
 {
 	struct cr_cur h;
 	cur_init(&h, v->head, v->headlen);
@@ -177,7 +162,7 @@ enum cr_tid cr_zip_subtype(const struct cr_view *v, uint64_t zstart)
 		}
 	}
 	int found;
-	unsigned bits = cd_bits(v, zstart, &found);
+	unsigned bits = cd_bits(v, z, &found);
 	if (!found)
 		bits = walk_local(h);
 	if (bits & Z_CT) {

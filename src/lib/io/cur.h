@@ -188,6 +188,12 @@ static inline bool cur_peek_u32le(const struct cr_cur *c, size_t off, uint32_t *
 	return cur_window(c, &w, off, 4) && cur_u32le(&w, v);
 }
 
+static inline bool cur_peek_u64le(const struct cr_cur *c, size_t off, uint64_t *v)
+{
+	struct cr_cur w;
+	return cur_window(c, &w, off, 8) && cur_u64le(&w, v);
+}
+
 static inline bool cur_peek_u32be(const struct cr_cur *c, size_t off, uint32_t *v)
 {
 	struct cr_cur w;

@@ -1,0 +1,52 @@
+/* layout/tar.c - tar numbers and the header checksum (chksum[8] at 148). */
+#include "tar.h"
+
+int cr_tar_num(const uint8_t *p, size_t n, uint64_t *out)
+{
+	*out = 0;
+	if (n == 0)
+		return 0;
+	if (p[0] & 0x80) {
+		/* base-256: the rest big-endian; a negative value (0xff) is refused */
+		if (p[0] == 0xff)
+			return -1;
+		uint64_t v = p[0] & 0x7f;
+		for (size_t i = 1; i < n; i++) {
+			if (v >> 56)
+				return -1;
+			v = v << 8 | p[i];
+		}
+		*out = v;
+		return 1;
+	}
+	size_t i = 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\0'))
+		i++;
+	uint64_t v = 0;
+	size_t digits = 0;
+	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++, digits++) {
+		if (v >> 61)
+			return -1;
+		v = v << 3 | (uint64_t)(p[i] - '0');
+	}
+	for (; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\0')
+			return -1;
+	*out = v;
+	return digits ? 1 : 0;
+}
+
+bool cr_tar_checksum_ok(const uint8_t *b)
+{
+	uint64_t want;
+	if (cr_tar_num(b + 148, 8, &want) != 1)
+		return false;
+	uint64_t us = 0;
+	int64_t ss = 0;
+	for (int i = 0; i < 512; i++) {
+		uint8_t c = (i >= 148 && i < 156) ? ' ' : b[i];
+		us += c;
+		ss += (int8_t)c;
+	}
+	return us == want || (uint64_t)ss == want;
+}

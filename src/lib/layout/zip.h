@@ -1,0 +1,37 @@
+/*
+ * layout/zip.h - where a ZIP's central directory is, read once from its
+ * end records and shared by identification (ident/) and the walker
+ * (formats/zip.c), so both read the same archive the same way.
+ */
+#ifndef CR_LAYOUT_ZIP_H
+#define CR_LAYOUT_ZIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../io/view.h"
+
+struct cr_zip_end {
+	bool found;		/* a valid end record was located */
+	bool zip64;		/* the ZIP64 end record gave the directory */
+	bool zip64_broken;	/* a ZIP64 locator without its end record */
+	uint64_t eocd;		/* offset of "PK\5\6" */
+	uint64_t tail_end;	/* first byte after the end record and its comment */
+	uint64_t start;		/* where the ZIP starts: offsets in it count from here (SFX, polyglot) */
+	uint64_t cd;		/* absolute offset of the central directory */
+	uint64_t cd_size;
+	uint64_t entries;	/* what the end record counts */
+	uint64_t cd_end;	/* where the directory must end: the ZIP64 record or the EOCD */
+};
+
+/*
+ * Searches the tail window backwards for the last end of central
+ * directory record that is consistent: its comment fits, its disk fields
+ * agree, and the directory it points at starts with "PK\1\2" (or is
+ * empty); for ZIP64, the locator sits right before it.  "PK\5\6" alone
+ * occurs in random data, so an unchecked match is never taken.
+ * Fills *e (e->found false when there is none).
+ */
+void cr_zip_end_find(const struct cr_view *v, struct cr_zip_end *e);
+
+#endif
