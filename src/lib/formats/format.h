@@ -51,9 +51,6 @@ enum cr_dec {
 enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *src, uint64_t off, uint64_t len,
 		      struct cr_spool *out, uint64_t cap, struct cr_ratio *rt, const char **why);
 
-/* A source over src[off, off+len), zero copy; false when the range does not fit. */
-bool cr_src_slice(const struct cr_src *src, uint64_t off, uint64_t len, struct cr_src *out);
-
 /* Entry name as a C string for `where`: NULs shown as "\0", length capped.  Caller frees. */
 char *cr_entry_label(const uint8_t *name, size_t len);
 

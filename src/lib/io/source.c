@@ -36,3 +36,15 @@ ssize_t cr_src_read(const struct cr_src *s, uint64_t off, void *buf, size_t n)
 	}
 	return (ssize_t)got;
 }
+
+bool cr_src_slice(const struct cr_src *src, uint64_t off, uint64_t len, struct cr_src *out)
+{
+	if (off > src->size || len > src->size - off)
+		return false;
+	*out = *src;
+	out->size = len;
+	if (src->mem)
+		out->mem = src->mem + off;
+	out->base = src->base + off;
+	return true;
+}

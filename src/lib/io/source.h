@@ -5,6 +5,7 @@
 #ifndef CR_SOURCE_H
 #define CR_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,5 +22,8 @@ struct cr_src {
  * the object's size, whatever the descriptor holds.
  */
 ssize_t cr_src_read(const struct cr_src *s, uint64_t off, void *buf, size_t n);
+
+/* A source over src[off, off+len), zero copy; false when the range does not fit. */
+bool cr_src_slice(const struct cr_src *src, uint64_t off, uint64_t len, struct cr_src *out);
 
 #endif
