@@ -17,12 +17,11 @@ static inline void scan_prefixed(const void *prefix, size_t plen, const uint8_t 
 	static crible_ctx *ctx;
 	if (!ctx) {
 		ctx = crible_ctx_new();
-		struct crible_limits lim;
-		crible_limits_default(&lim);
-		lim.max_expanded = 64u << 20;
-		lim.time_ms = 5000;
-		crible_ctx_set_limits(ctx, &lim);
-		crible_ctx_set_hash(ctx, 0);
+		crible_ctx_set_limit(ctx, CRIBLE_LIMIT_EXPANDED, 64u << 20);
+		crible_ctx_set_limit(ctx, CRIBLE_LIMIT_TIME_MS, 5000);
+		crible_ctx_set_option(ctx, CRIBLE_OPT_HASH, 0);
+		/* The fuzzer is the sandbox: libarchive runs here, where the fuzzer sees it. */
+		crible_ctx_set_option(ctx, CRIBLE_OPT_UNISOLATED_READERS, 1);
 	}
 	uint8_t *b = malloc(plen + size + 1);
 	if (!b)

@@ -6,22 +6,39 @@
  * hurt.  The answer is a list of findings (stable ids, see
  * shared/spec/findings.md and docs/crible.1) and a verdict.
  *
- * Usage:
+ * A context holds what is shared: defaults for limits, policy and the
+ * accept list.  A job is one scan: it takes its own claims (name,
+ * declared type), accept list, policy overrides and limits, its input
+ * (a path, a descriptor, memory, or chunks as they arrive), and gives a
+ * result.
  *
  *	crible_ctx *ctx = crible_ctx_new();
- *	crible_ctx_set_accept(ctx, "image/png,.pdf");     (optional)
+ *	crible_job *job = crible_job_new(ctx);
+ *	crible_job_set_name(job, "invoice.pdf");
+ *	crible_job_set_accept(job, "application/pdf");
+ *	crible_job_set_limit(job, CRIBLE_LIMIT_TIME_MS, 2000);
+ *	while ((n = read(sock, buf, sizeof buf)) > 0)
+ *		crible_job_write(job, buf, n);
  *	crible_result *r;
- *	if (crible_scan_path(ctx, "upload.bin", NULL, &r) == CRIBLE_OK) {
+ *	if (crible_job_finish(job, &r) == CRIBLE_OK) {
  *		if (crible_result_verdict(r) == CRIBLE_BLOCK) ...
  *		crible_result_free(r);
+ *	} else {
+ *		fprintf(stderr, "%s\n", crible_job_errmsg(job));	(never "clean")
  *	}
+ *	crible_job_free(job);
  *	crible_ctx_free(ctx);
  *
  * Handles are opaque.  Every *_new / *_free pair accepts NULL in *_free.
  * A crible_ctx is configured once and may then be shared by any number of
- * threads scanning concurrently; configuring it while scans run is not
- * allowed.  A crible_result belongs to the caller and is independent of
- * the context that produced it.
+ * threads, each with its own jobs; configuring it while jobs run is not
+ * allowed.  A job belongs to one thread, except crible_job_cancel, which
+ * any thread may call.  A crible_result belongs to the caller and is
+ * independent of the context and job that produced it.
+ *
+ * Readers crible does not own (libarchive) run in worker processes of a
+ * broker (crible-broker, started on first use or by crible_broker_start),
+ * never in the calling process.
  */
 #ifndef CRIBLE_H
 #define CRIBLE_H
@@ -46,7 +63,9 @@ typedef enum crible_err {
 	CRIBLE_EINVAL = 3,	/* bad argument from the caller */
 	CRIBLE_EPOLICY = 4,	/* policy text could not be parsed */
 	CRIBLE_EUNKNOWN_ID = 5,	/* a finding id that does not exist */
-	CRIBLE_EISDIR = 6	/* the path names a directory */
+	CRIBLE_EISDIR = 6,	/* the path names a directory */
+	CRIBLE_ECANCELED = 7,	/* the scan was cancelled (crible_job_cancel, or a sink asked to stop) */
+	CRIBLE_ELIMIT = 8	/* streamed input past CRIBLE_LIMIT_INPUT */
 } crible_err;
 
 typedef enum crible_severity {
@@ -62,20 +81,37 @@ typedef enum crible_verdict {
 } crible_verdict;
 
 /*
- * Resource limits for one top-level object.  crible_limits_default() fills
- * the defaults of the findings contract.  A zero field means "use the
- * default", never "unlimited".
+ * Limits for one top-level object, set by number so that a new limit
+ * never changes the ABI.  The defaults are those of the findings
+ * contract.  Every limit hit is a finding (bomb.*, limit.*) and never
+ * reads as clean.
  */
-struct crible_limits {
-	uint32_t max_depth;		/* nesting of containers (8) */
-	uint64_t max_expanded;		/* bytes expanded in total (1 GiB) */
-	uint64_t max_entries;		/* entries in one object (100 000) */
-	uint32_t max_ratio;		/* expanded / compressed (100) */
-	uint64_t ratio_floor;		/* ratio checked past this many bytes (16 MiB) */
-	uint32_t time_ms;		/* wall time for one object (10 000) */
-};
+typedef enum crible_limit {
+	CRIBLE_LIMIT_DEPTH = 0,		/* nesting of containers (8; at most 64) */
+	CRIBLE_LIMIT_EXPANDED = 1,	/* bytes expanded in total (1 GiB) */
+	CRIBLE_LIMIT_ENTRIES = 2,	/* entries in one object (100 000) */
+	CRIBLE_LIMIT_RATIO = 3,		/* expanded / compressed per container (100) */
+	CRIBLE_LIMIT_RATIO_FLOOR = 4,	/* the ratio is checked past this many bytes (16 MiB) */
+	CRIBLE_LIMIT_TIME_MS = 5,	/* wall time for one object, in milliseconds (10 000) */
+	CRIBLE_LIMIT_INPUT = 6		/* bytes crible_job_write accepts (0: no limit) */
+} crible_limit;
+
+/* Options, on or off (crible_ctx_set_option, crible_job_set_option). */
+typedef enum crible_option {
+	CRIBLE_OPT_HASH = 0,		/* SHA-256 of the top-level object (on) */
+	CRIBLE_OPT_SHALLOW = 1,		/* judge every object as a single file, open no container (off) */
+	CRIBLE_OPT_IDENTIFY_ONLY = 2,	/* name the type and stop: no hash, no findings (off) */
+	/*
+	 * Run libarchive in the calling process instead of a sandboxed
+	 * worker (off).  Only where the process is itself the sandbox: a
+	 * fuzzer, a throwaway container.  A crash or a loop in libarchive
+	 * then takes the caller with it.
+	 */
+	CRIBLE_OPT_UNISOLATED_READERS = 3
+} crible_option;
 
 typedef struct crible_ctx crible_ctx;
+typedef struct crible_job crible_job;
 typedef struct crible_result crible_result;
 
 /* One finding.  Pointers stay valid until the owning result is freed. */
@@ -102,14 +138,20 @@ const char *crible_verdict_name(crible_verdict v);
 /* "low", "medium" or "high". */
 const char *crible_severity_name(crible_severity s);
 
-void crible_limits_default(struct crible_limits *lim);
-
 /* A new context with default limits and policy, or NULL on ENOMEM. */
 crible_ctx *crible_ctx_new(void);
 void crible_ctx_free(crible_ctx *ctx);
 
-/* Copies lim; zero fields take their defaults. */
-crible_err crible_ctx_set_limits(crible_ctx *ctx, const struct crible_limits *lim);
+/*
+ * Sets a default limit for the context's jobs.  CRIBLE_EINVAL for an
+ * unknown limit or a zero value (zero is never "unlimited"), except
+ * CRIBLE_LIMIT_INPUT where 0 means none.
+ */
+crible_err crible_ctx_set_limit(crible_ctx *ctx, crible_limit which, uint64_t value);
+/* The context's value of a limit (0 for an unknown one). */
+uint64_t crible_ctx_get_limit(const crible_ctx *ctx, crible_limit which);
+/* Sets an option for the context's jobs; CRIBLE_EINVAL for an unknown one. */
+crible_err crible_ctx_set_option(crible_ctx *ctx, crible_option opt, int on);
 
 /*
  * The accept list: comma-separated MIME types ("image/png"), wildcards
@@ -147,6 +189,105 @@ void crible_ctx_set_shallow(crible_ctx *ctx, int on);
  */
 void crible_ctx_set_identify_only(crible_ctx *ctx, int on);
 
+/* --- jobs ---------------------------------------------------------------- */
+
+/* A new job with the context's defaults, or NULL on ENOMEM.  The context must outlive it. */
+crible_job *crible_job_new(const crible_ctx *ctx);
+void crible_job_free(crible_job *job);
+
+/* The name the object claims (its extension is judged), or NULL. Copied. */
+crible_err crible_job_set_name(crible_job *job, const char *name);
+/* The Content-Type the object claims, or NULL.  Copied. */
+crible_err crible_job_set_declared_type(crible_job *job, const char *mime);
+/* This job's accept list (replaces the context's; "" accepts anything). */
+crible_err crible_job_set_accept(crible_job *job, const char *list);
+/* A severity override for this job, on top of the context's. */
+crible_err crible_job_set_severity(crible_job *job, const char *id, crible_severity sev);
+crible_err crible_job_load_policy(crible_job *job, const char *text, size_t len, int *line);
+crible_err crible_job_set_limit(crible_job *job, crible_limit which, uint64_t value);
+crible_err crible_job_set_option(crible_job *job, crible_option opt, int on);
+
+/*
+ * One input per job.  A job scans once: a second scan or write after
+ * the result is CRIBLE_EINVAL.  On an error other than CRIBLE_OK no
+ * result is produced, and crible_job_errmsg says why.
+ */
+crible_err crible_job_scan_path(crible_job *job, const char *path, crible_result **out);
+/* A seekable regular file; the descriptor is not closed. */
+crible_err crible_job_scan_fd(crible_job *job, int fd, crible_result **out);
+/* buf is neither copied nor kept. */
+crible_err crible_job_scan_mem(crible_job *job, const void *buf, size_t len, crible_result **out);
+
+/*
+ * Streaming: chunks as they arrive (a clamd INSTREAM, an HTTP body),
+ * spooled to memory and then to an unlinked temporary file.  Past
+ * CRIBLE_LIMIT_INPUT (when set) the chunks are refused with
+ * CRIBLE_ELIMIT and the job can only be freed.
+ */
+crible_err crible_job_write(crible_job *job, const void *buf, size_t len);
+crible_err crible_job_finish(crible_job *job, crible_result **out);
+
+/*
+ * Stops the job's scan from any thread, as soon as it next checks (at
+ * least between entries and every few milliseconds in a worker): the
+ * scan then returns CRIBLE_ECANCELED and no result.
+ */
+void crible_job_cancel(crible_job *job);
+
+/* Why the job's last call failed, in English; "" when it did not.  Valid until the next call on the job. */
+const char *crible_job_errmsg(const crible_job *job);
+
+/*
+ * Entries as the engine judges them: the sink receives every entry of
+ * every container, after its name and kind were judged and before its
+ * data is scanned, with the data readable.  Extraction and listing are
+ * sinks.  A nonzero return stops the scan (CRIBLE_ECANCELED).
+ */
+typedef enum crible_entry_kind {
+	CRIBLE_ENTRY_FILE = 0,
+	CRIBLE_ENTRY_DIR = 1,
+	CRIBLE_ENTRY_SYMLINK = 2,
+	CRIBLE_ENTRY_HARDLINK = 3,
+	CRIBLE_ENTRY_DEVICE = 4,
+	CRIBLE_ENTRY_FIFO = 5,
+	CRIBLE_ENTRY_SOCKET = 6,
+	CRIBLE_ENTRY_STREAM = 7		/* an NTFS alternate stream stored with a file (RAR) */
+} crible_entry_kind;
+
+typedef struct crible_entry {
+	const char *const *where;	/* the chain from the top-level object down to this entry */
+	size_t nwhere;
+	const unsigned char *name;	/* the name as stored (may hold NUL bytes) */
+	size_t namelen;
+	crible_entry_kind kind;
+	const unsigned char *link;	/* link target as stored, or NULL */
+	size_t linklen;
+	int has_mode;
+	uint32_t mode;			/* permission bits (07777) when has_mode */
+	int has_data;
+	uint64_t size;			/* bytes of data, when has_data */
+	int worst;			/* worst severity among findings about the entry itself, -1: none */
+	crible_verdict verdict;		/* of the whole object so far */
+	unsigned depth;			/* containers above this entry (1: an entry of the top-level object) */
+	const void *internal;
+} crible_entry;
+
+/* Reads the entry's data at off; the count read, 0 at the end, -1 on error.  Only during the sink call. */
+long long crible_entry_read(const crible_entry *e, uint64_t off, void *buf, size_t n);
+
+typedef int (*crible_sink_fn)(void *arg, const crible_entry *e);
+crible_err crible_job_set_sink(crible_job *job, crible_sink_fn fn, void *arg);
+
+/*
+ * Starts the broker now (path: its executable, NULL to find it next to
+ * the library or under libexecdir; $CRIBLE_BROKER overrides both).
+ * Optional: the first scan that needs it starts it.  The broker exits
+ * when the process does.
+ */
+crible_err crible_broker_start(const char *path);
+
+/* --- one-call scans (a job each) ----------------------------------------- */
+
 /*
  * Scans.  name is the name the object claims (its extension is judged), or
  * NULL; declared_type is a claimed Content-Type, or NULL.  On CRIBLE_OK,
@@ -177,11 +318,27 @@ size_t crible_result_count(const crible_result *r);
 /* The i-th finding, NULL when i is out of range.  Valid until free. */
 const crible_finding *crible_result_finding(const crible_result *r, size_t i);
 
+/* Renderings of a result. */
+enum {
+	CRIBLE_TEXT = 1,	/* "path: verdict type (mime) id, id" and a newline */
+	CRIBLE_JSON = 2,	/* one JSON object (the findings contract's shape) and a newline */
+	CRIBLE_VERBOSE = 4,	/* with CRIBLE_TEXT: every finding with its place and detail */
+};
+
 /*
- * Renders the result as one JSON object (the findings contract's shape),
- * without a trailing newline, under the given display path.  *json is
- * malloc'd and owned by the caller.
+ * Renders the result under the given display path.  *out is malloc'd
+ * and owned by the caller; *len (if not NULL) gets its length.
  */
+crible_err crible_result_render(const crible_result *r, const char *path, unsigned flags, char **out, size_t *len);
+
+/*
+ * What a face prints for an input that could not be judged: with
+ * CRIBLE_JSON {"path":…,"error":…} and a newline, else
+ * "crible: path: msg" and a newline.  Never a verdict.
+ */
+crible_err crible_error_render(const char *path, const char *msg, unsigned flags, char **out, size_t *len);
+
+/* The same as crible_result_render with CRIBLE_JSON, without the newline. */
 crible_err crible_result_json(const crible_result *r, const char *path, char **json, size_t *len);
 
 #ifdef __cplusplus

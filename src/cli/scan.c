@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/report/buf.h"
 #include "cli.h"
 #include "crible.h"
 
@@ -123,61 +122,12 @@ static char *dupf(const char *fmt, ...)
 	return s;
 }
 
-/* An error object for JSON consumers: the input is never reported clean. */
-static char *json_error(const char *path, const char *msg)
+/* What an input that could not be judged prints: never a clean report. */
+static void error_out(const struct run *rn, const char *display, const char *m, char **out, char **errmsg)
 {
-	struct cr_buf b;
-	cr_buf_init(&b, 1u << 20);
-	cr_buf_str(&b, "{\"path\":");
-	cr_buf_json_str(&b, path);
-	cr_buf_str(&b, ",\"error\":");
-	cr_buf_json_str(&b, msg);
-	cr_buf_str(&b, "}\n");
-	if (b.failed) {
-		cr_buf_free(&b);
-		return NULL;
-	}
-	return b.p;
-}
-
-static char *render_text(const struct run *rn, const crible_result *r, const char *path)
-{
-	size_t cap = 512 + strlen(path);
-	size_t nf = crible_result_count(r);
-	for (size_t i = 0; i < nf; i++) {
-		const crible_finding *f = crible_result_finding(r, i);
-		cap += strlen(f->id) + 4 + (rn->verbose ? strlen(f->detail) + 32 : 0);
-		for (size_t k = 1; rn->verbose && k < f->nwhere; k++)
-			cap += strlen(f->where[k]) + 3;
-	}
-	char *s = malloc(cap);
-	if (!s)
-		return NULL;
-	size_t k = (size_t)snprintf(s, cap, "%s: %s %s (%s)", path, crible_verdict_name(crible_result_verdict(r)),
-				     crible_result_type_name(r), crible_result_mime(r));
-	/* The findings that decide the verdict, then the rest with -v. */
-	for (size_t i = 0; i < nf && !rn->verbose; i++) {
-		const crible_finding *f = crible_result_finding(r, i);
-		if ((crible_verdict)f->severity < crible_result_verdict(r) && crible_result_verdict(r) != CRIBLE_ALLOW)
-			continue;
-		/* Each id once: an archive may hold the same finding at many places (-v lists them). */
-		size_t j = 0;
-		while (j < i && strcmp(crible_result_finding(r, j)->id, f->id) != 0)
-			j++;
-		if (j < i)
-			continue;
-		k += (size_t)snprintf(s + k, cap - k, "%s%s", k && s[k - 1] == ')' ? " " : ", ", f->id);
-	}
-	s[k++] = '\n';
-	s[k] = '\0';
-	for (size_t i = 0; i < nf && rn->verbose; i++) {
-		const crible_finding *f = crible_result_finding(r, i);
-		k += (size_t)snprintf(s + k, cap - k, "  %-6s %s", crible_severity_name(f->severity), f->id);
-		for (size_t w = 1; w < f->nwhere; w++)
-			k += (size_t)snprintf(s + k, cap - k, "%s%s", w == 1 ? " in " : " > ", f->where[w]);
-		k += (size_t)snprintf(s + k, cap - k, ": %s\n", f->detail);
-	}
-	return s;
+	*errmsg = dupf("crible: %s: %s\n", display, m);
+	if (rn->json)
+		crible_error_render(display, m, CRIBLE_JSON, out, NULL);
 }
 
 /* Scans one file into *out / *errmsg (malloc'd); returns its EXIT_* status. */
@@ -185,56 +135,38 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 {
 	*out = *errmsg = NULL;
 	if (in->err) {
-		const char *m = strerror(in->err);
-		*errmsg = dupf("crible: %s: %s\n", in->display, m);
-		if (rn->json)
-			*out = json_error(in->display, m);
+		error_out(rn, in->display, strerror(in->err), out, errmsg);
 		return EXIT_ERROR;
 	}
 	int fd = in->path ? open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : spool_stdin();
 	if (fd < 0) {
-		const char *m = strerror(errno);
-		*errmsg = dupf("crible: %s: %s\n", in->display, m);
-		if (rn->json)
-			*out = json_error(in->display, m);
+		error_out(rn, in->display, strerror(errno), out, errmsg);
 		return EXIT_ERROR;
 	}
-	const char *name = rn->name ? rn->name : in->path;
+	crible_job *job = crible_job_new(rn->ctx);
 	crible_result *r = NULL;
-	crible_err e = crible_scan_fd(rn->ctx, fd, name, rn->declared, &r);
-	int saved = errno;
+	crible_err e = CRIBLE_ENOMEM;
+	if (job && crible_job_set_name(job, rn->name ? rn->name : in->path) == CRIBLE_OK &&
+	    crible_job_set_declared_type(job, rn->declared) == CRIBLE_OK)
+		e = crible_job_scan_fd(job, fd, &r);
 	close(fd);
 	if (e == CRIBLE_EISDIR && isdir) {
 		*isdir = 1;
+		crible_job_free(job);
 		return EXIT_CLEAN;
 	}
 	if (e != CRIBLE_OK) {
-		const char *m = e == CRIBLE_EIO ? strerror(saved)
-				: e == CRIBLE_EINVAL ? "not a regular file" : crible_strerror(e);
-		*errmsg = dupf("crible: %s: %s\n", in->display, m);
-		if (rn->json)
-			*out = json_error(in->display, m);
+		error_out(rn, in->display, job ? crible_job_errmsg(job) : crible_strerror(e), out, errmsg);
+		crible_job_free(job);
 		return EXIT_ERROR;
 	}
+	crible_job_free(job);
 	int status = EXIT_ERROR;
-	if (rn->json) {
-		char *js = NULL;
-		size_t len = 0;
-		if (crible_result_json(r, in->display, &js, &len) == CRIBLE_OK) {
-			char *line = realloc(js, len + 2);
-			if (line) {
-				line[len] = '\n';
-				line[len + 1] = '\0';
-				*out = line;
-			} else {
-				free(js);
-			}
-		}
-	} else if (rn->identify) {
+	if (rn->identify && !rn->json)
 		*out = dupf("%s: %s\n", in->display, crible_result_mime(r));
-	} else {
-		*out = render_text(rn, r, in->display);
-	}
+	else
+		crible_result_render(r, in->display,
+				     rn->json ? CRIBLE_JSON : CRIBLE_TEXT | (rn->verbose ? CRIBLE_VERBOSE : 0), out, NULL);
 	if (!*out)
 		*errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
 	else
@@ -426,8 +358,6 @@ int cmd_scan(int argc, char **argv)
 		fputs("crible: out of memory\n", stderr);
 		return EXIT_ERROR;
 	}
-	struct crible_limits lim;
-	crible_limits_default(&lim);
 	const char *lists[64];
 	size_t nlists = 0;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
@@ -484,13 +414,13 @@ int cmd_scan(int argc, char **argv)
 		}
 		case O_IDENTIFY:
 			rn.identify = 1;
-			crible_ctx_set_identify_only(rn.ctx, 1);
+			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_IDENTIFY_ONLY, 1);
 			break;
 		case O_NOHASH:
-			crible_ctx_set_hash(rn.ctx, 0);
+			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_HASH, 0);
 			break;
 		case O_SHALLOW:
-			crible_ctx_set_shallow(rn.ctx, 1);
+			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_SHALLOW, 1);
 			break;
 		case 'T':
 			if (nlists == sizeof lists / sizeof lists[0]) {
@@ -516,16 +446,10 @@ int cmd_scan(int argc, char **argv)
 					optarg);
 				goto out;
 			}
-			if (c == O_MAXDEPTH)
-				lim.max_depth = (uint32_t)v;
-			else if (c == O_MAXSIZE)
-				lim.max_expanded = v;
-			else if (c == O_MAXENTRIES)
-				lim.max_entries = v;
-			else if (c == O_MAXRATIO)
-				lim.max_ratio = (uint32_t)v;
-			else
-				lim.time_ms = (uint32_t)v;
+			crible_ctx_set_limit(rn.ctx,
+					     c == O_MAXDEPTH ? CRIBLE_LIMIT_DEPTH : c == O_MAXSIZE ? CRIBLE_LIMIT_EXPANDED
+					     : c == O_MAXENTRIES ? CRIBLE_LIMIT_ENTRIES : c == O_MAXRATIO ? CRIBLE_LIMIT_RATIO
+					     : CRIBLE_LIMIT_TIME_MS, v);
 			break;
 		case 'h':
 			usage(stdout);
@@ -536,7 +460,6 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 	}
-	crible_ctx_set_limits(rn.ctx, &lim);
 	if (optind >= argc && nlists == 0) {
 		fputs("crible scan: no input (try 'crible scan --help')\n", stderr);
 		goto out;

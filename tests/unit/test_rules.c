@@ -85,10 +85,7 @@ static const char *apply_args(crible_ctx *ctx, const char *args)
 					    : !strcmp(eq + 1, "medium") ? CRIBLE_SEV_MEDIUM : CRIBLE_SEV_LOW;
 			assert_int_equal(crible_ctx_set_severity(ctx, val, s), CRIBLE_OK);
 		} else if (!strcmp(t, "--max-entries")) {
-			struct crible_limits lim;
-			crible_limits_default(&lim);
-			lim.max_entries = strtoull(val, NULL, 10);
-			assert_int_equal(crible_ctx_set_limits(ctx, &lim), CRIBLE_OK);
+			assert_int_equal(crible_ctx_set_limit(ctx, CRIBLE_LIMIT_ENTRIES, strtoull(val, NULL, 10)), CRIBLE_OK);
 		} else {
 			fail_msg("unknown scenario option %s", t);
 		}

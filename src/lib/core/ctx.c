@@ -25,6 +25,10 @@ const char *crible_strerror(crible_err err)
 		return "unknown finding id";
 	case CRIBLE_EISDIR:
 		return "is a directory";
+	case CRIBLE_ECANCELED:
+		return "cancelled";
+	case CRIBLE_ELIMIT:
+		return "input larger than the job's input limit";
 	}
 	return "unknown error";
 }
@@ -39,7 +43,7 @@ const char *crible_severity_name(crible_severity s)
 	return s == CRIBLE_SEV_HIGH ? "high" : s == CRIBLE_SEV_MEDIUM ? "medium" : "low";
 }
 
-void crible_limits_default(struct crible_limits *lim)
+static void limits_default(struct cr_limits *lim)
 {
 	lim->max_depth = 8;
 	lim->max_expanded = 1ull << 30;
@@ -47,15 +51,16 @@ void crible_limits_default(struct crible_limits *lim)
 	lim->max_ratio = 100;
 	lim->ratio_floor = 16ull << 20;
 	lim->time_ms = 10000;
+	lim->max_input = 0;
 }
 
 crible_ctx *crible_ctx_new(void)
 {
-	cr_types_init();
+	cr_formats_init();
 	crible_ctx *ctx = calloc(1, sizeof *ctx);
 	if (!ctx)
 		return NULL;
-	crible_limits_default(&ctx->lim);
+	limits_default(&ctx->lim);
 	memset(ctx->sev, -1, sizeof ctx->sev);
 	ctx->hash = true;
 	return ctx;
@@ -78,20 +83,86 @@ void crible_ctx_free(crible_ctx *ctx)
 	free(ctx);
 }
 
-crible_err crible_ctx_set_limits(crible_ctx *ctx, const struct crible_limits *lim)
+crible_err cr_cfg_set_limit(crible_ctx *cfg, crible_limit which, uint64_t v)
 {
-	if (!ctx || !lim)
+	if (!cfg || (v == 0 && which != CRIBLE_LIMIT_INPUT))
 		return CRIBLE_EINVAL;
-	struct crible_limits d;
-	crible_limits_default(&d);
-	ctx->lim.max_depth = lim->max_depth ? lim->max_depth : d.max_depth;
-	ctx->lim.max_expanded = lim->max_expanded ? lim->max_expanded : d.max_expanded;
-	ctx->lim.max_entries = lim->max_entries ? lim->max_entries : d.max_entries;
-	ctx->lim.max_ratio = lim->max_ratio ? lim->max_ratio : d.max_ratio;
-	ctx->lim.ratio_floor = lim->ratio_floor ? lim->ratio_floor : d.ratio_floor;
-	ctx->lim.time_ms = lim->time_ms ? lim->time_ms : d.time_ms;
-	return CRIBLE_OK;
+	switch (which) {
+	case CRIBLE_LIMIT_DEPTH:
+		cfg->lim.max_depth = v > 64 ? 64 : (uint32_t)v;
+		return CRIBLE_OK;
+	case CRIBLE_LIMIT_EXPANDED:
+		cfg->lim.max_expanded = v;
+		return CRIBLE_OK;
+	case CRIBLE_LIMIT_ENTRIES:
+		cfg->lim.max_entries = v;
+		return CRIBLE_OK;
+	case CRIBLE_LIMIT_RATIO:
+		cfg->lim.max_ratio = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		return CRIBLE_OK;
+	case CRIBLE_LIMIT_RATIO_FLOOR:
+		cfg->lim.ratio_floor = v;
+		return CRIBLE_OK;
+	case CRIBLE_LIMIT_TIME_MS:
+		cfg->lim.time_ms = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		return CRIBLE_OK;
+	case CRIBLE_LIMIT_INPUT:
+		cfg->lim.max_input = v;
+		return CRIBLE_OK;
+	}
+	return CRIBLE_EINVAL;
 }
+
+crible_err crible_ctx_set_limit(crible_ctx *ctx, crible_limit which, uint64_t v)
+{
+	return cr_cfg_set_limit(ctx, which, v);
+}
+
+uint64_t crible_ctx_get_limit(const crible_ctx *ctx, crible_limit which)
+{
+	if (!ctx)
+		return 0;
+	switch (which) {
+	case CRIBLE_LIMIT_DEPTH:
+		return ctx->lim.max_depth;
+	case CRIBLE_LIMIT_EXPANDED:
+		return ctx->lim.max_expanded;
+	case CRIBLE_LIMIT_ENTRIES:
+		return ctx->lim.max_entries;
+	case CRIBLE_LIMIT_RATIO:
+		return ctx->lim.max_ratio;
+	case CRIBLE_LIMIT_RATIO_FLOOR:
+		return ctx->lim.ratio_floor;
+	case CRIBLE_LIMIT_TIME_MS:
+		return ctx->lim.time_ms;
+	case CRIBLE_LIMIT_INPUT:
+		return ctx->lim.max_input;
+	}
+	return 0;
+}
+
+crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on)
+{
+	if (!cfg)
+		return CRIBLE_EINVAL;
+	switch (opt) {
+	case CRIBLE_OPT_HASH:
+		cfg->hash = on != 0;
+		return CRIBLE_OK;
+	case CRIBLE_OPT_SHALLOW:
+		cfg->shallow = on != 0;
+		return CRIBLE_OK;
+	case CRIBLE_OPT_IDENTIFY_ONLY:
+		cfg->identify_only = on != 0;
+		return CRIBLE_OK;
+	case CRIBLE_OPT_UNISOLATED_READERS:
+		cfg->unisolated_readers = on != 0;
+		return CRIBLE_OK;
+	}
+	return CRIBLE_EINVAL;
+}
+
+crible_err crible_ctx_set_option(crible_ctx *ctx, crible_option opt, int on) { return cr_cfg_set_option(ctx, opt, on); }
 
 void crible_ctx_set_hash(crible_ctx *ctx, int on)
 {
@@ -110,6 +181,29 @@ void crible_ctx_set_identify_only(crible_ctx *ctx, int on)
 	if (ctx)
 		ctx->identify_only = on != 0;
 }
+
+crible_err cr_cfg_copy(crible_ctx *dst, const crible_ctx *src)
+{
+	*dst = *src;
+	dst->accept = NULL;
+	dst->naccept = 0;
+	if (!src->naccept)
+		return CRIBLE_OK;
+	dst->accept = calloc(src->naccept, sizeof *dst->accept);
+	if (!dst->accept)
+		return CRIBLE_ENOMEM;
+	for (size_t i = 0; i < src->naccept; i++) {
+		dst->accept[i].kind = src->accept[i].kind;
+		if (!(dst->accept[i].s = strdup(src->accept[i].s))) {
+			clear_accept(dst);
+			return CRIBLE_ENOMEM;
+		}
+		dst->naccept = i + 1;
+	}
+	return CRIBLE_OK;
+}
+
+void cr_cfg_clear(crible_ctx *cfg) { clear_accept(cfg); }
 
 crible_err crible_ctx_set_accept(crible_ctx *ctx, const char *list)
 {

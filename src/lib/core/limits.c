@@ -20,6 +20,10 @@ bool cr_stopped(struct cr_scan *s)
 {
 	if (s->err != CRIBLE_OK)
 		return true;
+	if (s->cancel && atomic_load(s->cancel)) {
+		s->err = CRIBLE_ECANCELED;
+		return true;
+	}
 	if (!s->bud)
 		return false;
 	if (s->bud->stop)
@@ -48,7 +52,7 @@ bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt)
 {
 	if (!s->bud)
 		return true;
-	const struct crible_limits *lim = &s->ctx->lim;
+	const struct cr_limits *lim = &s->ctx->lim;
 	s->bud->expanded += n;
 	if (s->bud->expanded > lim->max_expanded) {
 		cr_emit(s, F_BOMB_SIZE, -1, "more than %llu bytes expanded; the scan stopped",

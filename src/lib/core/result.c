@@ -110,6 +110,8 @@ void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
 	/* First the verdict: nothing below may lose it. */
 	if (verdict_of(sev) > r->verdict)
 		r->verdict = verdict_of(sev);
+	if ((int)sev > s->mark_sev)
+		s->mark_sev = (int)sev;
 	if (s->err != CRIBLE_OK)
 		return;
 	int fresh = seen_add(r, key_of(fid, s->where, s->nwhere));

@@ -15,12 +15,9 @@
  * files costs no allocation per file.  Decompressed children live in
  * spools (io/spool.c) bounded by the expansion limit.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,6 +189,15 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	/* 2. identify */
 	struct cr_ident id;
 	cr_identify(&v, &id);
+	/* What the built-in signatures leave unnamed, a format may claim (walk.h). */
+	if (cr_type_get(id.type)->cls & C_GENERIC) {
+		uint64_t st = 0;
+		enum cr_tid bid = cr_formats_bid(&v, &st);
+		if (bid != T_UNKNOWN) {
+			id.type = bid;
+			id.start = st;
+		}
+	}
 	if (top)
 		s->res->type = id.type;
 	if (s->ctx->identify_only)
@@ -203,10 +209,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	 * walker then reads headers and entries without a system call each
 	 * (a 100 000-entry ZIP would otherwise cost 300 000 preads).
 	 */
-	bool walk = cr_walkable(id.type);
-	for (size_t i = 0; i < id.nalso; i++)
-		walk |= cr_walkable(id.also[i]);
-	walk &= !s->ctx->shallow;
+	bool walk = !s->ctx->shallow && cr_walkable(&id);
 	struct cr_src msrc;
 	if (walk && !src->mem) {
 		const uint8_t *body = whole;	/* a small object is already whole in winbuf */
@@ -219,7 +222,8 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 			}
 		}
 		if (body) {
-			msrc = (struct cr_src){.size = src->size, .mem = body, .fd = -1};
+			/* The descriptor stays: a reader in another process reads it, not this copy. */
+			msrc = (struct cr_src){.size = src->size, .mem = body, .fd = src->fd, .base = src->base};
 			src = &msrc;
 			v.src = &msrc;
 			whole = body;
@@ -262,7 +266,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	}
 
 	/* 4. rules */
-	struct cr_obj o = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id};
+	struct cr_obj o = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id, .depth = s->depth};
 	if (p.html && html.found) {
 		o.html_script = true;
 		o.html_why = html.why;
@@ -272,14 +276,9 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	cr_rules_type(s, &o);
 	cr_rules_eicar(s, &o);
 
-	/* 5. containers: the primary reading, then every other one (an SFX, a PDF+ZIP) */
-	if (walk) {
-		if (cr_walkable(id.type))
-			cr_walk(s, &o, id.type, id.start);
-		for (size_t i = 0; i < id.nalso && !cr_stopped(s); i++)
-			if (cr_walkable(id.also[i]))
-				cr_walk(s, &o, id.also[i], id.also_off[i]);
-	}
+	/* 5. containers: every reading, each by its format's walker (walk.c) */
+	if (walk)
+		cr_walk_object(s, &o);
 out:
 	free(mem);
 	if (!top) {
@@ -318,9 +317,10 @@ static uint64_t deadline(uint32_t ms)
 
 /* --- one top-level object ----------------------------------------------- */
 
-static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, const char *name,
-			   const char *declared, crible_result **out)
+crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+		       const struct cr_sink *sink, const atomic_int *cancel, crible_result **out)
 {
+	*out = NULL;
 	struct tls *t = tls_get();
 	if (!t)
 		return CRIBLE_ENOMEM;
@@ -330,9 +330,9 @@ static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, cons
 	r->size = src->size;
 	const char *where[CR_MAX_DEPTH_HARD + 2];
 	where[0] = name ? name : "-";
-	struct cr_budget bud = {.deadline_ns = deadline(ctx->lim.time_ms)};
-	struct cr_scan s = {.ctx = ctx, .res = r, .where = where, .nwhere = 1, .wcap = CR_MAX_DEPTH_HARD + 2,
-			    .err = CRIBLE_OK, .bud = &bud};
+	struct cr_budget bud = {.deadline_ns = deadline(cfg->lim.time_ms)};
+	struct cr_scan s = {.ctx = cfg, .res = r, .where = where, .nwhere = 1, .wcap = CR_MAX_DEPTH_HARD + 2,
+			    .err = CRIBLE_OK, .bud = &bud, .mark_sev = -1, .sink = sink, .cancel = cancel};
 	scan_object(&s, src, name, declared, t);
 	crible_err e = s.err != CRIBLE_OK ? s.err : cr_result_finish(r);
 	if (e != CRIBLE_OK) {
@@ -341,49 +341,4 @@ static crible_err scan_src(const crible_ctx *ctx, const struct cr_src *src, cons
 	}
 	*out = r;
 	return CRIBLE_OK;
-}
-
-crible_err crible_scan_mem(const crible_ctx *ctx, const void *buf, size_t len, const char *name,
-			   const char *declared_type, crible_result **out)
-{
-	if (!ctx || !out || (!buf && len))
-		return CRIBLE_EINVAL;
-	*out = NULL;
-	static const uint8_t empty[1];
-	struct cr_src src = {.size = len, .mem = buf ? buf : empty, .fd = -1};
-	return scan_src(ctx, &src, name, declared_type, out);
-}
-
-crible_err crible_scan_fd(const crible_ctx *ctx, int fd, const char *name, const char *declared_type,
-			  crible_result **out)
-{
-	if (!ctx || !out || fd < 0)
-		return CRIBLE_EINVAL;
-	*out = NULL;
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		return CRIBLE_EIO;
-	if (S_ISDIR(st.st_mode))
-		return CRIBLE_EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return CRIBLE_EINVAL;
-	struct cr_src src = {.size = (uint64_t)st.st_size, .mem = NULL, .fd = fd};
-	return scan_src(ctx, &src, name, declared_type, out);
-}
-
-crible_err crible_scan_path(const crible_ctx *ctx, const char *path, const char *declared_type,
-			    crible_result **out)
-{
-	if (!ctx || !path || !out)
-		return CRIBLE_EINVAL;
-	*out = NULL;
-	/* O_NONBLOCK: opening a FIFO must not hang the scan; fstat then refuses it. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno == EISDIR ? CRIBLE_EISDIR : CRIBLE_EIO;
-	crible_err e = crible_scan_fd(ctx, fd, path, declared_type, out);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return e;
 }

@@ -5,6 +5,7 @@
 #ifndef CR_SCAN_H
 #define CR_SCAN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,20 +13,37 @@
 #include "../ident/ident.h"
 #include "crible.h"
 #include "findings.h"
+#include "walk.h"
 
 struct cr_accept {
 	enum { ACC_MIME, ACC_WILD, ACC_EXT } kind;
 	char *s;	/* MIME, "type/" prefix, or extension without dot */
 };
 
+/* Limits of one top-level object (crible_limit names them publicly). */
+struct cr_limits {
+	uint32_t max_depth;
+	uint64_t max_expanded;
+	uint64_t max_entries;
+	uint32_t max_ratio;
+	uint64_t ratio_floor;
+	uint32_t time_ms;
+	uint64_t max_input;	/* bytes crible_job_write takes; 0: no limit */
+};
+
+/*
+ * The configuration a scan reads: a context's, or a job's resolved copy
+ * of it (nothing per request is ever written on a shared context).
+ */
 struct crible_ctx {
-	struct crible_limits lim;
+	struct cr_limits lim;
 	int8_t sev[F_NIDS];	/* policy override, -1 for the default */
 	struct cr_accept *accept;
 	size_t naccept;
 	bool hash;
 	bool identify_only;
 	bool shallow;		/* do not open containers */
+	bool unisolated_readers;	/* run libarchive in this process (CRIBLE_OPT_UNISOLATED_READERS) */
 };
 
 struct cr_find {
@@ -69,6 +87,7 @@ struct cr_obj {
 	const struct cr_ident *id;
 	bool html_script;		/* the markup scanner found script */
 	const char *html_why;		/* what it found */
+	unsigned depth;			/* containers above it: 0 for a top-level input */
 };
 
 /* Containers nest at most this deep whatever the limits say: `where` is a fixed array. */
@@ -82,12 +101,6 @@ struct cr_budget {
 	bool stop;		/* a limit was hit: every walker stops */
 };
 
-/* Expansion of one container, for bomb.ratio. */
-struct cr_ratio {
-	uint64_t compressed;	/* the container's own size */
-	uint64_t expanded;	/* bytes produced from it so far */
-};
-
 struct cr_scan {
 	const crible_ctx *ctx;
 	crible_result *res;
@@ -96,13 +109,17 @@ struct cr_scan {
 	crible_err err;			/* first internal error (ENOMEM, EIO) */
 	struct cr_budget *bud;		/* NULL outside a scan (unit tests of rules) */
 	unsigned depth;			/* containers above the current object */
+	const struct cr_sink *sink;	/* what judged entries are offered to, or NULL */
+	const atomic_int *cancel;	/* nonzero: stop (crible_job_cancel), or NULL */
+	int mark_sev;			/* worst severity emitted since cr_entry last reset it, -1 none */
 };
 
 /*
- * Scans src as the entry `name` of the current container: identification,
- * rules, and recursion into it if it is a container.  `counted` says the
- * bytes were already charged to the expansion budget (decompressed data);
- * stored slices are charged here.  Honours every limit.
+ * Scans src as the data of the entry `name` at the current place (the
+ * engine's part of cr_entry; walkers report entries, never call this).
+ * `counted` says the bytes were already charged to the expansion budget
+ * (decompressed data); stored slices are charged here.  Honours every
+ * limit.
  */
 void cr_scan_child(struct cr_scan *s, const char *name, const struct cr_src *src, bool counted);
 
@@ -113,10 +130,10 @@ bool cr_count_entry(struct cr_scan *s);
 /* Charges n expanded bytes; false (and bomb.size or bomb.ratio) past a limit. */
 bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt);
 
-/* Walks object o as container type t found at offset start (formats/). */
-void cr_walk(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t, uint64_t start);
-/* Whether cr_walk has a walker for t. */
-bool cr_walkable(enum cr_tid t);
+/* Walks o with every reading identification found (walk.c). */
+void cr_walk_object(struct cr_scan *s, const struct cr_obj *o);
+/* Whether a format walks the type or one of the other readings. */
+bool cr_walkable(const struct cr_ident *id);
 
 /*
  * Records a finding at the current object.  sev < 0 takes the id's
@@ -139,8 +156,24 @@ void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
  */
 void cr_sandbox(struct cr_scan *s, void (*fn)(struct cr_scan *, void *), void *arg, const char *what);
 
-/* Builds the public finding views and the verdict once the scan is over. */
+/* Builds the public finding views once the scan is over. */
 crible_err cr_result_finish(crible_result *r);
+
+/*
+ * Scans src as a top-level object with configuration cfg: the engine's
+ * one entry point (the job API and the one-call scans use it).  sink and
+ * cancel may be NULL.  On CRIBLE_OK *out holds the result.
+ */
+crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+		       const struct cr_sink *sink, const atomic_int *cancel, crible_result **out);
+
+/* Sets a limit or an option on a configuration (a context's or a job's). */
+crible_err cr_cfg_set_limit(crible_ctx *cfg, crible_limit which, uint64_t v);
+crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on);
+/* Copies a configuration (deep: the accept list); CRIBLE_ENOMEM. */
+crible_err cr_cfg_copy(crible_ctx *dst, const crible_ctx *src);
+/* Frees what cr_cfg_copy allocated. */
+void cr_cfg_clear(crible_ctx *cfg);
 
 /* The rules over one identified object (rules/). */
 void cr_rules_type(struct cr_scan *s, const struct cr_obj *o);

@@ -43,59 +43,60 @@ static char *child_name(const char *outer)
 	return strdup("(decompressed)");
 }
 
-/* Judges gzip's FNAME, if present. */
-static void gzip_fname(struct cr_scan *s, const struct cr_obj *o)
+/* gzip's FNAME, if present: points *nm into the head window. */
+static size_t gzip_fname(const struct cr_obj *o, const uint8_t **nm)
 {
 	const struct cr_view *v = o->view;
 	if (v->headlen < 10 || !(v->head[3] & 0x08))
-		return;
+		return 0;
 	size_t i = 10;
 	if (v->head[3] & 0x04) {	/* FEXTRA: u16 length, then that many bytes */
 		if (v->headlen < 12)
-			return;
+			return 0;
 		i = 12 + (size_t)(v->head[10] | v->head[11] << 8);
 	}
 	if (i >= v->headlen)
-		return;
-	const uint8_t *nm = v->head + i, *z = memchr(nm, 0, v->headlen - i);
+		return 0;
+	const uint8_t *z = memchr(v->head + i, 0, v->headlen - i);
 	if (!z)
-		return;
-	char *label = cr_entry_label(nm, (size_t)(z - nm));
-	if (!label) {
+		return 0;
+	*nm = v->head + i;
+	return (size_t)(z - *nm);
+}
+
+static void walk_stream(struct cr_walk *w)
+{
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	enum cr_tid t = w->type;
+	enum cr_codec c = t == T_GZIP ? CODEC_GZIP : t == T_BZIP2 ? CODEC_BZIP2 : t == T_XZ ? CODEC_XZ
+			  : t == T_ZSTD ? CODEC_ZSTD : CODEC_LZ4;
+	char *name = child_name(o->name);
+	if (!name) {
 		s->err = CRIBLE_ENOMEM;
 		return;
 	}
-	s->where[s->nwhere++] = label;
-	cr_rules_path(s, nm, (size_t)(z - nm), false);
-	s->nwhere--;
-	free(label);
-}
-
-void cr_walk_compressed(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t)
-{
-	enum cr_codec c = t == T_GZIP ? CODEC_GZIP : t == T_BZIP2 ? CODEC_BZIP2 : t == T_XZ ? CODEC_XZ
-			  : t == T_ZSTD ? CODEC_ZSTD : CODEC_LZ4;
-	if (t == T_GZIP)
-		gzip_fname(s, o);
-	if (!cr_count_entry(s))
-		return;
+	/* The child is named after the outer name; the name gunzip -N would restore is judged too. */
+	struct cr_entry e = {.name = (const uint8_t *)name, .namelen = strlen(name), .kind = E_FILE,
+			     .flags = CR_E_NAME_OURS | CR_E_COUNTED};
+	const uint8_t *fn;
+	size_t fl = t == T_GZIP ? gzip_fname(o, &fn) : 0;
+	if (fl)
+		cr_entry_alt(&e, fn, fl, false);
 	struct cr_spool sp;
 	cr_spool_init(&sp);
-	struct cr_ratio rt = {.compressed = o->view->size};
 	const char *why;
-	enum cr_dec d = cr_decode(s, c, o->src, 0, o->view->size, &sp, 0, &rt, &why);
+	enum cr_dec d = cr_decode(s, c, o->src, 0, o->view->size, &sp, 0, &w->ratio, &why);
 	if (d == DEC_CORRUPT)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s", why);
-	if (d == DEC_OK || (d == DEC_CORRUPT && sp.size)) {
-		char *name = child_name(o->name);
-		if (!name) {
-			s->err = CRIBLE_ENOMEM;
-		} else {
-			struct cr_src child;
-			cr_spool_src(&sp, &child);
-			cr_scan_child(s, name, &child, true);
-			free(name);
-		}
+	if (d == DEC_OK || d == DEC_CORRUPT) {
+		struct cr_src child;
+		cr_spool_src(&sp, &child);
+		cr_entry(w, &e, d == DEC_OK || sp.size ? &child : NULL);
 	}
 	cr_spool_free(&sp);
+	free(name);
 }
+
+static const enum cr_tid stream_types[] = {T_GZIP, T_BZIP2, T_XZ, T_ZSTD, T_LZ4, T_UNKNOWN};
+const struct cr_format cr_format_stream = {.name = "stream", .types = stream_types, .walk = walk_stream};

@@ -2,11 +2,11 @@
  * format.h - container walkers, one file per format, and the decoders
  * they share.
  *
- * A walker lists the entries of an object, hands each entry to the entry
- * rules (rules/entry.h) with its name pushed on `where`, and scans each
- * entry's data with cr_scan_child().  It checks cr_stopped() between
- * entries and never trusts a size from a header: every read goes through
- * the object's source, bounded by the object's real size.
+ * A walker (one per file, exporting a struct cr_format: core/walk.h)
+ * lists the entries of an object and reports each through cr_entry();
+ * the engine judges, offers and scans them.  It checks cr_walk_stopped()
+ * between entries and never trusts a size from a header: every read goes
+ * through the object's source, bounded by the object's real size.
  */
 #ifndef CR_FORMAT_H
 #define CR_FORMAT_H
@@ -14,15 +14,6 @@
 #include "../core/scan.h"
 #include "../io/spool.h"
 #include "../rules/entry.h"
-
-void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start);
-void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start);
-void cr_walk_rar(struct cr_scan *s, const struct cr_obj *o, uint64_t start);
-void cr_walk_compressed(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t);
-/* Formats read through libarchive: 7z, CAB, ISO 9660, cpio, ar, RPM, XAR, lzip, compress. */
-void cr_walk_libarchive(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t);
-/* The data of every file entry of a RAR through libarchive; names are rar.c's to judge. */
-void cr_libarchive_rar_data(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t);
 
 enum cr_codec {
 	CODEC_STORE,

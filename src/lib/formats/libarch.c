@@ -1,27 +1,37 @@
 /*
  * libarch.c - containers read through libarchive: 7z, CAB, ISO 9660,
- * cpio, ar/deb, RPM, XAR, lzip and compress (.Z) streams, and the data
- * of compressed RAR entries (rar.c walks the RAR headers itself).
+ * cpio, ar/deb, RPM, XAR, lzip and compress (.Z) streams; and the
+ * producer that rar.c uses for compressed RAR data.
  *
- * Only the reader for the detected format is enabled, not every reader
- * libarchive has: less code facing the input.  Data comes out through
- * archive_read_data() in chunks and is charged to the limits as it
- * comes, into a spool, then scanned as a child.
+ * The producer (cr_la_produce) runs where libarchive may crash or loop
+ * without harm: a worker of the broker.  The walker here consumes its
+ * events: each entry's data is charged to the limits as it arrives,
+ * spooled, and reported through cr_entry() with the entry's name and
+ * kind, so the entry rules and the sink see libarchive's entries exactly
+ * like those of the formats crible walks itself.
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "format.h"
+#include "libarch.h"
 
 #define IOBUF (64u * 1024u)
-#define CHUNK (256u * 1024u)
+#define CHUNK (64u * 1024u)
+#define WNAME (64u * 1024u)	/* a name converted from wide characters */
+
+/* --- producer ----------------------------------------------------------- */
 
 struct io {
 	const struct cr_src *src;
-	struct cr_scan *s;
 	uint64_t pos;
+	bool (*stop)(void *);
+	void *stoparg;
 	uint8_t buf[IOBUF];
 };
 
@@ -30,11 +40,11 @@ static la_ssize_t io_read(struct archive *a, void *ud, const void **out)
 	(void)a;
 	struct io *io = ud;
 	/* A reader looping over its input (seen: Rock Ridge CE loops) stops at the deadline. */
-	if (cr_stopped(io->s))
+	if (io->stop && io->stop(io->stoparg))
 		return -1;
 	if (io->src->mem) {
 		uint64_t left = io->pos < io->src->size ? io->src->size - io->pos : 0;
-		size_t n = left < CHUNK ? (size_t)left : CHUNK;
+		size_t n = left < IOBUF ? (size_t)left : IOBUF;
 		*out = io->src->mem + io->pos;
 		io->pos += n;
 		return (la_ssize_t)n;
@@ -52,11 +62,10 @@ static la_int64_t io_seek(struct archive *a, void *ud, la_int64_t off, int whenc
 	(void)a;
 	struct io *io = ud;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)io->pos : (int64_t)io->src->size;
-	int64_t p = base + off;
-	if (p < 0)
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return ARCHIVE_FATAL;
-	io->pos = (uint64_t)p;
-	return p;
+	io->pos = (uint64_t)(base + off);
+	return base + off;
 }
 
 static la_int64_t io_skip(struct archive *a, void *ud, la_int64_t n)
@@ -70,6 +79,17 @@ static la_int64_t io_skip(struct archive *a, void *ud, la_int64_t n)
 		n = (la_int64_t)left;
 	io->pos += (uint64_t)n;
 	return n;
+}
+
+bool cr_la_supports(enum cr_tid t)
+{
+	switch (t) {
+	case T_7Z: case T_CAB: case T_ISO9660: case T_CPIO: case T_AR: case T_DEB: case T_RPM: case T_XAR:
+	case T_RAR4: case T_RAR5: case T_LZIP: case T_COMPRESS:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool enable(struct archive *a, enum cr_tid t)
@@ -125,150 +145,234 @@ static enum cr_ekind kind_of(struct archive_entry *e)
 	}
 }
 
-/* Reads the current entry's data into a spool and scans it as `label`. */
-static void entry_data(struct cr_scan *s, struct archive *a, const char *label, struct cr_ratio *rt)
+/*
+ * The name as UTF-8 when libarchive cannot convert it (the C locale, no
+ * charset modules in a sandboxed worker): from its wide form, which the
+ * Unicode-aware readers (RAR, 7z, Joliet) keep.  Writes into buf.
+ */
+static const char *utf8_from_wide(const wchar_t *w, char *buf, size_t len)
 {
-	struct cr_spool sp;
-	cr_spool_init(&sp);
-	uint8_t *buf = malloc(CHUNK);
-	if (!buf) {
-		s->err = CRIBLE_ENOMEM;
-		return;
-	}
-	bool ok = true;
-	for (;;) {
-		la_ssize_t r = archive_read_data(a, buf, CHUNK);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			s->where[s->nwhere++] = label;
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry data cannot be read: %s",
-				archive_error_string(a) ? archive_error_string(a) : "unknown error");
-			s->nwhere--;
-			ok = sp.size > 0;
-			break;
-		}
-		if (!cr_count_expanded(s, (uint64_t)r, rt)) {
-			ok = false;
-			break;
-		}
-		if (cr_spool_write(&sp, buf, (size_t)r) != 0) {
-			s->err = CRIBLE_EIO;
-			ok = false;
-			break;
+	size_t k = 0;
+	for (; *w && k + 4 < len; w++) {
+		uint32_t c = (uint32_t)*w;
+		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			c = 0xfffd;
+		if (c < 0x80) {
+			buf[k++] = (char)c;
+		} else if (c < 0x800) {
+			buf[k++] = (char)(0xc0 | c >> 6);
+			buf[k++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			buf[k++] = (char)(0xe0 | c >> 12);
+			buf[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			buf[k++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			buf[k++] = (char)(0xf0 | c >> 18);
+			buf[k++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			buf[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			buf[k++] = (char)(0x80 | (c & 0x3f));
 		}
 	}
-	free(buf);
-	if (ok) {
-		struct cr_src child;
-		cr_spool_src(&sp, &child);
-		cr_scan_child(s, label, &child, true);
-	}
-	cr_spool_free(&sp);
+	buf[k] = '\0';
+	return *w ? NULL : buf;	/* too long for buf: let the caller fall back */
+}
+
+static const char *errstr(struct archive *a, const char *dflt)
+{
+	const char *m = archive_error_string(a);
+	return m ? m : dflt;
 }
 
 /*
- * Walks o with libarchive's reader for t.  With `judge`, every entry goes
- * through the entry rules; without, only the data is scanned (rar.c has
- * judged the names from the headers already).
+ * libarchive converts names to the current locale's charset; in the C
+ * locale it cannot convert RAR's or 7-Zip's UTF-16 names at all.  The
+ * producer runs under C.UTF-8, made once before any sandbox (the broker
+ * calls cr_la_prepare) and selected for this thread only.
  */
-static void walk(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t, bool judge)
+static pthread_once_t loc_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_locale;
+
+static void loc_init(void) { utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
+
+void cr_la_prepare(void) { pthread_once(&loc_once, loc_init); }
+
+void cr_la_produce(const struct cr_src *src, enum cr_tid t, const struct cr_la_events *ev, void *arg,
+		   bool (*stop)(void *), void *stoparg)
 {
+	cr_la_prepare();
+	locale_t saved = utf8_locale ? uselocale(utf8_locale) : (locale_t)0;
 	struct archive *a = archive_read_new();
 	struct io *io = calloc(1, sizeof *io);
-	struct cr_names names;
-	cr_names_init(&names);
-	if (!a || !io) {
-		s->err = CRIBLE_ENOMEM;
+	uint8_t *buf = malloc(CHUNK), *wname = malloc(WNAME);
+	if (!a || !io || !buf || !wname) {
+		ev->fault(arg, F_CONTAINER_UNINSPECTED, "out of memory in the archive reader");
 		goto out;
 	}
-	io->src = o->src;
-	io->s = s;
+	io->src = src;
+	io->stop = stop;
+	io->stoparg = stoparg;
 	if (!enable(a, t)) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no reader for this format: content not inspected");
+		ev->fault(arg, F_CONTAINER_UNINSPECTED, "no reader for this format: content not inspected");
 		goto out;
 	}
 	archive_read_set_seek_callback(a, io_seek);
 	if (archive_read_open2(a, io, NULL, io_read, io_skip, NULL) != ARCHIVE_OK) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "cannot be opened: %s",
-			archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		ev->fault(arg, F_CONTAINER_CORRUPT, errstr(a, "cannot be opened"));
 		goto out;
 	}
-	struct cr_ratio rt = {.compressed = o->view->size};
-	struct archive_entry *e;
 	for (;;) {
-		if (cr_stopped(s))
-			break;
+		struct archive_entry *e;
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
 			if (archive_read_has_encrypted_entries(a) > 0)
-				cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted headers or entries: content not inspected");
+				ev->fault(arg, F_CONTAINER_ENCRYPTED, "encrypted headers or entries: content not inspected");
 			else
-				cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s",
-					archive_error_string(a) ? archive_error_string(a) : "damaged archive");
+				ev->fault(arg, F_CONTAINER_CORRUPT, errstr(a, "damaged archive"));
 			break;
 		}
-		if (!cr_count_entry(s))
-			break;
 		const char *p = archive_entry_pathname_utf8(e);
-		bool utf8 = p != NULL;
+		const wchar_t *wp = p ? NULL : archive_entry_pathname_w(e);
+		if (wp)
+			p = utf8_from_wide(wp, (char *)wname, WNAME);
+		struct cr_la_hdr h = {.kind = kind_of(e), .utf8 = p != NULL, .has_mode = true,
+				      .mode = (uint32_t)archive_entry_mode(e) & 07777,
+				      .encrypted = archive_entry_is_encrypted(e) != 0,
+				      .size = archive_entry_size_is_set(e) ? (uint64_t)archive_entry_size(e) : 0};
 		if (!p)
 			p = archive_entry_pathname(e);
 		if (!p)
-			p = (t == T_LZIP || t == T_COMPRESS) ? "(decompressed)" : "";
-		char *label = strdup(*p ? p : "(unnamed)");
-		if (!label) {
-			s->err = CRIBLE_ENOMEM;
+			p = "";
+		h.name = (const uint8_t *)p;
+		h.namelen = strlen(p);
+		const char *lk = h.kind == E_HARDLINK ? archive_entry_hardlink(e)
+				 : h.kind == E_SYMLINK ? archive_entry_symlink(e) : NULL;
+		h.link = (const uint8_t *)lk;
+		h.linklen = lk ? strlen(lk) : 0;
+		if (!ev->entry(arg, &h))
 			break;
+		bool ok = true;
+		const char *why = NULL;
+		if (h.kind == E_FILE && !h.encrypted) {
+			for (;;) {
+				la_ssize_t n = archive_read_data(a, buf, CHUNK);
+				if (n == 0)
+					break;
+				if (n < 0) {
+					ok = false;
+					why = errstr(a, "unknown error");
+					break;
+				}
+				if (!ev->data(arg, buf, (size_t)n))
+					goto out;
+			}
 		}
-		enum cr_ekind kind = kind_of(e);
-		if (judge) {
-			const char *lk = kind == E_HARDLINK ? archive_entry_hardlink(e)
-					 : kind == E_SYMLINK ? archive_entry_symlink(e) : NULL;
-			struct cr_entry ce = {.name = (const uint8_t *)p, .namelen = strlen(p), .utf8 = utf8,
-					      .kind = kind, .link = (const uint8_t *)lk, .linklen = lk ? strlen(lk) : 0,
-					      .has_mode = true, .mode = archive_entry_mode(e) & 07777};
-			s->where[s->nwhere++] = label;
-			if (t != T_LZIP && t != T_COMPRESS)
-				cr_rules_entry(s, &names, &ce);
-			if (archive_entry_is_encrypted(e))
-				cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted entry: content not inspected");
-			s->nwhere--;
-		}
-		if (kind == E_FILE && !archive_entry_is_encrypted(e))
-			entry_data(s, a, label, &rt);
-		free(label);
+		if (!ev->end(arg, ok, why))
+			break;
 	}
 out:
-	cr_names_free(&names);
+	free(buf);
+	free(wname);
 	if (a)
 		archive_read_free(a);
 	free(io);
+	if (saved)
+		uselocale(saved);
 }
 
-struct job {
-	const struct cr_obj *o;
-	enum cr_tid t;
-	bool judge;
+/* --- consumer: the libarchive formats' walker --------------------------- */
+
+struct lw {
+	struct cr_walk *w;
+	bool raw;		/* lzip, compress: one unnamed stream */
+	uint8_t *name, *link;
+	struct cr_la_hdr h;
+	struct cr_spool sp;
+	bool spool_bad;
 };
 
-static void run(struct cr_scan *s, void *arg)
+static bool lw_entry(void *arg, const struct cr_la_hdr *h)
 {
-	struct job *j = arg;
-	walk(s, j->o, j->t, j->judge);
+	struct lw *l = arg;
+	free(l->name);
+	free(l->link);
+	l->h = *h;
+	l->name = malloc(h->namelen + 1);
+	l->link = h->link ? malloc(h->linklen + 1) : NULL;
+	if (!l->name || (h->link && !l->link)) {
+		l->w->s->err = CRIBLE_ENOMEM;
+		return false;
+	}
+	memcpy(l->name, h->name, h->namelen);
+	if (h->link)
+		memcpy(l->link, h->link, h->linklen);
+	l->h.name = l->name;
+	l->h.link = l->link;
+	cr_spool_free(&l->sp);
+	cr_spool_init(&l->sp);
+	l->spool_bad = false;
+	return !cr_walk_stopped(l->w);
 }
 
-/* libarchive is not ours to harden: it runs in a sandboxed child (core/sandbox.c). */
-void cr_walk_libarchive(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t)
+static bool lw_data(void *arg, const uint8_t *p, size_t n)
 {
-	struct job j = {o, t, true};
-	cr_sandbox(s, run, &j, "archive reader");
+	struct lw *l = arg;
+	if (!cr_count_expanded(l->w->s, n, &l->w->ratio))
+		return false;
+	if (cr_spool_write(&l->sp, p, n) != 0) {
+		l->w->s->err = CRIBLE_EIO;
+		return false;
+	}
+	return true;
 }
 
-void cr_libarchive_rar_data(struct cr_scan *s, const struct cr_obj *o, enum cr_tid t)
+static bool lw_end(void *arg, bool ok, const char *why)
 {
-	struct job j = {o, t, false};
-	cr_sandbox(s, run, &j, "RAR decoder");
+	struct lw *l = arg;
+	char note[512];
+	struct cr_entry e = {.name = l->h.name, .namelen = l->h.namelen, .utf8 = l->h.utf8, .kind = l->h.kind,
+			     .link = l->h.link, .linklen = l->h.linklen, .has_mode = l->h.has_mode, .mode = l->h.mode,
+			     .flags = CR_E_COUNTED | (l->h.encrypted ? CR_E_ENCRYPTED : 0)};
+	if (l->raw) {
+		/* A single compressed stream: the name is ours, not the input's. */
+		e.name = (const uint8_t *)"(decompressed)";
+		e.namelen = strlen("(decompressed)");
+		e.flags |= CR_E_NAME_OURS;
+	} else if (l->h.namelen == 0) {
+		e.label = "(unnamed)";
+	}
+	if (!ok) {
+		snprintf(note, sizeof note, "entry data cannot be read: %s", why ? why : "unknown error");
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, note);
+	}
+	struct cr_src data;
+	cr_spool_src(&l->sp, &data);
+	bool have = l->h.kind == E_FILE && !l->h.encrypted && (ok || l->sp.size);
+	cr_entry(l->w, &e, have ? &data : NULL);
+	cr_spool_free(&l->sp);
+	cr_spool_init(&l->sp);
+	return !cr_walk_stopped(l->w);
 }
+
+static bool lw_fault(void *arg, enum cr_fid fid, const char *detail)
+{
+	struct lw *l = arg;
+	cr_emit(l->w->s, fid, -1, "%s", detail);
+	return !cr_walk_stopped(l->w);
+}
+
+static void walk_libarchive(struct cr_walk *w)
+{
+	static const struct cr_la_events ev = {lw_entry, lw_data, lw_end, lw_fault};
+	struct lw l = {.w = w, .raw = w->type == T_LZIP || w->type == T_COMPRESS};
+	cr_spool_init(&l.sp);
+	cr_reader_run(w, w->o->src, w->type, &ev, &l, "archive reader");
+	cr_spool_free(&l.sp);
+	free(l.name);
+	free(l.link);
+}
+
+static const enum cr_tid la_types[] = {T_7Z, T_CAB, T_ISO9660, T_CPIO, T_AR, T_RPM, T_XAR, T_LZIP, T_COMPRESS,
+				       T_UNKNOWN};
+const struct cr_format cr_format_libarchive = {.name = "libarchive", .types = la_types, .walk = walk_libarchive};

@@ -30,12 +30,14 @@
  *   0x04 encrypted, 0xE0 = directory, 0x200 Unicode name (OEM bytes, NUL,
  *   compressed UTF-16), 0x400 salt (8 bytes after the name).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "../io/cur.h"
 #include "format.h"
+#include "libarch.h"
 
 #define MAX_HEADER5 (2u << 20)
 #define MAX_LINK 4096
@@ -129,128 +131,123 @@ static size_t rar_unicode(const uint8_t *oem, size_t oemlen, const uint8_t *enc,
 	return dp;
 }
 
-/* A stored file entry, scanned after the walk unless libarchive reads them all. */
-struct stored {
-	char *label;
+/*
+ * The headers are walked first, into this list; then every entry is
+ * reported in order, with its data: stored data as a slice of the
+ * archive, compressed data from libarchive's decoder (run isolated),
+ * matched to the header walk's entries by name.
+ */
+struct rent {
+	uint8_t *name;		/* copied: the header buffers do not outlive the walk */
+	size_t namelen;
+	bool utf8;
+	enum cr_ekind kind;
+	uint8_t *link;
+	size_t linklen;
+	bool has_mode;
+	uint32_t mode;
+	uint32_t flags;		/* CR_E_ENCRYPTED, CR_E_WEAK_CRYPTO */
+	char *parent;		/* E_STREAM: the label of the file it belongs to */
+	bool stored;		/* method "store": the data is the slice below */
+	bool has_data;		/* the data lies inside the archive */
 	struct cr_src data;
+	bool done;		/* reported */
 };
 
 struct walk {
+	struct cr_walk *cw;
 	struct cr_scan *s;
 	const struct cr_obj *o;
-	struct cr_names names;
-	char *lastfile;		/* the file the next stream headers belong to */
+	struct rent *v;
+	size_t n, cap;
+	char *lastfile;		/* the label of the file the next stream headers belong to */
 	bool compressed_data;	/* some file entry needs libarchive's decoder */
 	bool encrypted_headers;
-	struct stored *stored;
-	size_t nstored, capstored;
 };
 
-/*
- * An NTFS stream stored with its file (CVE-2025-8088): WinRAR 7.13 and
- * later refuse a stream name that does not start with ':' or holds a
- * path separator; earlier versions wrote file.pdf:..\..\x as an ordinary
- * file two folders up.  A second ':' is refused since 2024 (MotW
- * overwrite through ::$DATA).
- */
-static void stream(struct walk *w, const uint8_t *nm, size_t len, const struct cr_src *data, bool stored)
+static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 {
-	struct cr_scan *s = w->s;
-	const char *parent = w->lastfile ? w->lastfile : "";
-	size_t pl = strlen(parent);
-	char *label = malloc(pl + len * 2 + 3);
-	if (!label) {
-		s->err = CRIBLE_ENOMEM;
-		return;
+	uint8_t *d = malloc(n + 1);
+	if (d) {
+		if (n)
+			memcpy(d, p, n);
+		d[n] = 0;
 	}
-	memcpy(label, parent, pl);
-	char *nl = cr_entry_label(nm, len);
-	if (!nl) {
-		free(label);
-		s->err = CRIBLE_ENOMEM;
-		return;
-	}
-	size_t k = strlen(nl);
-	memcpy(label + pl, nl, k + 1);
-	free(nl);
-	s->where[s->nwhere++] = label;
-	bool sep = memchr(nm, '/', len) || memchr(nm, '\\', len);
-	bool dots = false, ctl = false;
-	for (size_t i = 0; i + 1 < len; i++)
-		dots |= nm[i] == '.' && nm[i + 1] == '.';
-	for (size_t i = 0; i < len; i++)
-		ctl |= nm[i] < 0x20 || nm[i] == 0x7f;
-	const uint8_t *second = len > 1 ? memchr(nm + 1, ':', len - 1) : NULL;
-	if (len == 0 || nm[0] != ':')
-		cr_emit(s, F_PATH_ADS, -1, "stream name does not start with ':'");
-	else if (sep || dots)
-		cr_emit(s, F_PATH_ADS, -1, "NTFS stream name holds %s: WinRAR before 7.13 writes it outside the "
-					   "extraction folder (CVE-2025-8088)", sep ? "a path separator" : "\"..\"");
-	else if (second)
-		cr_emit(s, F_PATH_ADS, -1, "NTFS stream name holds a second ':' (::$DATA, Mark-of-the-Web overwrite)");
-	else if (ctl)
-		cr_emit(s, F_PATH_ADS, -1, "NTFS stream name holds NUL or control characters");
-	else
-		cr_emit(s, F_STREAM_NTFS, -1, "NTFS alternate data stream %s, hidden from the WinRAR file list",
-			label + pl);
-	/* The part after ':' is a path to Windows once the name is appended to the file's: judge it as one. */
-	if (len > 1)
-		cr_rules_path(s, nm + 1, len - 1, true);
-	s->nwhere--;
-	if (data && stored)
-		cr_scan_child(s, label, data, false);
-	else if (data && data->size)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "compressed stream data of %s: content not inspected", label);
-	free(label);
+	return d;
 }
 
-/* One file entry: judge it; scan stored data here, leave compressed data to libarchive. */
+/* Appends an entry; false (s->err set, or the entry limit reached) when the walk must stop. */
+static struct rent *add(struct walk *w, const uint8_t *nm, size_t nl)
+{
+	/* Past the entry limit the report stops at bomb.count anyway: collect one more, no more. */
+	if (w->n > w->s->ctx->lim.max_entries)
+		return NULL;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		struct rent *nv = reallocarray(w->v, cap, sizeof *nv);
+		if (!nv) {
+			w->s->err = CRIBLE_ENOMEM;
+			return NULL;
+		}
+		w->v = nv;
+		w->cap = cap;
+	}
+	struct rent *r = &w->v[w->n];
+	memset(r, 0, sizeof *r);
+	if (!(r->name = dup_bytes(nm, nl))) {
+		w->s->err = CRIBLE_ENOMEM;
+		return NULL;
+	}
+	r->namelen = nl;
+	w->n++;
+	return r;
+}
+
+/* An NTFS stream stored with the file before it (CVE-2025-8088; the rule is rules/path.c). */
+static void stream(struct walk *w, const uint8_t *nm, size_t len, const struct cr_src *data, bool stored)
+{
+	struct rent *r = add(w, nm, len);
+	if (!r)
+		return;
+	r->kind = E_STREAM;
+	r->parent = strdup(w->lastfile ? w->lastfile : "");
+	if (!r->parent)
+		w->s->err = CRIBLE_ENOMEM;
+	r->stored = stored;
+	if (data) {
+		r->has_data = true;
+		r->data = *data;
+	}
+}
+
 static void file_entry(struct walk *w, const uint8_t *nm, size_t nl, bool utf8, enum cr_ekind kind,
 		       const uint8_t *link, size_t linklen, bool has_mode, uint32_t mode, bool encrypted,
 		       bool weak, const struct cr_src *data, bool stored)
 {
-	struct cr_scan *s = w->s;
-	if (!cr_count_entry(s))
+	struct rent *r = add(w, nm, nl);
+	if (!r)
 		return;
-	char *label = cr_entry_label(nm, nl);
-	if (!label) {
-		s->err = CRIBLE_ENOMEM;
+	r->utf8 = utf8;
+	r->kind = kind;
+	r->has_mode = has_mode;
+	r->mode = mode & 07777;
+	r->flags = encrypted ? CR_E_ENCRYPTED | (weak ? CR_E_WEAK_CRYPTO : 0) : 0;
+	if (link && !(r->link = dup_bytes(link, linklen))) {
+		w->s->err = CRIBLE_ENOMEM;
 		return;
 	}
-	s->where[s->nwhere++] = label;
-	struct cr_entry e = {.name = nm, .namelen = nl, .utf8 = utf8, .kind = kind, .link = link,
-			     .linklen = linklen, .has_mode = has_mode, .mode = mode & 07777};
-	cr_rules_entry(s, &w->names, &e);
-	if (encrypted) {
-		cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted entry: content not inspected");
-		if (weak)
-			cr_emit(s, F_CONTAINER_WEAK_CRYPTO, -1, "RAR 2.x/3.x-era encryption");
+	r->linklen = link ? linklen : 0;
+	r->stored = stored;
+	if (data) {
+		r->has_data = true;
+		r->data = *data;
 	}
-	s->nwhere--;
+	if (kind == E_FILE && !encrypted && data && !stored && data->size > 0)
+		w->compressed_data = true;
 	free(w->lastfile);
-	w->lastfile = label;
-	if (kind == E_FILE && !encrypted && data) {
-		if (!stored) {
-			w->compressed_data = data->size > 0;
-			return;
-		}
-		if (w->nstored == w->capstored) {
-			size_t cap = w->capstored ? w->capstored * 2 : 16;
-			struct stored *ns = reallocarray(w->stored, cap, sizeof *ns);
-			if (!ns) {
-				s->err = CRIBLE_ENOMEM;
-				return;
-			}
-			w->stored = ns;
-			w->capstored = cap;
-		}
-		char *l = strdup(label);
-		if (!l) {
-			s->err = CRIBLE_ENOMEM;
-			return;
-		}
-		w->stored[w->nstored++] = (struct stored){l, *data};
-	}
+	w->lastfile = cr_entry_label(nm, nl);
+	if (!w->lastfile)
+		w->s->err = CRIBLE_ENOMEM;
 }
 
 /* --- RAR5 --------------------------------------------------------------- */
@@ -529,13 +526,167 @@ static void walk4(struct walk *w, uint64_t pos)
 	}
 }
 
-void cr_walk_rar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
+/* --- reporting ----------------------------------------------------------- */
+
+/* Reports entry i with data (NULL: the slice when stored, else none). */
+static void report(struct walk *w, size_t i, const struct cr_src *data, bool counted, const char *note,
+		   const struct cr_la_hdr *dec)
 {
+	struct rent *r = &w->v[i];
+	if (r->done)
+		return;
+	r->done = true;
+	struct cr_entry e = {.name = r->name, .namelen = r->namelen, .utf8 = r->utf8, .kind = r->kind,
+			     .link = r->link, .linklen = r->linklen, .has_mode = r->has_mode, .mode = r->mode,
+			     .flags = r->flags | (counted ? CR_E_COUNTED : 0), .parent = r->parent};
+	if (!data && r->has_data && r->stored)
+		data = &r->data;
+	/* The decoder's name for it, when it reads differently (a version suffix): judged too. */
+	if (dec && (dec->namelen != r->namelen || memcmp(dec->name, r->name, r->namelen)))
+		cr_entry_alt(&e, dec->name, dec->namelen, dec->utf8);
+	char buf[160];
+	if (!data && r->has_data && !r->stored && r->data.size && !(r->flags & CR_E_ENCRYPTED) &&
+	    (r->kind == E_FILE || r->kind == E_STREAM)) {
+		snprintf(buf, sizeof buf, "compressed %s data could not be decoded: content not inspected",
+			 r->kind == E_STREAM ? "stream" : "entry");
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, note ? note : buf);
+	} else if (note) {
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, note);
+	}
+	cr_entry(w->cw, &e, data);
+}
+
+/*
+ * Names compared as libarchive returns them: '\\' read as '/', no
+ * trailing separator, and a file version's ";N" (RAR5 version records,
+ * which libarchive appends and WinRAR shows with -ver) ignored: b is the
+ * decoder's name.
+ */
+static bool same_name(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	size_t v = bl;
+	while (v > 0 && b[v - 1] >= '0' && b[v - 1] <= '9')
+		v--;
+	if (v > 0 && v < bl && b[v - 1] == ';' && same_name(a, al, b, v - 1))
+		return true;
+	while (al && (a[al - 1] == '/' || a[al - 1] == '\\'))
+		al--;
+	while (bl && (b[bl - 1] == '/' || b[bl - 1] == '\\'))
+		bl--;
+	if (al != bl)
+		return false;
+	for (size_t i = 0; i < al; i++) {
+		uint8_t x = a[i] == '\\' ? '/' : a[i], y = b[i] == '\\' ? '/' : b[i];
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+#define MATCH_WINDOW 64
+
+/* The decoder's events: each of its entries is matched to the header walk's. */
+struct dec {
+	struct walk *w;
+	size_t cursor;		/* entries before it are reported */
+	long cur;		/* the header entry the decoder is on, -1: none matched */
+	struct cr_la_hdr h;
+	uint8_t *name;
+	struct cr_spool sp;
+};
+
+static bool d_entry(void *arg, const struct cr_la_hdr *h)
+{
+	struct dec *d = arg;
+	struct walk *w = d->w;
+	d->cur = -1;
+	size_t seen = 0;
+	for (size_t i = d->cursor; i < w->n && seen < MATCH_WINDOW; i++) {
+		if (w->v[i].kind == E_STREAM || w->v[i].done)
+			continue;
+		seen++;
+		if (same_name(w->v[i].name, w->v[i].namelen, h->name, h->namelen)) {
+			d->cur = (long)i;
+			break;
+		}
+	}
+	/* Everything before the match is reported now, in order, with what the headers give. */
+	if (d->cur >= 0) {
+		for (size_t i = d->cursor; i < (size_t)d->cur && !cr_walk_stopped(w->cw); i++)
+			report(w, i, NULL, false, NULL, NULL);
+		d->cursor = (size_t)d->cur;
+	}
+	free(d->name);
+	d->h = *h;
+	d->name = dup_bytes(h->name, h->namelen);
+	if (!d->name) {
+		w->s->err = CRIBLE_ENOMEM;
+		return false;
+	}
+	d->h.name = d->name;
+	d->h.link = NULL;
+	d->h.linklen = 0;
+	cr_spool_free(&d->sp);
+	cr_spool_init(&d->sp);
+	return !cr_walk_stopped(w->cw);
+}
+
+static bool d_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct dec *d = arg;
+	if (!cr_count_expanded(d->w->s, n, &d->w->cw->ratio))
+		return false;
+	if (cr_spool_write(&d->sp, p, n) != 0) {
+		d->w->s->err = CRIBLE_EIO;
+		return false;
+	}
+	return true;
+}
+
+static bool d_end(void *arg, bool ok, const char *why)
+{
+	struct dec *d = arg;
+	struct walk *w = d->w;
+	char note[512];
+	snprintf(note, sizeof note, "entry data cannot be decoded: %s", why ? why : "unknown error");
+	struct cr_src data;
+	cr_spool_src(&d->sp, &data);
+	bool have = ok || d->sp.size;
+	if (d->cur >= 0) {
+		struct rent *r = &w->v[d->cur];
+		bool file = r->kind == E_FILE && !(r->flags & CR_E_ENCRYPTED);
+		report(w, (size_t)d->cur, file && have ? &data : NULL, true, ok ? NULL : note, &d->h);
+	} else if (d->h.kind == E_FILE) {
+		/* The decoder reads an entry the headers do not show: judge that reading too. */
+		struct cr_entry e = {.name = d->h.name, .namelen = d->h.namelen, .utf8 = d->h.utf8, .kind = E_FILE,
+				     .flags = CR_E_COUNTED};
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+			      "the RAR decoder lists an entry the headers walk does not: readers disagree");
+		if (!ok)
+			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, note);
+		cr_entry(w->cw, &e, have ? &data : NULL);
+	}
+	cr_spool_free(&d->sp);
+	cr_spool_init(&d->sp);
+	return !cr_walk_stopped(w->cw);
+}
+
+static bool d_fault(void *arg, enum cr_fid fid, const char *detail)
+{
+	struct dec *d = arg;
+	cr_emit(d->w->s, fid, -1, "RAR decoder: %s", detail);
+	return !cr_walk_stopped(d->w->cw);
+}
+
+static void walk_rar(struct cr_walk *cw)
+{
+	struct cr_scan *s = cw->s;
+	const struct cr_obj *o = cw->o;
+	uint64_t start = cw->start;
 	uint8_t sig[8];
 	if (!cr_view_read(o->view, start, sig, 7))
 		return;
-	struct walk w = {.s = s, .o = o};
-	cr_names_init(&w.names);
+	struct walk w = {.cw = cw, .s = s, .o = o};
 	bool v5 = cr_view_read(o->view, start, sig, 8) && !memcmp(sig, "Rar!\x1a\x07\x01\x00", 8);
 	if (start > 0)
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive (a self-extractor stub?)",
@@ -544,19 +695,29 @@ void cr_walk_rar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		walk5(&w, start + 8);
 	else
 		walk4(&w, start + 7);
-	cr_names_free(&w.names);
-	free(w.lastfile);
 	/*
-	 * File data: libarchive's decoder reads every entry when one is
-	 * compressed (solid archives need the whole stream anyway); otherwise
-	 * the stored entries are scanned here, zero copy.
+	 * Data: libarchive's decoder reads every entry when one is
+	 * compressed (solid archives need the whole stream anyway); stored
+	 * entries it does not deliver are read from their slices.
 	 */
-	if (w.compressed_data && !w.encrypted_headers && !cr_stopped(s))
-		cr_libarchive_rar_data(s, o, v5 ? T_RAR5 : T_RAR4);
-	for (size_t i = 0; i < w.nstored; i++) {
-		if (!w.compressed_data)
-			cr_scan_child(s, w.stored[i].label, &w.stored[i].data, false);
-		free(w.stored[i].label);
+	if (w.compressed_data && !w.encrypted_headers && !cr_walk_stopped(cw)) {
+		static const struct cr_la_events ev = {d_entry, d_data, d_end, d_fault};
+		struct dec d = {.w = &w, .cur = -1};
+		cr_spool_init(&d.sp);
+		cr_reader_run(cw, o->src, v5 ? T_RAR5 : T_RAR4, &ev, &d, "RAR decoder");
+		cr_spool_free(&d.sp);
+		free(d.name);
 	}
-	free(w.stored);
+	for (size_t i = 0; i < w.n && !cr_walk_stopped(cw); i++)
+		report(&w, i, NULL, false, NULL, NULL);
+	for (size_t i = 0; i < w.n; i++) {
+		free(w.v[i].name);
+		free(w.v[i].link);
+		free(w.v[i].parent);
+	}
+	free(w.v);
+	free(w.lastfile);
 }
+
+static const enum cr_tid rar_types[] = {T_RAR4, T_RAR5, T_UNKNOWN};
+const struct cr_format cr_format_rar = {.name = "rar", .types = rar_types, .walk = walk_rar};

@@ -116,16 +116,16 @@ static enum cr_ekind kind_of(uint8_t t)
 	}
 }
 
-void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
+static void walk_tar(struct cr_walk *w)
 {
-	uint64_t size = o->view->size, pos = start;
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	uint64_t size = o->view->size, pos = w->start;
 	struct meta m;
 	memset(&m, 0, sizeof m);
-	struct cr_names names;
-	cr_names_init(&names);
 	uint8_t h[512];
 	bool ended = false;
-	while (!cr_stopped(s)) {
+	while (!cr_walk_stopped(w)) {
 		if (pos >= size)
 			break;
 		if (size - pos < 512 || !cr_view_read(o->view, pos, h, 512)) {
@@ -199,9 +199,6 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 			pos = next;
 			continue;
 		}
-		if (!cr_count_entry(s))
-			break;
-
 		/* The name: pax path, else GNU long name, else ustar prefix "/" name. */
 		uint8_t full[256 + 2];
 		const uint8_t *nm;
@@ -228,28 +225,17 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		uint64_t mode = 0;
 		bool has_mode = cr_tar_num(h + 100, 8, &mode) >= 0;
 		enum cr_ekind kind = kind_of(type);
-
-		char *label = cr_entry_label(nm, nl);
-		if (!label) {
-			s->err = CRIBLE_ENOMEM;
-			break;
-		}
-		s->where[s->nwhere++] = label;
-		if (nl == 0 && kind != E_DIR)
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry with an empty name");
+		bool linky = kind == E_SYMLINK || kind == E_HARDLINK;
 		struct cr_entry e = {.name = nm, .namelen = nl, .utf8 = m.path && m.path_utf8, .kind = kind,
-				     .link = (kind == E_SYMLINK || kind == E_HARDLINK) ? lk : NULL,
-				     .linklen = (kind == E_SYMLINK || kind == E_HARDLINK) ? ll : 0,
+				     .link = linky ? lk : NULL, .linklen = linky ? ll : 0,
 				     .has_mode = has_mode, .mode = (uint32_t)(mode & 07777)};
-		cr_rules_entry(s, &names, &e);
-		s->nwhere--;
-		/* A hard link entry may carry data too (tar allows it); scan whatever is there. */
-		if ((kind == E_FILE || (kind == E_HARDLINK && dsize)) && dsize <= size - data) {
-			struct cr_src child;
-			if (cr_src_slice(o->src, data, dsize, &child))
-				cr_scan_child(s, label, &child, false);
-		}
-		free(label);
+		if (nl == 0 && kind != E_DIR)
+			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "entry with an empty name");
+		/* A hard link entry may carry data too (tar allows it); whatever is there is scanned. */
+		struct cr_src child;
+		bool have = (kind == E_FILE || (kind == E_HARDLINK && dsize)) && dsize <= size - data &&
+			    cr_src_slice(o->src, data, dsize, &child);
+		cr_entry(w, &e, have ? &child : NULL);
 		meta_clear(&m);
 		if (next < pos) {	/* cannot happen with the size check above; keep the loop monotonic */
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "size overflow");
@@ -257,7 +243,7 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		}
 		pos = next;
 	}
-	if (ended && !cr_stopped(s)) {
+	if (ended && !cr_walk_stopped(w)) {
 		/* Past the end marker only zero padding is normal (tar blocks out to 10 KiB). */
 		uint8_t buf[4096];
 		uint64_t p = pos;
@@ -276,5 +262,7 @@ void cr_walk_tar(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 			cr_emit(s, F_CONTAINER_TRAILING, -1, "data after the end-of-archive marker");
 	}
 	meta_clear(&m);
-	cr_names_free(&names);
 }
+
+static const enum cr_tid tar_types[] = {T_TAR, T_UNKNOWN};
+const struct cr_format cr_format_tar = {.name = "tar", .types = tar_types, .walk = walk_tar};

@@ -25,6 +25,7 @@
  * bomb points many central entries at one compressed kernel (zip.overlap).
  * Both are judged from the headers before any byte is inflated.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -185,62 +186,55 @@ static bool src_crc(const struct cr_src *src, uint32_t *out)
 }
 
 /* A bad CRC: the bytes are not what the archive says (tampering, truncation, a confused reader). */
-static void check_crc(struct cr_scan *s, const struct zent *z, const struct cr_src *data)
+static bool crc_bad(const struct zent *z, const struct cr_src *data)
 {
 	uint32_t c;
-	/* AES entries (AE-2) carry no CRC; a zero CRC with a data descriptor is filled in later. */
+	/* AES entries (AE-2) carry no CRC. */
 	if (z->aes || !src_crc(data, &c))
-		return;
-	if (c != z->crc)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "CRC-32 mismatch: the data is not what the archive says");
+		return false;
+	return c != z->crc;
 }
 
 /*
- * Scans one entry's data as a child object.  The entry's label is on
- * `where` while findings about the entry are emitted; cr_scan_child
- * pushes it again for the child, so it comes off around that call.
+ * The entry's data: a slice of the archive when stored, else decoded
+ * into sp.  Notes go on e (details in the caller's buffer `why`).
+ * Returns the source to scan, or NULL.
  */
-static void entry_data(struct cr_scan *s, const struct cr_obj *o, const struct zent *z, struct cr_ratio *rt,
-		       const char *label)
+static const struct cr_src *entry_data(struct cr_walk *w, const struct zent *z, struct cr_entry *e,
+				       struct cr_spool *sp, struct cr_src *out, char *why, size_t whylen)
 {
+	const struct cr_obj *o = w->o;
 	enum cr_codec c;
 	uint16_t method = z->aes ? z->aes_method : z->method;
 	if (!codec_of(method, &c)) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "compression method %u is not supported: content not inspected",
-			method);
-		return;
+		snprintf(why, whylen, "compression method %u is not supported: content not inspected", method);
+		cr_entry_note(e, F_CONTAINER_CORRUPT, -1, why);
+		return NULL;
 	}
 	uint64_t dstart = z->end - z->csize;
 	if (c == CODEC_STORE) {
-		struct cr_src child;
-		if (!cr_src_slice(o->src, dstart, z->csize, &child)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry data runs past the end of the archive");
-			return;
+		if (!cr_src_slice(o->src, dstart, z->csize, out)) {
+			cr_entry_note(e, F_CONTAINER_CORRUPT, -1, "entry data runs past the end of the archive");
+			return NULL;
 		}
-		check_crc(s, z, &child);
-		s->nwhere--;	/* cr_scan_child pushes the name itself */
-		cr_scan_child(s, label, &child, false);
-		s->nwhere++;
-		return;
+		if (crc_bad(z, out))
+			cr_entry_note(e, F_CONTAINER_CORRUPT, -1, "CRC-32 mismatch: the data is not what the archive says");
+		return out;
 	}
-	struct cr_spool sp;
-	cr_spool_init(&sp);
-	const char *why;
-	enum cr_dec d = cr_decode(s, c, o->src, dstart, z->csize, &sp, 0, rt, &why);
-	if (d == DEC_CORRUPT)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry data cannot be decompressed: %s", why);
-	if (d == DEC_OK || d == DEC_CORRUPT) {
-		struct cr_src child;
-		cr_spool_src(&sp, &child);
-		if (d == DEC_OK)
-			check_crc(s, z, &child);
-		if (d == DEC_OK || child.size) {
-			s->nwhere--;
-			cr_scan_child(s, label, &child, true);
-			s->nwhere++;
-		}
+	const char *dw;
+	enum cr_dec d = cr_decode(w->s, c, o->src, dstart, z->csize, sp, 0, &w->ratio, &dw);
+	if (d == DEC_LIMIT || d == DEC_ERROR)
+		return NULL;
+	cr_spool_src(sp, out);
+	e->flags |= CR_E_COUNTED;
+	if (d == DEC_CORRUPT) {
+		snprintf(why, whylen, "entry data cannot be decompressed: %s", dw);
+		cr_entry_note(e, F_CONTAINER_CORRUPT, -1, why);
+		return out->size ? out : NULL;	/* what did come out is scanned */
 	}
-	cr_spool_free(&sp);
+	if (crc_bad(z, out))
+		cr_entry_note(e, F_CONTAINER_CORRUPT, -1, "CRC-32 mismatch: the data is not what the archive says");
+	return out;
 }
 
 /* The target of a ZIP symlink: the entry's data, at most MAX_LINK_TARGET bytes of it. */
@@ -263,9 +257,10 @@ static uint8_t *link_target(struct cr_scan *s, const struct cr_obj *o, const str
 	return t;
 }
 
-void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
+static void walk_zip(struct cr_walk *w)
 {
-	(void)start;
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
 	/* Identification located the end records; the walk reads the directory they name. */
 	const struct cr_zip_end *ze = &o->id->zip;
 	if (!ze->found) {
@@ -297,8 +292,6 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 		cap = (size_t)s->ctx->lim.max_entries + 1;
 	struct zent *zs = calloc(cap, sizeof *zs);
 	struct zent **order = calloc(cap, sizeof *order);
-	struct cr_names names;
-	cr_names_init(&names);
 	if (!cd || !zs || !order) {
 		s->err = CRIBLE_ENOMEM;
 		goto out;
@@ -391,73 +384,65 @@ void cr_walk_zip(struct cr_scan *s, const struct cr_obj *o, uint64_t start)
 					      "or parser confusion); their data was not expanded",
 			overlaps + 1);
 
-	/* 4. Every entry: names, kind, encryption, data. */
-	struct cr_ratio rt = {.compressed = o->view->size};
-	for (size_t i = 0; i < n && !cr_stopped(s); i++) {
+	/* 4. Every entry, reported to the engine with what the headers say about it. */
+	for (size_t i = 0; i < n && !cr_walk_stopped(w); i++) {
 		struct zent *z = &zs[i];
-		if (!cr_count_entry(s))
-			break;
-		const uint8_t *nm = z->uname ? z->uname : z->name;
-		size_t nml = z->uname ? z->unlen : z->nlen;
-		char *label = cr_entry_label(nm, nml);
-		if (!label || s->nwhere >= s->wcap) {
-			free(label);
-			s->err = CRIBLE_ENOMEM;
-			break;
-		}
-		s->where[s->nwhere++] = label;
-		enum cr_ekind kind = kind_of(z);
+		struct cr_entry e = {.name = z->uname ? z->uname : z->name, .namelen = z->uname ? z->unlen : z->nlen,
+				     .utf8 = (z->flags & 0x800) || z->uname, .kind = kind_of(z),
+				     .has_mode = (z->made_by >> 8) == 3 || (z->made_by >> 8) == 19,
+				     .mode = (z->xattr >> 16) & 07777};
 		uint8_t *target = NULL;
-		size_t tlen = 0;
-		if (kind == E_SYMLINK && z->lfh_ok)
-			target = link_target(s, o, z, &tlen);
-		struct cr_entry ent = {.name = nm, .namelen = nml, .utf8 = (z->flags & 0x800) || z->uname, .kind = kind,
-				       .link = target, .linklen = tlen,
-				       .has_mode = (z->made_by >> 8) == 3 || (z->made_by >> 8) == 19,
-				       .mode = z->xattr >> 16};
-		cr_rules_entry(s, &names, &ent);
-		free(target);
+		if (e.kind == E_SYMLINK && z->lfh_ok)
+			target = link_target(s, o, z, &e.linklen);
+		e.link = target;
 		/* The raw name too, when the Unicode path replaced it: old extractors use it. */
 		if (z->uname)
-			cr_rules_path(s, z->name, z->nlen, false);
-
+			cr_entry_alt(&e, z->name, z->nlen, false);
+		char mism[4200], why[160];
+		uint8_t *copy = NULL;
 		if (!z->lfh_ok) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "the local header is missing or its data runs past the end");
+			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+				      "the local header is missing or its data runs past the end");
 		} else if (!z->overlap) {
 			/* (Overlapping entries share a local header: zip.overlap says it already.) */
 			/* The second copy of the name must say the same (parser confusion otherwise). */
 			uint16_t lnl = z->lnl;
 			const uint8_t *lname = NULL;
-			uint8_t *copy = NULL;
 			if (o->src->mem)
 				lname = o->src->mem + z->start + 30;	/* inside the object: phase 2 checked */
 			else if ((copy = malloc(lnl ? lnl : 1)) && rd(o, z->start + 30, copy, lnl))
 				lname = copy;
 			if (lname && (lnl != z->nlen || memcmp(lname, z->name, lnl) != 0)) {
 				char *ll = cr_entry_label(lname, lnl);
-				cr_emit(s, F_ZIP_NAME_MISMATCH, -1, "the local header names it \"%s\"", ll ? ll : "?");
+				snprintf(mism, sizeof mism, "the local header names it \"%s\"", ll ? ll : "?");
 				free(ll);
-				cr_rules_path(s, lname, lnl, (z->lflags & 0x800) != 0);
+				cr_entry_note(&e, F_ZIP_NAME_MISMATCH, -1, mism);
+				cr_entry_alt(&e, lname, lnl, (z->lflags & 0x800) != 0);
 			}
-			free(copy);
 			if (z->lmethod != z->method || (z->lflags & 1) != (z->flags & 1))
-				cr_emit(s, F_CONTAINER_CORRUPT, -1,
-					"local header and central directory disagree on the method or encryption");
+				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+					      "local header and central directory disagree on the method or encryption");
 		}
-
+		struct cr_spool sp;
+		cr_spool_init(&sp);
+		struct cr_src dsrc;
+		const struct cr_src *data = NULL;
 		if (z->flags & 1) {
-			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted entry: content not inspected");
-			if (!z->aes)
-				cr_emit(s, F_CONTAINER_WEAK_CRYPTO, -1, "legacy ZipCrypto encryption");
-		} else if (kind == E_FILE && z->lfh_ok && !z->overlap) {
-			entry_data(s, o, z, &rt, label);
+			e.flags |= CR_E_ENCRYPTED | (z->aes ? 0 : CR_E_WEAK_CRYPTO);
+		} else if (e.kind == E_FILE && z->lfh_ok && !z->overlap) {
+			data = entry_data(w, z, &e, &sp, &dsrc, why, sizeof why);
 		}
-		s->nwhere--;
-		free(label);
+		if (!cr_walk_stopped(w))
+			cr_entry(w, &e, data);
+		cr_spool_free(&sp);
+		free(copy);
+		free(target);
 	}
 out:
-	cr_names_free(&names);
 	free(order);
 	free(zs);
 	free(cd);
 }
+
+static const enum cr_tid zip_types[] = {T_ZIP, T_UNKNOWN};	/* and every type descending from it */
+const struct cr_format cr_format_zip = {.name = "zip", .types = zip_types, .walk = walk_zip};

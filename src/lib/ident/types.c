@@ -178,22 +178,38 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_XPM, "xpm", "image/x-xpixmap", C_IMAGE | C_TEXT, T_TEXT, "xpm", "XPM image"),
 };
 
+/* Types that formats bring with them (walk.h), registered before the index is built. */
+#define MAX_EXTRA 64
+static struct cr_type extra[MAX_EXTRA];
+static size_t nextra;
+
+enum cr_tid cr_types_add(const struct cr_type *t)
+{
+	if (nextra == MAX_EXTRA)
+		return T_UNKNOWN;
+	extra[nextra] = *t;
+	extra[nextra].id = (enum cr_tid)(T_NTYPES + nextra);
+	return extra[nextra++].id;
+}
+
 const struct cr_type *cr_type_get(enum cr_tid id)
 {
-	if ((unsigned)id >= T_NTYPES)
-		id = T_UNKNOWN;
-	return &types[id];
+	if ((unsigned)id < T_NTYPES)
+		return &types[id];
+	if ((unsigned)id - T_NTYPES < nextra)
+		return &extra[(unsigned)id - T_NTYPES];
+	return &types[T_UNKNOWN];
 }
 
 bool cr_type_is_a(enum cr_tid a, enum cr_tid b)
 {
 	/* Parents form a short tree; the bound guards a table mistake. */
-	for (int i = 0; i < 8 && (unsigned)a < T_NTYPES; i++) {
+	for (int i = 0; i < 8; i++) {
 		if (a == b)
 			return true;
 		if (a == T_UNKNOWN)
 			return false;
-		a = types[a].parent;
+		a = cr_type_get(a)->parent;
 	}
 	return false;
 }
@@ -221,8 +237,8 @@ static int extcmp(const void *a, const void *b)
 
 static void build_extidx(void)
 {
-	for (unsigned i = 1; i < T_NTYPES; i++) {
-		const char *p = types[i].exts;
+	for (unsigned i = 1; i < T_NTYPES + nextra; i++) {
+		const char *p = cr_type_get((enum cr_tid)i)->exts;
 		while (*p) {
 			while (*p == ' ')
 				p++;
@@ -278,8 +294,8 @@ size_t cr_types_by_mime(const char *mime, size_t len, enum cr_tid *out, size_t m
 		mime++, m--;
 	if (m == 0)
 		return 0;
-	for (unsigned i = 1; i < T_NTYPES && n < max; i++) {
-		const char *t = types[i].mime;
+	for (unsigned i = 1; i < T_NTYPES + nextra && n < max; i++) {
+		const char *t = cr_type_get((enum cr_tid)i)->mime;
 		if (strlen(t) == m && strncasecmp(t, mime, m) == 0) {
 			/* A generic MIME shared by a subtype names the generic type only. */
 			out[n++] = (enum cr_tid)i;

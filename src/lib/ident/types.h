@@ -78,6 +78,13 @@ struct cr_type {
 /* The entry for id (T_UNKNOWN for out-of-range ids). */
 const struct cr_type *cr_type_get(enum cr_tid id);
 
+/*
+ * Registers a type a format brings (walk.h) and returns its id, past
+ * T_NTYPES; T_UNKNOWN when the registry is full.  Only before
+ * cr_types_init().
+ */
+enum cr_tid cr_types_add(const struct cr_type *t);
+
 /* Whether a is b or descends from b. */
 bool cr_type_is_a(enum cr_tid a, enum cr_tid b);
 

@@ -2,7 +2,7 @@
  * entry.h - what a container walker reports about one entry, and the
  * per-container state the entry rules keep (names seen, links planted).
  *
- * Walkers fill a struct cr_entry from their own headers and hand it to
+ * The engine hands each entry a walker reports (core/walk.h) to
  * cr_rules_entry(), which judges the name as POSIX, Windows and macOS
  * would read it (path.*), the entry's kind and mode (entry.*), and its
  * place among the entries before it (path.collision, link.*).
@@ -14,20 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/walk.h"
+
 struct cr_scan;
-
-enum cr_ekind { E_FILE, E_DIR, E_SYMLINK, E_HARDLINK, E_DEVICE, E_FIFO, E_SOCKET };
-
-struct cr_entry {
-	const uint8_t *name;	/* as stored; may hold NUL bytes */
-	size_t namelen;
-	bool utf8;		/* the format says the name is UTF-8: check it */
-	enum cr_ekind kind;
-	const uint8_t *link;	/* symlink or hard link target, as stored */
-	size_t linklen;
-	bool has_mode;
-	uint32_t mode;		/* Unix st_mode bits when has_mode */
-};
 
 /* One planted symlink: its normalised path and its target. */
 struct cr_link {
@@ -59,6 +48,13 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 
 /* path.* alone, for names that are not entries (RAR stream names use it too). */
 void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8);
+
+/*
+ * An NTFS stream name stored with a file (RAR STM service headers),
+ * ":" included: path.ads when it can leave the folder or overwrite
+ * Mark-of-the-Web, stream.ntfs for a benign one (:Zone.Identifier).
+ */
+void cr_rules_stream(struct cr_scan *s, const uint8_t *name, size_t len);
 
 /* A separator for some platform: '/' everywhere, '\\' on Windows. */
 static inline bool cr_is_sep(uint8_t c) { return c == '/' || c == '\\'; }

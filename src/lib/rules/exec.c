@@ -46,7 +46,7 @@ void cr_rules_exec(struct cr_scan *s, const struct cr_obj *o)
 		cr_emit(s, F_EXEC_SHORTCUT, -1, "%s", ty->desc);
 
 	/* Inside an archive the name alone decides what Windows does on a double-click. */
-	if (s->nwhere < 2 || !o->name)
+	if (o->depth == 0 || !o->name)
 		return;
 	size_t el;
 	const char *e = cr_name_ext(o->name, &el);

@@ -188,3 +188,36 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 	if (bad_utf8 && utf8)
 		cr_emit(s, F_PATH_ENCODING, -1, "the name is declared UTF-8 but is not valid UTF-8");
 }
+
+/*
+ * WinRAR 7.13 and later refuse a stream name that does not start with
+ * ':' or holds a path separator; earlier versions wrote file.pdf:..\..\x
+ * as an ordinary file two folders up (CVE-2025-8088, RomCom, July 2025).
+ * A second ':' is refused since 2024 (Mark-of-the-Web overwrite through
+ * ::$DATA).
+ */
+void cr_rules_stream(struct cr_scan *s, const uint8_t *nm, size_t len)
+{
+	bool sep = memchr(nm, '/', len) || memchr(nm, '\\', len);
+	bool dots = false, ctl = false;
+	for (size_t i = 0; i + 1 < len; i++)
+		dots |= nm[i] == '.' && nm[i + 1] == '.';
+	for (size_t i = 0; i < len; i++)
+		ctl |= nm[i] < 0x20 || nm[i] == 0x7f;
+	const uint8_t *second = len > 1 ? memchr(nm + 1, ':', len - 1) : NULL;
+	if (len == 0 || nm[0] != ':')
+		cr_emit(s, F_PATH_ADS, -1, "stream name does not start with ':'");
+	else if (sep || dots)
+		cr_emit(s, F_PATH_ADS, -1, "NTFS stream name holds %s: WinRAR before 7.13 writes it outside the "
+					   "extraction folder (CVE-2025-8088)", sep ? "a path separator" : "\"..\"");
+	else if (second)
+		cr_emit(s, F_PATH_ADS, -1, "NTFS stream name holds a second ':' (::$DATA, Mark-of-the-Web overwrite)");
+	else if (ctl)
+		cr_emit(s, F_PATH_ADS, -1, "NTFS stream name holds NUL or control characters");
+	else
+		cr_emit(s, F_STREAM_NTFS, -1, "NTFS alternate data stream %s, hidden from the WinRAR file list",
+			s->nwhere ? s->where[s->nwhere - 1] : "");
+	/* The part after ':' is a path to Windows once the name is appended to the file's: judge it as one. */
+	if (len > 1)
+		cr_rules_path(s, nm + 1, len - 1, true);
+}

@@ -160,7 +160,7 @@ static void disallowed(struct cr_scan *s, const struct cr_obj *o)
 {
 	const crible_ctx *ctx = s->ctx;
 	/* Only the object the caller handed over is held to the accept list. */
-	if (ctx->naccept == 0 || s->nwhere > 1 || o->id->type == T_EMPTY)
+	if (ctx->naccept == 0 || o->depth > 0 || o->id->type == T_EMPTY)
 		return;
 	if (accepted(ctx, o->id->type, o->html_script))
 		return;

@@ -1,0 +1,53 @@
+/*
+ * crible-broker - forks the workers that run readers crible does not own
+ * (libarchive), each in its own sandbox (src/lib/core/worker.c).
+ *
+ * Started by libcrible with posix_spawn, never by hand: its control
+ * socket is descriptor 3 ("--fd 3").  It is single-threaded, so forking
+ * a worker is safe whatever allocator or sanitizer the build uses, and
+ * it exits when every host holding the control socket has closed it.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/core/broker.h"
+#include "../lib/formats/libarch.h"
+
+/*
+ * Runs libarchive once on a tiny archive, so that whatever it loads
+ * lazily (the charset conversion's tables) is loaded here, before any
+ * worker's sandbox forbids opening files.
+ */
+static void warm(void)
+{
+	cr_la_prepare();
+	static const char cpio[] = "070707000000000000000000000000000000000000000000000001000000000000000000000003"
+				   "00000000000ab\0x";
+	struct archive *a = archive_read_new();
+	if (!a)
+		return;
+	archive_read_support_format_cpio(a);
+	struct archive_entry *e;
+	if (archive_read_open_memory(a, cpio, sizeof cpio - 1) == ARCHIVE_OK &&
+	    archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		(void)archive_entry_pathname_utf8(e);
+		(void)archive_entry_pathname_w(e);
+	}
+	archive_read_free(a);
+}
+
+int main(int argc, char **argv)
+{
+	int fd = 3;
+	if (argc == 3 && !strcmp(argv[1], "--fd"))
+		fd = atoi(argv[2]);
+	else if (argc != 1) {
+		fputs("crible-broker: started by libcrible, not by hand\n", stderr);
+		return 2;
+	}
+	warm();
+	return cr_broker_main(fd);
+}

@@ -1,0 +1,177 @@
+/*
+ * walk.c - the engine's side of the walker contract (walk.h): walking an
+ * object with every reading identification found, and cr_entry().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../formats/format.h"
+#include "../rules/entry.h"
+#include "scan.h"
+
+void cr_entry_note(struct cr_entry *e, enum cr_fid fid, int sev, const char *detail)
+{
+	if (e->nnotes < CR_MAX_NOTES)
+		e->notes[e->nnotes++] = (struct cr_note){fid, sev, detail};
+}
+
+void cr_entry_alt(struct cr_entry *e, const uint8_t *name, size_t len, bool utf8)
+{
+	if (e->nalt < CR_MAX_ALTNAMES)
+		e->alt[e->nalt++] = (struct cr_altname){name, len, utf8};
+}
+
+bool cr_walk_stopped(struct cr_walk *w) { return cr_stopped(w->s); }
+
+void cr_walk_fact(struct cr_walk *w, enum cr_fact f, const char *where)
+{
+	if ((unsigned)f >= CR_NFACTS || (w->facts & (1u << f)))
+		return;
+	w->facts |= 1u << f;
+	w->fact_where[f] = strdup(where ? where : "");
+	if (!w->fact_where[f])
+		w->s->err = CRIBLE_ENOMEM;
+}
+
+/* Facts the engine reads off entry names, for every format. */
+static void name_facts(struct cr_walk *w, const struct cr_entry *e, const char *label)
+{
+	const uint8_t *base = e->name;
+	size_t bl = e->namelen;
+	for (size_t i = 0; i < e->namelen; i++)
+		if (e->name[i] == '/' || e->name[i] == '\\') {
+			base = e->name + i + 1;
+			bl = e->namelen - i - 1;
+		}
+	if (bl == 14 && !strncasecmp((const char *)base, "vbaProject.bin", 14))
+		cr_walk_fact(w, FACT_VBA_PROJECT, label);
+	if (e->namelen == 19 && !memcmp(e->name, "[Content_Types].xml", 19))
+		cr_walk_fact(w, FACT_CONTENT_TYPES, label);
+	if (e->namelen == 20 && !memcmp(e->name, "META-INF/MANIFEST.MF", 20))
+		cr_walk_fact(w, FACT_MANIFEST, label);
+	if (e->flags & CR_E_ENCRYPTED)
+		cr_walk_fact(w, FACT_ENCRYPTED, label);
+}
+
+/* The entry's `where` label: the walker's, a stream's parent:name, or the name made printable. */
+static char *label_of(const struct cr_entry *e)
+{
+	if (e->label)
+		return strdup(e->label);
+	char *nl = cr_entry_label(e->name, e->namelen);
+	if (!nl || e->kind != E_STREAM || !e->parent)
+		return nl;
+	size_t pl = strlen(e->parent), k = strlen(nl);
+	char *l = malloc(pl + k + 1);
+	if (l) {
+		memcpy(l, e->parent, pl);
+		memcpy(l + pl, nl, k + 1);
+	}
+	free(nl);
+	return l;
+}
+
+void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *data)
+{
+	struct cr_scan *s = w->s;
+	if (cr_stopped(s) || !cr_count_entry(s))
+		return;
+	w->nentries++;
+	if (s->nwhere >= s->wcap) {
+		s->err = CRIBLE_EINVAL;	/* cannot happen: depth is bounded below CR_MAX_DEPTH_HARD */
+		return;
+	}
+	char *label = label_of(e);
+	if (!label) {
+		s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	s->where[s->nwhere++] = label;
+	int saved = s->mark_sev;
+	s->mark_sev = -1;
+
+	/* 1. The entry's names, kind and place among the entries before it. */
+	if (e->kind == E_STREAM)
+		cr_rules_stream(s, e->name, e->namelen);
+	else if (e->flags & CR_E_PATH_ONLY)
+		cr_rules_path(s, e->name, e->namelen, e->utf8);
+	else if (!(e->flags & CR_E_NAME_OURS))
+		cr_rules_entry(s, w->names, e);
+	for (size_t i = 0; i < e->nalt; i++)
+		cr_rules_path(s, e->alt[i].name, e->alt[i].len, e->alt[i].utf8);
+	/* 2. What the walker saw about it. */
+	for (size_t i = 0; i < e->nnotes; i++)
+		cr_emit(s, e->notes[i].fid, e->notes[i].sev, "%s", e->notes[i].detail);
+	if (e->flags & CR_E_ENCRYPTED) {
+		cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted %s: content not inspected",
+			e->kind == E_STREAM ? "stream" : "entry");
+		if (e->flags & CR_E_WEAK_CRYPTO)
+			cr_emit(s, F_CONTAINER_WEAK_CRYPTO, -1, "%s", "legacy encryption (ZipCrypto, RAR 2.x/3.x)");
+	}
+	name_facts(w, e, label);
+	bool scan = data && !(e->flags & CR_E_ENCRYPTED) &&
+		    (e->kind == E_FILE || e->kind == E_STREAM || (e->kind == E_HARDLINK && data->size));
+
+	/* 3. The sink, with the verdict so far. */
+	if (s->sink && s->err == CRIBLE_OK) {
+		struct cr_sink_entry se = {.where = (const char *const *)s->where, .nwhere = s->nwhere, .e = e,
+					   .data = scan ? data : NULL, .entry_sev = s->mark_sev,
+					   .verdict = (int)s->res->verdict, .depth = s->depth + 1};
+		if (s->sink->fn(s->sink->arg, &se) != 0)
+			s->err = CRIBLE_ECANCELED;
+	}
+	int entry_sev = s->mark_sev;
+	s->mark_sev = saved > entry_sev ? saved : entry_sev;
+
+	/* 4. The data, one level deeper: the child's `where` is the entry's label. */
+	if (scan && !cr_stopped(s)) {
+		s->nwhere--;
+		cr_scan_child(s, label, data, (e->flags & CR_E_COUNTED) != 0);
+		s->nwhere++;
+	}
+	s->nwhere--;
+	free(label);
+}
+
+/* --- walking an object -------------------------------------------------- */
+
+static void walk_one(struct cr_scan *s, const struct cr_obj *o, const struct cr_format *f, enum cr_tid t,
+		     uint64_t start)
+{
+	struct cr_names names;
+	cr_names_init(&names);
+	struct cr_walk w = {.s = s, .o = o, .fmt = f, .type = t, .start = start,
+			    .ratio = {.compressed = o->view->size}, .names = &names};
+	f->walk(&w);
+	if (f->post && s->err == CRIBLE_OK)
+		f->post(&w);
+	for (int i = 0; i < CR_NFACTS; i++)
+		free(w.fact_where[i]);
+	cr_names_free(&names);
+}
+
+bool cr_walkable(const struct cr_ident *id)
+{
+	if (cr_format_for(id->type))
+		return true;
+	for (size_t i = 0; i < id->nalso; i++)
+		if (cr_format_for(id->also[i]))
+			return true;
+	return false;
+}
+
+void cr_walk_object(struct cr_scan *s, const struct cr_obj *o)
+{
+	const struct cr_ident *id = o->id;
+	/* The primary reading, then every other one (an SFX, a PDF+ZIP). */
+	const struct cr_format *f = cr_format_for(id->type);
+	if (f && !cr_stopped(s))
+		walk_one(s, o, f, id->type, id->start);
+	for (size_t i = 0; i < id->nalso && !cr_stopped(s); i++) {
+		f = cr_format_for(id->also[i]);
+		if (f)
+			walk_one(s, o, f, id->also[i], id->also_off[i]);
+	}
+}

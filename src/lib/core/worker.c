@@ -1,0 +1,276 @@
+/*
+ * worker.c - one job in a worker process, forked by the single-threaded
+ * broker (broker.h says who owns what).
+ *
+ * Before the worker reads a byte of input:
+ *   1. it keeps only its two descriptors, as fd 3 (the job socket) and
+ *      fd 4 (the data), with /dev/null on 0, 1 and 2;
+ *   2. rlimits: no core, no new files, its address space capped at what
+ *      it has plus the job's memory cap, CPU seconds to the deadline;
+ *      a timer (SIGALRM) ends it at the deadline wherever it loops;
+ *   3. started as root, it becomes an unprivileged user;
+ *   4. no_new_privs, not dumpable;
+ *   5. a default-deny seccomp filter: reads on the data, writes on the
+ *      job socket, memory management without PROT_EXEC, exit.  Opening a
+ *      file returns EACCES (libraries that probe for locale files get an
+ *      error, not a death); anything else kills the worker with SIGSYS,
+ *      which the client reports as container.uninspected.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "../formats/libarch.h"
+#include "broker.h"
+
+#define FD_SOCK 3
+#define FD_DATA 4
+
+bool cr_in_worker;
+
+static void die(int code) __attribute__((noreturn));
+static void die(int code) { _exit(code); }
+
+/* Moves sock and data to 3 and 4, /dev/null to 0-2, closes everything else. */
+static void descriptors(int sock, int data, const struct cr_worker_cfg *cfg)
+{
+	/* Out of the way first, so that neither lands on the other's target. */
+	int s = fcntl(sock, F_DUPFD_CLOEXEC, 16), d = fcntl(data, F_DUPFD_CLOEXEC, 16);
+	if (s < 0 || d < 0 || dup2(s, FD_SOCK) != FD_SOCK || dup2(d, FD_DATA) != FD_DATA)
+		die(120);
+	int null = fcntl(cfg->devnull, F_DUPFD_CLOEXEC, 16);
+	if (null < 0 || dup2(null, 0) != 0 || dup2(null, 1) != 1 || (!cfg->keep_stderr && dup2(null, 2) != 2))
+		die(120);
+	if (close_range(FD_DATA + 1, ~0u, 0) != 0) {
+		for (int fd = FD_DATA + 1; fd < 65536; fd++)
+			close(fd);
+	}
+}
+
+static void limits(const struct cr_job_req *req)
+{
+	struct rlimit r0 = {0, 0};
+	setrlimit(RLIMIT_CORE, &r0);
+	setrlimit(RLIMIT_FSIZE, &r0);
+	struct rlimit nf = {8, 8};
+	setrlimit(RLIMIT_NOFILE, &nf);
+	/*
+	 * The cap is on growth: the worker inherits the broker's mappings,
+	 * which vary with the build (a sanitizer reserves terabytes).
+	 */
+	uint64_t vm = 0;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		char buf[64];
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			vm = strtoull(buf, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+		}
+	}
+	if (vm && req->mem_cap) {
+		struct rlimit as = {(rlim_t)(vm + req->mem_cap), (rlim_t)(vm + req->mem_cap)};
+		setrlimit(RLIMIT_AS, &as);
+	}
+	uint64_t ms = req->time_ms ? req->time_ms : 1;
+	struct rlimit cpu = {(rlim_t)(ms / 1000 + 1), (rlim_t)(ms / 1000 + 2)};
+	setrlimit(RLIMIT_CPU, &cpu);
+	struct itimerval it = {{0, 0}, {(time_t)(ms / 1000), (suseconds_t)((ms % 1000) * 1000)}};
+	signal(SIGALRM, SIG_DFL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void privileges(const struct cr_worker_cfg *cfg)
+{
+	if (cfg->drop) {
+		if (setgroups(0, NULL) != 0 || setresgid(cfg->gid, cfg->gid, cfg->gid) != 0 ||
+		    setresuid(cfg->uid, cfg->uid, cfg->uid) != 0)
+			die(121);
+		if (getuid() == 0 || geteuid() == 0)
+			die(121);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		die(122);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+#define ALLOW(call, ...) (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(call), __VA_ARGS__) == 0)
+
+static void sandbox(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx)
+		die(123);
+	bool ok =
+		/* The data, read-only, by offset. */
+		ALLOW(read, 1, SCMP_A0(SCMP_CMP_EQ, FD_DATA)) && ALLOW(pread64, 1, SCMP_A0(SCMP_CMP_EQ, FD_DATA)) &&
+		ALLOW(lseek, 1, SCMP_A0(SCMP_CMP_EQ, FD_DATA)) &&
+		/* The job socket, write-only. */
+		ALLOW(write, 1, SCMP_A0(SCMP_CMP_EQ, FD_SOCK)) && ALLOW(sendto, 1, SCMP_A0(SCMP_CMP_EQ, FD_SOCK)) &&
+		ALLOW(sendmsg, 1, SCMP_A0(SCMP_CMP_EQ, FD_SOCK)) &&
+		/* fstat (glibc: newfstatat with AT_EMPTY_PATH) and descriptor flags, on its own descriptors. */
+		ALLOW(fstat, 1, SCMP_A0(SCMP_CMP_LE, FD_DATA)) &&
+		ALLOW(newfstatat, 2, SCMP_A0(SCMP_CMP_LE, FD_DATA), SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH)) &&
+		ALLOW(fcntl, 2, SCMP_A0(SCMP_CMP_LE, FD_DATA), SCMP_A1(SCMP_CMP_EQ, F_GETFD)) &&
+		ALLOW(fcntl, 2, SCMP_A0(SCMP_CMP_LE, FD_DATA), SCMP_A1(SCMP_CMP_EQ, F_GETFL)) &&
+		/* Memory, never executable. */
+		ALLOW(mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) &&
+		ALLOW(mprotect, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) && ALLOW(munmap, 0) &&
+		ALLOW(mremap, 0) && ALLOW(brk, 0) && ALLOW(madvise, 0) &&
+		/* Leaving, and what glibc does on the way (signal masks, a contended lock, the clock). */
+		ALLOW(exit, 0) && ALLOW(exit_group, 0) && ALLOW(rt_sigreturn, 0) && ALLOW(rt_sigprocmask, 0) &&
+		ALLOW(futex, 0) && ALLOW(clock_gettime, 0) && ALLOW(gettimeofday, 0) && ALLOW(getpid, 0) &&
+		ALLOW(gettid, 0) && ALLOW(close, 0) && ALLOW(rt_sigaction, 0) &&
+		/* Diagnostics (libarchive's fatal errors, sanitizer reports) on stderr: /dev/null unless asked. */
+		ALLOW(write, 1, SCMP_A0(SCMP_CMP_EQ, 2)) && ALLOW(writev, 1, SCMP_A0(SCMP_CMP_EQ, 2)) &&
+		/* abort() ends the worker with SIGABRT, not a seccomp kill, so the report says so. */
+		ALLOW(tgkill, 2, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()), SCMP_A2(SCMP_CMP_EQ, SIGABRT)) &&
+		/* Libraries probing for files (locale, gconv) get an error, not a death. */
+		seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0) == 0 &&
+		seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0) == 0;
+	if (!ok || seccomp_load(ctx) != 0)
+		die(123);
+	seccomp_release(ctx);
+}
+
+/* --- the archive job: libarchive's events as messages ------------------- */
+
+struct out {
+	struct cr_msg m;
+};
+
+static bool send_msg(struct out *o) { return cr_msg_send(FD_SOCK, &o->m) == 0; }
+
+/* Names past what one message holds are not cut: the client is told, and fails closed. */
+#define NAME_MAX_WIRE (CR_WIRE_MAX - 64)
+
+static bool w_entry(void *arg, const struct cr_la_hdr *h)
+{
+	struct out *o = arg;
+	bool cut = h->namelen + h->linklen > NAME_MAX_WIRE;
+	size_t nl = h->namelen > NAME_MAX_WIRE ? NAME_MAX_WIRE : h->namelen;
+	size_t ll = cut ? 0 : h->linklen;
+	cr_msg_begin(&o->m, 'E');
+	cr_msg_u8(&o->m, (uint8_t)h->kind);
+	cr_msg_u8(&o->m, (uint8_t)((h->utf8 ? 1 : 0) | (h->encrypted ? 2 : 0) | (h->has_mode ? 4 : 0) | (cut ? 8 : 0)));
+	cr_msg_u32(&o->m, h->mode);
+	cr_msg_u64(&o->m, h->size);
+	cr_msg_bytes(&o->m, h->name, nl);
+	cr_msg_bytes(&o->m, h->link, ll);
+	return send_msg(o);
+}
+
+static bool w_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct out *o = arg;
+	while (n) {
+		size_t k = n < CR_WIRE_MAX ? n : CR_WIRE_MAX;
+		cr_msg_begin(&o->m, 'D');
+		cr_msg_put(&o->m, p, k);
+		if (!send_msg(o))
+			return false;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+static bool w_end(void *arg, bool ok, const char *why)
+{
+	struct out *o = arg;
+	cr_msg_begin(&o->m, 'Z');
+	cr_msg_u8(&o->m, ok);
+	cr_msg_bytes(&o->m, why ? why : "", why ? strnlen(why, 1024) : 0);
+	return send_msg(o);
+}
+
+static bool w_fault(void *arg, enum cr_fid fid, const char *detail)
+{
+	struct out *o = arg;
+	cr_msg_begin(&o->m, 'F');
+	cr_msg_u8(&o->m, (uint8_t)fid);
+	cr_msg_bytes(&o->m, detail, strnlen(detail, 1024));
+	return send_msg(o);
+}
+
+static void probe(struct out *o)
+{
+	cr_msg_begin(&o->m, 'P');
+	for (int fd = 0; fd < 1024; fd++) {
+		struct stat st;
+		if (fcntl(fd, F_GETFD) == -1 || fstat(fd, &st) != 0)
+			continue;
+		cr_msg_u32(&o->m, (uint32_t)fd);
+		cr_msg_u64(&o->m, (uint64_t)st.st_dev);
+		cr_msg_u64(&o->m, (uint64_t)st.st_ino);
+		cr_msg_u32(&o->m, (uint32_t)st.st_mode);
+	}
+	send_msg(o);
+}
+
+static void fault(uint32_t f)
+{
+	switch (f) {
+	case CR_FAULT_SYSCALL:
+		/* A network socket: nothing a reader needs, so the filter kills. */
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+		break;
+	case CR_FAULT_CRASH:
+		raise(SIGSEGV);
+		break;
+	case CR_FAULT_HANG:
+		for (volatile int spin = 1; spin;)
+			;
+		break;
+	case CR_FAULT_MEMORY:
+		for (;;) {
+			char *p = malloc(64u << 20);
+			if (!p)
+				break;
+			memset(p, 1, 64u << 20);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void cr_worker_main(int sock, int data, const struct cr_job_req *req, const struct cr_worker_cfg *cfg)
+{
+	cr_in_worker = true;
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	descriptors(sock, data, cfg);
+	limits(req);
+	privileges(cfg);
+	sandbox();
+	fault(req->fault);
+
+	static struct out o;
+	if (req->kind == CR_JOB_ARCHIVE) {
+		static const struct cr_la_events ev = {w_entry, w_data, w_end, w_fault};
+		struct cr_src src = {.size = req->size, .fd = FD_DATA, .base = req->base};
+		cr_la_produce(&src, (enum cr_tid)req->type, &ev, &o, NULL, NULL);
+	} else if (req->kind == CR_JOB_PROBE) {
+		probe(&o);
+	}
+	cr_msg_begin(&o.m, 'X');
+	send_msg(&o);
+	die(0);
+}

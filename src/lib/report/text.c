@@ -1,0 +1,110 @@
+/*
+ * text.c - a result for a person, and the one entry point that renders a
+ * result in any form (crible_result_render): every face (the command,
+ * the daemon) prints what this file and json.c make, nothing else.
+ *
+ *   path: verdict type (mime) id, id        the ids that decide the verdict, each once
+ *     severity id in where > where: detail  with CRIBLE_VERBOSE, every finding
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/scan.h"
+#include "buf.h"
+
+static void text(struct cr_buf *b, const crible_result *r, const char *path, bool verbose)
+{
+	crible_verdict v = crible_result_verdict(r);
+	cr_buf_printf(b, "%s: %s %s (%s)", path, crible_verdict_name(v), crible_result_type_name(r),
+		      crible_result_mime(r));
+	size_t nf = crible_result_count(r);
+	bool first = true, seen[F_NIDS] = {0};
+	/* The findings that decide the verdict, each id once (an archive may hold one at many places). */
+	for (size_t i = 0; i < nf && !verbose; i++) {
+		const struct cr_find *f = &r->f[i];
+		if ((crible_verdict)f->sev < v && v != CRIBLE_ALLOW)
+			continue;
+		if (seen[f->fid])
+			continue;
+		seen[f->fid] = true;
+		cr_buf_str(b, first ? " " : ", ");
+		cr_buf_str(b, cr_fdefs[f->fid].id);
+		first = false;
+	}
+	cr_buf_add(b, "\n", 1);
+	for (size_t i = 0; i < nf && verbose; i++) {
+		const crible_finding *f = crible_result_finding(r, i);
+		cr_buf_printf(b, "  %-6s %s", crible_severity_name(f->severity), f->id);
+		for (size_t w = 1; w < f->nwhere; w++) {
+			cr_buf_str(b, w == 1 ? " in " : " > ");
+			cr_buf_str(b, f->where[w]);
+		}
+		cr_buf_str(b, ": ");
+		cr_buf_str(b, f->detail);
+		if (f->count > 1)
+			cr_buf_printf(b, " (%llu in all)", (unsigned long long)f->count);
+		cr_buf_add(b, "\n", 1);
+	}
+}
+
+crible_err crible_result_render(const crible_result *r, const char *path, unsigned flags, char **out, size_t *len)
+{
+	if (!r || !path || !out || !(flags & (CRIBLE_TEXT | CRIBLE_JSON)))
+		return CRIBLE_EINVAL;
+	*out = NULL;
+	if (flags & CRIBLE_JSON) {
+		char *js;
+		size_t n;
+		crible_err e = crible_result_json(r, path, &js, &n);
+		if (e != CRIBLE_OK)
+			return e;
+		char *line = realloc(js, n + 2);
+		if (!line) {
+			free(js);
+			return CRIBLE_ENOMEM;
+		}
+		line[n] = '\n';
+		line[n + 1] = '\0';
+		*out = line;
+		if (len)
+			*len = n + 1;
+		return CRIBLE_OK;
+	}
+	struct cr_buf b;
+	cr_buf_init(&b, 64u << 20);
+	text(&b, r, path, (flags & CRIBLE_VERBOSE) != 0);
+	if (b.failed) {
+		cr_buf_free(&b);
+		return CRIBLE_ENOMEM;
+	}
+	*out = b.p;
+	if (len)
+		*len = b.len;
+	return CRIBLE_OK;
+}
+
+crible_err crible_error_render(const char *path, const char *msg, unsigned flags, char **out, size_t *len)
+{
+	if (!path || !msg || !out)
+		return CRIBLE_EINVAL;
+	struct cr_buf b;
+	cr_buf_init(&b, 1u << 20);
+	if (flags & CRIBLE_JSON) {
+		/* An input that could not be judged is an error object, never a verdict. */
+		cr_buf_str(&b, "{\"path\":");
+		cr_buf_json_str(&b, path);
+		cr_buf_str(&b, ",\"error\":");
+		cr_buf_json_str(&b, msg);
+		cr_buf_str(&b, "}\n");
+	} else {
+		cr_buf_printf(&b, "crible: %s: %s\n", path, msg);
+	}
+	if (b.failed) {
+		cr_buf_free(&b);
+		return CRIBLE_ENOMEM;
+	}
+	*out = b.p;
+	if (len)
+		*len = b.len;
+	return CRIBLE_OK;
+}
