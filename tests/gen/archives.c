@@ -418,6 +418,46 @@ void a_tgz_lnk(struct sbuf *b)
 	sb_free(&t);
 }
 
+/* --- cpio (newc), read through libarchive in a broker worker ------------ */
+
+static void cpio_entry(struct sbuf *b, const char *name, unsigned mode, const void *data, size_t len)
+{
+	char h[111];
+	snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1u, mode, 0u, 0u, 1u,
+		 0x5f000000u, (unsigned)len, 0u, 0u, 0u, 0u, (unsigned)strlen(name) + 1, 0u);
+	sb_put(b, h, 110);
+	sb_put(b, name, strlen(name) + 1);
+	while (b->len % 4)
+		sb_u8(b, 0);
+	sb_put(b, data, len);
+	while (b->len % 4)
+		sb_u8(b, 0);
+}
+
+static void cpio_end(struct sbuf *b) { cpio_entry(b, "TRAILER!!!", 0, NULL, 0); }
+
+void a_cpio_ok(struct sbuf *b)
+{
+	cpio_entry(b, "docs", 040755, NULL, 0);
+	cpio_entry(b, "docs/notes.txt", 0100644, note, sizeof note - 1);
+	cpio_entry(b, "docs/link", 0120777, "notes.txt", 9);
+	cpio_end(b);
+}
+
+void a_cpio_slip(struct sbuf *b)
+{
+	cpio_entry(b, "../../etc/cron.d/evil", 0100644, note, sizeof note - 1);
+	cpio_end(b);
+}
+
+/* EICAR and a symlink out of the folder, read by libarchive in a sandboxed worker. */
+void a_cpio_hostile(struct sbuf *b)
+{
+	cpio_entry(b, "eicar.txt", 0100644, eicar, sizeof eicar - 1);
+	cpio_entry(b, "passwd", 0120777, "/etc/passwd", 11);
+	cpio_end(b);
+}
+
 /* --- RAR5 --------------------------------------------------------------- */
 
 static void vint(struct sbuf *b, uint64_t v)

@@ -280,6 +280,16 @@ const char *cr_job_death(int status, char *buf, size_t len)
 	return buf;
 }
 
+/* The broker's pid, or 0 (tests). */
+pid_t cr_broker_pid(void);
+pid_t cr_broker_pid(void)
+{
+	pthread_mutex_lock(&mu);
+	pid_t p = ctl >= 0 ? broker_pid : 0;
+	pthread_mutex_unlock(&mu);
+	return p;
+}
+
 crible_err crible_broker_start(const char *path)
 {
 	const char *why;

@@ -177,8 +177,10 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 		}
 		if (r == RECV_TIMEOUT)
 			timeout = true;
-		else if (r == RECV_CANCEL)
+		else if (r == RECV_CANCEL) {
 			stopped = true;
+			s->err = CRIBLE_ECANCELED;
+		}
 		else if (r == RECV_ERROR)
 			proto = true;
 		break;

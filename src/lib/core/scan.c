@@ -188,16 +188,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 
 	/* 2. identify */
 	struct cr_ident id;
-	cr_identify(&v, &id);
-	/* What the built-in signatures leave unnamed, a format may claim (walk.h). */
-	if (cr_type_get(id.type)->cls & C_GENERIC) {
-		uint64_t st = 0;
-		enum cr_tid bid = cr_formats_bid(&v, &st);
-		if (bid != T_UNKNOWN) {
-			id.type = bid;
-			id.start = st;
-		}
-	}
+	cr_identify(&v, &id, cr_formats_bid);
 	if (top)
 		s->res->type = id.type;
 	if (s->ctx->identify_only)
@@ -334,6 +325,9 @@ crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const ch
 	struct cr_scan s = {.ctx = cfg, .res = r, .where = where, .nwhere = 1, .wcap = CR_MAX_DEPTH_HARD + 2,
 			    .err = CRIBLE_OK, .bud = &bud, .mark_sev = -1, .sink = sink, .cancel = cancel};
 	scan_object(&s, src, name, declared, t);
+	/* A cancel during the scan never yields a result, whatever was judged before it. */
+	if (cancel && atomic_load(cancel))
+		s.err = CRIBLE_ECANCELED;
 	crible_err e = s.err != CRIBLE_OK ? s.err : cr_result_finish(r);
 	if (e != CRIBLE_OK) {
 		crible_result_free(r);

@@ -31,7 +31,7 @@ static enum cr_tid family(enum cr_tid t)
 	return t;
 }
 
-void cr_identify(const struct cr_view *v, struct cr_ident *id)
+void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 {
 	memset(id, 0, sizeof *id);
 	if (v->size == 0) {
@@ -40,6 +40,9 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id)
 	}
 	uint64_t start = 0, zoff = 0;
 	enum cr_tid head = cr_magic_head(v, &start);
+	/* Signatures of formats the table adds (walk.h) count as head signatures. */
+	if (head == T_UNKNOWN && bid)
+		head = bid(v, &start);
 	enum cr_tid deep = cr_magic_deep(v);
 	/* The ZIP end records, once: the subtype, the tail reading and the walker all use them. */
 	cr_zip_end_find(v, &id->zip);

@@ -39,8 +39,15 @@ struct cr_ident {
 	struct cr_zip_end zip;			/* the ZIP end records, found once; the walker reads the same */
 };
 
-/* Identifies the object; never fails (T_UNKNOWN at worst). */
-void cr_identify(const struct cr_view *v, struct cr_ident *out);
+/* A head signature from outside the built-in table: the type and where it starts, or T_UNKNOWN. */
+typedef enum cr_tid (*cr_bid_fn)(const struct cr_view *v, uint64_t *start);
+
+/*
+ * Identifies the object; never fails (T_UNKNOWN at worst).  bid (may be
+ * NULL) is asked when no built-in head signature matches: the formats
+ * the engine registers (core/walk.h) come in this way.
+ */
+void cr_identify(const struct cr_view *v, struct cr_ident *out, cr_bid_fn bid);
 
 /* Binary signatures (magic.c): the type at the head, or T_UNKNOWN. */
 enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start);
