@@ -25,9 +25,21 @@ ap.add_argument("--crible", default="build/crible")
 ap.add_argument("--gen", default="build/tests/crible-gen")
 ap.add_argument("--runs", type=int, default=3)
 ap.add_argument("--work", default="/tmp/crible-bench")
+ap.add_argument("--baseline", help="an earlier crible binary, timed beside the current one on every crible run")
 ap.add_argument("--markdown")
 a = ap.parse_args()
 crible = os.path.abspath(a.crible)
+baseline = os.path.abspath(a.baseline) if a.baseline else None
+compare = []  # (what, before seconds, after seconds)
+
+
+def both(what, args, runs):
+    """Times crible with args, and the baseline beside it when there is one."""
+    after = best([crible] + args, runs)
+    if baseline:
+        before = best([baseline] + args, runs)
+        compare.append((what, before[0], after[0], before[1], after[1]))
+    return after
 os.makedirs(a.work, exist_ok=True)
 W = lambda *p: os.path.join(a.work, *p)
 
@@ -76,7 +88,7 @@ if not os.path.exists(big):
     with zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as z:
         for i in range(100000):
             z.writestr("dir%03d/file%05d.txt" % (i // 1000, i), "line %d\n" % i)
-cr = best([crible, "scan", "--json", "--no-hash", big], a.runs)
+cr = both("100 000-entry ZIP", ["scan", "--json", "--no-hash", big], a.runs)
 bt = best(["bsdtar", "-tf", big], a.runs)
 uz = best(["unzip", "-l", big], a.runs)
 w("### Listing a 100 000-entry ZIP (%.1f MB)" % (os.path.getsize(big) / 1e6))
@@ -86,6 +98,21 @@ w("|---|---:|---:|---:|")
 w("| crible scan --json (identifies and judges every entry) | %.3f | %.1f MB | |" % (cr[0], cr[1] / 1024))
 w("| bsdtar -tf | %.3f | %.1f MB | %.1f× faster |" % (bt[0], bt[1] / 1024, bt[0] / cr[0]))
 w("| unzip -l | %.3f | %.1f MB | %.1f× faster |" % (uz[0], uz[1] / 1024, uz[0] / cr[0]))
+w("")
+
+# 1b. findings at scale: 100 000 entries that each give a finding, against 100 000 that give none
+w("### 100 000 entries, each a finding (named .exe) or none (named .txt)")
+w("")
+w("| archive | seconds | peak RSS |")
+w("|---|---:|---:|")
+for ext in (".exe", ".txt"):
+    zp = W("named-100k%s.zip" % ext)
+    if not os.path.exists(zp):
+        with zipfile.ZipFile(zp, "w", zipfile.ZIP_STORED) as z:
+            for i in range(100000):
+                z.writestr("f%06d%s" % (i, ext), "hello, a note\n")
+    r = both("100 000 entries named " + ext, ["scan", "--json", "--no-hash", zp], a.runs)
+    w("| 100 000 entries named %s | %.3f | %.1f MB |" % (ext, r[0], r[1] / 1024))
 w("")
 
 # 2. large tar.gz files: a source release (the xz-utils case) and documentation full of nested .gz
@@ -105,7 +132,7 @@ for label, tgz, tops in tarballs:
                     t.add(top, recursive=True)
     raw = sum(m.size for m in tarfile.open(tgz).getmembers())
     gz = best("gzip -dc %s > /dev/null" % tgz, a.runs, shell=True)
-    ct = best([crible, "scan", "--json", tgz], a.runs)
+    ct = both(label.split(":")[0] + " tar.gz", ["scan", "--json", tgz], a.runs)
     w("| %s | %.0f MB | %.0f MB | %.2f s | %.2f s | **%.2f×** | %.1f MB |" %
       (label, os.path.getsize(tgz) / 1e6, raw / 1e6, gz[0], ct[0], ct[0] / gz[0], ct[1] / 1024))
 w("")
@@ -132,7 +159,7 @@ size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(corpus) f
 db = W("bench.ndb")
 open(db, "w").write("Crible.Bench.Marker:0:*:6372696265626563686d61726b6572\n")
 cs = best(["clamscan", "-r", "--no-summary", "--infected", "--scan-archive=yes", "-d", db, corpus], a.runs)
-cc = best([crible, "scan", "--json", corpus], a.runs)
+cc = both("mixed corpus", ["scan", "--json", corpus], a.runs)
 w("### Recursive scan of a mixed corpus (%d files, %.0f MB: system files, ZIPs and tar.gz of them, "
   "crible's generated hostile samples)" % (n_files, size / 1e6))
 w("")
@@ -164,6 +191,14 @@ for label, path, extra in cases:
     dt, rss, p = timed([crible, "scan"] + extra + [path], stdout=subprocess.PIPE)
     out = p.stdout.decode(errors="replace").strip().split(") ", 1)[-1]
     w("| %s | %.0f kB | %.2f s | %.1f MB | %s |" % (label, os.path.getsize(path) / 1e3, dt, rss / 1024, out))
+if compare:
+    w("")
+    w("### Before and after, same run (%s vs %s)" % (baseline, crible))
+    w("")
+    w("| input | before s | after s | after / before | before RSS | after RSS |")
+    w("|---|---:|---:|---:|---:|---:|")
+    for what, b, n, br, nr in compare:
+        w("| %s | %.3f | %.3f | %.3f | %.1f MB | %.1f MB |" % (what, b, n, n / b, br / 1024, nr / 1024))
 report = "\n".join(lines) + "\n"
 print(report)
 if a.markdown:

@@ -30,6 +30,7 @@ ap.add_argument("--crible", default="build/crible")
 ap.add_argument("--floor", default="build/readfloor")
 ap.add_argument("--files", type=int, default=3000)
 ap.add_argument("--runs", type=int, default=5)
+ap.add_argument("--baseline", help="an earlier crible binary: its runs are timed beside the current one's")
 ap.add_argument("--markdown")
 a = ap.parse_args()
 
@@ -96,6 +97,10 @@ runs = {
     "read floor (head+tail windows)": [a.floor, lst],
     "hash floor (read + SHA-256 every byte)": [a.floor, "--hash", lst],
 }
+if a.baseline:
+    # The same crible runs with the earlier binary, interleaved so both see the same machine.
+    for name in [n for n in runs if n.startswith("crible ")]:
+        runs["before: " + name] = [a.baseline] + runs[name][1:]
 results = {}
 for name, cmd in runs.items():
     results[name] = median_run(cmd, a.runs)
@@ -162,6 +167,15 @@ w("| file(1) says | crible says | extension votes | files | example |")
 w("|---|---|---|---:|---|")
 for (fm, cm, v), n in dis.most_common():
     w("| %s | %s | %s | %d | `%s` |" % (fm, cm, v, n, examples[(fm, cm, v)]))
+if a.baseline:
+    w("")
+    w("Before and after, same run (%s vs %s):" % (a.baseline, a.crible))
+    w("")
+    w("| run | before s | after s | after / before |")
+    w("|---|---:|---:|---:|")
+    for name in [n for n in runs if n.startswith("crible ")]:
+        b, n_ = results["before: " + name][0], results[name][0]
+        w("| %s | %.3f | %.3f | %.3f |" % (name, b, n_, n_ / b))
 report = "\n".join(lines) + "\n"
 print(report)
 if a.markdown:

@@ -20,8 +20,8 @@ static inline void scan_prefixed(const void *prefix, size_t plen, const uint8_t 
 		crible_ctx_set_limit(ctx, CRIBLE_LIMIT_EXPANDED, 64u << 20);
 		crible_ctx_set_limit(ctx, CRIBLE_LIMIT_TIME_MS, 5000);
 		crible_ctx_set_option(ctx, CRIBLE_OPT_HASH, 0);
-		/* The fuzzer is the sandbox: libarchive runs here, where the fuzzer sees it. */
-		crible_ctx_set_option(ctx, CRIBLE_OPT_UNISOLATED_READERS, 1);
+		/* crible's own parsers are the target: libarchive's containers are left uninspected. */
+		crible_ctx_set_option(ctx, CRIBLE_OPT_EXTERNAL_READERS, 0);
 	}
 	uint8_t *b = malloc(plen + size + 1);
 	if (!b)

@@ -102,12 +102,14 @@ typedef enum crible_option {
 	CRIBLE_OPT_SHALLOW = 1,		/* judge every object as a single file, open no container (off) */
 	CRIBLE_OPT_IDENTIFY_ONLY = 2,	/* name the type and stop: no hash, no findings (off) */
 	/*
-	 * Run libarchive in the calling process instead of a sandboxed
-	 * worker (off).  Only where the process is itself the sandbox: a
-	 * fuzzer, a throwaway container.  A crash or a loop in libarchive
-	 * then takes the caller with it.
+	 * Read the containers crible does not parse itself (7z, CAB, ISO,
+	 * cpio, ar, RPM, XAR, lzip, compress, compressed RAR data) with
+	 * libarchive in sandboxed broker workers (on).  Off, they are not
+	 * read at all and each is container.uninspected: a strict profile
+	 * with less code facing the input, and the fuzzers, which target
+	 * crible's own parsers.
 	 */
-	CRIBLE_OPT_UNISOLATED_READERS = 3
+	CRIBLE_OPT_EXTERNAL_READERS = 3
 } crible_option;
 
 typedef struct crible_ctx crible_ctx;

@@ -10,6 +10,7 @@ pkgs=(
   libssl-dev                                # SHA-256 (libcrypto)
   zlib1g-dev libbz2-dev liblzma-dev         # decompression
   libzstd-dev liblz4-dev libarchive-dev     # more decompression; 7z, CAB, ISO, cpio, ar, XAR
+  libseccomp-dev                            # the broker's workers: default-deny system call filter
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench

@@ -71,37 +71,23 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Copies standard input to an unlinked temporary file, so it can be read at any offset. */
-static int spool_stdin(void)
+/* Streams standard input into the job as it arrives (the library spools it). */
+static crible_err feed_stdin(crible_job *job, crible_result **r)
 {
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	char buf[65536];
+	static _Thread_local char buf[65536];
 	for (;;) {
-		ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
+		ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
+		if (n < 0)
+			return CRIBLE_EIO;
+		if (n == 0)
 			break;
-		for (ssize_t w = 0; w < r;) {
-			ssize_t k = write(fd, buf + w, (size_t)(r - w));
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0)
-				goto fail;
-			w += k;
-		}
+		crible_err e = crible_job_write(job, buf, (size_t)n);
+		if (e != CRIBLE_OK)
+			return e;
 	}
-	return fd;
-fail:
-	close(fd);
-	return -1;
+	return crible_job_finish(job, r);
 }
 
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -138,8 +124,8 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 		error_out(rn, in->display, strerror(in->err), out, errmsg);
 		return EXIT_ERROR;
 	}
-	int fd = in->path ? open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : spool_stdin();
-	if (fd < 0) {
+	int fd = -1;
+	if (in->path && (fd = open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		error_out(rn, in->display, strerror(errno), out, errmsg);
 		return EXIT_ERROR;
 	}
@@ -148,15 +134,17 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 	crible_err e = CRIBLE_ENOMEM;
 	if (job && crible_job_set_name(job, rn->name ? rn->name : in->path) == CRIBLE_OK &&
 	    crible_job_set_declared_type(job, rn->declared) == CRIBLE_OK)
-		e = crible_job_scan_fd(job, fd, &r);
-	close(fd);
+		e = fd >= 0 ? crible_job_scan_fd(job, fd, &r) : feed_stdin(job, &r);
+	if (fd >= 0)
+		close(fd);
 	if (e == CRIBLE_EISDIR && isdir) {
 		*isdir = 1;
 		crible_job_free(job);
 		return EXIT_CLEAN;
 	}
 	if (e != CRIBLE_OK) {
-		error_out(rn, in->display, job ? crible_job_errmsg(job) : crible_strerror(e), out, errmsg);
+		const char *m = job ? crible_job_errmsg(job) : "";
+		error_out(rn, in->display, *m ? m : e == CRIBLE_EIO ? strerror(errno) : crible_strerror(e), out, errmsg);
 		crible_job_free(job);
 		return EXIT_ERROR;
 	}

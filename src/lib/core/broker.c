@@ -40,6 +40,8 @@ static char broker_path[4096];	/* set by crible_broker_start, else found */
 /* The broker next to this library (or program, when linked statically), else under libexecdir. */
 static int find_broker(char *out, size_t len)
 {
+	if (!out || len == 0)
+		return -1;
 	const char *env = getenv("CRIBLE_BROKER");
 	if (env && *env) {
 		snprintf(out, len, "%s", env);

@@ -63,6 +63,7 @@ crible_ctx *crible_ctx_new(void)
 	limits_default(&ctx->lim);
 	memset(ctx->sev, -1, sizeof ctx->sev);
 	ctx->hash = true;
+	ctx->external_readers = true;
 	return ctx;
 }
 
@@ -155,8 +156,8 @@ crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on)
 	case CRIBLE_OPT_IDENTIFY_ONLY:
 		cfg->identify_only = on != 0;
 		return CRIBLE_OK;
-	case CRIBLE_OPT_UNISOLATED_READERS:
-		cfg->unisolated_readers = on != 0;
+	case CRIBLE_OPT_EXTERNAL_READERS:
+		cfg->external_readers = on != 0;
 		return CRIBLE_OK;
 	}
 	return CRIBLE_EINVAL;

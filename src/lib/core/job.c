@@ -225,7 +225,7 @@ crible_err crible_job_scan_path(crible_job *j, const char *path, crible_result *
 crible_err crible_job_write(crible_job *j, const void *buf, size_t len)
 {
 	if (!j || (!buf && len) || j->used)
-		return j ? fail(j, CRIBLE_EINVAL, "the job has scanned already") : CRIBLE_EINVAL;
+		return j ? fail(j, CRIBLE_EINVAL, "a job scans once, and this one has") : CRIBLE_EINVAL;
 	if (j->over)
 		return fail(j, CRIBLE_ELIMIT, "the input passed its limit of %llu bytes",
 			    (unsigned long long)j->cfg.lim.max_input);

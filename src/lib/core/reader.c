@@ -64,10 +64,14 @@ static int data_fd(const struct cr_src *src, uint64_t *base, int *own)
 	return fd;
 }
 
-/* Decodes one worker message into an event; false when the consumer (or the message) says stop. */
-static bool dispatch(const uint8_t *buf, size_t len, const struct cr_la_events *ev, void *arg, bool *in_entry,
-		     bool *proto)
+/* A compromised worker writes what it likes: every message is checked before it becomes an event. */
+bool cr_reader_dispatch(const uint8_t *buf, size_t len, const struct cr_la_events *ev, void *arg, bool *in_entry,
+			bool *proto)
 {
+	if (len == 0) {
+		*proto = true;
+		return false;
+	}
 	struct cr_rmsg m = {buf + 1, len - 1};
 	switch (buf[0]) {
 	case 'E': {
@@ -138,8 +142,13 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 		   void *arg, const char *what)
 {
 	struct cr_scan *s = w->s;
-	/* Inside a worker the process is the sandbox; an embedder may take the risk by name. */
-	if (cr_in_worker || s->ctx->unisolated_readers || !s->bud) {
+	if (!s->ctx->external_readers || !s->bud) {
+		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "the %s is turned off (CRIBLE_OPT_EXTERNAL_READERS): content "
+			"not inspected", what);
+		return;
+	}
+	/* Inside a worker the process is the sandbox. */
+	if (cr_in_worker) {
 		cr_la_produce(src, t, ev, arg, stop_cb, s);
 		return;
 	}
@@ -169,7 +178,7 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 		size_t len = 0;
 		enum cr_recv r = cr_job_recv(&jc, buf, sizeof buf, &len, s->bud->deadline_ns, s->cancel);
 		if (r == RECV_MSG) {
-			if (!dispatch(buf, len, ev, arg, &in_entry, &proto)) {
+			if (!cr_reader_dispatch(buf, len, ev, arg, &in_entry, &proto)) {
 				stopped = !proto;
 				break;
 			}

@@ -43,7 +43,7 @@ struct crible_ctx {
 	bool hash;
 	bool identify_only;
 	bool shallow;		/* do not open containers */
-	bool unisolated_readers;	/* run libarchive in this process (CRIBLE_OPT_UNISOLATED_READERS) */
+	bool external_readers;	/* read what libarchive reads, in workers (CRIBLE_OPT_EXTERNAL_READERS) */
 };
 
 struct cr_find {

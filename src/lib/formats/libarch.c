@@ -362,15 +362,39 @@ static bool lw_fault(void *arg, enum cr_fid fid, const char *detail)
 	return !cr_walk_stopped(l->w);
 }
 
+const struct cr_la_events cr_la_consumer_events = {lw_entry, lw_data, lw_end, lw_fault};
+
+void *cr_la_consumer_new(struct cr_walk *w, bool raw)
+{
+	struct lw *l = calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	l->w = w;
+	l->raw = raw;
+	cr_spool_init(&l->sp);
+	return l;
+}
+
+void cr_la_consumer_free(void *p)
+{
+	struct lw *l = p;
+	if (!l)
+		return;
+	cr_spool_free(&l->sp);
+	free(l->name);
+	free(l->link);
+	free(l);
+}
+
 static void walk_libarchive(struct cr_walk *w)
 {
-	static const struct cr_la_events ev = {lw_entry, lw_data, lw_end, lw_fault};
-	struct lw l = {.w = w, .raw = w->type == T_LZIP || w->type == T_COMPRESS};
-	cr_spool_init(&l.sp);
-	cr_reader_run(w, w->o->src, w->type, &ev, &l, "archive reader");
-	cr_spool_free(&l.sp);
-	free(l.name);
-	free(l.link);
+	void *l = cr_la_consumer_new(w, w->type == T_LZIP || w->type == T_COMPRESS);
+	if (!l) {
+		w->s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	cr_reader_run(w, w->o->src, w->type, &cr_la_consumer_events, l, "archive reader");
+	cr_la_consumer_free(l);
 }
 
 static const enum cr_tid la_types[] = {T_7Z, T_CAB, T_ISO9660, T_CPIO, T_AR, T_RPM, T_XAR, T_LZIP, T_COMPRESS,

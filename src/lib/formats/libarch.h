@@ -60,6 +60,22 @@ void cr_la_prepare(void);
 bool cr_la_supports(enum cr_tid t);
 
 /*
+ * The consumer the libarchive formats use: turns events into cr_entry()
+ * calls on w (raw: one unnamed stream, lzip and compress).  NULL on ENOMEM.
+ */
+extern const struct cr_la_events cr_la_consumer_events;
+void *cr_la_consumer_new(struct cr_walk *w, bool raw);
+void cr_la_consumer_free(void *consumer);
+
+/*
+ * Decodes one worker message (core/wire.h) into an event; false when the
+ * consumer says stop or the message is malformed (*proto set).  in_entry
+ * tracks whether an entry is open.  core/reader.c; fuzzed by fuzz_wire.
+ */
+bool cr_reader_dispatch(const uint8_t *msg, size_t len, const struct cr_la_events *ev, void *arg, bool *in_entry,
+			bool *proto);
+
+/*
  * Runs the producer for src isolated from this process, in a worker of
  * the broker, with the scan's remaining time and a memory cap, and
  * delivers its events here.  A worker that dies, is killed by its
