@@ -18,6 +18,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../io/utf8.h"
 #include "format.h"
 #include "libarch.h"
 
@@ -153,26 +154,8 @@ static enum cr_ekind kind_of(struct archive_entry *e)
 static const char *utf8_from_wide(const wchar_t *w, char *buf, size_t len)
 {
 	size_t k = 0;
-	for (; *w && k + 4 < len; w++) {
-		uint32_t c = (uint32_t)*w;
-		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			c = 0xfffd;
-		if (c < 0x80) {
-			buf[k++] = (char)c;
-		} else if (c < 0x800) {
-			buf[k++] = (char)(0xc0 | c >> 6);
-			buf[k++] = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			buf[k++] = (char)(0xe0 | c >> 12);
-			buf[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			buf[k++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			buf[k++] = (char)(0xf0 | c >> 18);
-			buf[k++] = (char)(0x80 | ((c >> 12) & 0x3f));
-			buf[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
-			buf[k++] = (char)(0x80 | (c & 0x3f));
-		}
-	}
+	for (; *w && k + 5 < len; w++)
+		k += cr_utf8_encode((uint32_t)*w, (uint8_t *)buf + k);
 	buf[k] = '\0';
 	return *w ? NULL : buf;	/* too long for buf: let the caller fall back */
 }

@@ -36,42 +36,12 @@
 #include <zlib.h>
 
 #include "../io/cur.h"
+#include "../io/utf8.h"
 #include "format.h"
 #include "libarch.h"
 
 #define MAX_HEADER5 (2u << 20)
 #define MAX_LINK 4096
-
-/* UTF-16 code units to UTF-8; unpaired surrogates become U+FFFD.  out holds 3 bytes per unit. */
-static size_t utf16_to_utf8(const uint16_t *u, size_t n, uint8_t *out)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = u[i];
-		if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && u[i + 1] >= 0xdc00 && u[i + 1] <= 0xdfff) {
-			c = 0x10000 + ((c - 0xd800) << 10) + (u[i + 1] - 0xdc00);
-			i++;
-		} else if (c >= 0xd800 && c <= 0xdfff) {
-			c = 0xfffd;
-		}
-		if (c < 0x80) {
-			out[k++] = (uint8_t)c;
-		} else if (c < 0x800) {
-			out[k++] = (uint8_t)(0xc0 | c >> 6);
-			out[k++] = (uint8_t)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			out[k++] = (uint8_t)(0xe0 | c >> 12);
-			out[k++] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-			out[k++] = (uint8_t)(0x80 | (c & 0x3f));
-		} else {
-			out[k++] = (uint8_t)(0xf0 | c >> 18);
-			out[k++] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
-			out[k++] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-			out[k++] = (uint8_t)(0x80 | (c & 0x3f));
-		}
-	}
-	return k;
-}
 
 /*
  * RAR 3.x compressed Unicode names (UnRAR's EncodeFileName::Decode): after
@@ -459,7 +429,7 @@ static void walk4(struct walk *w, uint64_t pos)
 				if (z) {
 					size_t ol = (size_t)(z - nm);
 					size_t un = rar_unicode(nm, ol, z + 1, nl - ol - 1, u16, 2048);
-					nmlen = utf16_to_utf8(u16, un, u8);
+					nmlen = cr_utf16_to_utf8(u16, un, false, u8);
 					nm = u8;
 				}
 				utf8 = true;
@@ -498,7 +468,7 @@ static void walk4(struct walk *w, uint64_t pos)
 					units = 2048;
 				for (size_t i = 0; i < units; i++)
 					u16[i] = (uint16_t)(h[sd + 2 * i] | h[sd + 2 * i + 1] << 8);
-				size_t l8 = utf16_to_utf8(u16, units, u8);
+				size_t l8 = cr_utf16_to_utf8(u16, units, false, u8);
 				stream(w, u8, l8, have && !encrypted ? &d : NULL, method == 0x30);
 			}
 		} else if (type == 0x73) {

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../io/cur.h"
+#include "../io/utf8.h"
 
 static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 
@@ -102,42 +103,6 @@ void cr_cfb_dir_begin(struct cr_cfb_diriter *it, const struct cr_cfb *c)
 	it->sec = c->dir_start;
 }
 
-/* UTF-16LE to UTF-8, into out (at least 3 bytes per unit + 1). */
-static void name_utf8(const uint8_t *u, size_t units, char *out)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < units; i++) {
-		uint32_t ch = (uint32_t)u[2 * i] | (uint32_t)u[2 * i + 1] << 8;
-		if (ch >= 0xd800 && ch <= 0xdbff && i + 1 < units) {
-			uint32_t lo = (uint32_t)u[2 * i + 2] | (uint32_t)u[2 * i + 3] << 8;
-			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				ch = 0x10000 + ((ch - 0xd800) << 10) + (lo - 0xdc00);
-				i++;
-			} else {
-				ch = 0xfffd;
-			}
-		} else if (ch >= 0xd800 && ch <= 0xdfff) {
-			ch = 0xfffd;
-		}
-		if (ch < 0x80) {
-			out[k++] = (char)ch;
-		} else if (ch < 0x800) {
-			out[k++] = (char)(0xc0 | ch >> 6);
-			out[k++] = (char)(0x80 | (ch & 0x3f));
-		} else if (ch < 0x10000) {
-			out[k++] = (char)(0xe0 | ch >> 12);
-			out[k++] = (char)(0x80 | ((ch >> 6) & 0x3f));
-			out[k++] = (char)(0x80 | (ch & 0x3f));
-		} else {
-			out[k++] = (char)(0xf0 | ch >> 18);
-			out[k++] = (char)(0x80 | ((ch >> 12) & 0x3f));
-			out[k++] = (char)(0x80 | ((ch >> 6) & 0x3f));
-			out[k++] = (char)(0x80 | (ch & 0x3f));
-		}
-	}
-	out[k] = '\0';
-}
-
 bool cr_cfb_dir_next(struct cr_cfb_diriter *it, struct cr_cfb_dirent *e, uint32_t max_sectors)
 {
 	const struct cr_cfb *c = it->c;
@@ -163,7 +128,7 @@ bool cr_cfb_dir_next(struct cr_cfb_diriter *it, struct cr_cfb_dirent *e, uint32_
 			uint16_t nb = (uint16_t)(d[64] | d[65] << 8);
 			e->namebytes = nb >= 2 && nb <= 64 ? (size_t)nb - 2 : 0;
 			memcpy(e->name16, d, 64);
-			name_utf8(d, e->namebytes / 2, e->name);
+			e->name[cr_utf16_to_utf8(d, e->namebytes / 2, true, (uint8_t *)e->name)] = '\0';
 			e->type = d[66];
 			e->left = le32(d + 68);
 			e->right = le32(d + 72);
