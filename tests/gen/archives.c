@@ -458,6 +458,18 @@ void a_cpio_hostile(struct sbuf *b)
 	cpio_end(b);
 }
 
+/* A cpio inside a cpio: the inner one needs a worker of its own while the outer worker waits. */
+void a_cpio_nested(struct sbuf *b)
+{
+	struct sbuf in = {0};
+	a_cpio_slip(&in);
+	cpio_entry(b, "readme.txt", 0100644, note, sizeof note - 1);
+	cpio_entry(b, "inner.cpio", 0100644, in.p, in.len);
+	cpio_entry(b, "after.txt", 0100644, note, sizeof note - 1);
+	cpio_end(b);
+	sb_free(&in);
+}
+
 /* --- RAR5 --------------------------------------------------------------- */
 
 static void vint(struct sbuf *b, uint64_t v)

@@ -858,6 +858,8 @@ const struct scenario scenarios[] = {
 	{"slip.cpio", a_cpio_slip, "", "cpio", "path.traversal", "block", "cpio traversal, read in a broker worker"},
 	{"hostile.cpio", a_cpio_hostile, "", "cpio", "link.escape sig.eicar", "block",
 	 "EICAR and an escaping symlink, read by libarchive in a sandboxed worker"},
+	{"nested.cpio", a_cpio_nested, "", "cpio", "path.traversal", "block",
+	 "cpio > cpio > traversal: a worker for each level"},
 	{"flood.zip", a_zip_flood, "", "zip", "limit.findings path.traversal sig.eicar type.mismatch", "block",
 	 "4 100 PNGs named .jpg (low findings) fill the report, then zz/../../evil.txt holding EICAR"},
 	{"flood-deep.zip", a_zip_flood_deep, "", "zip", "limit.findings sig.eicar type.mismatch", "block",

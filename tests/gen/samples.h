@@ -75,6 +75,7 @@ void a_bomb_nested(struct sbuf *b);
 void a_cpio_ok(struct sbuf *b);
 void a_cpio_slip(struct sbuf *b);
 void a_cpio_hostile(struct sbuf *b);
+void a_cpio_nested(struct sbuf *b);
 void a_bomb_overlap(struct sbuf *b);
 void a_rar4_ok(struct sbuf *b);
 void a_rar4_slip(struct sbuf *b);

@@ -206,6 +206,10 @@ for ext, want_verdict in ((".exe", "block"), (".txt", "allow")):
 rc, out, _ = run(["scan", "--json", os.path.join(samples, "slip.cpio")])
 o = json.loads(out)
 check("cpio in a worker", rc == 1 and [x["id"] for x in o["findings"]] == ["path.traversal"], out)
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "nested.cpio")])
+o = json.loads(out)
+check("nested workers", rc == 1 and [x["where"][1:] for x in o["findings"]] ==
+      [["inner.cpio", "../../etc/cron.d/evil"]], out)
 p = subprocess.run([crible, "scan", "--json", os.path.join(samples, "slip.cpio")], capture_output=True,
                    env=dict(os.environ, CRIBLE_BROKER="/nonexistent/crible-broker"), timeout=60)
 o = json.loads(p.stdout)

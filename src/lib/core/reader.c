@@ -172,11 +172,19 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 			close(own);
 		return;
 	}
-	static _Thread_local uint8_t buf[1 + CR_WIRE_MAX];
+	/* Each job its own buffer: an entry's data may hold a container that needs a job of its own. */
+	uint8_t *buf = malloc(1 + CR_WIRE_MAX);
+	if (!buf) {
+		s->err = CRIBLE_ENOMEM;
+		cr_job_close(&jc);
+		if (own >= 0)
+			close(own);
+		return;
+	}
 	bool in_entry = false, stopped = false, proto = false, timeout = false;
 	for (;;) {
 		size_t len = 0;
-		enum cr_recv r = cr_job_recv(&jc, buf, sizeof buf, &len, s->bud->deadline_ns, s->cancel);
+		enum cr_recv r = cr_job_recv(&jc, buf, 1 + CR_WIRE_MAX, &len, s->bud->deadline_ns, s->cancel);
 		if (r == RECV_MSG) {
 			if (!cr_reader_dispatch(buf, len, ev, arg, &in_entry, &proto)) {
 				stopped = !proto;
@@ -201,7 +209,7 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 		/* The worker did not finish: wait briefly for its status, to say why. */
 		if (!timeout && !jc.exited && !jc.eof) {
 			size_t len;
-			while (cr_job_recv(&jc, buf, sizeof buf, &len, now_ns() + 200000000ull, NULL) == RECV_MSG)
+			while (cr_job_recv(&jc, buf, 1 + CR_WIRE_MAX, &len, now_ns() + 200000000ull, NULL) == RECV_MSG)
 				;
 		}
 		char death[96];
@@ -217,6 +225,7 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 					    : "went away without a status");
 		}
 	}
+	free(buf);
 	cr_job_close(&jc);
 	if (own >= 0)
 		close(own);

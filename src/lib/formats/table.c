@@ -31,6 +31,23 @@ const struct cr_format *const cr_formats[] = {FORMATS(REFERENCE) NULL};
 static enum cr_tid own_base[NFORMATS + 1];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/* Which format walks each type, resolved once: the engine asks for every object. */
+#define MAX_TYPES (T_NTYPES + 64)
+static const struct cr_format *walker[MAX_TYPES];
+
+static const struct cr_format *resolve(enum cr_tid t)
+{
+	for (size_t i = 0; i < NFORMATS; i++) {
+		const struct cr_format *f = cr_formats[i];
+		for (const enum cr_tid *p = f->types; p && *p != T_UNKNOWN; p++)
+			if (cr_type_is_a(t, *p))
+				return f;
+		if (f->nown && own_base[i] != T_UNKNOWN && t >= own_base[i] && t < own_base[i] + (int)f->nown)
+			return f;
+	}
+	return NULL;
+}
+
 static void init(void)
 {
 	for (size_t i = 0; i < NFORMATS; i++) {
@@ -43,6 +60,8 @@ static void init(void)
 		}
 	}
 	cr_types_init();
+	for (int t = 1; t < MAX_TYPES; t++)
+		walker[t] = resolve((enum cr_tid)t);
 }
 
 void cr_formats_init(void) { pthread_once(&once, init); }
@@ -58,17 +77,8 @@ enum cr_tid cr_format_type(const struct cr_format *f, size_t k)
 
 const struct cr_format *cr_format_for(enum cr_tid t)
 {
-	if (t == T_UNKNOWN)
-		return NULL;
-	for (size_t i = 0; i < NFORMATS; i++) {
-		const struct cr_format *f = cr_formats[i];
-		for (const enum cr_tid *p = f->types; p && *p != T_UNKNOWN; p++)
-			if (cr_type_is_a(t, *p))
-				return f;
-		if (f->nown && own_base[i] != T_UNKNOWN && t >= own_base[i] && t < own_base[i] + (int)f->nown)
-			return f;
-	}
-	return NULL;
+	cr_formats_init();
+	return t > T_UNKNOWN && (int)t < MAX_TYPES ? walker[t] : NULL;
 }
 
 enum cr_tid cr_formats_bid(const struct cr_view *v, uint64_t *start)

@@ -52,9 +52,12 @@ struct lpath {
 	int overflow;
 };
 
+/* Only the counters: comp[] (8 KiB) is written before it is read, and an entry must not cost a memset of it. */
 static void lp_init(struct lpath *p)
 {
-	memset(p, 0, sizeof *p);
+	p->buf = NULL;
+	p->len = p->cap = p->n = 0;
+	p->escaped = p->overflow = 0;
 }
 
 static void lp_free(struct lpath *p) { free(p->buf); }
