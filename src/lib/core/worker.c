@@ -269,6 +269,11 @@ void cr_worker_main(int sock, int data, const struct cr_job_req *req, const stru
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A worker does not handle its own crash (no runtime's handler either): the crash is the report. */
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
 	descriptors(sock, data, cfg);
 	limits(req);
 	privileges(cfg);
