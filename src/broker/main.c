@@ -42,8 +42,10 @@ static void warm(void)
 int main(int argc, char **argv)
 {
 	int fd = 3;
-	if (argc == 3 && !strcmp(argv[1], "--fd"))
-		fd = atoi(argv[2]);
+	char *end = NULL;
+	long v = argc == 3 && !strcmp(argv[1], "--fd") ? strtol(argv[2], &end, 10) : -1;
+	if (end && !*end && v >= 3 && v < 1024)
+		fd = (int)v;
 	else if (argc != 1) {
 		fputs("crible-broker: started by libcrible, not by hand\n", stderr);
 		return 2;

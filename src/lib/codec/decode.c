@@ -95,7 +95,9 @@ enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *s
 		*why = "data runs past the end of the file";
 		return DEC_CORRUPT;
 	}
-	struct input in = {.src = src, .pos = off, .end = off + len};
+	/* in.p always points somewhere: a codec advances it by what it used, 0 on empty input. */
+	static const uint8_t none[1];
+	struct input in = {.src = src, .pos = off, .end = off + len, .p = none};
 	if (!src->mem && !(in.buf = malloc(IN_CHUNK))) {
 		s->err = CRIBLE_ENOMEM;
 		return DEC_ERROR;

@@ -29,6 +29,8 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 
 int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (sp->fd < 0 && sp->len + n <= CR_SPOOL_MEM) {
 		if (sp->len + n > sp->cap) {
 			size_t cap = sp->cap ? sp->cap : 64 * 1024;
