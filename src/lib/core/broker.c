@@ -42,7 +42,8 @@ static int find_broker(char *out, size_t len)
 {
 	if (!out || len == 0)
 		return -1;
-	const char *env = getenv("CRIBLE_BROKER");
+	/* Not from the environment of a set-uid host: that would run the caller's program with its rights. */
+	const char *env = secure_getenv("CRIBLE_BROKER");
 	if (env && *env) {
 		snprintf(out, len, "%s", env);
 		return access(out, X_OK);

@@ -84,34 +84,36 @@ void crible_ctx_free(crible_ctx *ctx)
 	free(ctx);
 }
 
-crible_err cr_cfg_set_limit(crible_ctx *cfg, crible_limit which, uint64_t v)
+/* Where a limit lives in a configuration; NULL for a number that names none. */
+static uint64_t *limit_slot(struct cr_limits *l, crible_limit which)
 {
-	if (!cfg || (v == 0 && which != CRIBLE_LIMIT_INPUT))
-		return CRIBLE_EINVAL;
 	switch (which) {
 	case CRIBLE_LIMIT_DEPTH:
-		cfg->lim.max_depth = v > 64 ? 64 : (uint32_t)v;
-		return CRIBLE_OK;
+		return &l->max_depth;
 	case CRIBLE_LIMIT_EXPANDED:
-		cfg->lim.max_expanded = v;
-		return CRIBLE_OK;
+		return &l->max_expanded;
 	case CRIBLE_LIMIT_ENTRIES:
-		cfg->lim.max_entries = v;
-		return CRIBLE_OK;
+		return &l->max_entries;
 	case CRIBLE_LIMIT_RATIO:
-		cfg->lim.max_ratio = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-		return CRIBLE_OK;
+		return &l->max_ratio;
 	case CRIBLE_LIMIT_RATIO_FLOOR:
-		cfg->lim.ratio_floor = v;
-		return CRIBLE_OK;
+		return &l->ratio_floor;
 	case CRIBLE_LIMIT_TIME_MS:
-		cfg->lim.time_ms = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-		return CRIBLE_OK;
+		return &l->time_ms;
 	case CRIBLE_LIMIT_INPUT:
-		cfg->lim.max_input = v;
-		return CRIBLE_OK;
+		return &l->max_input;
 	}
-	return CRIBLE_EINVAL;
+	return NULL;
+}
+
+crible_err cr_cfg_set_limit(crible_ctx *cfg, crible_limit which, uint64_t v)
+{
+	uint64_t *slot = cfg ? limit_slot(&cfg->lim, which) : NULL;
+	/* Zero is never "unlimited", except for the input size, where it means no limit. */
+	if (!slot || (v == 0 && which != CRIBLE_LIMIT_INPUT))
+		return CRIBLE_EINVAL;
+	*slot = which == CRIBLE_LIMIT_DEPTH && v > CR_MAX_DEPTH_HARD ? CR_MAX_DEPTH_HARD : v;
+	return CRIBLE_OK;
 }
 
 crible_err crible_ctx_set_limit(crible_ctx *ctx, crible_limit which, uint64_t v)
@@ -121,25 +123,8 @@ crible_err crible_ctx_set_limit(crible_ctx *ctx, crible_limit which, uint64_t v)
 
 uint64_t crible_ctx_get_limit(const crible_ctx *ctx, crible_limit which)
 {
-	if (!ctx)
-		return 0;
-	switch (which) {
-	case CRIBLE_LIMIT_DEPTH:
-		return ctx->lim.max_depth;
-	case CRIBLE_LIMIT_EXPANDED:
-		return ctx->lim.max_expanded;
-	case CRIBLE_LIMIT_ENTRIES:
-		return ctx->lim.max_entries;
-	case CRIBLE_LIMIT_RATIO:
-		return ctx->lim.max_ratio;
-	case CRIBLE_LIMIT_RATIO_FLOOR:
-		return ctx->lim.ratio_floor;
-	case CRIBLE_LIMIT_TIME_MS:
-		return ctx->lim.time_ms;
-	case CRIBLE_LIMIT_INPUT:
-		return ctx->lim.max_input;
-	}
-	return 0;
+	const uint64_t *slot = ctx ? limit_slot((struct cr_limits *)&ctx->lim, which) : NULL;
+	return slot ? *slot : 0;
 }
 
 crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on)

@@ -29,7 +29,8 @@ bool cr_stopped(struct cr_scan *s)
 	if (s->bud->stop)
 		return true;
 	if (now_ns() > s->bud->deadline_ns) {
-		cr_emit(s, F_LIMIT_TIME, -1, "the scan took longer than %u ms and stopped", s->ctx->lim.time_ms);
+		cr_emit(s, F_LIMIT_TIME, -1, "the scan took longer than %llu ms and stopped",
+			(unsigned long long)s->ctx->lim.time_ms);
 		s->bud->stop = true;
 	}
 	return s->bud->stop;
@@ -64,8 +65,9 @@ bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt)
 		rt->expanded += n;
 		if (rt->expanded > lim->ratio_floor && rt->compressed &&
 		    rt->expanded / rt->compressed > lim->max_ratio) {
-			cr_emit(s, F_BOMB_RATIO, -1, "expands more than %u times (%llu bytes from %llu); the scan stopped",
-				lim->max_ratio, (unsigned long long)rt->expanded, (unsigned long long)rt->compressed);
+			cr_emit(s, F_BOMB_RATIO, -1, "expands more than %llu times (%llu bytes from %llu); the scan stopped",
+				(unsigned long long)lim->max_ratio, (unsigned long long)rt->expanded,
+				(unsigned long long)rt->compressed);
 			s->bud->stop = true;
 			return false;
 		}

@@ -208,15 +208,17 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 	if (!jc.done && !stopped && !cr_stopped(s)) {
 		/* The worker did not finish: wait briefly for its status, to say why. */
 		if (!timeout && !jc.exited && !jc.eof) {
+			/* One bound for all of it: a worker that keeps talking does not keep the scan. */
+			uint64_t until = now_ns() + 200000000ull;
 			size_t len;
-			while (cr_job_recv(&jc, buf, 1 + CR_WIRE_MAX, &len, now_ns() + 200000000ull, NULL) == RECV_MSG)
+			while (cr_job_recv(&jc, buf, 1 + CR_WIRE_MAX, &len, until, NULL) == RECV_MSG)
 				;
 		}
 		char death[96];
 		if (timeout || (jc.exited && WIFSIGNALED(jc.status) &&
 				(WTERMSIG(jc.status) == SIGALRM || WTERMSIG(jc.status) == SIGXCPU))) {
-			cr_emit(s, F_LIMIT_TIME, -1, "the %s did not finish within %u ms; the scan stopped", what,
-				s->ctx->lim.time_ms);
+			cr_emit(s, F_LIMIT_TIME, -1, "the %s did not finish within %llu ms; the scan stopped", what,
+				(unsigned long long)s->ctx->lim.time_ms);
 			s->bud->stop = true;
 		} else {
 			cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "the %s %s: what it had not read was not judged", what,

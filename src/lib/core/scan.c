@@ -287,7 +287,7 @@ void cr_scan_child(struct cr_scan *s, const char *name, const struct cr_src *src
 		return;
 	}
 	s->where[s->nwhere++] = name;
-	unsigned maxd = s->ctx->lim.max_depth < CR_MAX_DEPTH_HARD ? s->ctx->lim.max_depth : CR_MAX_DEPTH_HARD;
+	unsigned maxd = s->ctx->lim.max_depth < CR_MAX_DEPTH_HARD ? (unsigned)s->ctx->lim.max_depth : CR_MAX_DEPTH_HARD;
 	if (s->depth + 1 > maxd) {
 		cr_emit(s, F_BOMB_DEPTH, -1, "nested deeper than %u containers; the scan stopped", maxd);
 		s->bud->stop = true;
@@ -299,11 +299,14 @@ void cr_scan_child(struct cr_scan *s, const char *name, const struct cr_src *src
 	s->nwhere--;
 }
 
-static uint64_t deadline(uint32_t ms)
+static uint64_t deadline(uint64_t ms)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + (uint64_t)ms * 1000000ull;
+	/* A limit of centuries is clamped where the sum cannot wrap. */
+	if (ms > UINT64_MAX / 2000000ull)
+		ms = UINT64_MAX / 2000000ull;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + ms * 1000000ull;
 }
 
 /* --- one top-level object ----------------------------------------------- */

@@ -22,12 +22,12 @@ struct cr_accept {
 
 /* Limits of one top-level object (crible_limit names them publicly). */
 struct cr_limits {
-	uint32_t max_depth;
+	uint64_t max_depth;	/* at most CR_MAX_DEPTH_HARD */
 	uint64_t max_expanded;
 	uint64_t max_entries;
-	uint32_t max_ratio;
+	uint64_t max_ratio;
 	uint64_t ratio_floor;
-	uint32_t time_ms;
+	uint64_t time_ms;
 	uint64_t max_input;	/* bytes crible_job_write takes; 0: no limit */
 };
 

@@ -25,6 +25,17 @@ void cr_entry_alt(struct cr_entry *e, const uint8_t *name, size_t len, bool utf8
 
 bool cr_walk_stopped(struct cr_walk *w) { return cr_stopped(w->s); }
 
+bool cr_walk_spool(struct cr_walk *w, struct cr_spool *sp, const uint8_t *p, size_t n)
+{
+	if (!cr_count_expanded(w->s, n, &w->ratio))
+		return false;
+	if (cr_spool_write(sp, p, n) != 0) {
+		w->s->err = CRIBLE_EIO;
+		return false;
+	}
+	return true;
+}
+
 void cr_walk_fact(struct cr_walk *w, enum cr_fact f, const char *where)
 {
 	if ((unsigned)f >= CR_NFACTS || (w->facts & (1u << f)))
@@ -78,7 +89,6 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 	struct cr_scan *s = w->s;
 	if (cr_stopped(s) || !cr_count_entry(s))
 		return;
-	w->nentries++;
 	if (s->nwhere >= s->wcap) {
 		s->err = CRIBLE_EINVAL;	/* cannot happen: depth is bounded below CR_MAX_DEPTH_HARD */
 		return;
@@ -95,8 +105,6 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 	/* 1. The entry's names, kind and place among the entries before it. */
 	if (e->kind == E_STREAM)
 		cr_rules_stream(s, e->name, e->namelen);
-	else if (e->flags & CR_E_PATH_ONLY)
-		cr_rules_path(s, e->name, e->namelen, e->utf8);
 	else if (!(e->flags & CR_E_NAME_OURS))
 		cr_rules_entry(s, w->names, e);
 	for (size_t i = 0; i < e->nalt; i++)
@@ -142,7 +150,7 @@ static void walk_one(struct cr_scan *s, const struct cr_obj *o, const struct cr_
 {
 	struct cr_names names;
 	cr_names_init(&names);
-	struct cr_walk w = {.s = s, .o = o, .fmt = f, .type = t, .start = start,
+	struct cr_walk w = {.s = s, .o = o, .type = t, .start = start,
 			    .ratio = {.compressed = o->view->size}, .names = &names};
 	f->walk(&w);
 	if (f->post && s->err == CRIBLE_OK)

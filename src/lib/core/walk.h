@@ -35,6 +35,7 @@
 struct cr_scan;
 struct cr_obj;
 struct cr_names;
+struct cr_spool;
 
 enum cr_ekind { E_FILE, E_DIR, E_SYMLINK, E_HARDLINK, E_DEVICE, E_FIFO, E_SOCKET, E_STREAM };
 
@@ -44,7 +45,6 @@ enum {
 	CR_E_WEAK_CRYPTO = 1u << 1,	/* ZipCrypto, RAR 2.x/3.x: container.weak-crypto */
 	CR_E_COUNTED = 1u << 2,		/* the data's bytes were charged to the budget already (decoded) */
 	CR_E_NAME_OURS = 1u << 3,	/* the name is made up by the walker (x.tar from x.tar.gz): not judged */
-	CR_E_PATH_ONLY = 1u << 4,	/* judge the name alone, not as a member of a tree (no links, collisions) */
 };
 
 /* A finding the walker has about one entry, emitted at the entry's place. */
@@ -94,9 +94,6 @@ enum cr_fact {
 	FACT_CONTENT_TYPES,	/* [Content_Types].xml: an OPC package */
 	FACT_MANIFEST,		/* META-INF/MANIFEST.MF */
 	FACT_ENCRYPTED,		/* an encrypted entry */
-	FACT_EXEC_ENTRY,	/* an entry whose bytes are native code */
-	FACT_USER0,		/* facts a format keeps for its own post hook */
-	FACT_USER1,
 	CR_NFACTS
 };
 
@@ -109,12 +106,10 @@ struct cr_ratio {
 struct cr_walk {
 	struct cr_scan *s;
 	const struct cr_obj *o;		/* the container */
-	const struct cr_format *fmt;
 	enum cr_tid type;		/* the reading being walked (a PDF+ZIP is walked as a ZIP) */
 	uint64_t start;			/* where that reading starts, from identification */
 	struct cr_ratio ratio;		/* expansion of this container; pass it to cr_decode */
 	struct cr_names *names;		/* the entry rules' state */
-	uint64_t nentries;		/* entries reported so far */
 	uint32_t facts;			/* bit per enum cr_fact */
 	char *fact_where[CR_NFACTS];	/* the first entry each fact was seen at */
 };
@@ -159,6 +154,13 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 
 /* Records a fact seen at the entry labelled `where` (or the container when NULL). */
 void cr_walk_fact(struct cr_walk *w, enum cr_fact f, const char *where);
+
+/*
+ * Charges n bytes an entry's data produced to the expansion budget and
+ * the container's ratio, then spools them.  False when a limit stopped
+ * the scan or the spool failed (s->err set): the caller stops reading.
+ */
+bool cr_walk_spool(struct cr_walk *w, struct cr_spool *sp, const uint8_t *p, size_t n);
 
 /* Whether the walker must stop: a limit, the deadline, a cancel, an error. */
 bool cr_walk_stopped(struct cr_walk *w);

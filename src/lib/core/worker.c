@@ -126,7 +126,9 @@ static void sandbox(void)
 		ALLOW(sendmsg, 1, SCMP_A0(SCMP_CMP_EQ, FD_SOCK)) &&
 		/* fstat (glibc: newfstatat with AT_EMPTY_PATH) and descriptor flags, on its own descriptors. */
 		/* (A worker holds only its own descriptors: asking about any of them reveals nothing else.) */
-		ALLOW(fstat, 0) && ALLOW(newfstatat, 1, SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH)) &&
+		ALLOW(fstat, 0) &&
+		/* fstatat(fd, "", AT_EMPTY_PATH) on a descriptor; never AT_FDCWD, which would stat any path. */
+		ALLOW(newfstatat, 2, SCMP_A0_32(SCMP_CMP_LT, 1024), SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH)) &&
 		ALLOW(fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_GETFD)) && ALLOW(fcntl, 1, SCMP_A1(SCMP_CMP_EQ, F_GETFL)) &&
 		/* Memory, never executable. */
 		ALLOW(mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) &&

@@ -82,17 +82,6 @@ static la_int64_t io_skip(struct archive *a, void *ud, la_int64_t n)
 	return n;
 }
 
-bool cr_la_supports(enum cr_tid t)
-{
-	switch (t) {
-	case T_7Z: case T_CAB: case T_ISO9660: case T_CPIO: case T_AR: case T_DEB: case T_RPM: case T_XAR:
-	case T_RAR4: case T_RAR5: case T_LZIP: case T_COMPRESS:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static bool enable(struct archive *a, enum cr_tid t)
 {
 	archive_read_support_filter_all(a);
@@ -301,13 +290,7 @@ static bool lw_entry(void *arg, const struct cr_la_hdr *h)
 static bool lw_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct lw *l = arg;
-	if (!cr_count_expanded(l->w->s, n, &l->w->ratio))
-		return false;
-	if (cr_spool_write(&l->sp, p, n) != 0) {
-		l->w->s->err = CRIBLE_EIO;
-		return false;
-	}
-	return true;
+	return cr_walk_spool(l->w, &l->sp, p, n);
 }
 
 static bool lw_end(void *arg, bool ok, const char *why)

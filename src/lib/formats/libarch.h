@@ -56,9 +56,6 @@ void cr_la_produce(const struct cr_src *src, enum cr_tid t, const struct cr_la_e
 /* Loads what the producer needs from the file system (its locale); before a sandbox forbids it. */
 void cr_la_prepare(void);
 
-/* Whether libarchive reads t for us (7z, CAB, ISO, cpio, ar, RPM, XAR, lzip, compress, RAR data). */
-bool cr_la_supports(enum cr_tid t);
-
 /*
  * The consumer the libarchive formats use: turns events into cr_entry()
  * calls on w (raw: one unnamed stream, lzip and compress).  NULL on ENOMEM.

@@ -604,13 +604,7 @@ static bool d_entry(void *arg, const struct cr_la_hdr *h)
 static bool d_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct dec *d = arg;
-	if (!cr_count_expanded(d->w->s, n, &d->w->cw->ratio))
-		return false;
-	if (cr_spool_write(&d->sp, p, n) != 0) {
-		d->w->s->err = CRIBLE_EIO;
-		return false;
-	}
-	return true;
+	return cr_walk_spool(d->w->cw, &d->sp, p, n);
 }
 
 static bool d_end(void *arg, bool ok, const char *why)
