@@ -109,7 +109,14 @@ typedef enum crible_option {
 	 * with less code facing the input, and the fuzzers, which target
 	 * crible's own parsers.
 	 */
-	CRIBLE_OPT_EXTERNAL_READERS = 3
+	CRIBLE_OPT_EXTERNAL_READERS = 3,
+	/*
+	 * Keep a listing of every entry judged, at every depth, with its
+	 * kind, size, link target and the SHA-256 of its data (off): JSON
+	 * gains "entries", the verbose text one line per entry.  It is what
+	 * crible judged, to hold against what a real extractor writes.
+	 */
+	CRIBLE_OPT_LIST = 4
 } crible_option;
 
 typedef struct crible_ctx crible_ctx;
@@ -319,6 +326,22 @@ const char *crible_result_type_name(const crible_result *r);
 size_t crible_result_count(const crible_result *r);
 /* The i-th finding, NULL when i is out of range.  Valid until free. */
 const crible_finding *crible_result_finding(const crible_result *r, size_t i);
+
+/* One entry of the listing (CRIBLE_OPT_LIST).  Valid until the result is freed. */
+typedef struct crible_listed {
+	const char *const *where;	/* from the top-level object down to the entry */
+	size_t nwhere;
+	crible_entry_kind kind;
+	const char *link;		/* link target, or NULL */
+	int has_data;
+	uint64_t size;
+	const char *sha256;		/* of the data when has_data, else NULL */
+	int encrypted;			/* the data is encrypted: not inspected */
+	const char *const *alt;		/* other names the entry was judged under (the local header's, the raw one) */
+	size_t nalt;
+} crible_listed;
+size_t crible_result_nlisted(const crible_result *r);
+const crible_listed *crible_result_listed(const crible_result *r, size_t i);
 
 /* Renderings of a result. */
 enum {

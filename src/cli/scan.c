@@ -60,6 +60,8 @@ static void usage(FILE *f)
 	      "  --identify             identification only: type, no hash, no findings\n"
 	      "  --no-hash              skip the SHA-256\n"
 	      "  --shallow              judge each file alone: do not open archives\n"
+	      "  --list                 list every entry judged (kind, size, SHA-256 of its\n"
+	      "                         data), at every depth: JSON \"entries\", text lines\n"
 	      "  -T, --files-from FILE  read paths, one per line, from FILE ('-': stdin)\n"
 	      "  -j, --jobs N           worker threads (default: online cores)\n"
 	      "  --max-depth N --max-size BYTES --max-entries N --max-ratio N --timeout MS\n"
@@ -313,7 +315,7 @@ static int load_policy(crible_ctx *ctx, const char *file)
 	return 0;
 }
 
-enum { O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
+enum { O_LIST = 254, O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
        O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT };
 
 int cmd_scan(int argc, char **argv)
@@ -329,6 +331,7 @@ int cmd_scan(int argc, char **argv)
 		{"identify", no_argument, NULL, O_IDENTIFY},
 		{"no-hash", no_argument, NULL, O_NOHASH},
 		{"shallow", no_argument, NULL, O_SHALLOW},
+		{"list", no_argument, NULL, O_LIST},
 		{"files-from", required_argument, NULL, 'T'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"max-depth", required_argument, NULL, O_MAXDEPTH},
@@ -406,6 +409,9 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case O_NOHASH:
 			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_HASH, 0);
+			break;
+		case O_LIST:
+			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_LIST, 1);
 			break;
 		case O_SHALLOW:
 			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_SHALLOW, 1);

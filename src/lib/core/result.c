@@ -195,6 +195,7 @@ void crible_result_free(crible_result *r)
 	free(r->f);
 	free(r->pub);
 	free(r->seen);
+	cr_list_free(r);
 	free(r);
 }
 

@@ -322,6 +322,7 @@ crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const ch
 	if (!r)
 		return CRIBLE_ENOMEM;
 	r->size = src->size;
+	r->listing = cfg->list;
 	const char *where[CR_MAX_DEPTH_HARD + 2];
 	where[0] = name ? name : "-";
 	struct cr_budget bud = {.deadline_ns = deadline(cfg->lim.time_ms)};

@@ -44,6 +44,7 @@ struct crible_ctx {
 	bool identify_only;
 	bool shallow;		/* do not open containers */
 	bool external_readers;	/* read what libarchive reads, in workers (CRIBLE_OPT_EXTERNAL_READERS) */
+	bool list;		/* keep the entry listing (CRIBLE_OPT_LIST) */
 };
 
 struct cr_find {
@@ -76,6 +77,9 @@ struct crible_result {
 	uint64_t *seen;		/* set of (id, where) hashes: duplicates are dropped in O(1) */
 	size_t seencap, seenused;
 	bool truncated;		/* limit.findings is listed */
+	crible_listed *list;	/* the entry listing (CRIBLE_OPT_LIST), owned */
+	size_t nlist, listcap;
+	bool listing;		/* the scan kept a listing: render it even when empty */
 };
 
 /* One object being scanned: what the rules and the walkers see. */
@@ -185,5 +189,11 @@ bool cr_type_satisfies(enum cr_tid detected, enum cr_tid wanted, bool script_in_
 
 /* Whether a type is dangerous to open: executable, script, shortcut, HTML, scripted SVG. */
 bool cr_type_dangerous(enum cr_tid t, bool script_in_markup);
+
+/* listing.c: the entry listing (CRIBLE_OPT_LIST). */
+struct cr_entry;
+void cr_list_entry(struct cr_scan *s, const struct cr_entry *e, const struct cr_src *data);
+void cr_list_free(crible_result *r);
+const char *cr_kind_name(int kind);
 
 #endif

@@ -130,6 +130,8 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 		if (s->sink->fn(s->sink->arg, &se) != 0)
 			s->err = CRIBLE_ECANCELED;
 	}
+	if (s->ctx->list && s->err == CRIBLE_OK)
+		cr_list_entry(s, e, scan ? data : NULL);
 	int entry_sev = s->mark_sev;
 	s->mark_sev = saved > entry_sev ? saved : entry_sev;
 

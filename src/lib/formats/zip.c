@@ -50,6 +50,7 @@ struct zent {
 	uint64_t start, end;	/* local header start and data end, absolute */
 	uint16_t lflags, lmethod, lnl;	/* the local header's own copies */
 	bool lfh_ok, overlap;
+	bool dup;		/* the same data as an earlier entry: judged there */
 };
 
 static int by_start(const void *a, const void *b)
@@ -257,6 +258,287 @@ static uint8_t *link_target(struct cr_scan *s, const struct cr_obj *o, const str
 	return t;
 }
 
+/* The readings a CD entry gives beyond its own kind: a "symlink" or "directory" carrying data is a file to Python and to Windows. */
+static bool data_as_file(const struct zent *z, enum cr_ekind k)
+{
+	if (k == E_FILE || !z->lfh_ok || !(z->usize || z->csize))
+		return false;
+	return !(z->nlen && (z->name[z->nlen - 1] == '/' || z->name[z->nlen - 1] == '\\'));
+}
+
+/* One entry of the central directory, with every reading of its data. */
+static void judge_cd_entry(struct cr_walk *w, struct zent *z)
+{
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	struct cr_entry e = {.name = z->uname ? z->uname : z->name, .namelen = z->uname ? z->unlen : z->nlen,
+			     .utf8 = (z->flags & 0x800) || z->uname, .kind = kind_of(z),
+			     .has_mode = (z->made_by >> 8) == 3 || (z->made_by >> 8) == 19,
+			     .mode = (z->xattr >> 16) & 07777};
+	uint8_t *target = NULL;
+	if (e.kind == E_SYMLINK && z->lfh_ok)
+		target = link_target(s, o, z, &e.linklen);
+	e.link = target;
+	/* The raw name too, when the Unicode path replaced it: old extractors use it. */
+	if (z->uname)
+		cr_entry_alt(&e, z->name, z->nlen, false);
+	/* The stored bytes as CP437 (no UTF-8 flag) and as Info-ZIP writes them. */
+	size_t l437 = 0, liz = 0;
+	uint8_t *n437 = (z->flags & 0x800) ? NULL : cr_zip_name_cp437(z->name, z->nlen, &l437);
+	uint8_t *niz = cr_zip_name_infozip(z->name, z->nlen, z->made_by >> 8, &liz);
+	if (n437)
+		cr_entry_alt(&e, n437, l437, true);
+	if (niz)
+		cr_entry_alt(&e, niz, liz, false);
+	char mism[4200], why[160];
+	uint8_t *copy = NULL;
+	if (!z->lfh_ok) {
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "the local header is missing or its data runs past the end");
+	} else if (!z->dup) {
+		/* The second copy of the name must say the same (parser confusion otherwise). */
+		uint16_t lnl = z->lnl;
+		const uint8_t *lname = NULL;
+		if (o->src->mem)
+			lname = o->src->mem + z->start + 30;	/* inside the object: phase 2 checked */
+		else if ((copy = malloc(lnl ? lnl : 1)) && rd(o, z->start + 30, copy, lnl))
+			lname = copy;
+		if (lname && (lnl != z->nlen || memcmp(lname, z->name, lnl) != 0)) {
+			char *ll = cr_entry_label(lname, lnl);
+			snprintf(mism, sizeof mism, "the local header names it \"%s\"", ll ? ll : "?");
+			free(ll);
+			cr_entry_note(&e, F_ZIP_NAME_MISMATCH, -1, mism);
+			cr_entry_alt(&e, lname, lnl, (z->lflags & 0x800) != 0);
+		}
+		if (z->lmethod != z->method || (z->lflags & 1) != (z->flags & 1))
+			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+				      "local header and central directory disagree on the method or encryption");
+	}
+	struct cr_spool sp;
+	cr_spool_init(&sp);
+	struct cr_src dsrc;
+	const struct cr_src *data = NULL;
+	bool as_file = data_as_file(z, e.kind);
+	if (z->flags & 1)
+		e.flags |= CR_E_ENCRYPTED | (z->aes ? 0 : CR_E_WEAK_CRYPTO);
+	else if ((e.kind == E_FILE || as_file) && z->lfh_ok && !z->dup)
+		data = entry_data(w, z, &e, &sp, &dsrc, why, sizeof why);
+	if (!cr_walk_stopped(w))
+		cr_entry(w, &e, e.kind == E_FILE ? data : NULL);
+	/* The same bytes as Python and Windows write them: a regular file under the same name. */
+	if (as_file && data && !cr_walk_stopped(w)) {
+		struct cr_entry f = {.name = e.name, .namelen = e.namelen, .kind = E_FILE,
+				     .flags = CR_E_NAME_OURS | (e.flags & CR_E_COUNTED)};
+		cr_entry(w, &f, data);
+	}
+	cr_spool_free(&sp);
+	free(copy);
+	free(target);
+	free(n437);
+	free(niz);
+}
+
+/* --- the streaming reading: local headers in file order ------------------ */
+
+#define NOWHERE UINT64_MAX
+
+/* The first "PK" sig at or after from, or NOWHERE. */
+static uint64_t find_sig(const struct cr_obj *o, uint64_t from, const char sig[4])
+{
+	uint64_t size = o->view->size;
+	if (o->src->mem) {
+		if (from >= size)
+			return NOWHERE;
+		const uint8_t *p = memmem(o->src->mem + from, (size_t)(size - from), sig, 4);
+		return p ? (uint64_t)(p - o->src->mem) : NOWHERE;
+	}
+	static _Thread_local uint8_t buf[65536 + 3];
+	for (uint64_t off = from; off < size;) {
+		size_t n = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
+		if (!rd(o, off, buf, n))
+			return NOWHERE;
+		const uint8_t *p = memmem(buf, n, sig, 4);
+		if (p)
+			return off + (uint64_t)(p - buf);
+		if (n < 4)
+			break;
+		off += n - 3;
+	}
+	return NOWHERE;
+}
+
+struct lfh {
+	uint64_t at, dstart, dend, next;
+	struct zent z;		/* what the local header says, in the central entry's shape */
+	uint8_t *buf;		/* name and extra */
+};
+
+/*
+ * Reads the local header at `at` as a streaming reader does: its own
+ * sizes, or, behind a data descriptor, up to the next record (`known`:
+ * the central directory's end for this offset, when it has one).
+ */
+static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct lfh *l)
+{
+	uint8_t h[30];
+	memset(l, 0, sizeof *l);
+	if (!rd(o, at, h, 30) || memcmp(h, "PK\3\4", 4))
+		return false;
+	struct cr_cur c;
+	cur_init(&c, h, 30);
+	uint16_t nl, el;
+	uint32_t csize, usize;
+	struct zent *z = &l->z;
+	cur_peek_u16le(&c, 6, &z->flags);
+	cur_peek_u16le(&c, 8, &z->method);
+	cur_peek_u32le(&c, 14, &z->crc);
+	cur_peek_u32le(&c, 18, &csize);
+	cur_peek_u32le(&c, 22, &usize);
+	cur_peek_u16le(&c, 26, &nl);
+	cur_peek_u16le(&c, 28, &el);
+	/* A header no writer makes (no name, an unknown method) is random bytes, not an entry. */
+	static const uint16_t methods[] = {0, 1, 6, 8, 9, 12, 14, 93, 95, 96, 97, 98, 99};
+	bool known_m = false;
+	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+		known_m |= z->method == methods[i];
+	if (!nl || !known_m || at + 30 + nl + el > o->view->size)
+		return false;
+	if (!(l->buf = malloc((size_t)nl + el)) || !rd(o, at + 30, l->buf, (size_t)nl + el)) {
+		free(l->buf);
+		l->buf = NULL;
+		return false;
+	}
+	z->name = l->buf;
+	z->nlen = nl;
+	z->csize = csize;
+	z->usize = usize;
+	struct cr_cur ex;
+	cur_init(&ex, l->buf + nl, el);
+	parse_extra(z, ex, csize, usize, 0, l->buf, nl);
+	l->at = at;
+	l->dstart = at + 30 + nl + el;
+	if (known != NOWHERE && known >= l->dstart) {
+		l->dend = known;
+	} else if ((z->flags & 8) && z->csize == 0) {
+		/* Sizes follow the data: it ends where the next record begins. */
+		uint64_t e = find_sig(o, l->dstart, "PK\7\10");
+		uint64_t n = find_sig(o, l->dstart, "PK\3\4"), cd = find_sig(o, l->dstart, "PK\1\2");
+		if (n > cd)
+			n = cd;
+		l->dend = e < n ? e : n;
+		if (l->dend == NOWHERE)
+			l->dend = o->view->size;
+	} else {
+		if (z->csize > o->view->size - l->dstart)
+			return free(l->buf), l->buf = NULL, false;
+		l->dend = l->dstart + z->csize;
+	}
+	z->csize = l->dend - l->dstart;
+	l->next = l->dend;
+	if (z->flags & 8) {
+		/* The descriptor: [PK\7\10] CRC-32, sizes; the CRC is the one to check. */
+		uint8_t d[8];
+		bool sig = rd(o, l->dend, d, 8) && !memcmp(d, "PK\7\10", 4);
+		struct cr_cur dc;
+		cur_init(&dc, d, 8);
+		if (sig || rd(o, l->dend, d, 4))
+			cur_peek_u32le(&dc, sig ? 4 : 0, &z->crc);
+		l->next += sig ? 16 : 12;
+	}
+	z->start = at;
+	z->end = l->dend;
+	z->lfh_ok = true;
+	return true;
+}
+
+static int by_start_key(const void *k, const void *b)
+{
+	uint64_t at = *(const uint64_t *)k;
+	const struct zent *y = *(struct zent *const *)b;
+	return at < y->start ? -1 : at > y->start;
+}
+
+/*
+ * Walks the local headers from the first one, following each header's
+ * sizes, then looks for more after what it has read (a second archive
+ * appended).  Headers the central directory also lists at that offset were
+ * judged with it, unless the local copy reads differently (another method,
+ * another Unicode path): that reading is judged too.  Headers it does not
+ * list are what a streaming reader extracts and Info-ZIP never shows.
+ */
+static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool have_cd)
+{
+	const struct cr_obj *o = w->o;
+	uint64_t pos = find_sig(o, have_cd && m ? order[0]->start : 0, "PK\3\4");
+	size_t found = 0;
+	while (pos != NOWHERE && !cr_walk_stopped(w)) {
+		struct zent **hit = m ? bsearch(&pos, order, m, sizeof *order, by_start_key) : NULL;
+		while (hit && hit > order && hit[-1]->start == pos)
+			hit--;	/* the first of the directory's entries at this offset */
+		struct lfh l;
+		if (!read_lfh(o, pos, hit ? (*hit)->end : NOWHERE, &l)) {
+			pos = find_sig(o, pos + 4, "PK\3\4");
+			continue;
+		}
+		found++;
+		const struct zent *cz = hit ? *hit : NULL;
+		const uint8_t *lname = l.z.uname ? l.z.uname : l.z.name;
+		size_t llen = l.z.uname ? l.z.unlen : l.z.nlen;
+		/* Another reading only when no directory entry at this offset reads the same. */
+		bool other_name = cz != NULL, other_method = cz != NULL;
+		for (struct zent **h = hit; h && h < order + m && (*h)->start == pos; h++) {
+			const struct zent *d = *h;
+			const uint8_t *cname = d->uname ? d->uname : d->name;
+			size_t clen = d->uname ? d->unlen : d->nlen;
+			bool same_name = llen == clen && !memcmp(lname, cname, llen);
+			bool same_method = l.z.method == d->method && (l.z.flags & 1) == (d->flags & 1);
+			if (same_name && same_method) {
+				other_name = other_method = false;
+				break;
+			}
+			if (same_name)
+				other_name = false;
+			if (same_method)
+				other_method = false;
+		}
+		if (!cz || other_name || other_method) {
+			struct cr_entry e = {.name = lname, .namelen = llen, .utf8 = (l.z.flags & 0x800) || l.z.uname};
+			e.kind = llen && (lname[llen - 1] == '/' || lname[llen - 1] == '\\') ? E_DIR : E_FILE;
+			if (l.z.uname)
+				cr_entry_alt(&e, l.z.name, l.z.nlen, false);
+			if (!cz && have_cd)
+				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+					      "a local header the central directory does not list: streaming readers extract it");
+			else if (other_method)
+				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+					      "the local header's method, which streaming readers use, read as well");
+			if (cz && !other_name)
+				e.flags |= CR_E_NAME_OURS;	/* judged with the directory's entry */
+			struct cr_spool sp;
+			cr_spool_init(&sp);
+			struct cr_src dsrc;
+			const struct cr_src *data = NULL;
+			char why[160];
+			if (l.z.flags & 1)
+				e.flags |= CR_E_ENCRYPTED | (l.z.aes ? 0 : CR_E_WEAK_CRYPTO);
+			else if (e.kind == E_FILE)
+				data = entry_data(w, &l.z, &e, &sp, &dsrc, why, sizeof why);
+			if (!cr_walk_stopped(w))
+				cr_entry(w, &e, data);
+			cr_spool_free(&sp);
+		}
+		free(l.buf);
+		uint64_t next = l.next > pos ? l.next : pos + 4;
+		uint8_t sig[4];
+		if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4))
+			pos = next;
+		else
+			pos = find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
+	}
+	if (!found && !have_cd)
+		cr_emit(w->s, F_CONTAINER_UNINSPECTED, -1,
+			"no central directory and no local header: no reading could list the entries");
+}
+
 static void walk_zip(struct cr_walk *w)
 {
 	struct cr_scan *s = w->s;
@@ -265,6 +547,7 @@ static void walk_zip(struct cr_walk *w)
 	const struct cr_zip_end *ze = &o->id->zip;
 	if (!ze->found) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no end of central directory: the archive is truncated or damaged");
+		local_walk(w, NULL, 0, false);
 		return;
 	}
 	if (ze->tail_end < o->view->size)
@@ -272,13 +555,15 @@ static void walk_zip(struct cr_walk *w)
 			(unsigned long long)(o->view->size - ze->tail_end));
 	if (ze->zip64_broken) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
+		local_walk(w, NULL, 0, false);
 		return;
 	}
 	uint64_t cdsize = ze->cd_size, base = ze->start, cdoff = ze->cd - ze->start;
 	uint16_t ntotal = ze->entries > 0xffff ? 0xffff : (uint16_t)ze->entries;
 	if (cdsize > MAX_CD) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: content not inspected",
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: read from the local headers",
 			(unsigned long long)cdsize);
+		local_walk(w, NULL, 0, false);
 		return;
 	}
 	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
@@ -297,7 +582,8 @@ static void walk_zip(struct cr_walk *w)
 		goto out;
 	}
 	if (!rd(o, base + cdoff, cd, cdsize)) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory cannot be read");
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory cannot be read: read from the local headers");
+		local_walk(w, NULL, 0, false);
 		goto out;
 	}
 
@@ -374,70 +660,27 @@ static void walk_zip(struct cr_walk *w)
 	qsort(order, m, sizeof *order, by_start);
 	size_t overlaps = 0;
 	for (size_t i = 1; i < m; i++) {
-		if (order[i]->start < order[i - 1]->end) {
-			order[i]->overlap = order[i - 1]->overlap = true;
+		struct zent *a = order[i - 1], *b = order[i];
+		if (b->start < a->end) {
+			a->overlap = b->overlap = true;
 			overlaps++;
 		}
+		/* The same bytes read the same way: judged once, at the first entry. */
+		if (b->start == a->start && b->csize == a->csize && b->method == a->method && b->flags == a->flags)
+			b->dup = true;
 	}
 	if (overlaps)
 		cr_emit(s, F_ZIP_OVERLAP, -1, "%zu entries share or overlap compressed data (a non-recursive zip bomb "
-					      "or parser confusion); their data was not expanded",
+					      "or parser confusion); each distinct range is judged once",
 			overlaps + 1);
 
 	/* 4. Every entry, reported to the engine with what the headers say about it. */
-	for (size_t i = 0; i < n && !cr_walk_stopped(w); i++) {
-		struct zent *z = &zs[i];
-		struct cr_entry e = {.name = z->uname ? z->uname : z->name, .namelen = z->uname ? z->unlen : z->nlen,
-				     .utf8 = (z->flags & 0x800) || z->uname, .kind = kind_of(z),
-				     .has_mode = (z->made_by >> 8) == 3 || (z->made_by >> 8) == 19,
-				     .mode = (z->xattr >> 16) & 07777};
-		uint8_t *target = NULL;
-		if (e.kind == E_SYMLINK && z->lfh_ok)
-			target = link_target(s, o, z, &e.linklen);
-		e.link = target;
-		/* The raw name too, when the Unicode path replaced it: old extractors use it. */
-		if (z->uname)
-			cr_entry_alt(&e, z->name, z->nlen, false);
-		char mism[4200], why[160];
-		uint8_t *copy = NULL;
-		if (!z->lfh_ok) {
-			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
-				      "the local header is missing or its data runs past the end");
-		} else if (!z->overlap) {
-			/* (Overlapping entries share a local header: zip.overlap says it already.) */
-			/* The second copy of the name must say the same (parser confusion otherwise). */
-			uint16_t lnl = z->lnl;
-			const uint8_t *lname = NULL;
-			if (o->src->mem)
-				lname = o->src->mem + z->start + 30;	/* inside the object: phase 2 checked */
-			else if ((copy = malloc(lnl ? lnl : 1)) && rd(o, z->start + 30, copy, lnl))
-				lname = copy;
-			if (lname && (lnl != z->nlen || memcmp(lname, z->name, lnl) != 0)) {
-				char *ll = cr_entry_label(lname, lnl);
-				snprintf(mism, sizeof mism, "the local header names it \"%s\"", ll ? ll : "?");
-				free(ll);
-				cr_entry_note(&e, F_ZIP_NAME_MISMATCH, -1, mism);
-				cr_entry_alt(&e, lname, lnl, (z->lflags & 0x800) != 0);
-			}
-			if (z->lmethod != z->method || (z->lflags & 1) != (z->flags & 1))
-				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
-					      "local header and central directory disagree on the method or encryption");
-		}
-		struct cr_spool sp;
-		cr_spool_init(&sp);
-		struct cr_src dsrc;
-		const struct cr_src *data = NULL;
-		if (z->flags & 1) {
-			e.flags |= CR_E_ENCRYPTED | (z->aes ? 0 : CR_E_WEAK_CRYPTO);
-		} else if (e.kind == E_FILE && z->lfh_ok && !z->overlap) {
-			data = entry_data(w, z, &e, &sp, &dsrc, why, sizeof why);
-		}
-		if (!cr_walk_stopped(w))
-			cr_entry(w, &e, data);
-		cr_spool_free(&sp);
-		free(copy);
-		free(target);
-	}
+	for (size_t i = 0; i < n && !cr_walk_stopped(w); i++)
+		judge_cd_entry(w, &zs[i]);
+
+	/* 5. The streaming reading: local headers in file order, as bsdtar from a pipe reads them. */
+	if (!cr_walk_stopped(w))
+		local_walk(w, order, m, n > 0);
 out:
 	free(order);
 	free(zs);

@@ -34,4 +34,13 @@ struct cr_zip_end {
  */
 void cr_zip_end_find(const struct cr_view *v, struct cr_zip_end *e);
 
+/*
+ * zipname.c: a stored name as other readers decode it, malloc'd, or NULL
+ * when that reader reads it as stored.  cp437: a name without the UTF-8
+ * flag (Python, 7-Zip, Windows), as UTF-8.  infozip: Info-ZIP unzip's
+ * OEM-to-ISO bytes for names made on FAT/HPFS (made-by host 0 or 6).
+ */
+uint8_t *cr_zip_name_cp437(const uint8_t *name, size_t len, size_t *outlen);
+uint8_t *cr_zip_name_infozip(const uint8_t *name, size_t len, unsigned host, size_t *outlen);
+
 #endif

@@ -45,7 +45,38 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 			cr_buf_printf(&b, ",\"count\":%llu", (unsigned long long)r->pub[i].count);
 		cr_buf_add(&b, "}", 1);
 	}
-	cr_buf_str(&b, "]}");
+	cr_buf_add(&b, "]", 1);
+	if (r->listing) {
+		cr_buf_str(&b, ",\"entries\":[");
+		for (size_t i = 0; i < r->nlist; i++) {
+			const crible_listed *l = &r->list[i];
+			cr_buf_str(&b, i ? ",{\"where\":[" : "{\"where\":[");
+			for (size_t k = 0; k < l->nwhere; k++) {
+				if (k)
+					cr_buf_add(&b, ",", 1);
+				cr_buf_json_str(&b, k == 0 ? path : l->where[k]);
+			}
+			cr_buf_printf(&b, "],\"kind\":\"%s\"", cr_kind_name((int)l->kind));
+			if (l->link) {
+				cr_buf_str(&b, ",\"link\":");
+				cr_buf_json_str(&b, l->link);
+			}
+			for (size_t k = 0; k < l->nalt; k++) {
+				cr_buf_str(&b, k ? "," : ",\"alt\":[");
+				cr_buf_json_str(&b, l->alt[k]);
+				if (k + 1 == l->nalt)
+					cr_buf_add(&b, "]", 1);
+			}
+			if (l->encrypted)
+				cr_buf_str(&b, ",\"encrypted\":true");
+			if (l->has_data)
+				cr_buf_printf(&b, ",\"size\":%llu,\"sha256\":\"%s\"", (unsigned long long)l->size,
+					      l->sha256);
+			cr_buf_add(&b, "}", 1);
+		}
+		cr_buf_add(&b, "]", 1);
+	}
+	cr_buf_add(&b, "}", 1);
 	if (b.failed) {
 		cr_buf_free(&b);
 		return CRIBLE_ENOMEM;

@@ -5,6 +5,7 @@
  *
  *   path: verdict type (mime) id, id        the ids that decide the verdict, each once
  *     severity id in where > where: detail  with CRIBLE_VERBOSE, every finding
+ *     entry kind where > where [-> link] [size sha256]  the listing (CRIBLE_OPT_LIST)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,21 @@ static void text(struct cr_buf *b, const crible_result *r, const char *path, boo
 		cr_buf_str(b, f->detail);
 		if (f->count > 1)
 			cr_buf_printf(b, " (%llu in all)", (unsigned long long)f->count);
+		cr_buf_add(b, "\n", 1);
+	}
+	for (size_t i = 0; i < r->nlist; i++) {
+		const crible_listed *l = &r->list[i];
+		cr_buf_printf(b, "  entry  %-8s", cr_kind_name((int)l->kind));
+		for (size_t w = 1; w < l->nwhere; w++) {
+			cr_buf_str(b, w == 1 ? " " : " > ");
+			cr_buf_str(b, l->where[w]);
+		}
+		if (l->link) {
+			cr_buf_str(b, " -> ");
+			cr_buf_str(b, l->link);
+		}
+		if (l->has_data)
+			cr_buf_printf(b, " %llu %s", (unsigned long long)l->size, l->sha256);
 		cr_buf_add(b, "\n", 1);
 	}
 }
