@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -119,10 +120,15 @@ def lines(out):
     return [l for l in out.split(b"\n") if l]
 
 
+def unoctal(l):
+    """bsdtar -t prints bytes the locale cannot show as \\ooo."""
+    return re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8) & 0xff]), l)
+
+
 def r_bsdtar_list(path):
     s = Seen("bsdtar -t")
     for l in lines(run(["bsdtar", "-tf", path])):
-        s.add("name", l)
+        s.add("name", unoctal(l))
     return s
 
 

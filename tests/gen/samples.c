@@ -312,6 +312,7 @@ static void pe(struct sbuf *b, int pe64, int dll, int subsys)
 	sb_pad(b, 1024);
 }
 static void b_pe32_exe(struct sbuf *b) { pe(b, 0, 0, 2); }
+void sample_pe(struct sbuf *b) { b_pe32_exe(b); }
 static void b_pe64_exe(struct sbuf *b) { pe(b, 1, 0, 3); }
 static void b_pe32_dll(struct sbuf *b) { pe(b, 0, 1, 2); }
 static void b_pe64_dll(struct sbuf *b) { pe(b, 1, 1, 2); }
@@ -760,7 +761,18 @@ const struct scenario scenarios[] = {
 	{"old.com", b_dos, "", "dos-mz", "exec.native", "block", "an MS-DOS program"},
 	{"install.sh", b_sh, "", "shell", "exec.script", "block", "a shell script"},
 	{"tool.py", b_py_shebang, "", "python", "exec.script", "block", "a Python script with #!"},
-	{"lib.py", b_py, "", "python", "", "allow", "a Python module without #! is not executable by itself"},
+	{"lib.py", b_py, "", "python", "exec.script", "block",
+	 "a .py runs in Python on a double-click where Python is installed (Outlook blocks .py)"},
+	{"setup-py.bat", r_bat_python, "", "python", "exec.script type.mismatch", "block",
+	 "a .bat whose lines read as Python: cmd.exe runs it all the same"},
+	{"setup.bat.txt", r_note, "", "text", "", "allow", "the twin: prose whose last extension is .txt"},
+	{"invoice.hta", r_bat_python, "", "python", "exec.script type.mismatch", "block",
+	 "a top-level input named .hta: mshta runs it, whatever it looks like"},
+	{"nul-name.zip", r_zip_nul_name, "", "zip", "exec.script path.control", "block",
+	 "run.bat\\0.txt: C extractors write run.bat"},
+	{"nul-twin.zip", r_zip_nul_twin, "", "zip", "", "allow", "the twin: run.txt"},
+	{"trailing-bat.zip", r_zip_trailing_bat, "", "zip", "exec.script path.trailing", "block",
+	 "run.bat. is run.bat on Windows"},
 	{"run.ps1", b_ps1, "", "powershell", "exec.script", "block", "PowerShell"},
 	{"run16.ps1", b_utf16_ps1, "", "powershell", "exec.script", "block", "UTF-16 PowerShell"},
 	{"setup.bat", b_bat, "", "batch", "exec.script", "block", "a batch file"},
@@ -818,6 +830,25 @@ const struct scenario scenarios[] = {
 	{"bidi.zip", a_zip_bidi, "", "zip", "path.bidi type.mismatch", "block", "RTLO extension spoofing"},
 	{"setuid.zip", a_zip_setuid, "", "zip", "entry.setid", "block", "a setuid entry"},
 	{"fifo.zip", a_zip_fifo, "", "zip", "entry.special", "block", "a FIFO entry"},
+	/* Readings real extractors disagree on (readings.c): each hostile sample with its twin. */
+	{"fake-eocd.zip", r_zip_fake_eocd, "", "zip", "container.corrupt path.traversal sig.eicar type.mismatch", "block",
+	 "a fake empty end record hides EICAR and a traversal from Info-ZIP; the local headers are judged"},
+	{"fake-eocd-twin.zip", r_zip_fake_eocd_twin, "", "zip", "container.corrupt", "warn", "the same fake record over a note"},
+	{"hidden-local.zip", r_zip_hidden_local, "", "zip", "container.corrupt container.prepended exec.native", "block",
+	 "a program in a local header no directory lists: streaming readers extract it"},
+	{"descriptor.zip", r_zip_descriptor, "", "zip", "", "allow", "sizes in data descriptors: an ordinary ZIP"},
+	{"method.zip", r_zip_method, "", "zip", "container.corrupt sig.eicar type.mismatch", "block",
+	 "the directory says stored, the local header deflated: the inflated EICAR is judged"},
+	{"method-twin.zip", r_zip_method_twin, "", "zip", "container.corrupt type.mismatch", "warn", "the same disagreement over a note"},
+	{"symlink-bat.zip", r_zip_symlink_bat, "", "zip", "exec.script", "block",
+	 "a symlink named run.bat whose data is a batch script: Python and Windows write the script"},
+	{"dir-data.zip", r_zip_dir_data, "", "zip", "exec.native", "block",
+	 "a Unix directory without a slash carrying a program: Python writes the program"},
+	{"concat.zip", r_zip_concat, "", "zip", "container.corrupt container.prepended path.traversal", "block",
+	 "two archives end to end: the first, which only a streaming reader sees, holds a traversal"},
+	{"concat-twin.zip", r_zip_concat_twin, "", "zip", "", "allow", "one archive of the same two notes"},
+	{"cp437-yen.zip", r_zip_cp437_yen, "", "zip", "path.bestfit", "block",
+	 "byte 0x9D without the UTF-8 flag: CP437 reads a yen sign, which Windows code page 932 reads as a backslash"},
 	{"overlap.zip", a_zip_overlap, "", "zip", "type.mismatch zip.overlap", "block",
 	 "entries sharing data: the shared bytes are judged once (text named .bin)"},
 	{"prepended.zip", a_zip_prepended, "", "shell", "container.prepended exec.script type.mismatch type.polyglot",

@@ -128,6 +128,25 @@ void a_zip_flood_deep(struct sbuf *b);
 void a_zip_flood_twin(struct sbuf *b);
 /* A 1x1 PNG (samples.c). */
 void sample_png(struct sbuf *b);
+void sample_pe(struct sbuf *b);
+
+/* Readings that real extractors disagree on, and their twins (readings.c). */
+void r_zip_fake_eocd(struct sbuf *b);
+void r_zip_fake_eocd_twin(struct sbuf *b);
+void r_zip_hidden_local(struct sbuf *b);
+void r_zip_descriptor(struct sbuf *b);
+void r_zip_method(struct sbuf *b);
+void r_zip_method_twin(struct sbuf *b);
+void r_zip_symlink_bat(struct sbuf *b);
+void r_zip_dir_data(struct sbuf *b);
+void r_zip_concat(struct sbuf *b);
+void r_zip_concat_twin(struct sbuf *b);
+void r_zip_cp437_yen(struct sbuf *b);
+void r_bat_python(struct sbuf *b);
+void r_note(struct sbuf *b);
+void r_zip_nul_name(struct sbuf *b);
+void r_zip_nul_twin(struct sbuf *b);
+void r_zip_trailing_bat(struct sbuf *b);
 
 extern const struct scenario scenarios[];
 extern const size_t nscenarios;

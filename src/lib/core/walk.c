@@ -107,8 +107,24 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 		cr_rules_stream(s, e->name, e->namelen);
 	else if (!(e->flags & CR_E_NAME_OURS))
 		cr_rules_entry(s, w->names, e);
-	for (size_t i = 0; i < e->nalt; i++)
+	/*
+	 * Every other name it goes by, and the name cut at its first NUL as a
+	 * C extractor writes it ("run.bat\0.txt" is run.bat): the path rules,
+	 * and the extension Windows runs (the data's own scan judges the
+	 * primary name's extension against its bytes).
+	 */
+	bool runs = e->kind == E_FILE || e->kind == E_HARDLINK || e->kind == E_STREAM;
+	const uint8_t *nul = e->namelen ? memchr(e->name, 0, e->namelen) : NULL;
+	if (nul) {
+		cr_rules_path(s, e->name, (size_t)(nul - e->name), e->utf8);
+		if (runs)
+			cr_rules_winext(s, e->name, (size_t)(nul - e->name));
+	}
+	for (size_t i = 0; i < e->nalt; i++) {
 		cr_rules_path(s, e->alt[i].name, e->alt[i].len, e->alt[i].utf8);
+		if (runs)
+			cr_rules_winext(s, e->alt[i].name, e->alt[i].len);
+	}
 	/* 2. What the walker saw about it. */
 	for (size_t i = 0; i < e->nnotes; i++)
 		cr_emit(s, e->notes[i].fid, e->notes[i].sev, "%s", e->notes[i].detail);

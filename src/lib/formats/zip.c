@@ -258,6 +258,18 @@ static uint8_t *link_target(struct cr_scan *s, const struct cr_obj *o, const str
 	return t;
 }
 
+/* 7-Zip writes an entry with no name under the archive's own name less its extension. */
+static void empty_name_alt(const struct cr_obj *o, struct cr_entry *e)
+{
+	if (e->namelen || !o->name)
+		return;
+	const char *base = strrchr(o->name, '/');
+	base = base ? base + 1 : o->name;
+	const char *dot = strrchr(base, '.');
+	size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	cr_entry_alt(e, (const uint8_t *)base, n, true);
+}
+
 /* The readings a CD entry gives beyond its own kind: a "symlink" or "directory" carrying data is a file to Python and to Windows. */
 static bool data_as_file(const struct zent *z, enum cr_ekind k)
 {
@@ -282,6 +294,7 @@ static void judge_cd_entry(struct cr_walk *w, struct zent *z)
 	/* The raw name too, when the Unicode path replaced it: old extractors use it. */
 	if (z->uname)
 		cr_entry_alt(&e, z->name, z->nlen, false);
+	empty_name_alt(o, &e);
 	/* The stored bytes as CP437 (no UTF-8 flag) and as Info-ZIP writes them. */
 	size_t l437 = 0, liz = 0;
 	uint8_t *n437 = (z->flags & 0x800) ? NULL : cr_zip_name_cp437(z->name, z->nlen, &l437);
@@ -370,6 +383,7 @@ struct lfh {
 	uint64_t at, dstart, dend, next;
 	struct zent z;		/* what the local header says, in the central entry's shape */
 	uint8_t *buf;		/* name and extra */
+	bool cut;		/* the data runs past the end of the file */
 };
 
 /*
@@ -400,9 +414,9 @@ static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct
 	bool known_m = false;
 	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
 		known_m |= z->method == methods[i];
-	if (!nl || !known_m || at + 30 + nl + el > o->view->size)
+	if (!known_m || at + 30 + nl + el > o->view->size)
 		return false;
-	if (!(l->buf = malloc((size_t)nl + el)) || !rd(o, at + 30, l->buf, (size_t)nl + el)) {
+	if (!(l->buf = malloc((size_t)nl + el + 1)) || !rd(o, at + 30, l->buf, (size_t)nl + el)) {
 		free(l->buf);
 		l->buf = NULL;
 		return false;
@@ -428,9 +442,9 @@ static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct
 		if (l->dend == NOWHERE)
 			l->dend = o->view->size;
 	} else {
-		if (z->csize > o->view->size - l->dstart)
-			return free(l->buf), l->buf = NULL, false;
-		l->dend = l->dstart + z->csize;
+		/* Cut short: what is there is what an extractor writes before it fails. */
+		l->cut = z->csize > o->view->size - l->dstart;
+		l->dend = l->cut ? o->view->size : l->dstart + z->csize;
 	}
 	z->csize = l->dend - l->dstart;
 	l->next = l->dend;
@@ -468,7 +482,8 @@ static int by_start_key(const void *k, const void *b)
 static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool have_cd)
 {
 	const struct cr_obj *o = w->o;
-	uint64_t pos = find_sig(o, have_cd && m ? order[0]->start : 0, "PK\3\4");
+	/* From the first byte: a streaming reader finds a header before the one the directory names first. */
+	uint64_t pos = find_sig(o, 0, "PK\3\4");
 	size_t found = 0;
 	while (pos != NOWHERE && !cr_walk_stopped(w)) {
 		struct zent **hit = m ? bsearch(&pos, order, m, sizeof *order, by_start_key) : NULL;
@@ -505,6 +520,7 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			e.kind = llen && (lname[llen - 1] == '/' || lname[llen - 1] == '\\') ? E_DIR : E_FILE;
 			if (l.z.uname)
 				cr_entry_alt(&e, l.z.name, l.z.nlen, false);
+			empty_name_alt(o, &e);
 			if (!cz && have_cd)
 				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
 					      "a local header the central directory does not list: streaming readers extract it");
@@ -518,6 +534,8 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			struct cr_src dsrc;
 			const struct cr_src *data = NULL;
 			char why[160];
+			if (l.cut)
+				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "entry data runs past the end of the archive");
 			if (l.z.flags & 1)
 				e.flags |= CR_E_ENCRYPTED | (l.z.aes ? 0 : CR_E_WEAK_CRYPTO);
 			else if (e.kind == E_FILE)
@@ -558,7 +576,11 @@ static void walk_zip(struct cr_walk *w)
 		local_walk(w, NULL, 0, false);
 		return;
 	}
-	uint64_t cdsize = ze->cd_size, base = ze->start, cdoff = ze->cd - ze->start;
+	uint64_t cdsize = ze->cd_size, base = ze->start, cdoff = ze->cd - ze->start, missing = ze->missing;
+	if (missing)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1,
+			"the directory's offsets count %llu bytes the file does not have: it was cut at the front",
+			(unsigned long long)missing);
 	uint16_t ntotal = ze->entries > 0xffff ? 0xffff : (uint16_t)ze->entries;
 	if (cdsize > MAX_CD) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: read from the local headers",
@@ -630,8 +652,8 @@ static void walk_zip(struct cr_walk *w)
 	for (size_t i = 0; i < n; i++) {
 		struct zent *z = &zs[i];
 		uint8_t h[30];
-		uint64_t at = base + z->lho;
-		if (z->lho > o->view->size || !rd(o, at, h, 30) || memcmp(h, "PK\3\4", 4)) {
+		uint64_t at = base + z->lho - missing;
+		if (z->lho < missing || z->lho > o->view->size || !rd(o, at, h, 30) || memcmp(h, "PK\3\4", 4)) {
 			z->lfh_ok = false;
 			continue;
 		}
@@ -680,7 +702,7 @@ static void walk_zip(struct cr_walk *w)
 
 	/* 5. The streaming reading: local headers in file order, as bsdtar from a pipe reads them. */
 	if (!cr_walk_stopped(w))
-		local_walk(w, order, m, n > 0);
+		local_walk(w, order, m, true);
 out:
 	free(order);
 	free(zs);

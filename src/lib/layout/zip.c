@@ -80,16 +80,24 @@ static bool candidate(const struct cr_view *v, size_t i, struct cr_zip_end *e)
 	if (cdsize > eocd)
 		return false;
 	uint64_t cd = eocd - cdsize;
-	if (cdoff > cd)
-		return false;
 	if (cdsize != 0 || ntotal != 0) {
 		uint8_t sig[4];
 		if (!cr_view_read(v, cd, sig, 4) || memcmp(sig, "PK\1\2", 4))
 			return false;
+	} else if (cdoff > cd) {
+		return false;
 	}
 	e->cd = cd;
 	e->cd_size = cdsize;
-	e->start = cd - cdoff;
+	/*
+	 * Offsets larger than where the directory is: bytes were cut from the
+	 * front.  Python and Info-ZIP still list the directory (and read each
+	 * entry at its offset less the missing bytes): so does the walker.
+	 */
+	if (cdoff > cd)
+		e->missing = cdoff - cd;
+	else
+		e->start = cd - cdoff;
 	e->found = true;
 	return true;
 }

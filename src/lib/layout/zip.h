@@ -22,6 +22,7 @@ struct cr_zip_end {
 	uint64_t cd_size;
 	uint64_t entries;	/* what the end record counts */
 	uint64_t cd_end;	/* where the directory must end: the ZIP64 record or the EOCD */
+	uint64_t missing;	/* the directory's offsets count this many bytes the file lacks at its front */
 };
 
 /*

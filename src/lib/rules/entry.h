@@ -48,6 +48,8 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 
 /* path.* alone, for names that are not entries (RAR stream names use it too). */
 void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8);
+/* winext.c: exec.script / exec.shortcut when Windows runs the name by its extension; true when it does. */
+bool cr_rules_winext(struct cr_scan *s, const uint8_t *name, size_t len);
 
 /*
  * An NTFS stream name stored with a file (RAR STM service headers),

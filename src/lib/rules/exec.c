@@ -3,10 +3,13 @@
  * code when opened.
  *
  * Native code is judged by its bytes.  Scripts are judged by their bytes
- * too, and, inside an archive, also by their extension alone: Windows
- * runs a .js, .cmd or .lnk by its name whatever the bytes look like.
+ * too, and also by their extension alone (winext.c): Windows runs a .js,
+ * .cmd or .lnk by its name whatever the bytes look like.
  */
+#include <string.h>
+
 #include "../core/scan.h"
+#include "entry.h"
 
 /*
  * Script types that run whatever their first line says (Windows script
@@ -45,23 +48,11 @@ void cr_rules_exec(struct cr_scan *s, const struct cr_obj *o)
 	if (ty->cls & C_SHORTCUT)
 		cr_emit(s, F_EXEC_SHORTCUT, -1, "%s", ty->desc);
 
-	/* Inside an archive the name alone decides what Windows does on a double-click. */
-	if (o->depth == 0 || !o->name)
-		return;
-	size_t el;
-	const char *e = cr_name_ext(o->name, &el);
-	enum cr_tid claimed[16];
-	size_t n = e ? cr_types_by_ext(e, el, claimed, 16) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct cr_type *c = cr_type_get(claimed[i]);
-		if ((c->cls & C_SCRIPT) && runs_without_shebang(claimed[i]) && !(ty->cls & C_SCRIPT)) {
-			cr_emit(s, F_EXEC_SCRIPT, -1, "extension .%.*s runs as %s on Windows", (int)el, e, c->desc);
-			break;
-		}
-		if ((c->cls & C_SHORTCUT) && !(ty->cls & C_SHORTCUT)) {
-			cr_emit(s, F_EXEC_SHORTCUT, -1, "extension .%.*s opens as %s on Windows", (int)el, e,
-				c->desc);
-			break;
-		}
-	}
+	/*
+	 * The name alone decides what Windows does on a double-click, for an
+	 * entry and for a top-level input whose name is known (winext.c).
+	 * Code already named by its bytes says more than its extension.
+	 */
+	if (o->name && !(ty->cls & (C_EXEC | C_SHORTCUT)))
+		cr_rules_winext(s, (const uint8_t *)o->name, strlen(o->name));
 }
