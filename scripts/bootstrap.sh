@@ -14,10 +14,12 @@ pkgs=(
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench
+  libarchive-tools unzip 7zip genisoimage   # the differential tests' real readers: bsdtar, Info-ZIP,
+  xorriso tar util-linux                    #   7zz, isoinfo, xorriso, GNU tar, setpriv
   file time                                 # bench baselines: file(1), GNU time
 )
 
-[ "${1:-}" = "--bench" ] && pkgs+=(libarchive-tools unzip clamav)
+[ "${1:-}" = "--bench" ] && pkgs+=(clamav)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -74,11 +74,18 @@ void cr_list_entry(struct cr_scan *s, const struct cr_entry *e, const struct cr_
 	l.where = (const char *const *)where;
 	if (ok && e->link)
 		ok = (l.link = cr_entry_label(e->link, e->linklen)) != NULL;
-	char **alt = e->nalt ? calloc(e->nalt, sizeof *alt) : NULL;
-	ok = ok && (alt || !e->nalt);
+	/* The other names: the walker's, and the name cut at its first NUL (what a C extractor writes). */
+	const uint8_t *nul = e->namelen ? memchr(e->name, 0, e->namelen) : NULL;
+	size_t nalt = e->nalt + (nul != NULL);
+	char **alt = nalt ? calloc(nalt, sizeof *alt) : NULL;
+	ok = ok && (alt || !nalt);
 	l.alt = (const char *const *)alt;
 	for (size_t k = 0; ok && k < e->nalt; k++, l.nalt++)
 		ok = (alt[k] = cr_entry_label(e->alt[k].name, e->alt[k].len)) != NULL;
+	if (ok && nul) {
+		ok = (alt[e->nalt] = cr_entry_label(e->name, (size_t)(nul - e->name))) != NULL;
+		l.nalt++;
+	}
 	if (ok && data) {
 		char *hex = malloc(65);
 		ok = hex && sha256_src(data, hex);

@@ -62,7 +62,7 @@ struct cr_altname {
 };
 
 #define CR_MAX_NOTES 8
-#define CR_MAX_ALTNAMES 4
+#define CR_MAX_ALTNAMES 8
 
 struct cr_entry {
 	const uint8_t *name;	/* as stored; may hold NUL bytes */

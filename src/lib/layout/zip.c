@@ -43,12 +43,13 @@ static bool candidate(const struct cr_view *v, size_t i, struct cr_zip_end *e)
 	bool z64 = cdsize == 0xffffffff || cdoff == 0xffffffff || ntotal == 0xffff;
 	uint8_t loc[4];
 	bool haveloc = eocd >= 20 && cr_view_read(v, eocd - 20, loc, 4) && !memcmp(loc, "PK\6\7", 4);
-	if (!z64 && !(disk == cddisk && nthis == ntotal))
-		return false;
+	/* Disk numbers that disagree: Python and Info-ZIP read the directory all the same. */
+	bool disks_odd = !z64 && !(disk == cddisk && nthis == ntotal);
 	if (z64 && !haveloc)
 		return false;
 	memset(e, 0, sizeof *e);
 	e->eocd = eocd;
+	e->disks_odd = disks_odd;
 	e->tail_end = eocd + 22 + clen;
 	e->entries = ntotal;
 	if (haveloc) {
@@ -82,8 +83,19 @@ static bool candidate(const struct cr_view *v, size_t i, struct cr_zip_end *e)
 	uint64_t cd = eocd - cdsize;
 	if (cdsize != 0 || ntotal != 0) {
 		uint8_t sig[4];
-		if (!cr_view_read(v, cd, sig, 4) || memcmp(sig, "PK\1\2", 4))
-			return false;
+		if (!cr_view_read(v, cd, sig, 4) || memcmp(sig, "PK\1\2", 4)) {
+			/*
+			 * Info-ZIP's reading: the directory where its offset says,
+			 * whatever its size field claims ("Compensating...").
+			 */
+			if (cdoff >= eocd || !cr_view_read(v, cdoff, sig, 4) || memcmp(sig, "PK\1\2", 4))
+				return false;
+			e->cd = cdoff;
+			e->cd_size = eocd - cdoff;
+			e->size_wrong = true;
+			e->found = true;
+			return true;
+		}
 	} else if (cdoff > cd) {
 		return false;
 	}

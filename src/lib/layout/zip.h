@@ -22,6 +22,8 @@ struct cr_zip_end {
 	uint64_t cd_size;
 	uint64_t entries;	/* what the end record counts */
 	uint64_t cd_end;	/* where the directory must end: the ZIP64 record or the EOCD */
+	bool disks_odd;		/* the disk fields disagree (a split archive, or damage) */
+	bool size_wrong;	/* the end record's directory size is wrong: read where its offset says */
 	uint64_t missing;	/* the directory's offsets count this many bytes the file lacks at its front */
 };
 
@@ -43,5 +45,7 @@ void cr_zip_end_find(const struct cr_view *v, struct cr_zip_end *e);
  */
 uint8_t *cr_zip_name_cp437(const uint8_t *name, size_t len, size_t *outlen);
 uint8_t *cr_zip_name_infozip(const uint8_t *name, size_t len, unsigned host, size_t *outlen);
+/* Info-ZIP's name on disk: C0 controls and DEL dropped ("run.ba\1t" lands as run.bat). */
+uint8_t *cr_zip_name_noctl(const uint8_t *name, size_t len, size_t *outlen);
 
 #endif

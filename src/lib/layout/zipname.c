@@ -5,7 +5,8 @@
  * page; Python's zipfile, 7-Zip and Windows decode it as CP437.  Info-ZIP
  * unzip on Unix, for names made on FAT or HPFS (made-by host 0 or 6),
  * flag or not, maps each byte from CP437 to its nearest ISO 8859-1 byte
- * and writes that: 'é' stored as UTF-8 (C3 A9) lands as "+\xae".  Both
+ * and writes that: 'é' stored as UTF-8 (C3 A9) lands as "+\xae"; and it
+ * drops every C0 control and DEL from the name it writes.  The
  * tables were read off the readers themselves (Python's cp437 codec;
  * Debian's unzip 6.0 listing every byte 0x80-0xFF).
  */
@@ -75,5 +76,23 @@ uint8_t *cr_zip_name_infozip(const uint8_t *name, size_t len, unsigned host, siz
 	for (size_t i = 0; i < len; i++)
 		o[i] = name[i] < 0x80 ? name[i] : infozip_hi[name[i] - 0x80];
 	*outlen = len;
+	return o;
+}
+
+uint8_t *cr_zip_name_noctl(const uint8_t *name, size_t len, size_t *outlen)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++)
+		k += name[i] < 0x20 || name[i] == 0x7f;
+	if (!k || !(k < len))
+		return NULL;
+	uint8_t *o = malloc(len - k);
+	if (!o)
+		return NULL;
+	size_t j = 0;
+	for (size_t i = 0; i < len; i++)
+		if (!(name[i] < 0x20 || name[i] == 0x7f))
+			o[j++] = name[i];
+	*outlen = j;
 	return o;
 }
