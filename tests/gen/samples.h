@@ -147,6 +147,16 @@ void r_note(struct sbuf *b);
 void r_zip_nul_name(struct sbuf *b);
 void r_zip_nul_twin(struct sbuf *b);
 void r_zip_trailing_bat(struct sbuf *b);
+void r_tar_after_end(struct sbuf *b);
+void r_tar_padded(struct sbuf *b);
+void r_tar_resync(struct sbuf *b);
+void r_tar_resync_twin(struct sbuf *b);
+void r_tar_link_size(struct sbuf *b);
+void r_tar_link_twin(struct sbuf *b);
+void r_tar_pax_gnu(struct sbuf *b);
+void r_tar_pax_gnu_twin(struct sbuf *b);
+void r_tar_gnu_prefix(struct sbuf *b);
+void r_tar_gnu_prefix_twin(struct sbuf *b);
 
 extern const struct scenario scenarios[];
 extern const size_t nscenarios;

@@ -14,6 +14,19 @@
  *   size override the next header); 'g' pax global header.
  * Attacks live exactly there: a long name or pax path replaces the
  * harmless name a naive reader shows, so every override is judged.
+ *
+ * Readers do not agree on the bytes, so the walk is made once per reading
+ * (struct reading) and every entry a reading finds that an earlier one did
+ * not is judged too:
+ *   strict   bsdtar, Python: stop at a bad header or the end marker; a
+ *            symlink's or directory's size field is skipped as data;
+ *   resync   GNU tar: a block that is not a header is skipped ("Skipping
+ *            to next header") and, with --ignore-zeros, reading goes on
+ *            past the end marker;
+ *   nolink   readers that give links and directories no data: the header
+ *            after a link comes right after it, whatever its size says.
+ * Within one entry every name a reader may take is judged: the pax path,
+ * the GNU long name, prefix "/" name under either magic, the bare name.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +43,9 @@ static size_t field_len(const uint8_t *p, size_t n)
 }
 
 struct meta {
-	uint8_t *path, *link;	/* overrides for the next entry (malloc'd) */
-	size_t pathlen, linklen;
+	uint8_t *path, *link;	/* pax overrides for the next entry, or GNU 'K' link (malloc'd) */
+	uint8_t *gnu;		/* GNU 'L' long name (malloc'd) */
+	size_t pathlen, linklen, gnulen;
 	bool path_utf8, has_size;
 	uint64_t size;
 };
@@ -40,6 +54,7 @@ static void meta_clear(struct meta *m)
 {
 	free(m->path);
 	free(m->link);
+	free(m->gnu);
 	memset(m, 0, sizeof *m);
 }
 
@@ -62,7 +77,7 @@ static void pax_parse(struct cr_scan *s, struct meta *m, const uint8_t *p, size_
 		while (j < n && p[j] >= '0' && p[j] <= '9' && len < MAX_META)
 			len = len * 10 + (size_t)(p[j++] - '0');
 		if (j >= n || p[j] != ' ' || len <= j - i || len > n - i) {
-			if (p[i] != '\0')	/* NUL padding is tolerated */
+			if (p[i] != '\0' && s)	/* NUL padding is tolerated; s NULL: reported already */
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "malformed pax extended header");
 			return;
 		}
@@ -116,11 +131,95 @@ static enum cr_ekind kind_of(uint8_t t)
 	}
 }
 
-static void walk_tar(struct cr_walk *w)
+struct reading {
+	const char *name;	/* for the note on entries only this reading sees */
+	bool resync;		/* skip blocks that are not headers, read past the end marker (GNU tar -i) */
+	bool nolink;		/* links and directories carry no data, whatever their size says */
+};
+
+static const struct reading readings[] = {
+	{"strict", false, false},
+	{"resync", true, false},
+	{"nolink", false, true},
+};
+
+/* The entries judged so far, by header offset and the name and data the reading gave them. */
+struct seen {
+	uint64_t *keys;
+	size_t n, cap;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t entry_key(uint64_t pos, const uint8_t *nm, size_t nl, uint64_t data, uint64_t dsize, int kind)
+{
+	uint64_t h = mix(pos, data);
+	h = mix(h, dsize);
+	h = mix(h, (uint64_t)kind);
+	for (size_t i = 0; i < nl; i++)
+		h = mix(h, nm[i]);
+	return h | 1;	/* never 0: 0 marks an empty slot */
+}
+
+/* Adds key; false when it was there already (or cannot be stored: then it is judged again). */
+static bool seen_add(struct seen *t, uint64_t key)
+{
+	if (t->n * 2 >= t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		uint64_t *k = calloc(cap, sizeof *k);
+		if (!k)
+			return true;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->keys[i])
+				for (size_t j = t->keys[i] & (cap - 1);; j = (j + 1) & (cap - 1))
+					if (!k[j]) {
+						k[j] = t->keys[i];
+						break;
+					}
+		free(t->keys);
+		t->keys = k;
+		t->cap = cap;
+	}
+	for (size_t j = key & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+		if (t->keys[j] == key)
+			return false;
+		if (!t->keys[j]) {
+			t->keys[j] = key;
+			t->n++;
+			return true;
+		}
+	}
+}
+
+/* The next 512-aligned block after pos that is a header, or size. */
+static uint64_t resync_from(const struct cr_obj *o, uint64_t pos)
+{
+	uint8_t b[512];
+	for (pos += 512; pos + 512 <= o->view->size; pos += 512)
+		if (cr_view_read(o->view, pos, b, 512) && b[0] && cr_tar_checksum_ok(b))
+			return pos;
+	return o->view->size;
+}
+
+/* What a reading met that another reading could read differently. */
+struct met {
+	bool ended;		/* the end marker */
+	uint64_t endpos;	/* the first byte after it */
+	bool damaged;		/* a block that is not a header, or an entry running past the end */
+	bool link_sized;	/* a link or directory header with a size */
+};
+
+/* One reading of the archive; entries already in *seen are not judged again. */
+static void walk_reading(struct cr_walk *w, const struct reading *rd, struct seen *seen, struct met *met)
 {
 	struct cr_scan *s = w->s;
 	const struct cr_obj *o = w->o;
 	uint64_t size = o->view->size, pos = w->start;
+	bool first = rd == &readings[0];
 	struct meta m;
 	memset(&m, 0, sizeof m);
 	uint8_t h[512];
@@ -129,34 +228,67 @@ static void walk_tar(struct cr_walk *w)
 		if (pos >= size)
 			break;
 		if (size - pos < 512 || !cr_view_read(o->view, pos, h, 512)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "truncated header at offset %llu", (unsigned long long)pos);
+			met->damaged = true;
+			if (first)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "truncated header at offset %llu",
+					(unsigned long long)pos);
 			break;
 		}
 		bool zero = true;
 		for (int i = 0; i < 512 && zero; i++)
 			zero = h[i] == 0;
 		if (zero) {
-			ended = true;
+			if (!ended)
+				met->endpos = pos + 512;
+			ended = met->ended = true;
 			pos += 512;
+			if (rd->resync)
+				continue;
 			break;
 		}
 		if (!cr_tar_checksum_ok(h)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "bad header checksum at offset %llu", (unsigned long long)pos);
+			met->damaged = true;
+			if (first)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "bad header checksum at offset %llu",
+					(unsigned long long)pos);
+			if (rd->resync) {
+				meta_clear(&m);
+				pos = resync_from(o, pos);
+				continue;
+			}
 			break;
 		}
 		uint64_t dsize;
 		if (cr_tar_num(h + 124, 12, &dsize) < 0) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "unreadable size at offset %llu", (unsigned long long)pos);
+			met->damaged = true;
+			if (first)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "unreadable size at offset %llu",
+					(unsigned long long)pos);
+			if (rd->resync) {
+				meta_clear(&m);
+				pos = resync_from(o, pos);
+				continue;
+			}
 			break;
 		}
 		uint8_t type = h[156];
 		if (m.has_size && type != 'x' && type != 'g' && type != 'L' && type != 'K')
 			dsize = m.size;
+		if ((type == '1' || type == '2' || type == '5') && dsize) {
+			met->link_sized = true;
+			if (rd->nolink)
+				dsize = 0;
+		}
 		uint64_t data = pos + 512;
 		if (dsize > size - data && !(type == '1' || type == '2' || type == '5')) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry at offset %llu claims %llu bytes past the end",
-				(unsigned long long)pos, (unsigned long long)dsize);
-			break;
+			met->damaged = true;
+			if (first)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry at offset %llu claims %llu bytes past the end",
+					(unsigned long long)pos, (unsigned long long)dsize);
+			if (!rd->resync)
+				break;
+			/* GNU tar writes what there is and stops. */
+			dsize = size - data;
 		}
 		uint64_t next = data + ((dsize + 511) & ~(uint64_t)511);
 		if (type == 'L' || type == 'K' || type == 'x' || type == 'g') {
@@ -176,15 +308,14 @@ static void walk_tar(struct cr_walk *w)
 				break;
 			}
 			if (type == 'x' || type == 'g') {
-				pax_parse(s, &m, buf, (size_t)dsize, type == 'g');
+				pax_parse(first ? s : NULL, &m, buf, (size_t)dsize, type == 'g');
 				free(buf);
 			} else {
 				size_t l = field_len(buf, (size_t)dsize);
 				if (type == 'L') {
-					free(m.path);
-					m.path = buf;
-					m.pathlen = l;
-					m.path_utf8 = false;
+					free(m.gnu);
+					m.gnu = buf;
+					m.gnulen = l;
 				} else {
 					free(m.link);
 					m.link = buf;
@@ -199,26 +330,39 @@ static void walk_tar(struct cr_walk *w)
 			pos = next;
 			continue;
 		}
-		/* The name: pax path, else GNU long name, else ustar prefix "/" name. */
+		/*
+		 * The name: pax path, else GNU long name, else ustar prefix "/"
+		 * name (the prefix only under the POSIX magic).  The others are
+		 * judged as well: Python lets the header read first win between
+		 * pax and GNU, readers differ on the prefix under other magics,
+		 * a v7 reader takes the bare name field.
+		 */
 		uint8_t full[256 + 2];
 		const uint8_t *nm;
 		size_t nl;
 		bool posix = !memcmp(h + 257, "ustar\0", 6);
+		size_t l = field_len(h, 100), pl = field_len(h + 345, 155);
+		bool prefixed = pl && (posix || !memcmp(h + 257, "ustar", 5));
+		size_t fl = l;
+		memcpy(full, h, l);
+		if (prefixed) {
+			memcpy(full, h + 345, pl);
+			full[pl] = '/';
+			memcpy(full + pl + 1, h, l);
+			fl = pl + 1 + l;
+		}
 		if (m.path) {
 			nm = m.path;
 			nl = m.pathlen;
-		} else {
-			size_t l = field_len(h, 100), pl = posix ? field_len(h + 345, 155) : 0;
-			if (pl) {
-				memcpy(full, h + 345, pl);
-				full[pl] = '/';
-				memcpy(full + pl + 1, h, l);
-				nl = pl + 1 + l;
-			} else {
-				memcpy(full, h, l);
-				nl = l;
-			}
+		} else if (m.gnu) {
+			nm = m.gnu;
+			nl = m.gnulen;
+		} else if (posix || !prefixed) {
 			nm = full;
+			nl = fl;
+		} else {
+			nm = h;	/* GNU magic: the prefix bytes are times, for GNU tar and bsdtar */
+			nl = l;
 		}
 		const uint8_t *lk = m.link ? m.link : h + 157;
 		size_t ll = m.link ? m.linklen : field_len(h + 157, 100);
@@ -229,13 +373,25 @@ static void walk_tar(struct cr_walk *w)
 		struct cr_entry e = {.name = nm, .namelen = nl, .utf8 = m.path && m.path_utf8, .kind = kind,
 				     .link = linky ? lk : NULL, .linklen = linky ? ll : 0,
 				     .has_mode = has_mode, .mode = (uint32_t)(mode & 07777)};
+		if (m.gnu && nm != m.gnu)
+			cr_entry_alt(&e, m.gnu, m.gnulen, false);
+		if (nm != full)
+			cr_entry_alt(&e, full, fl, false);
+		if (fl != l && nm != h)
+			cr_entry_alt(&e, h, l, false);
 		if (nl == 0 && kind != E_DIR)
 			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "entry with an empty name");
+		if (!first)
+			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+				      rd->resync ? "an entry only some readers see (GNU tar skipping a damaged header "
+						   "or reading past the end marker)"
+						 : "an entry only some readers see (a link's size read as no data)");
 		/* A hard link entry may carry data too (tar allows it); whatever is there is scanned. */
 		struct cr_src child;
 		bool have = (kind == E_FILE || (kind == E_HARDLINK && dsize)) && dsize <= size - data &&
 			    cr_src_slice(o->src, data, dsize, &child);
-		cr_entry(w, &e, have ? &child : NULL);
+		if (seen_add(seen, entry_key(pos, nm, nl, have ? data : 0, have ? dsize : 0, (int)kind)))
+			cr_entry(w, &e, have ? &child : NULL);
 		meta_clear(&m);
 		if (next < pos) {	/* cannot happen with the size check above; keep the loop monotonic */
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "size overflow");
@@ -243,11 +399,24 @@ static void walk_tar(struct cr_walk *w)
 		}
 		pos = next;
 	}
+	meta_clear(&m);
+}
+
+static void walk_tar(struct cr_walk *w)
+{
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	uint64_t size = o->view->size;
+	struct seen seen = {0};
+	struct met met = {.endpos = size};
+	walk_reading(w, &readings[0], &seen, &met);
+	bool ended = met.ended;
+	uint64_t pos = met.endpos;
+	bool junk = false, unread = false;
 	if (ended && !cr_walk_stopped(w)) {
 		/* Past the end marker only zero padding is normal (tar blocks out to 10 KiB). */
 		uint8_t buf[4096];
 		uint64_t p = pos;
-		bool junk = false;
 		while (p < size && !junk) {
 			size_t k = size - p < sizeof buf ? (size_t)(size - p) : sizeof buf;
 			if (!cr_view_read(o->view, p, buf, k))
@@ -255,13 +424,21 @@ static void walk_tar(struct cr_walk *w)
 			for (size_t i = 0; i < k && !junk; i++)
 				junk = buf[i] != 0;
 			p += k;
-			if (p - pos > (64u << 20))
-				break;	/* do not read gigabytes of padding */
+			if (p - pos > (64u << 20)) {
+				unread = true;	/* gigabytes of padding are not read here: the resync reading looks */
+				break;
+			}
 		}
-		if (junk)
-			cr_emit(s, F_CONTAINER_TRAILING, -1, "data after the end-of-archive marker");
 	}
-	meta_clear(&m);
+	/* The other readings, where they can differ from the first. */
+	struct met other = {.endpos = size};
+	if ((met.damaged || junk || unread) && !cr_walk_stopped(w))
+		walk_reading(w, &readings[1], &seen, &other);
+	if (met.link_sized && !cr_walk_stopped(w))
+		walk_reading(w, &readings[2], &seen, &other);
+	free(seen.keys);
+	if (junk && !cr_walk_stopped(w))
+		cr_emit(s, F_CONTAINER_TRAILING, -1, "data after the end-of-archive marker");
 }
 
 static const enum cr_tid tar_types[] = {T_TAR, T_UNKNOWN};
