@@ -506,14 +506,15 @@ static void rar5_block(struct sbuf *b, uint64_t type, const struct sbuf *fields,
 	sb_free(&hdr);
 }
 
-static void rar5_file(struct sbuf *b, int service, const char *name, const char *stream, const void *data,
-		      size_t dlen)
+/* A file header; method 0 stores, 1-5 compress (the data is then whatever the caller gives). */
+static void rar5_file_m(struct sbuf *b, int service, const char *name, const char *stream, const void *data,
+			size_t dlen, unsigned method, uint64_t usize)
 {
 	struct sbuf f = {0}, x = {0};
 	vint(&f, 0);		/* file flags */
-	vint(&f, dlen);		/* unpacked size */
+	vint(&f, usize);	/* unpacked size */
 	vint(&f, 0x20);		/* attributes: archive */
-	vint(&f, 0);		/* compression: version 0, stored */
+	vint(&f, (uint64_t)method << 7);	/* compression: version 0, method */
 	vint(&f, 0);		/* host: Windows */
 	vint(&f, strlen(name));
 	sb_str(&f, name);
@@ -528,6 +529,12 @@ static void rar5_file(struct sbuf *b, int service, const char *name, const char 
 	rar5_block(b, service ? 3 : 2, &f, &x, data, dlen);
 	sb_free(&f);
 	sb_free(&x);
+}
+
+static void rar5_file(struct sbuf *b, int service, const char *name, const char *stream, const void *data,
+		      size_t dlen)
+{
+	rar5_file_m(b, service, name, stream, data, dlen, 0, dlen);
 }
 
 static void rar5_begin(struct sbuf *b)
@@ -706,4 +713,18 @@ void a_sfx_rar(struct sbuf *b)
 	sb_u32le(b, 0x200);	/* raw pointer: the image ends at 0x400 */
 	sb_pad(b, 0x400);
 	a_rar5_romcom(b);
+}
+
+/*
+ * A compressed entry whose data no decoder accepts, then a compressed
+ * empty entry: the empty one must not switch decoding off for the first
+ * (the first is judged unreadable, not silently skipped).
+ */
+void a_rar5_trailing_empty(struct sbuf *b)
+{
+	static const uint8_t junk[64] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8};
+	rar5_begin(b);
+	rar5_file_m(b, 0, "data.bin", NULL, junk, sizeof junk, 3, 4096);
+	rar5_file_m(b, 0, "empty.txt", NULL, "", 0, 3, 0);
+	rar5_end(b);
 }

@@ -5,6 +5,7 @@
  * must judge every reading, and the twin must stay as quiet as it is.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -363,3 +364,34 @@ void r_tar_gnu_prefix_twin(struct sbuf *b)
 	th(b, "cron.d/job.txt", '0', NULL, "docs", GNU, sizeof note - 1, T(note));
 	sb_zero(b, 1024);
 }
+
+/* --- compressed streams --------------------------------------------------- */
+
+/* A gzip member with FNAME, deflated with zlib. */
+static void gz_named(struct sbuf *b, const char *fname, const void *data, size_t len)
+{
+	static const uint8_t hdr[10] = {0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3};
+	sb_put(b, hdr, sizeof hdr);
+	sb_put(b, fname, strlen(fname) + 1);
+	uLongf cap = compressBound((uLong)len) + 16;
+	uint8_t *out = malloc(cap);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+	zs.next_in = (Bytef *)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	deflate(&zs, Z_FINISH);
+	sb_put(b, out, zs.total_out);
+	deflateEnd(&zs);
+	free(out);
+	sb_u32le(b, sb_crc32(data, len));
+	sb_u32le(b, (uint32_t)len);
+}
+
+/* "report.txt.gz" whose stored name is run.bat: gunzip -N and 7-Zip write a batch file. */
+void r_gz_fname(struct sbuf *b) { gz_named(b, "run.bat", note, sizeof note - 1); }
+
+/* The twin: the stored name agrees. */
+void r_gz_fname_twin(struct sbuf *b) { gz_named(b, "report.txt", note, sizeof note - 1); }

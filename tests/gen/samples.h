@@ -131,6 +131,7 @@ void sample_png(struct sbuf *b);
 void sample_pe(struct sbuf *b);
 
 /* Readings that real extractors disagree on, and their twins (readings.c). */
+void a_rar5_trailing_empty(struct sbuf *b);
 void r_zip_fake_eocd(struct sbuf *b);
 void r_zip_fake_eocd_twin(struct sbuf *b);
 void r_zip_hidden_local(struct sbuf *b);
@@ -147,6 +148,8 @@ void r_note(struct sbuf *b);
 void r_zip_nul_name(struct sbuf *b);
 void r_zip_nul_twin(struct sbuf *b);
 void r_zip_trailing_bat(struct sbuf *b);
+void r_gz_fname(struct sbuf *b);
+void r_gz_fname_twin(struct sbuf *b);
 void r_tar_after_end(struct sbuf *b);
 void r_tar_padded(struct sbuf *b);
 void r_tar_resync(struct sbuf *b);

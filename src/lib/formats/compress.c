@@ -4,8 +4,10 @@
  * its suffix ("x.tar.gz" holds "x.tar").
  *
  * gzip's optional FNAME field (header flag 0x08, after the 10-byte fixed
- * header and an optional FEXTRA) is the name `gunzip -N` restores: an
- * attacker's choice, judged like any entry name.
+ * header and an optional FEXTRA) is the name `gunzip -N` and 7-Zip
+ * restore: an attacker's choice.  When present the child takes it (its
+ * extension is what Windows will run), and the outer-derived name is
+ * judged too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +78,21 @@ static void walk_stream(struct cr_walk *w)
 		s->err = CRIBLE_ENOMEM;
 		return;
 	}
-	/* The child is named after the outer name; the name gunzip -N would restore is judged too. */
+	/*
+	 * The child is named after the name stored in the stream when there
+	 * is one (gzip FNAME: `gunzip -N` and 7-Zip restore it), else after
+	 * the outer name; the outer-derived name is judged as well.
+	 */
 	struct cr_entry e = {.name = (const uint8_t *)name, .namelen = strlen(name), .kind = E_FILE,
 			     .flags = CR_E_NAME_OURS | CR_E_COUNTED};
 	const uint8_t *fn;
 	size_t fl = t == T_GZIP ? gzip_fname(o, &fn) : 0;
-	if (fl)
-		cr_entry_alt(&e, fn, fl, false);
+	if (fl) {
+		e.name = fn;
+		e.namelen = fl;
+		e.flags = CR_E_COUNTED;
+		cr_entry_alt(&e, (const uint8_t *)name, strlen(name), false);
+	}
 	struct cr_spool sp;
 	cr_spool_init(&sp);
 	const char *why;
