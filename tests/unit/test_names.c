@@ -170,6 +170,38 @@ static void test_path_names(void **st)
 	assert_int_equal(bad, 0);
 }
 
+#include "../../src/lib/rules/bestfit_table.h"
+#include "../../src/lib/io/utf8.h"
+
+/*
+ * Every code point any Windows ANSI code page best-fits to a path
+ * character is path.bestfit (CI checks the table against Microsoft's
+ * files, scripts/gen-bestfit.py --check); the ones named in the issue
+ * by value; letters that best-fit to letters are not.
+ */
+static void test_bestfit_table(void **st)
+{
+	(void)st;
+	int bad = 0;
+	size_t n = sizeof bestfit_table / sizeof *bestfit_table;
+	assert_true(n >= 30);
+	for (size_t i = 0; i < n; i++) {
+		char name[16] = "a";
+		size_t k = 1 + cr_utf8_encode(bestfit_table[i].cp, (uint8_t *)name + 1);
+		memcpy(name + k, "b.txt", 6);
+		if (strcmp(name1(name), "path.bestfit"))
+			bad++, print_error("U+%04X (to '%c', cp%u): got [%s]\n", bestfit_table[i].cp, bestfit_table[i].to,
+					   bestfit_table[i].page, name1(name));
+	}
+	/* U+0589 ARMENIAN FULL STOP and U+2236 RATIO become ':' (a stream or a drive). */
+	if (strcmp(name1("cv.pdf\xd6\x89" "evil.dll"), "path.bestfit") || strcmp(name1("C\xe2\x88\xb6x"), "path.bestfit"))
+		bad++, print_error("U+0589 / U+2236 not flagged\n");
+	/* Fullwidth letters best-fit to letters: harmless. */
+	if (strcmp(name1("\xef\xbc\xa1\xef\xbc\xa2.txt"), ""))
+		bad++, print_error("fullwidth letters flagged\n");
+	assert_int_equal(bad, 0);
+}
+
 static void test_links(void **st)
 {
 	(void)st;
@@ -250,6 +282,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_names),
+		cmocka_unit_test(test_bestfit_table),
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_collisions_and_modes),
 	};

@@ -31,35 +31,35 @@ bool cr_comp_is_dotdot(const uint8_t *c, size_t n)
 	return true;
 }
 
+#include "bestfit_table.h"
+
 /*
  * Code points that Windows best-fit conversion to an ANSI code page maps
- * onto a path-significant ASCII character: fullwidth and small forms of
- * / \ : . " < > |, the division and set-minus slashes, and the yen and
- * won signs that are the backslash of cp932 and cp949.
+ * onto a path-significant ASCII character (/ \ : . " < > |): every ANSI
+ * code page's table (bestfit_table.h, generated from Microsoft's
+ * WindowsBestFit files by scripts/gen-bestfit.py), and the small forms
+ * that compatibility normalisation folds the same way.  Returns the table
+ * entry, or NULL.
  */
-static int bestfit(uint32_t cp)
+static const struct bestfit *bestfit(uint32_t cp)
 {
-	switch (cp) {
-	case 0xff0f: /* ／ */
-	case 0xff3c: /* ＼ */
-	case 0xff1a: /* ： */
-	case 0xff0e: /* ． */
-	case 0xff02: /* ＂ */
-	case 0xff1c: /* ＜ */
-	case 0xff1e: /* ＞ */
-	case 0xff5c: /* ｜ */
-	case 0x2215: /* ∕ division slash */
-	case 0x2216: /* ∖ set minus */
-	case 0x2044: /* ⁄ fraction slash */
-	case 0xfe68: /* ﹨ small reverse solidus */
-	case 0xfe55: /* ﹕ small colon */
-	case 0xfe52: /* ﹒ small full stop */
-	case 0x00a5: /* ¥ cp932 backslash */
-	case 0x20a9: /* ₩ cp949 backslash */
-		return 1;
-	default:
-		return 0;
+	static const struct bestfit small[] = {
+		{0xfe68, '\\', 0}, {0xfe55, ':', 0}, {0xfe52, '.', 0}, {0xfe64, '<', 0}, {0xfe65, '>', 0},
+	};
+	size_t lo = 0, hi = sizeof bestfit_table / sizeof *bestfit_table;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (bestfit_table[mid].cp == cp)
+			return &bestfit_table[mid];
+		if (bestfit_table[mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (size_t i = 0; i < sizeof small / sizeof *small; i++)
+		if (small[i].cp == cp)
+			return &small[i];
+	return NULL;
 }
 
 static int bidi(uint32_t cp)
@@ -155,6 +155,7 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 	/* Character classes over the whole name. */
 	int bad_utf8 = 0, ctl = 0, bd = 0, bf = 0;
 	uint32_t bdcp = 0, bfcp = 0, ctlcp = 0;
+	const struct bestfit *bfe = NULL;
 	for (size_t k = 0; k < len;) {
 		uint32_t cp;
 		size_t l = cr_utf8_decode(name + k, len - k, &cp);
@@ -172,9 +173,8 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 			if (!bd)
 				bdcp = cp;
 			bd = 1;
-		} else if (bestfit(cp)) {
-			if (!bf)
-				bfcp = cp;
+		} else if (!bf && (bfe = bestfit(cp))) {
+			bfcp = cp;
 			bf = 1;
 		}
 	}
@@ -182,9 +182,12 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 		cr_emit(s, F_PATH_CONTROL, -1, "control character U+%04X in the name", ctlcp);
 	if (bd)
 		cr_emit(s, F_PATH_BIDI, -1, "bidirectional control U+%04X can disguise the extension", bdcp);
-	if (bf)
-		cr_emit(s, F_PATH_BESTFIT, -1, "U+%04X becomes a path character under Windows best-fit conversion",
-			bfcp);
+	if (bf && bfe->page)
+		cr_emit(s, F_PATH_BESTFIT, -1, "U+%04X becomes '%c' under Windows best-fit conversion (code page %u)",
+			bfcp, bfe->to, bfe->page);
+	else if (bf)
+		cr_emit(s, F_PATH_BESTFIT, -1, "U+%04X becomes '%c' under Windows compatibility folding", bfcp,
+			bfe->to);
 	if (bad_utf8 && utf8)
 		cr_emit(s, F_PATH_ENCODING, -1, "the name is declared UTF-8 but is not valid UTF-8");
 }
