@@ -268,6 +268,20 @@ static void test_collisions_and_modes(void **st)
 	assert_string_equal(judge(&h, "resume.txt", 10, E_FILE, NULL, 0), "");
 	assert_string_equal(judge(&h, "\xd0\xa4\xd0\xb0\xd0\xb9\xd0\xbb", 8, E_FILE, NULL, 0), "");
 	assert_string_equal(judge(&h, "\xd1\x84\xd0\xb0\xd0\xb9\xd0\xbb", 8, E_FILE, NULL, 0), "path.collision");
+	/* NFC and NFD are one name on macOS: é precomposed, then e + U+0301. */
+	assert_string_equal(judge(&h, "caf\xc3\xa9.txt", 9, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "cafe\xcc\x81.txt", 10, E_FILE, NULL, 0), "path.collision");
+	/* Full case folding: STRASSE and straße; Greek final sigma; Armenian, beyond any hand table. */
+	assert_string_equal(judge(&h, "stra\xc3\x9f" "e", 7, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "STRASSE", 7, E_FILE, NULL, 0), "path.collision");
+	assert_string_equal(judge(&h, "\xd5\x80\xd5\xa1\xd5\xb5", 6, E_FILE, NULL, 0), "");	/* Հայ */
+	assert_string_equal(judge(&h, "\xd5\xb0\xd5\xa1\xd5\xb5", 6, E_FILE, NULL, 0), "path.collision");	/* հայ */
+	/* A zero-width joiner HFS+ ignores. */
+	assert_string_equal(judge(&h, "report.pdf", 10, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "rep\xe2\x80\x8dort.pdf", 13, E_FILE, NULL, 0), "path.collision");
+	/* Benign twins: letters that differ stay apart. */
+	assert_string_equal(judge(&h, "cafe.txt", 8, E_FILE, NULL, 0), "");
+	assert_string_equal(judge(&h, "stra\xc3\x9f" "en", 8, E_FILE, NULL, 0), "");
 	assert_string_equal(judge(&h, "su", 2, E_FILE, NULL, 0104755), "entry.setid");
 	assert_string_equal(judge(&h, "sg", 2, E_FILE, NULL, 0102755), "entry.setid");
 	assert_string_equal(judge(&h, "shared/", 7, E_DIR, NULL, 042775), "");	/* setgid directory: group inheritance */

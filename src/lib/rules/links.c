@@ -9,14 +9,15 @@
  * and must stay below the extraction root.  A later entry whose path
  * goes through a planted symlink would be written wherever it points
  * (CVE-2022-30333; 7-Zip CVE-2025-11001).  Names are compared folded the
- * way the most permissive file system reads them: both separators, ASCII
- * case, Windows' trailing dots and spaces.
+ * way the most permissive file system reads them: both separators,
+ * Unicode case and normalisation (utf8proc), Windows' trailing dots and
+ * spaces.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "../core/scan.h"
-#include "../io/utf8.h"
 #include "entry.h"
 
 #define MAX_LINK_HOPS 40
@@ -78,34 +79,42 @@ static int lp_reserve(struct lpath *p, size_t more)
 }
 
 /*
- * Simple case folding for the scripts file names use most: NTFS and APFS
- * compare names case-insensitively beyond ASCII, so RÉSUMÉ.txt and
- * résumé.txt are one file there.  Every mapping keeps the UTF-8 length.
+ * A component as case-insensitive, normalisation-insensitive file systems
+ * read it: NTFS folds case beyond ASCII, APFS and HFS+ fold case and
+ * compare canonical equivalents (macOS stores NFD), HFS+ ignores default
+ * ignorable code points (U+200D and the like).  utf8proc gives NFC with
+ * full Unicode case folding, ignorables dropped.  ASCII takes the short
+ * path; bytes that are not UTF-8 are compared as they are, ASCII folded.
  */
-static uint32_t fold(uint32_t c)
+static int lp_fold_into(struct lpath *p, const uint8_t *c, size_t n)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c + 32;
-	if (c < 0xc0)
-		return c;
-	if (c <= 0xde && c != 0xd7)
-		return c + 0x20;	/* Latin-1: À..Þ */
-	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
-		return c | 1;		/* Latin Extended-A, pairs from even */
-	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
-		return (c & 1) ? c + 1 : c;	/* pairs from odd */
-	if (c == 0x178)
-		return 0xff;		/* Ÿ */
-	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
-		return c + 0x20;	/* Greek */
-	if (c >= 0x410 && c <= 0x42f)
-		return c + 0x20;	/* Cyrillic */
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 0x50;
-	return c;
+	bool ascii = true;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = c[i] < 0x80;
+	utf8proc_uint8_t *f = NULL;
+	utf8proc_ssize_t fl = -1;
+	if (!ascii && n <= 4096)
+		fl = utf8proc_map((const utf8proc_uint8_t *)c, (utf8proc_ssize_t)n, &f,
+				  UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	if (fl >= 0) {
+		if (lp_reserve(p, (size_t)fl + 1) != 0) {
+			free(f);
+			return -1;
+		}
+		memcpy(p->buf + p->len, f, (size_t)fl);
+		p->len += (size_t)fl;
+		free(f);
+		return 0;
+	}
+	free(f);
+	if (lp_reserve(p, n + 1) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		p->buf[p->len++] = (char)(c[i] >= 'A' && c[i] <= 'Z' ? c[i] + 32 : c[i]);
+	return 0;
 }
 
-/* Appends one component, folded: case (above), Windows' trailing dots and spaces dropped. */
+/* Appends one component, folded (above), Windows' trailing dots and spaces dropped. */
 static int lp_push(struct lpath *p, const uint8_t *c, size_t n)
 {
 	while (n > 0 && (c[n - 1] == '.' || c[n - 1] == ' '))
@@ -119,22 +128,8 @@ static int lp_push(struct lpath *p, const uint8_t *c, size_t n)
 	p->comp[p->n++] = p->len;
 	if (p->len)
 		p->buf[p->len++] = '/';
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t l = cr_utf8_decode(c + i, n - i, &cp);
-		if (l == 2) {
-			cp = fold(cp);	/* every folded code point is below U+0800: two bytes again */
-			p->buf[p->len++] = (char)(0xc0 | cp >> 6);
-			p->buf[p->len++] = (char)(0x80 | (cp & 0x3f));
-		} else if (l == 0) {
-			p->buf[p->len++] = (char)c[i];	/* not UTF-8: compare the bytes */
-			l = 1;
-		} else {
-			for (size_t k = 0; k < l; k++)
-				p->buf[p->len++] = (char)(l == 1 ? fold(c[i]) : c[i + k]);
-		}
-		i += l;
-	}
+	if (lp_fold_into(p, c, n) != 0)
+		return -1;
 	p->buf[p->len] = '\0';
 	return 0;
 }
