@@ -395,3 +395,41 @@ void r_gz_fname(struct sbuf *b) { gz_named(b, "run.bat", note, sizeof note - 1);
 
 /* The twin: the stored name agrees. */
 void r_gz_fname_twin(struct sbuf *b) { gz_named(b, "report.txt", note, sizeof note - 1); }
+
+/* --- links in the final tree --------------------------------------------- */
+
+/* "up" -> "b/c/../.." stays inside while b/c is a directory; once "b/c" -> "." exists, it leads out. */
+void r_tar_later_link(struct sbuf *b)
+{
+	th(b, "b/", '5', NULL, NULL, POSIX, 0, NULL, 0);
+	th(b, "up", '2', "b/c/../..", NULL, POSIX, 0, NULL, 0);
+	th(b, "b/c", '2', ".", NULL, POSIX, 0, NULL, 0);
+	sb_zero(b, 1024);
+}
+
+/* The twin: "up" -> "b/c/.." stays inside either way. */
+void r_tar_later_link_twin(struct sbuf *b)
+{
+	th(b, "b/", '5', NULL, NULL, POSIX, 0, NULL, 0);
+	th(b, "up", '2', "b/c/..", NULL, POSIX, 0, NULL, 0);
+	th(b, "b/c", '2', ".", NULL, POSIX, 0, NULL, 0);
+	sb_zero(b, 1024);
+}
+
+/* A hard link to a symlink is the same symlink in another folder: "../../etc" read from the root. */
+void r_tar_hardlink_symlink(struct sbuf *b)
+{
+	th(b, "a/b/", '5', NULL, NULL, POSIX, 0, NULL, 0);
+	th(b, "a/b/etc", '2', "../../etc", NULL, POSIX, 0, NULL, 0);
+	th(b, "etc", '1', "a/b/etc", NULL, POSIX, 0, NULL, 0);
+	sb_zero(b, 1024);
+}
+
+/* The twin: a hard link to a file. */
+void r_tar_hardlink_file(struct sbuf *b)
+{
+	th(b, "a/b/", '5', NULL, NULL, POSIX, 0, NULL, 0);
+	th(b, "a/b/notes.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	th(b, "notes.txt", '1', "a/b/notes.txt", NULL, POSIX, 0, NULL, 0);
+	sb_zero(b, 1024);
+}

@@ -171,6 +171,8 @@ static void walk_one(struct cr_scan *s, const struct cr_obj *o, const struct cr_
 	struct cr_walk w = {.s = s, .o = o, .type = t, .start = start,
 			    .ratio = {.compressed = o->view->size}, .names = &names};
 	f->walk(&w);
+	if (s->err == CRIBLE_OK && !cr_stopped(s))
+		cr_names_final(s, &names);
 	if (f->post && s->err == CRIBLE_OK)
 		f->post(&w);
 	for (int i = 0; i < CR_NFACTS; i++)

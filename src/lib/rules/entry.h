@@ -23,6 +23,8 @@ struct cr_link {
 	char *path;	/* components joined by '/', case-folded */
 	char *target;	/* raw target */
 	size_t targetlen;
+	char *label;	/* the entry's `where` label, for findings after the walk */
+	bool escaped;	/* link.escape was reported for it */
 };
 
 struct cr_names {
@@ -45,6 +47,13 @@ void cr_names_free(struct cr_names *n);
  * with the entries (bounded by the entry limit); on ENOMEM s->err is set.
  */
 void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry *e);
+
+/*
+ * After the last entry: every symlink resolved again against the final
+ * tree, later links included (a link harmless when it was written can
+ * lead out once a later one exists: bsdtar extracts both).
+ */
+void cr_names_final(struct cr_scan *s, struct cr_names *n);
 
 /* path.* alone, for names that are not entries (RAR stream names use it too). */
 void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8);

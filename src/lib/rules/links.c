@@ -36,6 +36,7 @@ void cr_names_free(struct cr_names *n)
 	for (size_t i = 0; i < n->nlinks; i++) {
 		free(n->links[i].path);
 		free(n->links[i].target);
+		free(n->links[i].label);
 	}
 	free(n->links);
 	free(n->lslot);
@@ -356,9 +357,45 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 							 "(case, trailing dots or an exact duplicate)", p.buf);
 	}
 
+	/*
+	 * A hard link to a symlink is a second symlink with the same target,
+	 * read from the hard link's own directory.
+	 */
+	const struct cr_link *hl = NULL;
+	if (e->kind == E_HARDLINK && e->linklen && !absolute(e->link, e->linklen) && !p.escaped) {
+		struct lpath t;
+		lp_init(&t);
+		if (lp_reserve(&t, 1) != 0)
+			goto oom;
+		t.buf[0] = '\0';
+		size_t k = 0;
+		while (!t.escaped && cr_next_comp(e->link, e->linklen, &k, &c, &cn)) {
+			if (cn == 0 || (cn == 1 && c[0] == '.'))
+				continue;
+			if (cr_comp_is_dotdot(c, cn))
+				lp_pop(&t);
+			else if (lp_push(&t, c, cn) != 0) {
+				lp_free(&t);
+				goto oom;
+			}
+		}
+		if (!t.escaped && t.n)
+			hl = find_link(n, t.buf);
+		lp_free(&t);
+	}
+	struct cr_entry as_link;
+	if (hl) {
+		as_link = *e;
+		as_link.kind = E_SYMLINK;
+		as_link.link = (const uint8_t *)hl->target;
+		as_link.linklen = hl->targetlen;
+		e = &as_link;
+	}
+
 	if (e->kind == E_SYMLINK || e->kind == E_HARDLINK) {
 		char tgt[160];
 		show_target(tgt, sizeof tgt, e->link, e->linklen);
+		bool flagged = true;
 		struct lpath r;
 		size_t budget = MAX_STEPS;
 		lp_init(&r);
@@ -383,7 +420,9 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 			goto oom2;
 		else if (r.escaped || p.escaped)
 			cr_emit(s, F_LINK_ESCAPE, -1, "%s to \"%s\" leaves the extraction folder",
-				e->kind == E_SYMLINK ? "symlink" : "hard link", tgt);
+				hl ? "hard link to a symlink" : e->kind == E_SYMLINK ? "symlink" : "hard link", tgt);
+		else
+			flagged = false;
 		lp_free(&r);
 		/* Remember the symlink for later entries and chains. */
 		if (e->kind == E_SYMLINK && !p.escaped && p.n > 0) {
@@ -407,6 +446,8 @@ void cr_rules_entry(struct cr_scan *s, struct cr_names *n, const struct cr_entry
 				memcpy(l->target, e->link, e->linklen);
 			l->target[e->linklen] = '\0';
 			l->targetlen = e->linklen;
+			l->escaped = flagged;
+			l->label = s->nwhere ? strdup(s->where[s->nwhere - 1]) : NULL;
 			n->nlinks++;
 			if (map_link(n, n->nlinks - 1) != 0)
 				goto oom;
@@ -422,4 +463,45 @@ oom2:
 oom:
 	lp_free(&p);
 	s->err = CRIBLE_ENOMEM;
+}
+
+void cr_names_final(struct cr_scan *s, struct cr_names *n)
+{
+	for (size_t i = 0; i < n->nlinks && s->err == CRIBLE_OK; i++) {
+		struct cr_link *l = &n->links[i];
+		if (l->escaped || !l->label || s->nwhere >= s->wcap)
+			continue;
+		/* From the link's directory: its folded path less the last component. */
+		struct lpath r;
+		lp_init(&r);
+		size_t budget = MAX_STEPS;
+		const char *slash = strrchr(l->path, '/');
+		size_t dl = slash ? (size_t)(slash - l->path) : 0;
+		if (lp_reserve(&r, 1) != 0) {
+			s->err = CRIBLE_ENOMEM;
+			return;
+		}
+		r.buf[0] = '\0';
+		if (dl && walk(n, &r, (const uint8_t *)l->path, dl, 0, &budget) != 0) {
+			lp_free(&r);
+			s->err = CRIBLE_ENOMEM;
+			return;
+		}
+		int rc = r.escaped ? 0 : walk(n, &r, (const uint8_t *)l->target, l->targetlen, 0, &budget);
+		bool out = r.escaped;
+		lp_free(&r);
+		if (rc != 0) {
+			s->err = CRIBLE_ENOMEM;
+			return;
+		}
+		if (!out)
+			continue;
+		char tgt[160];
+		show_target(tgt, sizeof tgt, (const uint8_t *)l->target, l->targetlen);
+		s->where[s->nwhere++] = l->label;
+		cr_emit(s, F_LINK_ESCAPE, -1,
+			"symlink to \"%s\" leaves the extraction folder once the links after it exist", tgt);
+		s->nwhere--;
+		l->escaped = true;
+	}
 }
