@@ -433,3 +433,44 @@ void r_tar_hardlink_file(struct sbuf *b)
 	th(b, "notes.txt", '1', "a/b/notes.txt", NULL, POSIX, 0, NULL, 0);
 	sb_zero(b, 1024);
 }
+
+/*
+ * A pax sparse 1.0 entry: the packed data opens with the map (decimal
+ * lines padded to 512 bytes), so a reader that does not rebuild sees
+ * text; GNU tar and bsdtar write the chunk at offset 0.
+ */
+static void sparse10(struct sbuf *b, const void *chunk, size_t clen)
+{
+	char map[512];
+	memset(map, 0, sizeof map);
+	int ml = snprintf(map, sizeof map, "1\n0\n%zu\n", clen);
+	(void)ml;
+	char pax[256];
+	char rec[3][96];
+	snprintf(rec[0], sizeof rec[0], "GNU.sparse.major=1\n");
+	snprintf(rec[1], sizeof rec[1], "GNU.sparse.name=bin/tool\n");
+	snprintf(rec[2], sizeof rec[2], "GNU.sparse.realsize=%zu\n", clen);
+	size_t pl = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t l = strlen(rec[i]) + 1;	/* the space */
+		size_t n = l + 2;	/* two digits of length */
+		pl += (size_t)snprintf(pax + pl, sizeof pax - pl, "%zu %s", n, rec[i]);
+	}
+	th(b, "PaxHeaders/tool", 'x', NULL, NULL, POSIX, (unsigned)pl, pax, pl);
+	struct sbuf d = {0};
+	sb_put(&d, map, sizeof map);
+	sb_put(&d, chunk, clen);
+	th(b, "GNUSparseFile.0/tool", '0', NULL, NULL, POSIX, (unsigned)d.len, d.p, d.len);
+	sb_free(&d);
+	sb_zero(b, 1024);
+}
+
+void r_tar_sparse_elf(struct sbuf *b)
+{
+	struct sbuf e = {0};
+	sample_elf(&e);
+	sparse10(b, e.p, e.len);
+	sb_free(&e);
+}
+
+void r_tar_sparse_note(struct sbuf *b) { sparse10(b, note, sizeof note - 1); }

@@ -373,6 +373,7 @@ static void elf(struct sbuf *b, uint16_t type, int pie)
 	sb_pad(b, 256);
 }
 static void b_elf_exec(struct sbuf *b) { elf(b, 2, 0); }
+void sample_elf(struct sbuf *b) { b_elf_exec(b); }
 static void b_elf_so(struct sbuf *b) { elf(b, 3, 0); }
 static void b_elf_pie(struct sbuf *b) { elf(b, 3, 1); }
 static void b_elf_rel(struct sbuf *b) { elf(b, 1, 0); }
@@ -873,6 +874,9 @@ const struct scenario scenarios[] = {
 	{"hardlink-symlink.tar", r_tar_hardlink_symlink, "", "tar", "link.escape", "block",
 	 "a hard link to a symlink: the same target read from another folder leads out"},
 	{"hardlink-file.tar", r_tar_hardlink_file, "", "tar", "", "allow", "the twin: a hard link to a file"},
+	{"sparse-elf.tar", r_tar_sparse_elf, "", "tar-pax", "exec.native", "block",
+	 "a pax sparse 1.0 entry whose packed data opens with the map: the rebuilt file is an ELF program"},
+	{"sparse-note.tar", r_tar_sparse_note, "", "tar-pax", "", "allow", "the twin: the rebuilt file is a note"},
 	{"overlap.zip", a_zip_overlap, "", "zip", "type.mismatch zip.overlap", "block",
 	 "entries sharing data: the shared bytes are judged once (text named .bin)"},
 	{"prepended.zip", a_zip_prepended, "", "shell", "container.prepended exec.script type.mismatch type.polyglot",

@@ -129,6 +129,7 @@ void a_zip_flood_twin(struct sbuf *b);
 /* A 1x1 PNG (samples.c). */
 void sample_png(struct sbuf *b);
 void sample_pe(struct sbuf *b);
+void sample_elf(struct sbuf *b);
 
 /* Readings that real extractors disagree on, and their twins (readings.c). */
 void a_rar5_trailing_empty(struct sbuf *b);
@@ -149,6 +150,8 @@ void r_zip_nul_name(struct sbuf *b);
 void r_zip_nul_twin(struct sbuf *b);
 void r_zip_trailing_bat(struct sbuf *b);
 void r_gz_fname(struct sbuf *b);
+void r_tar_sparse_elf(struct sbuf *b);
+void r_tar_sparse_note(struct sbuf *b);
 void r_tar_later_link(struct sbuf *b);
 void r_tar_later_link_twin(struct sbuf *b);
 void r_tar_hardlink_symlink(struct sbuf *b);

@@ -42,10 +42,21 @@ static size_t field_len(const uint8_t *p, size_t n)
 	return z ? (size_t)(z - p) : n;
 }
 
+#define MAX_SPARSE 65536	/* map entries; past it the map is refused */
+
+struct chunk {
+	uint64_t off, len;
+};
+
 struct meta {
 	uint8_t *path, *link;	/* pax overrides for the next entry, or GNU 'K' link (malloc'd) */
 	uint8_t *gnu;		/* GNU 'L' long name (malloc'd) */
-	size_t pathlen, linklen, gnulen;
+	uint8_t *sname;		/* GNU.sparse.name (malloc'd) */
+	size_t pathlen, linklen, gnulen, snamelen;
+	struct chunk *map;	/* GNU.sparse.map / offset+numbytes (malloc'd) */
+	size_t nmap;
+	bool sparse, sparse10, map_bad, has_real;
+	uint64_t realsize;
 	bool path_utf8, has_size;
 	uint64_t size;
 };
@@ -55,6 +66,8 @@ static void meta_clear(struct meta *m)
 	free(m->path);
 	free(m->link);
 	free(m->gnu);
+	free(m->sname);
+	free(m->map);
 	memset(m, 0, sizeof *m);
 }
 
@@ -66,6 +79,90 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 		d[n] = 0;
 	}
 	return d;
+}
+
+/* A decimal number of the whole of p[0..n); false when it is not one. */
+static bool dec(const uint8_t *p, size_t n, uint64_t *v)
+{
+	*v = 0;
+	if (n == 0 || n > 19)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		*v = *v * 10 + (uint64_t)(p[i] - '0');
+	}
+	return true;
+}
+
+static bool map_add(struct meta *m, uint64_t off, uint64_t len)
+{
+	if (m->nmap >= MAX_SPARSE) {
+		m->map_bad = true;
+		return false;
+	}
+	if ((m->nmap & (m->nmap - 1)) == 0) {	/* grow at powers of two */
+		struct chunk *c = realloc(m->map, (m->nmap ? m->nmap * 2 : 8) * sizeof *c);
+		if (!c) {
+			m->map_bad = true;
+			return false;
+		}
+		m->map = c;
+	}
+	m->map[m->nmap++] = (struct chunk){off, len};
+	return true;
+}
+
+/*
+ * GNU sparse records in a pax header: 0.0 repeats offset and numbytes,
+ * 0.1 gives "map" as off,len,off,len..., 1.0 (major 1) keeps the map at
+ * the start of the data; name and realsize (or size) in every version.
+ */
+static void sparse_key(struct meta *m, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+	uint64_t x;
+	m->sparse = true;
+	if (kl == 4 && !memcmp(k, "name", 4)) {
+		free(m->sname);
+		m->sname = dup_bytes(v, vl);
+		m->snamelen = m->sname ? vl : 0;
+	} else if ((kl == 8 && !memcmp(k, "realsize", 8)) || (kl == 4 && !memcmp(k, "size", 4))) {
+		if (dec(v, vl, &x)) {
+			m->realsize = x;
+			m->has_real = true;
+		}
+	} else if (kl == 5 && !memcmp(k, "major", 5)) {
+		m->sparse10 = vl == 1 && v[0] == '1';
+	} else if (kl == 6 && !memcmp(k, "offset", 6)) {
+		if (dec(v, vl, &x))
+			map_add(m, x, 0);
+		else
+			m->map_bad = true;
+	} else if (kl == 8 && !memcmp(k, "numbytes", 8)) {
+		if (m->nmap && dec(v, vl, &x))
+			m->map[m->nmap - 1].len = x;
+		else
+			m->map_bad = true;
+	} else if (kl == 3 && !memcmp(k, "map", 3)) {
+		size_t i = 0;
+		uint64_t pair[2];
+		int k2 = 0;
+		while (i <= vl) {
+			size_t j = i;
+			while (j < vl && v[j] != ',')
+				j++;
+			if (!dec(v + i, j - i, &pair[k2])) {
+				m->map_bad = vl != 0;
+				break;
+			}
+			if (++k2 == 2) {
+				if (!map_add(m, pair[0], pair[1]))
+					break;
+				k2 = 0;
+			}
+			i = j + 1;
+		}
+	}
 }
 
 /* pax records "LEN key=value\n"; each consumes at least one byte. */
@@ -96,6 +193,8 @@ static void pax_parse(struct cr_scan *s, struct meta *m, const uint8_t *p, size_
 				free(m->link);
 				m->link = dup_bytes(eq + 1, vl);
 				m->linklen = vl;
+			} else if (kl > 11 && !memcmp(kv, "GNU.sparse.", 11)) {
+				sparse_key(m, kv + 11, kl - 11, eq + 1, vl);
 			} else if (kl == 4 && !memcmp(kv, "size", 4)) {
 				uint64_t v = 0;
 				size_t d = 0;
@@ -205,6 +304,194 @@ static uint64_t resync_from(const struct cr_obj *o, uint64_t pos)
 	return o->view->size;
 }
 
+/*
+ * Old GNU sparse ('S'): four map entries in the header (offset and
+ * numbytes, 12 bytes each, from 386), "isextended" at 482, the real size
+ * at 483; while isextended, a 512-byte block of 21 more entries follows
+ * (its flag at 504).  The packed data comes after the last block.
+ * Returns where the data starts (past the end when blocks run out).
+ */
+static uint64_t gnu_sparse_map(const struct cr_obj *o, const uint8_t *h, uint64_t pos, struct meta *m)
+{
+	m->sparse = true;
+	uint64_t v;
+	if (cr_tar_num(h + 483, 12, &v) == 1) {
+		m->realsize = v;
+		m->has_real = true;
+	}
+	const uint8_t *blk = h + 386;
+	size_t nent = 4;
+	bool more = h[482] != 0;
+	uint64_t at = pos + 512;
+	uint8_t ext[512];
+	for (;;) {
+		for (size_t i = 0; i < nent; i++) {
+			uint64_t off, len;
+			if (blk[i * 24] == 0)
+				break;
+			if (cr_tar_num(blk + i * 24, 12, &off) != 1 || cr_tar_num(blk + i * 24 + 12, 12, &len) < 0) {
+				m->map_bad = true;
+				break;
+			}
+			if (!map_add(m, off, len))
+				break;
+		}
+		if (!more)
+			return at;
+		if (at + 512 > o->view->size || !cr_view_read(o->view, at, ext, 512))
+			return o->view->size + 1;
+		at += 512;
+		blk = ext;
+		nent = 21;
+		more = ext[504] != 0;
+		if (m->map_bad || m->nmap >= MAX_SPARSE)
+			return o->view->size + 1;
+	}
+}
+
+/* Zeros into the spool, charged to the expansion budget (not to the ratio: a hole costs the writer nothing). */
+static bool spool_zeros(struct cr_walk *w, struct cr_spool *sp, uint64_t n)
+{
+	static const uint8_t z[65536];
+	while (n) {
+		size_t k = n < sizeof z ? (size_t)n : sizeof z;
+		if (!cr_count_expanded(w->s, k, NULL))
+			return false;
+		if (cr_spool_write(sp, z, k) != 0) {
+			w->s->err = CRIBLE_EIO;
+			return false;
+		}
+		n -= k;
+	}
+	return true;
+}
+
+static bool spool_copy(struct cr_walk *w, struct cr_spool *sp, uint64_t off, uint64_t n)
+{
+	uint8_t buf[16384];
+	while (n) {
+		size_t k = n < sizeof buf ? (size_t)n : sizeof buf;
+		if (!cr_view_read(w->o->view, off, buf, k))
+			return false;
+		if (!cr_count_expanded(w->s, k, NULL))
+			return false;
+		if (cr_spool_write(sp, buf, k) != 0) {
+			w->s->err = CRIBLE_EIO;
+			return false;
+		}
+		off += k;
+		n -= k;
+	}
+	return true;
+}
+
+/*
+ * Sparse 1.0 keeps the map in the data: the number of entries, then
+ * offset and size of each, one decimal per line, padded to 512 bytes.
+ * Returns the bytes the map takes, 0 when it cannot be read.
+ */
+static uint64_t sparse10_map(const struct cr_obj *o, uint64_t data, uint64_t dsize, struct meta *m)
+{
+	uint64_t pos = 0, count = 0, have = 0, pair[2];
+	uint8_t num[24];
+	size_t nl = 0;
+	int k = 0;
+	bool got_count = false;
+	uint8_t buf[4096];
+	while (pos < dsize && pos < (64u << 20)) {
+		size_t want = dsize - pos < sizeof buf ? (size_t)(dsize - pos) : sizeof buf;
+		if (!cr_view_read(o->view, data + pos, buf, want))
+			return 0;
+		for (size_t i = 0; i < want; i++) {
+			pos++;
+			if (buf[i] != '\n') {
+				if (nl == sizeof num)
+					return 0;
+				num[nl++] = buf[i];
+				continue;
+			}
+			uint64_t v;
+			if (!dec(num, nl, &v))
+				return 0;
+			nl = 0;
+			if (!got_count) {
+				count = v;
+				got_count = true;
+				if (count > MAX_SPARSE)
+					return 0;
+			} else {
+				pair[k++] = v;
+				if (k == 2) {
+					if (!map_add(m, pair[0], pair[1]))
+						return 0;
+					k = 0;
+					have++;
+				}
+			}
+			if (got_count && have == count)
+				return (pos + 511) & ~(uint64_t)511;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The file a sparse-aware reader writes (GNU tar, bsdtar, Python for the
+ * old format): each chunk of the packed data at its offset, zeros between
+ * and up to the real size, so that a map cannot hide an ELF header at
+ * offset 0 behind a chunk stored first.  The entry is judged under the
+ * sparse name with that data; the packed bytes (what a reader that does
+ * not know sparse files writes) are judged under the header's name by the
+ * caller.
+ */
+static void sparse_entry(struct cr_walk *w, const struct cr_entry *raw, struct meta *m, uint64_t data, uint64_t dsize)
+{
+	struct cr_scan *s = w->s;
+	uint64_t skip = 0;
+	if (m->sparse10 && !(skip = sparse10_map(w->o, data, dsize, m)))
+		m->map_bad = true;
+	struct cr_entry e = *raw;
+	e.nnotes = 0;
+	e.nalt = 0;
+	e.flags = CR_E_COUNTED;
+	if (m->sname) {
+		e.name = m->sname;
+		e.namelen = m->snamelen;
+		e.utf8 = true;
+	} else {
+		e.flags |= CR_E_NAME_OURS;	/* the same name: judged with the packed reading */
+	}
+	struct cr_spool sp;
+	cr_spool_init(&sp);
+	uint64_t cur = 0, packed = skip;
+	bool ok = !m->map_bad;
+	for (size_t i = 0; ok && i < m->nmap; i++) {
+		const struct chunk *c = &m->map[i];
+		if (c->off < cur || c->len > dsize - packed || packed > dsize) {
+			ok = false;	/* out of order, overlapping or longer than the data */
+			break;
+		}
+		ok = spool_zeros(w, &sp, c->off - cur) && spool_copy(w, &sp, data + packed, c->len);
+		cur = c->off + c->len;
+		packed += c->len;
+	}
+	if (ok && m->has_real && m->realsize > cur)
+		ok = spool_zeros(w, &sp, m->realsize - cur);
+	if (cr_walk_stopped(w)) {
+		cr_spool_free(&sp);
+		return;
+	}
+	if (!ok)
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
+			      "the sparse map is out of order, overlaps or runs past the data: the file a reader "
+			      "rebuilds is unknown; the packed data is judged");
+	struct cr_src rebuilt;
+	cr_spool_src(&sp, &rebuilt);
+	cr_entry(w, &e, ok ? &rebuilt : NULL);
+	cr_spool_free(&sp);
+	(void)s;
+}
+
 /* What a reading met that another reading could read differently. */
 struct met {
 	bool ended;		/* the end marker */
@@ -280,6 +567,15 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 				dsize = 0;
 		}
 		uint64_t data = pos + 512;
+		if (type == 'S')
+			data = gnu_sparse_map(o, h, pos, &m);
+		if (data > size) {
+			met->damaged = true;
+			if (first)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "sparse extension headers at offset %llu run past the end",
+					(unsigned long long)pos);
+			break;
+		}
 		if (dsize > size - data && !(type == '1' || type == '2' || type == '5')) {
 			met->damaged = true;
 			if (first)
@@ -390,8 +686,11 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		struct cr_src child;
 		bool have = (kind == E_FILE || (kind == E_HARDLINK && dsize)) && dsize <= size - data &&
 			    cr_src_slice(o->src, data, dsize, &child);
-		if (seen_add(seen, entry_key(pos, nm, nl, have ? data : 0, have ? dsize : 0, (int)kind)))
+		if (seen_add(seen, entry_key(pos, nm, nl, have ? data : 0, have ? dsize : 0, (int)kind))) {
+			if (have && (type == 'S' || m.sparse) && kind == E_FILE)
+				sparse_entry(w, &e, &m, data, dsize);
 			cr_entry(w, &e, have ? &child : NULL);
+		}
 		meta_clear(&m);
 		if (next < pos) {	/* cannot happen with the size check above; keep the loop monotonic */
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "size overflow");
