@@ -48,7 +48,7 @@ struct zent {
 	bool aes;
 	uint16_t aes_method;
 	uint64_t start, end;	/* local header start and data end, absolute */
-	uint16_t lflags, lmethod, lnl;	/* the local header's own copies */
+	uint16_t lflags, lmethod, lnl, lel;	/* the local header's own copies */
 	bool lfh_ok, overlap;
 	bool dup;		/* the same data as an earlier entry: judged there */
 };
@@ -295,19 +295,22 @@ static void judge_cd_entry(struct cr_walk *w, struct zent *z)
 	if (z->uname)
 		cr_entry_alt(&e, z->name, z->nlen, false);
 	empty_name_alt(o, &e);
-	/* The stored bytes as CP437 (no UTF-8 flag) and as Info-ZIP writes them. */
+	/* The stored bytes as CP437 (no UTF-8 flag) and as Info-ZIP writes them: only for names beyond printable ASCII. */
+	bool plain = true;
+	for (size_t i = 0; i < z->nlen && plain; i++)
+		plain = z->name[i] >= 0x20 && z->name[i] < 0x7f;
 	size_t l437 = 0, liz = 0;
-	uint8_t *n437 = (z->flags & 0x800) ? NULL : cr_zip_name_cp437(z->name, z->nlen, &l437);
+	uint8_t *n437 = (z->flags & 0x800) || plain ? NULL : cr_zip_name_cp437(z->name, z->nlen, &l437);
 	/* Info-ZIP reads the name as a C string: its readings stop at the first NUL. */
 	const uint8_t *nul = z->nlen ? memchr(z->name, 0, z->nlen) : NULL;
 	size_t clen = nul ? (size_t)(nul - z->name) : z->nlen;
-	uint8_t *niz = cr_zip_name_infozip(z->name, clen, z->made_by >> 8, &liz);
+	uint8_t *niz = plain ? NULL : cr_zip_name_infozip(z->name, clen, z->made_by >> 8, &liz);
 	if (n437)
 		cr_entry_alt(&e, n437, l437, true);
 	if (niz)
 		cr_entry_alt(&e, niz, liz, false);
 	size_t lnc = 0;
-	uint8_t *nnc = cr_zip_name_noctl(niz ? niz : z->name, niz ? liz : clen, &lnc);
+	uint8_t *nnc = plain ? NULL : cr_zip_name_noctl(niz ? niz : z->name, niz ? liz : clen, &lnc);
 	if (nnc)
 		cr_entry_alt(&e, nnc, lnc, false);
 	char mism[4200], why[160];
@@ -468,13 +471,6 @@ static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct
 	return true;
 }
 
-static int by_start_key(const void *k, const void *b)
-{
-	uint64_t at = *(const uint64_t *)k;
-	const struct zent *y = *(struct zent *const *)b;
-	return at < y->start ? -1 : at > y->start;
-}
-
 /*
  * Walks the local headers from the first one, following each header's
  * sizes, then looks for more after what it has read (a second archive
@@ -488,11 +484,38 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 	const struct cr_obj *o = w->o;
 	/* From the first byte: a streaming reader finds a header before the one the directory names first. */
 	uint64_t pos = find_sig(o, 0, "PK\3\4");
-	size_t found = 0;
+	size_t found = 0, k = 0;
 	while (pos != NOWHERE && !cr_walk_stopped(w)) {
-		struct zent **hit = m ? bsearch(&pos, order, m, sizeof *order, by_start_key) : NULL;
-		while (hit && hit > order && hit[-1]->start == pos)
-			hit--;	/* the first of the directory's entries at this offset */
+		/* The directory's entries at this offset: headers come in file order, so a cursor finds them. */
+		if (k < m && order[k]->start > pos)
+			k = 0;	/* a header before the last one found (cannot happen walking forward; stay exact) */
+		while (k < m && order[k]->start < pos)
+			k++;
+		struct zent **hit = k < m && order[k]->start == pos ? &order[k] : NULL;
+		/*
+		 * The common case: the directory lists this header, which has no
+		 * extra field (so no other Unicode path), the same method and no
+		 * descriptor: phase 2 read all of it, its data ends where the
+		 * directory says.
+		 */
+		if (hit && (hit + 1 == order + m || hit[1]->start != pos)) {
+			const struct zent *d = *hit;
+			if (d->lfh_ok && !d->lel && !(d->lflags & 8) && d->lmethod == d->method &&
+			    (d->lflags & 1) == (d->flags & 1) && d->end > pos) {
+				found++;
+				uint8_t sig[4];
+				if (d->end < o->view->size && rd(o, d->end, sig, 4) && !memcmp(sig, "PK\3\4", 4)) {
+					pos = d->end;
+					continue;
+				}
+				uint64_t next = d->end;
+				const struct cr_zip_end *ze = &o->id->zip;
+				if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
+					next = ze->tail_end;
+				pos = find_sig(o, next, "PK\3\4");
+				continue;
+			}
+		}
 		struct lfh l;
 		if (!read_lfh(o, pos, hit ? (*hit)->end : NOWHERE, &l)) {
 			pos = find_sig(o, pos + 4, "PK\3\4");
@@ -551,10 +574,15 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 		free(l.buf);
 		uint64_t next = l.next > pos ? l.next : pos + 4;
 		uint8_t sig[4];
-		if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4))
+		if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4)) {
 			pos = next;
-		else
-			pos = find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
+			continue;
+		}
+		/* The directory the end record names is not searched: its records are not local headers. */
+		const struct cr_zip_end *ze = &o->id->zip;
+		if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
+			next = ze->tail_end;
+		pos = find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
 	}
 	if (!found && !have_cd)
 		cr_emit(w->s, F_CONTAINER_UNINSPECTED, -1,
@@ -697,6 +725,7 @@ static void walk_zip(struct cr_walk *w)
 		cur_peek_u16le(&lh, 8, &z->lmethod);
 		cur_peek_u16le(&lh, 26, &z->lnl);
 		cur_peek_u16le(&lh, 28, &lel);
+		z->lel = lel;
 		uint64_t dstart = at + 30 + z->lnl + lel;
 		if (dstart > o->view->size || z->csize > o->view->size - dstart) {
 			z->lfh_ok = false;

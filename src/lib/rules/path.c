@@ -173,7 +173,7 @@ void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8
 			if (!bd)
 				bdcp = cp;
 			bd = 1;
-		} else if (!bf && (bfe = bestfit(cp))) {
+		} else if (!bf && cp >= 0xa0 && (bfe = bestfit(cp))) {
 			bfcp = cp;
 			bf = 1;
 		}

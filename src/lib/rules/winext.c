@@ -19,37 +19,39 @@
  * ("run.bat. " is run.bat), case folded.
  */
 #include <string.h>
-#include <strings.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 
 #include "../core/scan.h"
 #include "entry.h"
 
 enum how { RUNS, LINKS };
 
+/* Sorted by extension (bsearch). */
 static const struct {
 	const char *ext;
 	enum how how;
 } winext[] = {
-	{"ade", RUNS}, {"adp", RUNS}, {"app", RUNS}, {"application", RUNS}, {"appref-ms", LINKS},
-	{"appcontent-ms", LINKS}, {"asp", RUNS}, {"aspx", RUNS}, {"asx", RUNS}, {"bas", RUNS}, {"bat", RUNS},
-	{"bgi", RUNS}, {"chm", RUNS}, {"cmd", RUNS}, {"cnt", RUNS}, {"csh", RUNS},
-	{"desktop", LINKS}, {"diagcab", RUNS}, {"fxp", RUNS}, {"gadget", RUNS}, {"glk", LINKS},
-	{"grp", RUNS}, {"hlp", RUNS}, {"hpj", RUNS}, {"hta", RUNS}, {"htc", RUNS}, {"inf", RUNS}, {"ins", RUNS},
-	{"isp", RUNS}, {"its", RUNS}, {"jar", RUNS}, {"jnlp", RUNS}, {"js", RUNS}, {"jse", RUNS}, {"ksh", RUNS},
-	{"library-ms", LINKS}, {"lnk", LINKS}, {"mad", RUNS}, {"maf", RUNS}, {"mag", RUNS}, {"mam", RUNS},
-	{"maq", RUNS}, {"mar", RUNS}, {"mas", RUNS}, {"mat", RUNS}, {"mau", RUNS}, {"mav", RUNS}, {"maw", RUNS},
-	{"mcf", RUNS}, {"mda", RUNS}, {"mdb", RUNS}, {"mde", RUNS}, {"mdt", RUNS}, {"mdw", RUNS}, {"mdz", RUNS},
-	{"msc", RUNS}, {"msh", RUNS}, {"msh1", RUNS}, {"msh1xml", RUNS}, {"msh2", RUNS}, {"msh2xml", RUNS},
-	{"mshxml", RUNS}, {"msi", RUNS}, {"msix", RUNS}, {"msixbundle", RUNS}, {"msp", RUNS}, {"mst", RUNS},
-	{"msu", RUNS}, {"ops", RUNS}, {"osd", RUNS}, {"pcd", RUNS}, {"pif", LINKS}, {"pl", RUNS}, {"plg", RUNS},
-	{"prf", RUNS}, {"prg", RUNS}, {"printerexport", RUNS}, {"ps1", RUNS}, {"ps1xml", RUNS}, {"ps2", RUNS},
-	{"ps2xml", RUNS}, {"psc1", RUNS}, {"psc2", RUNS}, {"psd1", RUNS}, {"psdm1", RUNS}, {"psm1", RUNS},
-	{"py", RUNS}, {"pyc", RUNS}, {"pyo", RUNS}, {"pyw", RUNS}, {"pyz", RUNS}, {"pyzw", RUNS}, {"reg", RUNS},
-	{"scf", LINKS}, {"sct", RUNS}, {"search-ms", LINKS}, {"searchconnector-ms", LINKS},
-	{"settingcontent-ms", LINKS}, {"shb", LINKS}, {"shs", RUNS}, {"theme", RUNS}, {"url", LINKS},
-	{"vb", RUNS}, {"vbe", RUNS}, {"vbp", RUNS}, {"vbs", RUNS}, {"vhd", RUNS}, {"vhdx", RUNS},
-	{"vsmacros", RUNS}, {"vsw", RUNS}, {"webpnp", RUNS}, {"website", LINKS}, {"ws", RUNS}, {"wsb", RUNS},
-	{"wsc", RUNS}, {"wsf", RUNS}, {"wsh", RUNS}, {"xbap", RUNS}, {"xll", RUNS}, {"xnk", LINKS},
+	{"ade", RUNS}, {"adp", RUNS}, {"app", RUNS}, {"appcontent-ms", LINKS}, {"application", RUNS},
+	{"appref-ms", LINKS}, {"asp", RUNS}, {"aspx", RUNS}, {"asx", RUNS}, {"bas", RUNS}, {"bat", RUNS},
+	{"bgi", RUNS}, {"chm", RUNS}, {"cmd", RUNS}, {"cnt", RUNS}, {"csh", RUNS}, {"desktop", LINKS},
+	{"diagcab", RUNS}, {"fxp", RUNS}, {"gadget", RUNS}, {"glk", LINKS}, {"grp", RUNS}, {"hlp", RUNS},
+	{"hpj", RUNS}, {"hta", RUNS}, {"htc", RUNS}, {"inf", RUNS}, {"ins", RUNS}, {"isp", RUNS}, {"its", RUNS},
+	{"jar", RUNS}, {"jnlp", RUNS}, {"js", RUNS}, {"jse", RUNS}, {"ksh", RUNS}, {"library-ms", LINKS},
+	{"lnk", LINKS}, {"mad", RUNS}, {"maf", RUNS}, {"mag", RUNS}, {"mam", RUNS}, {"maq", RUNS}, {"mar", RUNS},
+	{"mas", RUNS}, {"mat", RUNS}, {"mau", RUNS}, {"mav", RUNS}, {"maw", RUNS}, {"mcf", RUNS}, {"mda", RUNS},
+	{"mdb", RUNS}, {"mde", RUNS}, {"mdt", RUNS}, {"mdw", RUNS}, {"mdz", RUNS}, {"msc", RUNS}, {"msh", RUNS},
+	{"msh1", RUNS}, {"msh1xml", RUNS}, {"msh2", RUNS}, {"msh2xml", RUNS}, {"mshxml", RUNS}, {"msi", RUNS},
+	{"msix", RUNS}, {"msixbundle", RUNS}, {"msp", RUNS}, {"mst", RUNS}, {"msu", RUNS}, {"ops", RUNS},
+	{"osd", RUNS}, {"pcd", RUNS}, {"pif", LINKS}, {"pl", RUNS}, {"plg", RUNS}, {"prf", RUNS}, {"prg", RUNS},
+	{"printerexport", RUNS}, {"ps1", RUNS}, {"ps1xml", RUNS}, {"ps2", RUNS}, {"ps2xml", RUNS}, {"psc1", RUNS},
+	{"psc2", RUNS}, {"psd1", RUNS}, {"psdm1", RUNS}, {"psm1", RUNS}, {"py", RUNS}, {"pyc", RUNS}, {"pyo", RUNS},
+	{"pyw", RUNS}, {"pyz", RUNS}, {"pyzw", RUNS}, {"reg", RUNS}, {"scf", LINKS}, {"sct", RUNS},
+	{"search-ms", LINKS}, {"searchconnector-ms", LINKS}, {"settingcontent-ms", LINKS}, {"shb", LINKS},
+	{"shs", RUNS}, {"theme", RUNS}, {"url", LINKS}, {"vb", RUNS}, {"vbe", RUNS}, {"vbp", RUNS}, {"vbs", RUNS},
+	{"vhd", RUNS}, {"vhdx", RUNS}, {"vsmacros", RUNS}, {"vsw", RUNS}, {"webpnp", RUNS}, {"website", LINKS},
+	{"ws", RUNS}, {"wsb", RUNS}, {"wsc", RUNS}, {"wsf", RUNS}, {"wsh", RUNS}, {"xbap", RUNS}, {"xll", RUNS},
+	{"xnk", LINKS},
 };
 
 /* The extension Windows sees in name, or NULL. */
@@ -74,22 +76,43 @@ static const uint8_t *win_ext(const uint8_t *name, size_t len, size_t *elen)
 	return *elen ? c + d : NULL;
 }
 
+static int by_ext(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+/* The first byte of each extension in the table: most names are rejected on it. */
+static bool first_ok(uint8_t c)
+{
+	static _Atomic uint32_t cached;	/* bit (c - 'a') for each first letter; every thread computes the same */
+	uint32_t mask = atomic_load_explicit(&cached, memory_order_relaxed);
+	if (!mask) {
+		for (size_t i = 0; i < sizeof winext / sizeof *winext; i++)
+			mask |= 1u << (winext[i].ext[0] - 'a');
+		atomic_store_explicit(&cached, mask, memory_order_relaxed);
+	}
+	c = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	return c >= 'a' && c <= 'z' && (mask >> (c - 'a') & 1);
+}
+
 bool cr_rules_winext(struct cr_scan *s, const uint8_t *name, size_t len)
 {
 	size_t el;
 	const uint8_t *e = win_ext(name, len, &el);
-	if (!e || el > 20)
+	if (!e || el > 20 || !first_ok(e[0]))
 		return false;
-	for (size_t i = 0; i < sizeof winext / sizeof *winext; i++) {
-		if (strlen(winext[i].ext) != el || strncasecmp((const char *)e, winext[i].ext, el))
-			continue;
-		if (winext[i].how == LINKS)
-			cr_emit(s, F_EXEC_SHORTCUT, -1, "extension .%s opens as a shortcut on Windows, whatever the bytes",
-				winext[i].ext);
-		else
-			cr_emit(s, F_EXEC_SCRIPT, -1, "extension .%s runs as code on Windows, whatever the bytes",
-				winext[i].ext);
-		return true;
-	}
-	return false;
+	char key[24];
+	for (size_t i = 0; i < el; i++)
+		key[i] = (char)(e[i] >= 'A' && e[i] <= 'Z' ? e[i] + 32 : e[i]);
+	key[el] = '\0';
+	const void *hit = bsearch(key, winext, sizeof winext / sizeof *winext, sizeof *winext, by_ext);
+	if (!hit)
+		return false;
+	size_t i = (size_t)((const char *)hit - (const char *)winext) / sizeof *winext;
+	if (winext[i].how == LINKS)
+		cr_emit(s, F_EXEC_SHORTCUT, -1, "extension .%s opens as a shortcut on Windows, whatever the bytes",
+			winext[i].ext);
+	else
+		cr_emit(s, F_EXEC_SCRIPT, -1, "extension .%s runs as code on Windows, whatever the bytes", winext[i].ext);
+	return true;
 }
