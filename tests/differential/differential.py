@@ -166,7 +166,8 @@ def r_bsdtar_x(path, pipe):
 
 def r_gnutar(path, ignore_zeros):
     s = Seen("tar -t --ignore-zeros" if ignore_zeros else "tar -t")
-    argv = ["tar", "-tf", path] + (["--ignore-zeros"] if ignore_zeros else [])
+    # literal quoting: names as stored, not with C escapes for bytes the locale cannot show
+    argv = ["tar", "--quoting-style=literal", "-tf", path] + (["--ignore-zeros"] if ignore_zeros else [])
     for l in lines(run(argv)):
         s.add("name", l)
     return s

@@ -474,3 +474,12 @@ void r_tar_sparse_elf(struct sbuf *b)
 }
 
 void r_tar_sparse_note(struct sbuf *b) { sparse10(b, note, sizeof note - 1); }
+
+/* The first header damaged: only GNU tar, skipping to the next header, extracts the script behind it. */
+void r_tar_bad_first(struct sbuf *b)
+{
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	b->p[148] ^= 1;
+	th(b, "../../.bashrc", '0', NULL, NULL, POSIX, sizeof sh - 1, T(sh));
+	sb_zero(b, 1024);
+}

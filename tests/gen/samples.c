@@ -877,6 +877,8 @@ const struct scenario scenarios[] = {
 	{"sparse-elf.tar", r_tar_sparse_elf, "", "tar-pax", "exec.native", "block",
 	 "a pax sparse 1.0 entry whose packed data opens with the map: the rebuilt file is an ELF program"},
 	{"sparse-note.tar", r_tar_sparse_note, "", "tar-pax", "", "allow", "the twin: the rebuilt file is a note"},
+	{"bad-first.tar", r_tar_bad_first, "", "tar", "container.corrupt exec.script path.traversal", "block",
+	 "the first header damaged: GNU tar skips to the next and extracts a script out of the folder"},
 	{"overlap.zip", a_zip_overlap, "", "zip", "type.mismatch zip.overlap", "block",
 	 "entries sharing data: the shared bytes are judged once (text named .bin)"},
 	{"prepended.zip", a_zip_prepended, "", "shell", "container.prepended exec.script type.mismatch type.polyglot",

@@ -150,6 +150,7 @@ void r_zip_nul_name(struct sbuf *b);
 void r_zip_nul_twin(struct sbuf *b);
 void r_zip_trailing_bat(struct sbuf *b);
 void r_gz_fname(struct sbuf *b);
+void r_tar_bad_first(struct sbuf *b);
 void r_tar_sparse_elf(struct sbuf *b);
 void r_tar_sparse_note(struct sbuf *b);
 void r_tar_later_link(struct sbuf *b);

@@ -23,8 +23,9 @@
  *   resync   GNU tar: a block that is not a header is skipped ("Skipping
  *            to next header") and, with --ignore-zeros, reading goes on
  *            past the end marker;
- *   nolink   readers that give links and directories no data: the header
- *            after a link comes right after it, whatever its size says.
+ *   nolink   readers that give links and directories no data (bsdtar, and
+ *            a v7 regular entry named "x/" is a directory to it): the
+ *            header after one comes right after it, whatever its size says.
  * Within one entry every name a reader may take is judged: the pax path,
  * the GNU long name, prefix "/" name under either magic, the bare name.
  */
@@ -561,7 +562,10 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		uint8_t type = h[156];
 		if (m.has_size && type != 'x' && type != 'g' && type != 'L' && type != 'K')
 			dsize = m.size;
-		if ((type == '1' || type == '2' || type == '5') && dsize) {
+		/* A regular entry named with a trailing '/' is a directory to bsdtar (the v7 convention). */
+		size_t rawl = field_len(h, 100);
+		bool v7dir = (type == '0' || type == '\0') && rawl && h[rawl - 1] == '/' && !m.path && !m.gnu;
+		if ((type == '1' || type == '2' || type == '5' || v7dir) && dsize) {
 			met->link_sized = true;
 			if (rd->nolink)
 				dsize = 0;

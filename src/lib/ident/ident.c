@@ -61,7 +61,9 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 		/* Text decides first: a script with an archive behind it is a script (and a polyglot). */
 		enum cr_tid t = cr_text_classify(v->head, v->headlen, v->size > SIZE_MAX ? SIZE_MAX : (size_t)v->size, id);
 		if (tail == T_UNKNOWN) {
-			id->type = t;
+			enum cr_tid r = t == T_UNKNOWN || (cr_type_get(t)->cls & C_GENERIC) ? cr_magic_tar_resync(v)
+											     : T_UNKNOWN;
+			id->type = r != T_UNKNOWN ? r : t;
 			return;
 		}
 		if (t == T_UNKNOWN || (cr_type_get(t)->cls & C_GENERIC)) {

@@ -55,6 +55,8 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start);
 enum cr_tid cr_magic_deep(const struct cr_view *v);
 /* Signatures at the tail (DMG koly, VHD footer, or the ZIP end z found); *off gets the start. */
 enum cr_tid cr_magic_tail(const struct cr_view *v, const struct cr_zip_end *z, uint64_t *off);
+/* A tar whose first header is damaged, read from a later one (GNU tar), or T_UNKNOWN. */
+enum cr_tid cr_magic_tar_resync(const struct cr_view *v);
 
 /* Where a PE's image ends and appended data (an SFX archive) begins; 0 when nothing follows. */
 uint64_t cr_pe_overlay(const struct cr_view *v);

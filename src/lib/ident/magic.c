@@ -239,6 +239,23 @@ static enum cr_tid id_tar(const struct cr_view *v)
 	return T_TAR_V7;
 }
 
+/*
+ * A tar whose first header is damaged: GNU tar skips to the next block
+ * that is a header and extracts from there.  A later 512-aligned block of
+ * the head window with the ustar magic and a good checksum makes it a tar
+ * (the walker's resync reading reads it as GNU tar does).  Only asked when
+ * nothing else claimed the bytes.
+ */
+enum cr_tid cr_magic_tar_resync(const struct cr_view *v)
+{
+	for (size_t at = 512; at + 512 <= v->headlen; at += 512) {
+		const uint8_t *b = v->head + at;
+		if (b[0] && !memcmp(b + 257, "ustar", 5) && cr_tar_checksum_ok(b))
+			return T_TAR;
+	}
+	return T_UNKNOWN;
+}
+
 static enum cr_tid id_iso(const struct cr_view *v)
 {
 	struct cr_cur h;
