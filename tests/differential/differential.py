@@ -142,7 +142,7 @@ def lines(out):
 
 def unoctal(l):
     """bsdtar -t prints bytes the locale cannot show as \\ooo."""
-    return re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8) & 0xff]), l)
+    return re.sub(rb"\\([0-7]{3}|\\)", lambda m: b"\\" if m.group(1) == b"\\" else bytes([int(m.group(1), 8) & 0xff]), l)
 
 
 def r_bsdtar_list(path):
@@ -318,9 +318,10 @@ def canon(name):
     Bytes that are not UTF-8 compare as U+FFFD, as crible's JSON writes them."""
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     name = name.replace("\\", "/")
+    # Windows prefixes bsdtar strips: \\?\UNC\, \\?\, \\.\, then a drive ("C:", "z:..").
+    name = re.sub(r"^/*(\?|\.)/(unc/)?", "", name, flags=re.I)
+    name = re.sub(r"^/*[A-Za-z]:", "", name)
     parts = [p for p in name.split("/") if p not in ("", ".", "..")]
-    if parts and len(parts[0]) == 2 and parts[0][1] == ":":
-        parts = parts[1:]
     return "/".join(parts)
 
 
