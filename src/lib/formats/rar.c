@@ -132,6 +132,7 @@ struct walk {
 	size_t n, cap;
 	char *lastfile;		/* the label of the file the next stream headers belong to */
 	bool compressed_data;	/* some file entry needs libarchive's decoder */
+	bool damaged;		/* the header walk stopped early: libarchive may read further */
 	bool encrypted_headers;
 };
 
@@ -246,6 +247,7 @@ static void walk5(struct walk *w, uint64_t pos)
 		size_t vlen = before - cur_left(&c);
 		uint64_t hstart = pos + 4 + vlen;
 		if (hsize > size - hstart) {
+			w->damaged = true;
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "header at offset %llu runs past the end",
 				(unsigned long long)pos);
 			break;
@@ -272,6 +274,7 @@ static void walk5(struct walk *w, uint64_t pos)
 		}
 		uint64_t data = hstart + hsize;
 		if (dsize > size - data) {
+			w->damaged = true;
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "data of the header at offset %llu runs past the end",
 				(unsigned long long)pos);
 			break;
@@ -435,6 +438,7 @@ static void walk4(struct walk *w, uint64_t pos)
 				utf8 = true;
 			}
 			if (dsize > size - data) {
+				w->damaged = true;
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "data of the header at offset %llu runs past the end",
 					(unsigned long long)pos);
 				break;
@@ -487,9 +491,11 @@ static void walk4(struct walk *w, uint64_t pos)
 		}
 		uint64_t next = data + dsize;
 		if (next <= pos || next > size) {
-			if (next > size)
+			if (next > size) {
+				w->damaged = true;
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "block at offset %llu runs past the end",
 					(unsigned long long)pos);
+			}
 			break;
 		}
 		pos = next;
@@ -664,7 +670,7 @@ static void walk_rar(struct cr_walk *cw)
 	 * compressed (solid archives need the whole stream anyway); stored
 	 * entries it does not deliver are read from their slices.
 	 */
-	if (w.compressed_data && !w.encrypted_headers && !cr_walk_stopped(cw)) {
+	if ((w.compressed_data || w.damaged) && !w.encrypted_headers && !cr_walk_stopped(cw)) {
 		static const struct cr_la_events ev = {d_entry, d_data, d_end, d_fault};
 		struct dec d = {.w = &w, .cur = -1};
 		cr_spool_init(&d.sp);
