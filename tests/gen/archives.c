@@ -329,8 +329,8 @@ void a_zip_flood_deep(struct sbuf *b)
 
 /* --- TAR ---------------------------------------------------------------- */
 
-static void tar_hdr(struct sbuf *b, const char *name, char type, const char *link, const char *mode,
-		    const void *data, size_t len)
+void tar_block(struct sbuf *b, const char *name, char type, const char *link, const char *mode, const char *prefix,
+	       const char *magic, unsigned size, const void *data, size_t len)
 {
 	uint8_t h[512];
 	memset(h, 0, sizeof h);
@@ -339,13 +339,15 @@ static void tar_hdr(struct sbuf *b, const char *name, char type, const char *lin
 	memcpy(h + 108, "0001750", 7);
 	memcpy(h + 116, "0001750", 7);
 	char sz[12];
-	snprintf(sz, sizeof sz, "%011o", (unsigned)len);
+	snprintf(sz, sizeof sz, "%011o", size);
 	memcpy(h + 124, sz, 11);
 	memcpy(h + 136, "14500000000", 11);
 	h[156] = (uint8_t)type;
 	if (link)
 		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, "ustar\00000", 8);
+	memcpy(h + 257, magic ? magic : "ustar\00000", 8);
+	if (prefix)
+		memcpy(h + 345, prefix, strlen(prefix));
 	memset(h + 148, ' ', 8);
 	unsigned sum = 0;
 	for (int i = 0; i < 512; i++)
@@ -357,6 +359,12 @@ static void tar_hdr(struct sbuf *b, const char *name, char type, const char *lin
 		sb_put(b, data, len);
 		sb_zero(b, (512 - len % 512) % 512);
 	}
+}
+
+static void tar_hdr(struct sbuf *b, const char *name, char type, const char *link, const char *mode,
+		    const void *data, size_t len)
+{
+	tar_block(b, name, type, link, mode, NULL, NULL, (unsigned)len, data, len);
 }
 
 static void tar_end(struct sbuf *b) { sb_zero(b, 1024); }

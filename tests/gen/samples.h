@@ -67,6 +67,14 @@ struct zspec {
 	int share_prev;		/* point at the previous entry's data (overlap) */
 };
 
+/*
+ * One tar header block and its data padded to 512: name, type, link, mode
+ * (NULL: 0644), POSIX prefix, magic (8 bytes, NULL: "ustar" "00") and the
+ * size field, which may differ from the len bytes that follow.
+ */
+void tar_block(struct sbuf *b, const char *name, char type, const char *link, const char *mode, const char *prefix,
+	       const char *magic, unsigned size, const void *data, size_t len);
+
 /* Writes a ZIP of n entries: local headers, central directory, end record. */
 void zip_write(struct sbuf *b, const struct zspec *z, size_t n);
 

@@ -55,7 +55,7 @@ struct meta {
 	uint8_t *sname;		/* GNU.sparse.name (malloc'd) */
 	size_t pathlen, linklen, gnulen, snamelen;
 	struct chunk *map;	/* GNU.sparse.map / offset+numbytes (malloc'd) */
-	size_t nmap;
+	size_t nmap, mapcap;
 	bool sparse, sparse10, map_bad, has_real;
 	uint64_t realsize;
 	bool path_utf8, has_size;
@@ -102,13 +102,15 @@ static bool map_add(struct meta *m, uint64_t off, uint64_t len)
 		m->map_bad = true;
 		return false;
 	}
-	if ((m->nmap & (m->nmap - 1)) == 0) {	/* grow at powers of two */
-		struct chunk *c = realloc(m->map, (m->nmap ? m->nmap * 2 : 8) * sizeof *c);
+	if (m->nmap == m->mapcap) {
+		size_t cap = m->mapcap ? m->mapcap * 2 : 8;
+		struct chunk *c = realloc(m->map, cap * sizeof *c);
 		if (!c) {
 			m->map_bad = true;
 			return false;
 		}
 		m->map = c;
+		m->mapcap = cap;
 	}
 	m->map[m->nmap++] = (struct chunk){off, len};
 	return true;
