@@ -42,6 +42,23 @@ static void common(struct sbuf *b, const struct zspec *z, uint32_t crc, uint32_t
 	sb_u16le(b, z->aes ? 11 : 0);
 }
 
+size_t deflate_raw(const void *data, size_t len, uint8_t **out)
+{
+	uLongf cap = compressBound((uLong)len) + 16;
+	*out = malloc(cap);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+	zs.next_in = (Bytef *)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = *out;
+	zs.avail_out = (uInt)cap;
+	deflate(&zs, Z_FINISH);
+	size_t n = zs.total_out;
+	deflateEnd(&zs);
+	return n;
+}
+
 void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 {
 	size_t base = b->len;
@@ -59,19 +76,8 @@ void zip_write(struct sbuf *b, const struct zspec *z, size_t n)
 		const uint8_t *out = d;
 		size_t ol = dl;
 		if (z[i].deflate) {
-			uLongf cap = compressBound((uLong)dl) + 16;
 			free(cdata);
-			cdata = malloc(cap);
-			z_stream zs;
-			memset(&zs, 0, sizeof zs);
-			deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-			zs.next_in = (Bytef *)d;
-			zs.avail_in = (uInt)dl;
-			zs.next_out = cdata;
-			zs.avail_out = (uInt)cap;
-			deflate(&zs, Z_FINISH);
-			ol = zs.total_out;
-			deflateEnd(&zs);
+			ol = deflate_raw(d, dl, &cdata);
 			out = cdata;
 		}
 		const char *ln = z[i].lname ? z[i].lname : z[i].name;

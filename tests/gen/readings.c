@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "samples.h"
 
@@ -347,18 +346,9 @@ static void gz_named(struct sbuf *b, const char *fname, const void *data, size_t
 	static const uint8_t hdr[10] = {0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3};
 	sb_put(b, hdr, sizeof hdr);
 	sb_put(b, fname, strlen(fname) + 1);
-	uLongf cap = compressBound((uLong)len) + 16;
-	uint8_t *out = malloc(cap);
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-	zs.next_in = (Bytef *)data;
-	zs.avail_in = (uInt)len;
-	zs.next_out = out;
-	zs.avail_out = (uInt)cap;
-	deflate(&zs, Z_FINISH);
-	sb_put(b, out, zs.total_out);
-	deflateEnd(&zs);
+	uint8_t *out;
+	size_t n = deflate_raw(data, len, &out);
+	sb_put(b, out, n);
 	free(out);
 	sb_u32le(b, sb_crc32(data, len));
 	sb_u32le(b, (uint32_t)len);

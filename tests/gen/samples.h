@@ -75,6 +75,9 @@ struct zspec {
 void tar_block(struct sbuf *b, const char *name, char type, const char *link, const char *mode, const char *prefix,
 	       const char *magic, unsigned size, const void *data, size_t len);
 
+/* Raw deflate (no header) of data, level 9, into *out (malloc'd); the compressed length. */
+size_t deflate_raw(const void *data, size_t len, uint8_t **out);
+
 /* Writes a ZIP of n entries: local headers, central directory, end record. */
 void zip_write(struct sbuf *b, const struct zspec *z, size_t n);
 

@@ -402,7 +402,7 @@ struct lfh {
  * sizes, or, behind a data descriptor, up to the next record (`known`:
  * the central directory's end for this offset, when it has one).
  */
-static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct lfh *l)
+static bool read_lfh(struct cr_scan *s, const struct cr_obj *o, uint64_t at, uint64_t known, struct lfh *l)
 {
 	uint8_t h[30];
 	memset(l, 0, sizeof *l);
@@ -423,7 +423,11 @@ static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct
 	/* Any method: a streaming reader lists the entry even when it cannot decode it. */
 	if (at + 30 + nl + el > o->view->size)
 		return false;
-	if (!(l->buf = malloc((size_t)nl + el + 1)) || !rd(o, at + 30, l->buf, (size_t)nl + el)) {
+	if (!(l->buf = malloc((size_t)nl + el + 1))) {
+		s->err = CRIBLE_ENOMEM;	/* an entry not read is never an entry not there */
+		return false;
+	}
+	if (!rd(o, at + 30, l->buf, (size_t)nl + el)) {
 		free(l->buf);
 		l->buf = NULL;
 		return false;
@@ -479,6 +483,22 @@ static bool read_lfh(const struct cr_obj *o, uint64_t at, uint64_t known, struct
  * another Unicode path): that reading is judged too.  Headers it does not
  * list are what a streaming reader extracts and Info-ZIP never shows.
  */
+/*
+ * Where the next local header is after a record that ends at next: right
+ * there, or the next signature further on, the directory the end record
+ * names skipped (its records are not local headers).
+ */
+static uint64_t next_local(const struct cr_obj *o, uint64_t next, bool have_cd)
+{
+	uint8_t sig[4];
+	if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4))
+		return next;
+	const struct cr_zip_end *ze = &o->id->zip;
+	if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
+		next = ze->tail_end;
+	return find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
+}
+
 static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool have_cd)
 {
 	const struct cr_obj *o = w->o;
@@ -503,21 +523,12 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			if (d->lfh_ok && !d->lel && !(d->lflags & 8) && d->lmethod == d->method &&
 			    (d->lflags & 1) == (d->flags & 1) && d->end > pos) {
 				found++;
-				uint8_t sig[4];
-				if (d->end < o->view->size && rd(o, d->end, sig, 4) && !memcmp(sig, "PK\3\4", 4)) {
-					pos = d->end;
-					continue;
-				}
-				uint64_t next = d->end;
-				const struct cr_zip_end *ze = &o->id->zip;
-				if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
-					next = ze->tail_end;
-				pos = find_sig(o, next, "PK\3\4");
+				pos = next_local(o, d->end, have_cd);
 				continue;
 			}
 		}
 		struct lfh l;
-		if (!read_lfh(o, pos, hit ? (*hit)->end : NOWHERE, &l)) {
+		if (!read_lfh(w->s, o, pos, hit ? (*hit)->end : NOWHERE, &l)) {
 			pos = find_sig(o, pos + 4, "PK\3\4");
 			continue;
 		}
@@ -572,17 +583,7 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			cr_spool_free(&sp);
 		}
 		free(l.buf);
-		uint64_t next = l.next > pos ? l.next : pos + 4;
-		uint8_t sig[4];
-		if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4)) {
-			pos = next;
-			continue;
-		}
-		/* The directory the end record names is not searched: its records are not local headers. */
-		const struct cr_zip_end *ze = &o->id->zip;
-		if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
-			next = ze->tail_end;
-		pos = find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
+		pos = next_local(o, l.next > pos ? l.next : pos + 4, have_cd);
 	}
 	if (!found && !have_cd)
 		cr_emit(w->s, F_CONTAINER_UNINSPECTED, -1,
@@ -687,7 +688,11 @@ static void walk_zip(struct cr_walk *w)
 			 */
 			uint64_t at = rec + 46, avail = at < o->view->size ? o->view->size - at : 0;
 			size_t take = nl < avail ? nl : (size_t)avail;
-			if (take && (tail_name = malloc(take)) && rd(o, at, tail_name, take)) {
+			if (take && !(tail_name = malloc(take))) {
+				s->err = CRIBLE_ENOMEM;
+				goto out;
+			}
+			if (take && rd(o, at, tail_name, take)) {
 				z->name = tail_name;
 				z->nlen = take;
 				z->csize = csize;
