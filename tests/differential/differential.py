@@ -263,6 +263,11 @@ def r_isoinfo(path, ns):
     s = Seen("isoinfo " + (ns or "primary"))
     argv = ["isoinfo", "-i", path, "-f"] + ([ns] if ns else [])
     for l in lines(run(argv)):
+        # The version (";1") is the image's, not the name: Windows and 7-Zip write
+        # RUN.BAT, Linux mounts without Rock Ridge too; a primary "NAME." has no dot.
+        l = re.sub(rb";[0-9]*$", b"", l)
+        if ns != "-J" and len(l) > 1 and l.endswith(b"."):
+            l = l[:-1]
         s.add("name", l)
     return s
 

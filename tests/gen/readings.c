@@ -447,3 +447,47 @@ void r_tar_bad_first(struct sbuf *b)
 	th(b, "../../.bashrc", '0', NULL, NULL, POSIX, sizeof sh - 1, T(sh));
 	sb_zero(b, 1024);
 }
+
+/* --- ISO 9660: Windows reads Joliet, Linux Rock Ridge, plain readers the primary names --- */
+
+#define NOTE_FILE(p, r, j) {p, r, j, note, sizeof note - 1}
+
+/* Linux lists notes.txt; Windows shows the same extent as notes.bat, and runs it. */
+void r_iso_joliet_ext(struct sbuf *b)
+{
+	const struct isofile f[] = {NOTE_FILE("NOTES.TXT;1", "notes.txt", "notes.bat")};
+	iso_write(b, f, 1, true, true);
+}
+
+/* The twin: the three trees agree. */
+void r_iso_names_twin(struct sbuf *b)
+{
+	const struct isofile f[] = {NOTE_FILE("NOTES.TXT;1", "notes.txt", "notes.txt")};
+	iso_write(b, f, 1, true, true);
+}
+
+/* A reader without Rock Ridge or Joliet writes RUN.BAT where the others write readme.txt. */
+void r_iso_primary_ext(struct sbuf *b)
+{
+	const struct isofile f[] = {NOTE_FILE("RUN.BAT;1", "readme.txt", "readme.txt")};
+	iso_write(b, f, 1, true, true);
+}
+
+/* A program only in the Joliet tree: no Linux lister shows it, Windows does. */
+void r_iso_joliet_only(struct sbuf *b)
+{
+	struct sbuf pe = {0};
+	sample_pe(&pe);
+	const struct isofile f[] = {NOTE_FILE("README.TXT;1", "readme.txt", "readme.txt"),
+				    {NULL, NULL, "setup.exe", pe.p, pe.len}};
+	iso_write(b, f, 2, true, true);
+	sb_free(&pe);
+}
+
+/* The twin: the second file, a note, is only in the Joliet tree too. */
+void r_iso_joliet_only_twin(struct sbuf *b)
+{
+	const struct isofile f[] = {NOTE_FILE("README.TXT;1", "readme.txt", "readme.txt"),
+				    NOTE_FILE(NULL, NULL, "more.txt")};
+	iso_write(b, f, 2, true, true);
+}

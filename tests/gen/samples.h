@@ -9,6 +9,7 @@
 #ifndef CRIBLE_SAMPLES_H
 #define CRIBLE_SAMPLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,19 @@ struct zspec {
  */
 void tar_block(struct sbuf *b, const char *name, char type, const char *link, const char *mode, const char *prefix,
 	       const char *magic, unsigned size, const void *data, size_t len);
+
+/*
+ * One file of an ISO 9660 image (iso.c): its primary name ("NOTES.TXT;1"),
+ * Rock Ridge name and Joliet name (ASCII); NULL leaves it out of that tree.
+ */
+struct isofile {
+	const char *primary, *rr, *joliet;
+	const void *data;
+	size_t len;
+};
+
+/* An image of up to 16 files in one root directory, with Rock Ridge and a Joliet tree if asked. */
+void iso_write(struct sbuf *b, const struct isofile *f, size_t n, bool rr, bool joliet);
 
 /* Raw deflate (no header) of data, level 9, into *out (malloc'd); the compressed length. */
 size_t deflate_raw(const void *data, size_t len, uint8_t **out);
@@ -179,6 +193,11 @@ void r_tar_pax_gnu(struct sbuf *b);
 void r_tar_pax_gnu_twin(struct sbuf *b);
 void r_tar_gnu_prefix(struct sbuf *b);
 void r_tar_gnu_prefix_twin(struct sbuf *b);
+void r_iso_joliet_ext(struct sbuf *b);
+void r_iso_names_twin(struct sbuf *b);
+void r_iso_primary_ext(struct sbuf *b);
+void r_iso_joliet_only(struct sbuf *b);
+void r_iso_joliet_only_twin(struct sbuf *b);
 
 extern const struct scenario scenarios[];
 extern const size_t nscenarios;

@@ -138,8 +138,8 @@ bool cr_reader_dispatch(const uint8_t *buf, size_t len, const struct cr_la_event
 	return false;
 }
 
-void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, const struct cr_la_events *ev,
-		   void *arg, const char *what)
+void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, unsigned reading,
+		   const struct cr_la_events *ev, void *arg, const char *what)
 {
 	struct cr_scan *s = w->s;
 	if (!s->ctx->external_readers || !s->bud) {
@@ -149,7 +149,7 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 	}
 	/* Inside a worker the process is the sandbox. */
 	if (cr_in_worker) {
-		cr_la_produce(src, t, ev, arg, stop_cb, s);
+		cr_la_produce(src, t, reading, ev, arg, stop_cb, s);
 		return;
 	}
 	uint64_t base, now = now_ns();
@@ -159,7 +159,7 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, c
 		s->err = CRIBLE_EIO;
 		return;
 	}
-	struct cr_job_req req = {.version = CR_WIRE_VERSION, .kind = CR_JOB_ARCHIVE, .type = (uint32_t)t,
+	struct cr_job_req req = {.version = CR_WIRE_VERSION, .kind = CR_JOB_ARCHIVE, .type = (uint32_t)t, .reading = reading,
 				 .fault = cr_broker_fault, .base = base, .size = src->size,
 				 .time_ms = s->bud->deadline_ns > now ? (s->bud->deadline_ns - now) / 1000000 + 1 : 1,
 				 .mem_cap = READER_MEM_CAP};

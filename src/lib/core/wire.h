@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CR_WIRE_VERSION 1
+#define CR_WIRE_VERSION 2
 #define CR_WIRE_MAX (64u * 1024u)
 
 enum cr_job_kind {
@@ -49,6 +49,8 @@ struct cr_job_req {
 	uint32_t kind;		/* enum cr_job_kind */
 	uint32_t type;		/* enum cr_tid of the container */
 	uint32_t fault;		/* enum cr_fault */
+	uint32_t reading;	/* CR_LA_* flags: which reading of the container (libarch.h) */
+	uint32_t spare;		/* zero */
 	uint64_t base, size;	/* the object within the data descriptor */
 	uint64_t time_ms;	/* what is left of the scan's time */
 	uint64_t mem_cap;	/* bytes the worker may add to its address space */

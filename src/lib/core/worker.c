@@ -286,7 +286,7 @@ void cr_worker_main(int sock, int data, const struct cr_job_req *req, const stru
 	if (req->kind == CR_JOB_ARCHIVE) {
 		static const struct cr_la_events ev = {w_entry, w_data, w_end, w_fault};
 		struct cr_src src = {.size = req->size, .fd = FD_DATA, .base = req->base};
-		cr_la_produce(&src, (enum cr_tid)req->type, &ev, &o, NULL, NULL);
+		cr_la_produce(&src, (enum cr_tid)req->type, req->reading, &ev, &o, NULL, NULL);
 	} else if (req->kind == CR_JOB_PROBE) {
 		probe(&o);
 	}

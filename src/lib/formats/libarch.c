@@ -1,7 +1,7 @@
 /*
- * libarch.c - containers read through libarchive: 7z, CAB, ISO 9660,
- * cpio, ar/deb, RPM, XAR, lzip and compress (.Z) streams; and the
- * producer that rar.c uses for compressed RAR data.
+ * libarch.c - containers read through libarchive: 7z, CAB, cpio, ar/deb,
+ * RPM, XAR, lzip and compress (.Z) streams; and the producer that rar.c
+ * uses for compressed RAR data and iso.c for each name space of an image.
  *
  * The producer (cr_la_produce) runs where libarchive may crash or loop
  * without harm: a worker of the broker.  The walker here consumes its
@@ -168,8 +168,8 @@ static void loc_init(void) { utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (
 
 void cr_la_prepare(void) { pthread_once(&loc_once, loc_init); }
 
-void cr_la_produce(const struct cr_src *src, enum cr_tid t, const struct cr_la_events *ev, void *arg,
-		   bool (*stop)(void *), void *stoparg)
+void cr_la_produce(const struct cr_src *src, enum cr_tid t, unsigned reading, const struct cr_la_events *ev,
+		   void *arg, bool (*stop)(void *), void *stoparg)
 {
 	cr_la_prepare();
 	locale_t saved = utf8_locale ? uselocale(utf8_locale) : (locale_t)0;
@@ -185,6 +185,14 @@ void cr_la_produce(const struct cr_src *src, enum cr_tid t, const struct cr_la_e
 	io->stoparg = stoparg;
 	if (!enable(a, t)) {
 		ev->fault(arg, F_CONTAINER_UNINSPECTED, "no reader for this format: content not inspected");
+		goto out;
+	}
+	/* ISO 9660: which name space libarchive reads ("!rockridge", "!joliet"). */
+	if (t == T_ISO9660 && (((reading & CR_LA_NO_ROCKRIDGE) &&
+				archive_read_set_format_option(a, "iso9660", "rockridge", NULL) != ARCHIVE_OK) ||
+			       ((reading & CR_LA_NO_JOLIET) &&
+				archive_read_set_format_option(a, "iso9660", "joliet", NULL) != ARCHIVE_OK))) {
+		ev->fault(arg, F_CONTAINER_UNINSPECTED, "the archive reader refused a reading: content not inspected");
 		goto out;
 	}
 	archive_read_set_seek_callback(a, io_seek);
@@ -262,6 +270,8 @@ struct lw {
 	struct cr_la_hdr h;
 	struct cr_spool sp;
 	bool spool_bad;
+	bool (*decorate)(void *, struct cr_entry *);
+	void *darg;
 };
 
 static bool lw_entry(void *arg, const struct cr_la_hdr *h)
@@ -312,9 +322,10 @@ static bool lw_end(void *arg, bool ok, const char *why)
 		snprintf(note, sizeof note, "entry data cannot be read: %s", why ? why : "unknown error");
 		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, note);
 	}
+	bool fresh = !l->decorate || l->decorate(l->darg, &e);
 	struct cr_src data;
 	cr_spool_src(&l->sp, &data);
-	bool have = l->h.kind == E_FILE && !l->h.encrypted && (ok || l->sp.size);
+	bool have = fresh && l->h.kind == E_FILE && !l->h.encrypted && (ok || l->sp.size);
 	cr_entry(l->w, &e, have ? &data : NULL);
 	cr_spool_free(&l->sp);
 	cr_spool_init(&l->sp);
@@ -341,6 +352,13 @@ void *cr_la_consumer_new(struct cr_walk *w, bool raw)
 	return l;
 }
 
+void cr_la_consumer_decorate(void *consumer, bool (*fn)(void *arg, struct cr_entry *e), void *arg)
+{
+	struct lw *l = consumer;
+	l->decorate = fn;
+	l->darg = arg;
+}
+
 void cr_la_consumer_free(void *p)
 {
 	struct lw *l = p;
@@ -359,10 +377,10 @@ static void walk_libarchive(struct cr_walk *w)
 		w->s->err = CRIBLE_ENOMEM;
 		return;
 	}
-	cr_reader_run(w, w->o->src, w->type, &cr_la_consumer_events, l, "archive reader");
+	cr_reader_run(w, w->o->src, w->type, CR_LA_DEFAULT, &cr_la_consumer_events, l, "archive reader");
 	cr_la_consumer_free(l);
 }
 
-static const enum cr_tid la_types[] = {T_7Z, T_CAB, T_ISO9660, T_CPIO, T_AR, T_RPM, T_XAR, T_LZIP, T_COMPRESS,
+static const enum cr_tid la_types[] = {T_7Z, T_CAB, T_CPIO, T_AR, T_RPM, T_XAR, T_LZIP, T_COMPRESS,
 				       T_UNKNOWN};
 const struct cr_format cr_format_libarchive = {.name = "libarchive", .types = la_types, .walk = walk_libarchive};

@@ -34,6 +34,13 @@ struct cr_la_hdr {
 	size_t linklen;
 };
 
+/* Which reading of a container the producer takes: ISO 9660 name spaces turned off. */
+enum {
+	CR_LA_DEFAULT = 0,
+	CR_LA_NO_ROCKRIDGE = 1u << 0,	/* the primary or Joliet names, not Rock Ridge */
+	CR_LA_NO_JOLIET = 1u << 1,	/* the primary tree (with Rock Ridge names if any), never Joliet */
+};
+
 /* Events, in order: (entry, data*, end)*, with faults anywhere.  Each returns false to stop the producer. */
 struct cr_la_events {
 	bool (*entry)(void *arg, const struct cr_la_hdr *h);
@@ -50,8 +57,8 @@ struct cr_la_events {
  * is polled between reads (NULL: never).  Returns when the archive
  * ends, fails, or an event returns false.
  */
-void cr_la_produce(const struct cr_src *src, enum cr_tid t, const struct cr_la_events *ev, void *arg,
-		   bool (*stop)(void *), void *stoparg);
+void cr_la_produce(const struct cr_src *src, enum cr_tid t, unsigned reading, const struct cr_la_events *ev,
+		   void *arg, bool (*stop)(void *), void *stoparg);
 
 /* Loads what the producer needs from the file system (its locale); before a sandbox forbids it. */
 void cr_la_prepare(void);
@@ -63,6 +70,12 @@ void cr_la_prepare(void);
 extern const struct cr_la_events cr_la_consumer_events;
 void *cr_la_consumer_new(struct cr_walk *w, bool raw);
 void cr_la_consumer_free(void *consumer);
+/*
+ * Lets fn add names and notes to each entry before it is judged (iso.c:
+ * the other name spaces); fn returns false when the entry's data was
+ * judged already under another name, and only its names are judged.
+ */
+void cr_la_consumer_decorate(void *consumer, bool (*fn)(void *arg, struct cr_entry *e), void *arg);
 
 /*
  * Decodes one worker message (core/wire.h) into an event; false when the
@@ -81,7 +94,7 @@ bool cr_reader_dispatch(const uint8_t *msg, size_t len, const struct cr_la_event
  * scan runs inside a worker already, or the context allows readers in
  * process, the producer runs here.  core/reader.c.
  */
-void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, const struct cr_la_events *ev,
-		   void *arg, const char *what);
+void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, unsigned reading,
+		   const struct cr_la_events *ev, void *arg, const char *what);
 
 #endif

@@ -674,7 +674,7 @@ static void walk_rar(struct cr_walk *cw)
 		static const struct cr_la_events ev = {d_entry, d_data, d_end, d_fault};
 		struct dec d = {.w = &w, .cur = -1};
 		cr_spool_init(&d.sp);
-		cr_reader_run(cw, o->src, v5 ? T_RAR5 : T_RAR4, &ev, &d, "RAR decoder");
+		cr_reader_run(cw, o->src, v5 ? T_RAR5 : T_RAR4, CR_LA_DEFAULT, &ev, &d, "RAR decoder");
 		cr_spool_free(&d.sp);
 		free(d.name);
 	}

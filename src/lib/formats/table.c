@@ -18,6 +18,7 @@
 	X(tar)          \
 	X(rar)          \
 	X(stream)       \
+	X(iso)          \
 	X(libarchive)   \
 	CR_FORMATS_EXTRA(X)
 

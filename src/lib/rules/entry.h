@@ -59,6 +59,8 @@ void cr_names_final(struct cr_scan *s, struct cr_names *n);
 void cr_rules_path(struct cr_scan *s, const uint8_t *name, size_t len, bool utf8);
 /* winext.c: exec.script / exec.shortcut when Windows runs the name by its extension; true when it does. */
 bool cr_rules_winext(struct cr_scan *s, const uint8_t *name, size_t len);
+/* Whether Windows runs or follows a file by name's extension (the same table, no finding). */
+bool cr_winext_runs(const uint8_t *name, size_t len);
 
 /*
  * An NTFS stream name stored with a file (RAR STM service headers),

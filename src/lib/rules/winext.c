@@ -95,20 +95,28 @@ static bool first_ok(uint8_t c)
 	return c >= 'a' && c <= 'z' && (mask >> (c - 'a') & 1);
 }
 
-bool cr_rules_winext(struct cr_scan *s, const uint8_t *name, size_t len)
+/* The table's row for name's extension, or -1. */
+static long lookup(const uint8_t *name, size_t len)
 {
 	size_t el;
 	const uint8_t *e = win_ext(name, len, &el);
 	if (!e || el > 20 || !first_ok(e[0]))
-		return false;
+		return -1;
 	char key[24];
 	for (size_t i = 0; i < el; i++)
 		key[i] = (char)(e[i] >= 'A' && e[i] <= 'Z' ? e[i] + 32 : e[i]);
 	key[el] = '\0';
 	const void *hit = bsearch(key, winext, sizeof winext / sizeof *winext, sizeof *winext, by_ext);
-	if (!hit)
+	return hit ? (long)((size_t)((const char *)hit - (const char *)winext) / sizeof *winext) : -1;
+}
+
+bool cr_winext_runs(const uint8_t *name, size_t len) { return lookup(name, len) >= 0; }
+
+bool cr_rules_winext(struct cr_scan *s, const uint8_t *name, size_t len)
+{
+	long i = lookup(name, len);
+	if (i < 0)
 		return false;
-	size_t i = (size_t)((const char *)hit - (const char *)winext) / sizeof *winext;
 	if (winext[i].how == LINKS)
 		cr_emit(s, F_EXEC_SHORTCUT, -1, "extension .%s opens as a shortcut on Windows, whatever the bytes",
 			winext[i].ext);
