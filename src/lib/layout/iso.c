@@ -50,7 +50,7 @@ struct walk {
 	uint64_t dirbytes;
 	size_t records;
 	bool oom;
-	uint32_t *seen;		/* directory extents walked, per tree */
+	uint64_t *seen;		/* directory extents walked (+1), per tree */
 	size_t nseen, seencap;
 	struct jfile *j;
 	size_t nj, jcap;
@@ -73,17 +73,34 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-/* Whether the directory at extent was walked in this tree; records it if not. */
+/* Whether the directory at extent was walked in this tree; records it if not (open addressing, extent + 1). */
 static bool seen_before(struct walk *w, uint32_t extent)
 {
-	for (size_t i = 0; i < w->nseen; i++)
-		if (w->seen[i] == extent)
+	uint64_t key = (uint64_t)extent + 1;
+	if (2 * (w->nseen + 1) > w->seencap) {
+		size_t cap = w->seencap ? 2 * w->seencap : 256;
+		uint64_t *t = calloc(cap, sizeof *t);
+		if (!t) {
+			w->oom = true;
 			return true;
-	if (!grow((void **)&w->seen, &w->seencap, w->nseen + 1, sizeof *w->seen)) {
-		w->oom = true;
-		return true;
+		}
+		for (size_t i = 0; i < w->seencap; i++)
+			if (w->seen[i]) {
+				size_t k = (size_t)(w->seen[i] * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+				while (t[k])
+					k = (k + 1) & (cap - 1);
+				t[k] = w->seen[i];
+			}
+		free(w->seen);
+		w->seen = t;
+		w->seencap = cap;
 	}
-	w->seen[w->nseen++] = extent;
+	size_t k = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (w->seencap - 1);
+	for (; w->seen[k]; k = (k + 1) & (w->seencap - 1))
+		if (w->seen[k] == key)
+			return true;
+	w->seen[k] = key;
+	w->nseen++;
 	return false;
 }
 
@@ -360,7 +377,7 @@ static int by_key(const void *x, const void *y)
 static struct cr_iso_file *find_dir(const struct dkey *k, size_t n, const char *p, size_t l)
 {
 	struct dkey want = {p, l, NULL};
-	const struct dkey *hit = bsearch(&want, k, n, sizeof *k, by_key);
+	const struct dkey *hit = n ? bsearch(&want, k, n, sizeof *k, by_key) : NULL;
 	return hit ? hit->f : NULL;
 }
 
@@ -371,7 +388,8 @@ static size_t dir_keys(struct cr_iso_names *m, int ns, struct dkey *k)
 	for (size_t i = 0; i < m->n; i++)
 		if (m->f[i].dir && m->f[i].path[ns])
 			k[n++] = (struct dkey){m->f[i].path[ns], m->f[i].len[ns], &m->f[i]};
-	qsort(k, n, sizeof *k, by_key);
+	if (n)
+		qsort(k, n, sizeof *k, by_key);
 	return n;
 }
 
@@ -426,7 +444,8 @@ static void pair(struct walk *w)
 {
 	struct cr_iso_names *m = w->m;
 	size_t nprim = m->n;
-	qsort(m->f, nprim, sizeof *m->f, by_extent);
+	if (nprim)
+		qsort(m->f, nprim, sizeof *m->f, by_extent);
 	bool *done = calloc(w->nj ? w->nj : 1, sizeof *done);
 	if (!done) {
 		w->oom = true;
@@ -446,7 +465,8 @@ static void pair(struct walk *w)
 				else
 					hi = mid;
 			}
-			for (size_t i = lo; i < nprim && by_extent(&m->f[i], &key) == 0; i++) {
+			/* Bounded: thousands of records on one extent (hard links, or hostile) stay unpaired. */
+			for (size_t i = lo; i < nprim && i < lo + 64 && by_extent(&m->f[i], &key) == 0; i++) {
 				struct cr_iso_file *f = &m->f[i];
 				if (f->dir || f->path[CR_ISO_JOLIET] || (pass == 0 && !same_name(f, j)))
 					continue;
@@ -507,6 +527,8 @@ int cr_iso_names_read(const struct cr_view *v, struct cr_iso_names *m)
 	if (m->joliet && !w.oom) {
 		w.joliet = true;
 		w.nseen = 0;
+		if (w.seen)
+			memset(w.seen, 0, w.seencap * sizeof *w.seen);
 		dir(&w, jroot, jsize, "", 0, "", 0, 0, true);
 	}
 	if (!w.oom)
