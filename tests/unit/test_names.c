@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../src/lib/core/scan.h"
+#include "../../src/lib/layout/iso.h"
 #include "../../src/lib/rules/entry.h"
 
 struct harness {
@@ -292,6 +293,28 @@ static void test_collisions_and_modes(void **st)
 	h_free(&h);
 }
 
+/* ISO 9660: which names of one file disagree on its extension (layout/iso.c). */
+static bool differ(const char *a, const char *b, bool a_primary, bool b_primary)
+{
+	return cr_iso_ext_differ(a, strlen(a), b, strlen(b), a_primary, b_primary);
+}
+
+static void test_iso_extensions(void **state)
+{
+	(void)state;
+	assert_true(differ("notes.txt", "notes.bat", false, false));
+	assert_true(differ("README.TXT", "readme.exe", true, false));
+	assert_true(differ("dir/a.txt", "dir/a", false, false));	/* one has none */
+	assert_false(differ("NOTES.TXT", "notes.txt", true, false));	/* case */
+	assert_false(differ("INDEX.HTM", "site/index.html", true, false));	/* level 1 keeps three characters */
+	assert_true(differ("index.htm", "index.html", false, false));	/* only a primary name is truncated */
+	assert_true(differ("INDEX.HTM", "index.hta", true, false));
+	assert_false(differ("MAKEFILE", "Makefile", true, false));
+	assert_false(differ("_BASHRC", ".bashrc", true, false));	/* a leading dot is no extension */
+	assert_false(differ("A_TAR.GZ", "a.tar.gz", true, false));
+	assert_false(differ("x.d/file", "x.d/file", false, false));	/* a dot in a folder is not the file's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_bestfit_table),
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_collisions_and_modes),
+		cmocka_unit_test(test_iso_extensions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
