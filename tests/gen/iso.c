@@ -54,7 +54,8 @@ static size_t record(uint8_t *p, uint32_t extent, uint32_t size, bool dir, const
 	both16(p + 28, 1);
 	p[32] = (uint8_t)idlen;
 	memcpy(p + 33, id, idlen);
-	memcpy(p + 33 + idlen + (idlen % 2 == 0), su, sulen);
+	if (sulen)
+		memcpy(p + 33 + idlen + (idlen % 2 == 0), su, sulen);
 	return n;
 }
 

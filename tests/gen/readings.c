@@ -186,6 +186,30 @@ void r_zip_concat_twin(struct sbuf *b)
 	zip_write(b, z, 2);
 }
 
+/*
+ * Two archives end to end, the first's directory naming its entry run.bat
+ * while its local header says notes.txt: streaming readers and the last
+ * end record never show run.bat; 7-Zip, reading the first archive's
+ * directory, writes it.
+ */
+static void concat_named(struct sbuf *b, const char *cdname)
+{
+	const struct zspec a[] = {{cdname, "notes.txt", T(note)}};
+	static const struct zspec z[] = {{"readme.txt", NULL, T(note)}};
+	struct sbuf x = {0};
+	zip_write(&x, a, 1);
+	sb_put(b, x.p, x.len);
+	sb_free(&x);
+	zip_write(&x, z, 1);
+	sb_put(b, x.p, x.len);
+	sb_free(&x);
+}
+
+void r_zip_first_dir(struct sbuf *b) { concat_named(b, "run.bat"); }
+
+/* The twin: the first directory agrees with its local header. */
+void r_zip_first_dir_twin(struct sbuf *b) { concat_named(b, "notes.txt"); }
+
 /* A name with no UTF-8 flag holding byte 0x9D: CP437 reads U+00A5, which Windows code page 932 turns into '\'. */
 void r_zip_cp437_yen(struct sbuf *b)
 {

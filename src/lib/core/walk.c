@@ -137,6 +137,13 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 	name_facts(w, e, label);
 	bool scan = data && !(e->flags & CR_E_ENCRYPTED) &&
 		    (e->kind == E_FILE || e->kind == E_STREAM || (e->kind == E_HARDLINK && data->size));
+	/*
+	 * A file whose data is not scanned here (judged under another name,
+	 * shared with an earlier entry, encrypted, unreadable) is still run by
+	 * Windows for its name: the data's own scan would have judged it.
+	 */
+	if (runs && !scan && e->kind != E_STREAM && !(e->flags & CR_E_NAME_OURS))
+		cr_rules_winext(s, e->name, nul ? (size_t)(nul - e->name) : e->namelen);
 
 	/* 3. The sink, with the verdict so far. */
 	if (s->sink && s->err == CRIBLE_OK) {

@@ -51,6 +51,7 @@ struct zent {
 	uint16_t lflags, lmethod, lnl, lel;	/* the local header's own copies */
 	bool lfh_ok, overlap;
 	bool dup;		/* the same data as an earlier entry: judged there */
+	const char *also;	/* a note for every reading of it (another end record's directory lists it) */
 };
 
 static int by_start(const void *a, const void *b)
@@ -315,6 +316,8 @@ static void judge_cd_entry(struct cr_walk *w, struct zent *z)
 		cr_entry_alt(&e, nnc, lnc, false);
 	char mism[4200], why[160];
 	uint8_t *copy = NULL;
+	if (z->also)
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, z->also);
 	if (!z->lfh_ok) {
 		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "the local header is missing or its data runs past the end");
 	} else if (!z->dup) {
@@ -365,10 +368,10 @@ static void judge_cd_entry(struct cr_walk *w, struct zent *z)
 
 #define NOWHERE UINT64_MAX
 
-/* The first "PK" sig at or after from, or NOWHERE. */
-static uint64_t find_sig(const struct cr_obj *o, uint64_t from, const char sig[4])
+/* The first "PK" sig at or after from, ending before `to`, or NOWHERE. */
+static uint64_t find_sig_to(const struct cr_obj *o, uint64_t from, uint64_t to, const char sig[4])
 {
-	uint64_t size = o->view->size;
+	uint64_t size = to < o->view->size ? to : o->view->size;
 	if (o->src->mem) {
 		if (from >= size)
 			return NOWHERE;
@@ -388,6 +391,53 @@ static uint64_t find_sig(const struct cr_obj *o, uint64_t from, const char sig[4
 		off += n - 3;
 	}
 	return NOWHERE;
+}
+
+static uint64_t find_sig(const struct cr_obj *o, uint64_t from, const char sig[4])
+{
+	return find_sig_to(o, from, o->view->size, sig);
+}
+
+/*
+ * What the streaming reading saw that other directories are checked
+ * against: the end records in the gaps it jumped over (the directory of
+ * the first of two concatenated archives), and the entries it judged
+ * itself, in file order.
+ */
+#define MAX_OTHER_ENDS 64
+
+struct seen_local {
+	uint64_t at;
+	uint8_t *name;
+	size_t len;
+	uint16_t method, enc;
+};
+
+struct streamed {
+	uint64_t ends[MAX_OTHER_ENDS];
+	size_t nends;
+	bool ends_cut;		/* more end records than MAX_OTHER_ENDS */
+	struct seen_local *loc;
+	size_t nloc, cap;
+};
+
+/* Records the end records in [from, to), other than the one identification took. */
+static void ends_in(const struct cr_obj *o, uint64_t from, uint64_t to, struct streamed *st)
+{
+	if (!st)
+		return;
+	for (uint64_t at = find_sig_to(o, from, to, "PK\5\6"); at != NOWHERE; at = find_sig_to(o, at + 4, to, "PK\5\6")) {
+		bool known = o->id->zip.found && at == o->id->zip.eocd;
+		for (size_t i = 0; i < st->nends && !known; i++)
+			known = st->ends[i] == at;
+		if (known)
+			continue;
+		if (st->nends == MAX_OTHER_ENDS) {
+			st->ends_cut = true;
+			return;
+		}
+		st->ends[st->nends++] = at;
+	}
 }
 
 struct lfh {
@@ -488,7 +538,7 @@ static bool read_lfh(struct cr_scan *s, const struct cr_obj *o, uint64_t at, uin
  * there, or the next signature further on, the directory the end record
  * names skipped (its records are not local headers).
  */
-static uint64_t next_local(const struct cr_obj *o, uint64_t next, bool have_cd)
+static uint64_t next_local(const struct cr_obj *o, uint64_t next, bool have_cd, struct streamed *st)
 {
 	uint8_t sig[4];
 	if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4))
@@ -496,14 +546,41 @@ static uint64_t next_local(const struct cr_obj *o, uint64_t next, bool have_cd)
 	const struct cr_zip_end *ze = &o->id->zip;
 	if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
 		next = ze->tail_end;
-	return find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
+	uint64_t at = find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
+	ends_in(o, next, at, st);
+	return at;
 }
 
-static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool have_cd)
+/* Keeps what the streaming reading judged at `at`, for other directories to be checked against. */
+static bool remember_local(struct cr_walk *w, struct streamed *st, uint64_t at, const uint8_t *name, size_t len,
+			   const struct zent *z)
+{
+	if (st->nloc == st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 16;
+		struct seen_local *p = realloc(st->loc, cap * sizeof *p);
+		if (!p) {
+			w->s->err = CRIBLE_ENOMEM;
+			return false;
+		}
+		st->loc = p;
+		st->cap = cap;
+	}
+	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy) {
+		w->s->err = CRIBLE_ENOMEM;
+		return false;
+	}
+	memcpy(copy, name, len);
+	st->loc[st->nloc++] = (struct seen_local){at, copy, len, z->method, z->flags & 1};
+	return true;
+}
+
+static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool have_cd, struct streamed *st)
 {
 	const struct cr_obj *o = w->o;
 	/* From the first byte: a streaming reader finds a header before the one the directory names first. */
 	uint64_t pos = find_sig(o, 0, "PK\3\4");
+	ends_in(o, 0, pos, st);
 	size_t found = 0, k = 0;
 	while (pos != NOWHERE && !cr_walk_stopped(w)) {
 		/* The directory's entries at this offset: headers come in file order, so a cursor finds them. */
@@ -523,13 +600,15 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			if (d->lfh_ok && !d->lel && !(d->lflags & 8) && d->lmethod == d->method &&
 			    (d->lflags & 1) == (d->flags & 1) && d->end > pos) {
 				found++;
-				pos = next_local(o, d->end, have_cd);
+				pos = next_local(o, d->end, have_cd, st);
 				continue;
 			}
 		}
 		struct lfh l;
 		if (!read_lfh(w->s, o, pos, hit ? (*hit)->end : NOWHERE, &l)) {
-			pos = find_sig(o, pos + 4, "PK\3\4");
+			uint64_t at = find_sig(o, pos + 4, "PK\3\4");
+			ends_in(o, pos, at, st);
+			pos = at;
 			continue;
 		}
 		found++;
@@ -581,83 +660,72 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			if (!cr_walk_stopped(w))
 				cr_entry(w, &e, data);
 			cr_spool_free(&sp);
+			if (st && !remember_local(w, st, pos, lname, llen, &l.z))
+				break;
 		}
 		free(l.buf);
-		pos = next_local(o, l.next > pos ? l.next : pos + 4, have_cd);
+		pos = next_local(o, l.next > pos ? l.next : pos + 4, have_cd, st);
 	}
 	if (!found && !have_cd)
 		cr_emit(w->s, F_CONTAINER_UNINSPECTED, -1,
 			"no central directory and no local header: no reading could list the entries");
 }
 
-static void walk_zip(struct cr_walk *w)
+/* One central directory, read: its records, and those whose local header holds, sorted by start. */
+struct dir {
+	uint8_t *cd, *tail_name;
+	struct zent *zs, **order;
+	size_t n, m;
+};
+
+static void dir_free(struct dir *d)
+{
+	free(d->order);
+	free(d->zs);
+	free(d->cd);
+	free(d->tail_name);
+	memset(d, 0, sizeof *d);
+}
+
+enum dir_read { DIR_OK, DIR_TOO_BIG, DIR_UNREADABLE, DIR_NOMEM };
+
+/*
+ * Reads the directory ze names (steps 1 to 3: records, local headers,
+ * overlaps), with the findings about it.  Records are read up to the end
+ * records, not only over the size the end record states: Info-ZIP reads
+ * the directory from the file, and a record whose name runs past the
+ * stated size is still listed.
+ */
+static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, struct dir *d)
 {
 	struct cr_scan *s = w->s;
 	const struct cr_obj *o = w->o;
-	/* Identification located the end records; the walk reads the directory they name. */
-	const struct cr_zip_end *ze = &o->id->zip;
-	if (!ze->found) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no end of central directory: the archive is truncated or damaged");
-		local_walk(w, NULL, 0, false);
-		return;
-	}
-	if (ze->tail_end < o->view->size)
-		cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
-			(unsigned long long)(o->view->size - ze->tail_end));
-	if (ze->zip64_broken) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
-		local_walk(w, NULL, 0, false);
-		return;
-	}
+	memset(d, 0, sizeof *d);
 	uint64_t cdsize = ze->cd_size, base = ze->start, cdoff = ze->cd - ze->start, missing = ze->missing;
-	/*
-	 * Records are read up to the end records, not only over the size the
-	 * end record states: Info-ZIP reads the directory from the file, and a
-	 * record whose name runs past the stated size is still listed.
-	 */
 	if (ze->cd_end > ze->cd && ze->cd_end - ze->cd > cdsize && ze->cd_end - ze->cd <= MAX_CD)
 		cdsize = ze->cd_end - ze->cd;
-	if (ze->disks_odd)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s", "the end record's disk numbers disagree (a split archive, or damage)");
-	if (ze->size_wrong)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s",
-			"the end record's directory size is wrong: the directory is read where its offset says");
-	if (missing)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1,
-			"the directory's offsets count %llu bytes the file does not have: it was cut at the front",
-			(unsigned long long)missing);
 	uint16_t ntotal = ze->entries > 0xffff ? 0xffff : (uint16_t)ze->entries;
-	if (cdsize > MAX_CD) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: read from the local headers",
-			(unsigned long long)cdsize);
-		local_walk(w, NULL, 0, false);
-		return;
-	}
-	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
-	if (base > 0)
-		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive", (unsigned long long)base);
-
-	uint8_t *tail_name = NULL;	/* a last record's name, read past the directory */
-	uint8_t *cd = malloc(cdsize ? cdsize : 1);
+	if (cdsize > MAX_CD)
+		return DIR_TOO_BIG;
+	d->cd = malloc(cdsize ? cdsize : 1);
 	/* Entries are bounded by the directory's bytes and by the entry limit, whichever is smaller. */
-	size_t cap = cdsize / 46 + 1, n = 0;
+	size_t cap = cdsize / 46 + 1;
 	if (cap > s->ctx->lim.max_entries + 1)
 		cap = (size_t)s->ctx->lim.max_entries + 1;
-	struct zent *zs = calloc(cap, sizeof *zs);
-	struct zent **order = calloc(cap, sizeof *order);
-	if (!cd || !zs || !order) {
+	d->zs = calloc(cap, sizeof *d->zs);
+	d->order = calloc(cap, sizeof *d->order);
+	if (!d->cd || !d->zs || !d->order) {
 		s->err = CRIBLE_ENOMEM;
-		goto out;
+		return DIR_NOMEM;
 	}
-	if (!rd(o, base + cdoff, cd, cdsize)) {
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory cannot be read: read from the local headers");
-		local_walk(w, NULL, 0, false);
-		goto out;
-	}
+	if (!rd(o, base + cdoff, d->cd, cdsize))
+		return DIR_UNREADABLE;
 
 	/* 1. Central directory: every record, bounded by its bytes. */
+	struct zent *zs = d->zs;
+	size_t n = 0;
 	struct cr_cur c;
-	cur_init(&c, cd, cdsize);
+	cur_init(&c, d->cd, cdsize);
 	while (cur_left(&c) >= 46 && n < cap) {
 		if (!cur_match(&c, 0, "PK\1\2", 4)) {
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu has a bad signature", n);
@@ -678,7 +746,7 @@ static void walk_zip(struct cr_walk *w)
 		cur_peek_u32le(&c, 38, &z->xattr);
 		cur_peek_u32le(&c, 42, &lho);
 		struct cr_cur ex;
-		uint64_t rec = base + cdoff + (uint64_t)(c.p - cd);
+		uint64_t rec = base + cdoff + (uint64_t)(c.p - d->cd);
 		if (!cur_skip(&c, 46) || !cur_bytes(&c, &z->name, nl) || !cur_sub(&c, &ex, el) || !cur_skip(&c, cl)) {
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu is truncated", n);
 			/*
@@ -688,12 +756,12 @@ static void walk_zip(struct cr_walk *w)
 			 */
 			uint64_t at = rec + 46, avail = at < o->view->size ? o->view->size - at : 0;
 			size_t take = nl < avail ? nl : (size_t)avail;
-			if (take && !(tail_name = malloc(take))) {
+			if (take && !(d->tail_name = malloc(take))) {
 				s->err = CRIBLE_ENOMEM;
-				goto out;
+				return DIR_NOMEM;
 			}
-			if (take && rd(o, at, tail_name, take)) {
-				z->name = tail_name;
+			if (take && rd(o, at, d->tail_name, take)) {
+				z->name = d->tail_name;
 				z->nlen = take;
 				z->csize = csize;
 				z->usize = usize;
@@ -709,7 +777,7 @@ static void walk_zip(struct cr_walk *w)
 		parse_extra(z, ex, csize, usize, lho, z->name, nl);
 		n++;
 	}
-	/* At cap there are more records than the entry limit: the walk below stops with bomb.count. */
+	/* At cap there are more records than the entry limit: the walk stops with bomb.count. */
 	if (n != ntotal && ntotal != 0xffff && n < cap)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "the end record counts %u entries, the directory holds %zu", ntotal,
 			n);
@@ -743,6 +811,7 @@ static void walk_zip(struct cr_walk *w)
 
 	/* 3. Overlaps: sorted by start, any entry beginning before the previous one ends. */
 	size_t m = 0;
+	struct zent **order = d->order;
 	for (size_t i = 0; i < n; i++)
 		if (zs[i].lfh_ok)
 			order[m++] = &zs[i];
@@ -762,19 +831,181 @@ static void walk_zip(struct cr_walk *w)
 		cr_emit(s, F_ZIP_OVERLAP, -1, "%zu entries share or overlap compressed data (a non-recursive zip bomb "
 					      "or parser confusion); each distinct range is judged once",
 			overlaps + 1);
+	d->n = n;
+	d->m = m;
+	return DIR_OK;
+}
+
+static const uint8_t *name_of(const struct zent *z, size_t *len)
+{
+	*len = z->uname ? z->unlen : z->nlen;
+	return z->uname ? z->uname : z->name;
+}
+
+/*
+ * How an entry of another directory relates to what was judged: 2 when
+ * an entry at the same local header with the same name and method was
+ * (nothing new), 1 when only its data was (same header, method; another
+ * name: the names are judged), 0 when neither.
+ */
+static int judged_before(const struct dir *main, const struct streamed *st, const struct zent *z)
+{
+	if (!z->lfh_ok)
+		return 0;
+	size_t len;
+	const uint8_t *name = name_of(z, &len);
+	int best = 0;
+	size_t lo = 0, hi = main->m;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (main->order[mid]->start < z->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < main->m && main->order[i]->start == z->start; i++) {
+		const struct zent *a = main->order[i];
+		if (a->method != z->method || (a->flags & 1) != (z->flags & 1) || a->csize != z->csize)
+			continue;
+		size_t al;
+		const uint8_t *an = name_of(a, &al);
+		if (al == len && !memcmp(an, name, len))
+			return 2;
+		best = 1;
+	}
+	for (size_t i = 0; i < st->nloc; i++) {
+		const struct seen_local *l = &st->loc[i];
+		if (l->at != z->start || l->method != z->method || l->enc != (z->flags & 1))
+			continue;
+		if (l->len == len && !memcmp(l->name, name, len))
+			return 2;
+		best = 1;
+	}
+	return best;
+}
+
+/*
+ * Every other end record the streaming reading passed, and every other
+ * one in the tail: its directory is what a reader taking that record
+ * lists (a forward scanner takes the first of two concatenated archives;
+ * libzip weighs each candidate it finds from the end).  Entries judged already are not judged again;
+ * one at a known header under another name has its names judged.
+ */
+static void other_dirs(struct cr_walk *w, const struct dir *main, const struct streamed *st)
+{
+	const struct cr_obj *o = w->o;
+	const struct cr_zip_end *ze = &o->id->zip;
+	if (st->ends_cut)
+		cr_emit(w->s, F_CONTAINER_CORRUPT, -1, "more than %d other end records: only the first %d are read",
+			MAX_OTHER_ENDS, MAX_OTHER_ENDS);
+	uint64_t cds[MAX_OTHER_ENDS];
+	size_t ncds = 0;
+	for (size_t k = 0; k < st->nends && !cr_walk_stopped(w); k++) {
+		struct cr_zip_end e;
+		if (!cr_zip_end_at(o->view, st->ends[k], &e) || e.zip64_broken || (ze->found && e.cd == ze->cd))
+			continue;
+		bool again = false;
+		for (size_t i = 0; i < ncds; i++)
+			again |= cds[i] == e.cd;
+		if (again)
+			continue;
+		cds[ncds++] = e.cd;
+		struct dir d;
+		enum dir_read r = read_dir(w, &e, &d);
+		if (r == DIR_NOMEM) {
+			dir_free(&d);
+			return;
+		}
+		if (r != DIR_OK) {
+			cr_emit(w->s, F_CONTAINER_CORRUPT, -1,
+				"the directory of the end record at %llu cannot be read: its entries are not listed",
+				(unsigned long long)st->ends[k]);
+			dir_free(&d);
+			continue;
+		}
+		char note[160];
+		snprintf(note, sizeof note, "listed by the directory of another end record (at %llu): a reader that "
+			 "takes that record writes it", (unsigned long long)st->ends[k]);
+		for (size_t i = 0; i < d.n && !cr_walk_stopped(w); i++) {
+			struct zent *z = &d.zs[i];
+			int seen = judged_before(main, st, z);
+			if (seen == 2)
+				continue;
+			if (seen == 1)
+				z->dup = true;	/* the data was judged under its other name */
+			z->also = note;
+			judge_cd_entry(w, z);
+		}
+		dir_free(&d);
+	}
+}
+
+static void walk_zip(struct cr_walk *w)
+{
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	/* Identification located the end records; the walk reads the directory they name. */
+	const struct cr_zip_end *ze = &o->id->zip;
+	struct streamed st = {.nends = 0};
+	struct dir d = {0};
+	if (!ze->found) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no end of central directory: the archive is truncated or damaged");
+		local_walk(w, NULL, 0, false, &st);
+		goto others;
+	}
+	if (ze->tail_end < o->view->size)
+		cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
+			(unsigned long long)(o->view->size - ze->tail_end));
+	if (ze->zip64_broken) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
+		local_walk(w, NULL, 0, false, &st);
+		goto others;
+	}
+	if (ze->disks_odd)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s", "the end record's disk numbers disagree (a split archive, or damage)");
+	if (ze->size_wrong)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s",
+			"the end record's directory size is wrong: the directory is read where its offset says");
+	if (ze->missing)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1,
+			"the directory's offsets count %llu bytes the file does not have: it was cut at the front",
+			(unsigned long long)ze->missing);
+	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
+	if (ze->start > 0)
+		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive", (unsigned long long)ze->start);
+	switch (read_dir(w, ze, &d)) {
+	case DIR_NOMEM:
+		goto out;
+	case DIR_TOO_BIG:
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: read from the local headers",
+			(unsigned long long)ze->cd_size);
+		local_walk(w, NULL, 0, false, &st);
+		goto others;
+	case DIR_UNREADABLE:
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory cannot be read: read from the local headers");
+		local_walk(w, NULL, 0, false, &st);
+		goto others;
+	case DIR_OK:
+		break;
+	}
 
 	/* 4. Every entry, reported to the engine with what the headers say about it. */
-	for (size_t i = 0; i < n && !cr_walk_stopped(w); i++)
-		judge_cd_entry(w, &zs[i]);
+	for (size_t i = 0; i < d.n && !cr_walk_stopped(w); i++)
+		judge_cd_entry(w, &d.zs[i]);
 
 	/* 5. The streaming reading: local headers in file order, as bsdtar from a pipe reads them. */
 	if (!cr_walk_stopped(w))
-		local_walk(w, order, m, true);
+		local_walk(w, d.order, d.m, true, &st);
+others:
+	/* 6. The directories of the other end records it passed, and of those in the tail. */
+	ends_in(o, o->view->size - o->view->taillen, o->view->size, &st);
+	if (st.nends && !cr_walk_stopped(w) && s->err == CRIBLE_OK)
+		other_dirs(w, &d, &st);
 out:
-	free(order);
-	free(zs);
-	free(cd);
-	free(tail_name);
+	dir_free(&d);
+	for (size_t i = 0; i < st.nloc; i++)
+		free(st.loc[i].name);
+	free(st.loc);
 }
 
 static const enum cr_tid zip_types[] = {T_ZIP, T_UNKNOWN};	/* and every type descending from it */

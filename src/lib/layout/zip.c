@@ -22,12 +22,11 @@
 
 #include "../io/cur.h"
 
-/* Checks one candidate at tail index i; fills e when it holds. */
-static bool candidate(const struct cr_view *v, size_t i, struct cr_zip_end *e)
+/* Checks the end record rec (22 bytes) at offset eocd, room bytes before the file ends after it; fills e when it holds. */
+static bool candidate(const struct cr_view *v, uint64_t eocd, const uint8_t *rec, uint64_t room, struct cr_zip_end *e)
 {
-	uint64_t tail0 = v->size - v->taillen;
 	struct cr_cur c;
-	cur_init(&c, v->tail + i, v->taillen - i);
+	cur_init(&c, rec, 22);
 	uint16_t disk = 0, cddisk = 0, nthis = 0, ntotal = 0, clen = 0;
 	uint32_t cdsize = 0, cdoff = 0;
 	cur_peek_u16le(&c, 4, &disk);
@@ -37,9 +36,8 @@ static bool candidate(const struct cr_view *v, size_t i, struct cr_zip_end *e)
 	cur_peek_u32le(&c, 12, &cdsize);
 	cur_peek_u32le(&c, 16, &cdoff);
 	cur_peek_u16le(&c, 20, &clen);
-	if ((size_t)clen > v->taillen - i - 22)
+	if (clen > room)
 		return false;
-	uint64_t eocd = tail0 + i;
 	bool z64 = cdsize == 0xffffffff || cdoff == 0xffffffff || ntotal == 0xffff;
 	uint8_t loc[4];
 	bool haveloc = eocd >= 20 && cr_view_read(v, eocd - 20, loc, 4) && !memcmp(loc, "PK\6\7", 4);
@@ -129,8 +127,21 @@ void cr_zip_end_find(const struct cr_view *v, struct cr_zip_end *e)
 		size_t i = (size_t)(q - v->tail) - 3;
 		hi = (size_t)(q - v->tail);
 		const uint8_t *p = v->tail + i;
-		if (p[0] == 'P' && p[1] == 'K' && p[2] == 5 && candidate(v, i, e))
+		if (p[0] == 'P' && p[1] == 'K' && p[2] == 5 &&
+		    candidate(v, v->size - v->taillen + i, p, v->taillen - i - 22, e))
 			return;
 	}
 	memset(e, 0, sizeof *e);
+}
+
+bool cr_zip_end_at(const struct cr_view *v, uint64_t off, struct cr_zip_end *e)
+{
+	uint8_t r[22];
+	memset(e, 0, sizeof *e);
+	if (off > v->size || v->size - off < 22 || !cr_view_read(v, off, r, 22) || memcmp(r, "PK\5\6", 4) ||
+	    !candidate(v, off, r, v->size - off - 22, e)) {
+		memset(e, 0, sizeof *e);
+		return false;
+	}
+	return true;
 }

@@ -38,6 +38,13 @@ struct cr_zip_end {
 void cr_zip_end_find(const struct cr_view *v, struct cr_zip_end *e);
 
 /*
+ * The end record at off, checked the same way: true with *e filled when
+ * it holds.  For the records before the last one (the first of two
+ * concatenated archives, which 7-Zip reads), found by the walker.
+ */
+bool cr_zip_end_at(const struct cr_view *v, uint64_t off, struct cr_zip_end *e);
+
+/*
  * zipname.c: a stored name as other readers decode it, malloc'd, or NULL
  * when that reader reads it as stored.  cp437: a name without the UTF-8
  * flag (Python, 7-Zip, Windows), as UTF-8.  infozip: Info-ZIP unzip's
