@@ -742,3 +742,62 @@ void a_rar5_trailing_empty(struct sbuf *b)
 	rar5_file_m(b, 0, "empty.txt", NULL, "", 0, 3, 0);
 	rar5_end(b);
 }
+
+/*
+ * A RAR5 archive with a quick-open cache (a "QO" service header the main
+ * header's locator points at) holding a copy of the one file header,
+ * named `cached`: WinRAR lists the copy, extracts notes.txt.
+ */
+static void rar5_quick_open(struct sbuf *b, const char *cached)
+{
+	struct sbuf file = {0}, copy = {0}, qo = {0}, content = {0}, sized = {0};
+	rar5_file(&file, 0, "notes.txt", NULL, T(note));
+	rar5_file(&copy, 0, cached, NULL, T(note));
+	size_t hlen = copy.len - (sizeof note - 1);	/* the header without its data */
+	/* The main header's length depends on the offset it holds: settle it. */
+	size_t mlen = 0;
+	struct sbuf main = {0};
+	for (int i = 0; i < 4; i++) {
+		uint64_t q = mlen + file.len;	/* the QO header, from the main header's start */
+		struct sbuf f = {0}, x = {0}, r = {0};
+		vint(&f, 0);	/* archive flags */
+		vint(&r, 0x01);	/* locator */
+		vint(&r, 0x01);	/* quick-open offset present */
+		vint(&r, q);
+		vint(&x, r.len);
+		sb_put(&x, r.p, r.len);
+		sb_free(&main);
+		rar5_block(&main, 1, &f, &x, NULL, 0);
+		sb_free(&f);
+		sb_free(&x);
+		sb_free(&r);
+		if (main.len == mlen)
+			break;
+		mlen = main.len;
+	}
+	/* One cache record: CRC32 of what follows, its size, flags, offset back to the header, the copy. */
+	vint(&content, 0);
+	vint(&content, file.len);	/* from the QO header back to the file header */
+	vint(&content, hlen);
+	sb_put(&content, copy.p, hlen);
+	vint(&sized, content.len);
+	sb_put(&sized, content.p, content.len);
+	sb_u32le(&qo, sb_crc32(sized.p, sized.len));
+	sb_put(&qo, sized.p, sized.len);
+	sb_put(b, "Rar!\x1a\x07\x01\x00", 8);
+	sb_put(b, main.p, main.len);
+	sb_put(b, file.p, file.len);
+	rar5_file(b, 1, "QO", NULL, qo.p, qo.len);
+	rar5_end(b);
+	sb_free(&file);
+	sb_free(&copy);
+	sb_free(&qo);
+	sb_free(&content);
+	sb_free(&sized);
+	sb_free(&main);
+}
+
+void a_rar5_quick_open(struct sbuf *b) { rar5_quick_open(b, "run.bat"); }
+
+/* The twin: the cache holds the header as it is. */
+void a_rar5_quick_open_twin(struct sbuf *b) { rar5_quick_open(b, "notes.txt"); }

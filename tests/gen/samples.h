@@ -158,6 +158,8 @@ void sample_elf(struct sbuf *b);
 
 /* Readings that real extractors disagree on, and their twins (readings.c). */
 void a_rar5_trailing_empty(struct sbuf *b);
+void a_rar5_quick_open(struct sbuf *b);
+void a_rar5_quick_open_twin(struct sbuf *b);
 void r_zip_fake_eocd(struct sbuf *b);
 void r_zip_fake_eocd_twin(struct sbuf *b);
 void r_zip_hidden_local(struct sbuf *b);

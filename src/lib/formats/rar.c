@@ -122,6 +122,10 @@ struct rent {
 	bool has_data;		/* the data lies inside the archive */
 	struct cr_src data;
 	bool done;		/* reported */
+	uint64_t at;		/* RAR5: where its header is */
+	uint8_t *qname;		/* the quick-open copy's name, when it differs */
+	size_t qlen;
+	const char *qnote;	/* what the quick-open cache says differently */
 };
 
 struct walk {
@@ -134,6 +138,8 @@ struct walk {
 	bool compressed_data;	/* some file entry needs libarchive's decoder */
 	bool damaged;		/* the header walk stopped early: libarchive may read further */
 	bool encrypted_headers;
+	uint64_t at;		/* RAR5: the header being walked */
+	uint64_t qo_at;		/* RAR5: the quick-open cache's header, 0: none */
 };
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t n)
@@ -165,6 +171,7 @@ static struct rent *add(struct walk *w, const uint8_t *nm, size_t nl)
 	}
 	struct rent *r = &w->v[w->n];
 	memset(r, 0, sizeof *r);
+	r->at = w->at;
 	if (!(r->name = dup_bytes(nm, nl))) {
 		w->s->err = CRIBLE_ENOMEM;
 		return NULL;
@@ -223,6 +230,130 @@ static void file_entry(struct walk *w, const uint8_t *nm, size_t nl, bool utf8, 
 
 /* --- RAR5 --------------------------------------------------------------- */
 
+/* One RAR5 header's fields, as parse5 reads them. */
+struct h5 {
+	uint64_t type, flags, dsize;
+	/* File and service headers (2, 3). */
+	uint64_t fflags, attr, comp, host;
+	const uint8_t *name;
+	size_t nlen;
+	bool encrypted;		/* an encryption record (0x01) */
+	uint64_t rtype;		/* redirection type, when link */
+	const uint8_t *link, *sdata;	/* redirection target; service data (0x07) */
+	size_t linklen, sdlen;
+	/* Main header (1): the quick-open cache's offset from this header (locator record 0x01), 0: none. */
+	uint64_t qo_off;
+};
+
+enum { P5_OK, P5_BAD, P5_BAD_FILE };
+
+/* Parses a header's body: the hsize bytes after its size field (h). */
+static int parse5(const uint8_t *h, size_t hsize, struct h5 *o)
+{
+	memset(o, 0, sizeof *o);
+	struct cr_cur b;
+	cur_init(&b, h, hsize);
+	uint64_t extra = 0;
+	if (!cur_vint(&b, &o->type) || !cur_vint(&b, &o->flags) || ((o->flags & 1) && !cur_vint(&b, &extra)) ||
+	    ((o->flags & 2) && !cur_vint(&b, &o->dsize)) || extra > cur_left(&b))
+		return P5_BAD;
+	/* extra <= what is left (checked above): the extra area is the header's tail. */
+	struct cr_cur ex = {NULL, 0}, fields = {NULL, 0};
+	cur_window(&b, &ex, cur_left(&b) - (size_t)extra, (size_t)extra);
+	cur_window(&b, &fields, 0, cur_left(&b) - (size_t)extra);
+	if (o->type == 1) {
+		uint64_t aflags, vol;
+		if (!cur_vint(&fields, &aflags) || ((aflags & 2) && !cur_vint(&fields, &vol)))
+			return P5_BAD;
+		while (cur_left(&ex) > 0) {
+			uint64_t rs, rt, lf, off;
+			struct cr_cur r;
+			if (!cur_vint(&ex, &rs) || rs > cur_left(&ex) || !cur_sub(&ex, &r, (size_t)rs) || !cur_vint(&r, &rt))
+				break;
+			if (rt == 0x01 && cur_vint(&r, &lf) && (lf & 1) && cur_vint(&r, &off))
+				o->qo_off = off;
+		}
+		return P5_OK;
+	}
+	if (o->type != 2 && o->type != 3)
+		return P5_OK;
+	uint64_t usize, nlen;
+	if (!cur_vint(&fields, &o->fflags) || !cur_vint(&fields, &usize) || !cur_vint(&fields, &o->attr) ||
+	    ((o->fflags & 2) && !cur_skip(&fields, 4)) || ((o->fflags & 4) && !cur_skip(&fields, 4)) ||
+	    !cur_vint(&fields, &o->comp) || !cur_vint(&fields, &o->host) || !cur_vint(&fields, &nlen) ||
+	    nlen > cur_left(&fields) || !cur_bytes(&fields, &o->name, (size_t)nlen))
+		return P5_BAD_FILE;
+	o->nlen = (size_t)nlen;
+	/* Extra records: encryption, redirection, service data. */
+	while (cur_left(&ex) > 0) {
+		uint64_t rs, rt;
+		struct cr_cur r;
+		if (!cur_vint(&ex, &rs) || rs > cur_left(&ex) || !cur_sub(&ex, &r, (size_t)rs) || !cur_vint(&r, &rt))
+			break;
+		if (rt == 0x01) {
+			o->encrypted = true;
+		} else if (rt == 0x05) {
+			uint64_t rf, ln;
+			if (cur_vint(&r, &o->rtype) && cur_vint(&r, &rf) && cur_vint(&r, &ln) && ln <= cur_left(&r) &&
+			    ln <= MAX_LINK && cur_bytes(&r, &o->link, (size_t)ln))
+				o->linklen = (size_t)ln;
+			else
+				o->link = NULL;
+		} else if (rt == 0x07) {
+			o->sdata = r.p;
+			o->sdlen = r.len;
+		}
+	}
+	return P5_OK;
+}
+
+/*
+ * Reads the whole header at pos (CRC, size, body) into *buf (malloc'd):
+ * its length, with *vlen the size field's and *crc_ok; 0 when it is not
+ * there (*why says why; *past: it runs past the end).
+ */
+static size_t read5(const struct cr_obj *o, uint64_t pos, uint8_t **buf, size_t *vlen, bool *crc_ok,
+		    const char **why, bool *past)
+{
+	uint64_t size = o->view->size;
+	uint8_t pre[7];
+	size_t pn = size - pos < 7 ? (size_t)(size - pos) : 7;
+	*past = false;
+	*buf = NULL;
+	if (pos >= size || pn < 5 || !cr_view_read(o->view, pos, pre, pn)) {
+		*why = "truncated header";
+		return 0;
+	}
+	struct cr_cur c;
+	cur_init(&c, pre + 4, pn - 4);
+	uint64_t hsize;
+	size_t before = cur_left(&c);
+	if (!cur_vint(&c, &hsize) || before - cur_left(&c) > 3 || hsize == 0 || hsize > MAX_HEADER5) {
+		*why = "bad header size";
+		return 0;
+	}
+	*vlen = before - cur_left(&c);
+	if (hsize > size - (pos + 4 + *vlen)) {
+		*past = true;
+		*why = "header runs past the end";
+		return 0;
+	}
+	size_t total = 4 + *vlen + (size_t)hsize;
+	if (!(*buf = malloc(total))) {
+		*why = NULL;	/* ENOMEM */
+		return 0;
+	}
+	if (!cr_view_read(o->view, pos, *buf, total)) {
+		free(*buf);
+		*buf = NULL;
+		*why = "header cannot be read";
+		return 0;
+	}
+	uint32_t crc = (uint32_t)pre[0] | (uint32_t)pre[1] << 8 | (uint32_t)pre[2] << 16 | (uint32_t)pre[3] << 24;
+	*crc_ok = (uint32_t)crc32(0, *buf + 4, (unsigned)(total - 4)) == crc;
+	return total;
+}
+
 static void walk5(struct walk *w, uint64_t pos)
 {
 	struct cr_scan *s = w->s;
@@ -230,50 +361,29 @@ static void walk5(struct walk *w, uint64_t pos)
 	uint64_t size = o->view->size;
 	uint8_t *h = NULL;
 	while (!cr_stopped(s) && pos < size) {
-		uint8_t pre[7];
-		size_t pn = size - pos < 7 ? (size_t)(size - pos) : 7;
-		if (pn < 5 || !cr_view_read(o->view, pos, pre, pn)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "truncated header at offset %llu", (unsigned long long)pos);
+		size_t vlen = 0;
+		bool crc_ok = false, past;
+		const char *why;
+		free(h);
+		size_t total = read5(o, pos, &h, &vlen, &crc_ok, &why, &past);
+		if (!total) {
+			if (!why) {
+				s->err = CRIBLE_ENOMEM;
+				break;
+			}
+			w->damaged |= past;
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s at offset %llu", why, (unsigned long long)pos);
 			break;
 		}
-		struct cr_cur c;
-		cur_init(&c, pre + 4, pn - 4);
-		uint64_t hsize;
-		size_t before = cur_left(&c);
-		if (!cur_vint(&c, &hsize) || before - cur_left(&c) > 3 || hsize == 0 || hsize > MAX_HEADER5) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "bad header size at offset %llu", (unsigned long long)pos);
-			break;
-		}
-		size_t vlen = before - cur_left(&c);
-		uint64_t hstart = pos + 4 + vlen;
-		if (hsize > size - hstart) {
-			w->damaged = true;
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "header at offset %llu runs past the end",
+		struct h5 f;
+		int pr = parse5(h + 4 + vlen, total - 4 - vlen, &f);
+		if (pr != P5_OK) {
+			cr_emit(s, F_CONTAINER_CORRUPT, -1, "malformed %sheader at offset %llu", pr == P5_BAD_FILE ? "file " : "",
 				(unsigned long long)pos);
 			break;
 		}
-		free(h);
-		h = malloc((size_t)hsize + vlen);
-		if (!h) {
-			s->err = CRIBLE_ENOMEM;
-			break;
-		}
-		if (!cr_view_read(o->view, pos + 4, h, vlen + (size_t)hsize)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "header cannot be read");
-			break;
-		}
-		uint32_t crc = (uint32_t)pre[0] | (uint32_t)pre[1] << 8 | (uint32_t)pre[2] << 16 | (uint32_t)pre[3] << 24;
-		bool crc_ok = (uint32_t)crc32(0, h, (unsigned)(vlen + hsize)) == crc;
-		struct cr_cur b;
-		cur_init(&b, h + vlen, (size_t)hsize);
-		uint64_t type, flags, extra = 0, dsize = 0;
-		if (!cur_vint(&b, &type) || !cur_vint(&b, &flags) || ((flags & 1) && !cur_vint(&b, &extra)) ||
-		    ((flags & 2) && !cur_vint(&b, &dsize)) || extra > cur_left(&b)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "malformed header at offset %llu", (unsigned long long)pos);
-			break;
-		}
-		uint64_t data = hstart + hsize;
-		if (dsize > size - data) {
+		uint64_t data = pos + total;
+		if (f.dsize > size - data) {
 			w->damaged = true;
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "data of the header at offset %llu runs past the end",
 				(unsigned long long)pos);
@@ -281,84 +391,158 @@ static void walk5(struct walk *w, uint64_t pos)
 		}
 		if (!crc_ok)
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "header CRC mismatch at offset %llu", (unsigned long long)pos);
-		/* extra <= what is left (checked above): the extra area is the header's tail. */
-		struct cr_cur ex = {NULL, 0}, fields = {NULL, 0};
-		cur_window(&b, &ex, cur_left(&b) - (size_t)extra, (size_t)extra);
-		cur_window(&b, &fields, 0, cur_left(&b) - (size_t)extra);
-
-		if (type == 4) {
+		if (f.type == 1 && f.qo_off && !w->qo_at && f.qo_off <= UINT64_MAX - pos)
+			w->qo_at = pos + f.qo_off;
+		if (f.type == 4) {
 			w->encrypted_headers = true;
 			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted headers: names and content cannot be inspected");
 			break;
 		}
-		if (type == 5) {
-			uint64_t end = data + dsize;
+		if (f.type == 5) {
+			uint64_t end = data + f.dsize;
 			if (end < size)
 				cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
 					(unsigned long long)(size - end));
 			break;
 		}
-		if (type == 2 || type == 3) {
-			uint64_t fflags, usize, attr, comp, host, nlen;
-			const uint8_t *nm;
-			if (!cur_vint(&fields, &fflags) || !cur_vint(&fields, &usize) || !cur_vint(&fields, &attr) ||
-			    ((fflags & 2) && !cur_skip(&fields, 4)) || ((fflags & 4) && !cur_skip(&fields, 4)) ||
-			    !cur_vint(&fields, &comp) || !cur_vint(&fields, &host) || !cur_vint(&fields, &nlen) ||
-			    nlen > cur_left(&fields) || !cur_bytes(&fields, &nm, (size_t)nlen)) {
-				cr_emit(s, F_CONTAINER_CORRUPT, -1, "malformed file header at offset %llu",
-					(unsigned long long)pos);
-				break;
-			}
-			/* Extra records: encryption, redirection, service data. */
-			bool encrypted = false;
-			uint64_t rtype = 0;
-			const uint8_t *link = NULL, *sdata = NULL;
-			size_t linklen = 0, sdlen = 0;
-			while (cur_left(&ex) > 0) {
-				uint64_t rs, rt;
-				struct cr_cur r;
-				if (!cur_vint(&ex, &rs) || rs > cur_left(&ex) || !cur_sub(&ex, &r, (size_t)rs) ||
-				    !cur_vint(&r, &rt))
-					break;
-				if (rt == 0x01) {
-					encrypted = true;
-				} else if (rt == 0x05) {
-					uint64_t rf, ln;
-					if (cur_vint(&r, &rtype) && cur_vint(&r, &rf) && cur_vint(&r, &ln) &&
-					    ln <= cur_left(&r) && ln <= MAX_LINK && cur_bytes(&r, &link, (size_t)ln))
-						linklen = (size_t)ln;
-					else
-						link = NULL;
-				} else if (rt == 0x07) {
-					sdata = r.p;
-					sdlen = r.len;
-				}
-			}
-			unsigned method = (unsigned)(comp >> 7) & 7;
+		if (f.type == 2 || f.type == 3) {
+			unsigned method = (unsigned)(f.comp >> 7) & 7;
 			struct cr_src d;
-			bool have = cr_src_slice(o->src, data, dsize, &d);
-			if (type == 2) {
-				enum cr_ekind kind = (fflags & 1) ? E_DIR : E_FILE;
-				if (link && (rtype == 1 || rtype == 2 || rtype == 3))
+			bool have = cr_src_slice(o->src, data, f.dsize, &d);
+			w->at = pos;
+			if (f.type == 2) {
+				enum cr_ekind kind = (f.fflags & 1) ? E_DIR : E_FILE;
+				if (f.link && (f.rtype == 1 || f.rtype == 2 || f.rtype == 3))
 					kind = E_SYMLINK;
-				else if (link && (rtype == 4 || rtype == 5))
+				else if (f.link && (f.rtype == 4 || f.rtype == 5))
 					kind = E_HARDLINK;
-				bool unix_mode = host == 1;
-				if (unix_mode && kind == E_FILE && ((attr & 0170000) == 0020000 || (attr & 0170000) == 0060000))
+				bool unix_mode = f.host == 1;
+				if (unix_mode && kind == E_FILE &&
+				    ((f.attr & 0170000) == 0020000 || (f.attr & 0170000) == 0060000))
 					kind = E_DEVICE;
-				file_entry(w, nm, (size_t)nlen, true, kind, link, linklen, unix_mode, (uint32_t)attr,
-					   encrypted, false, have ? &d : NULL, method == 0);
-			} else if (nlen == 3 && !memcmp(nm, "STM", 3)) {
-				stream(w, sdata ? sdata : (const uint8_t *)"", sdlen, have && !encrypted ? &d : NULL,
+				file_entry(w, f.name, f.nlen, true, kind, f.link, f.linklen, unix_mode, (uint32_t)f.attr,
+					   f.encrypted, false, have ? &d : NULL, method == 0);
+			} else if (f.nlen == 3 && !memcmp(f.name, "STM", 3)) {
+				stream(w, f.sdata ? f.sdata : (const uint8_t *)"", f.sdlen, have && !f.encrypted ? &d : NULL,
 				       method == 0);
 			}
 		}
-		uint64_t next = data + dsize;
+		uint64_t next = data + f.dsize;
 		if (next <= pos)
 			break;
 		pos = next;
 	}
 	free(h);
+}
+
+/*
+ * The quick-open cache (service header "QO", found through the main
+ * header's locator): copies of headers that WinRAR reads in place of the
+ * real ones when it lists the archive (UnRAR qopen.cpp).  Its data is a
+ * run of records: CRC32 u32 over the rest, size vint, then flags vint,
+ * offset vint (back from the QO header to the header copied), header
+ * size vint and the header's bytes.  A copy that differs from the header
+ * it stands for makes WinRAR show one entry and extract another: the
+ * copy's name is judged with the entry, and the difference is reported.
+ */
+#define MAX_QO (16u << 20)
+#define MAX_QO_RECORDS 100000
+
+/* The entry whose header is at `at`, among the first n (the header walk's, in file order). */
+static struct rent *rent_at(struct walk *w, size_t n, uint64_t at)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (w->v[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && w->v[lo].at == at && w->v[lo].kind != E_STREAM ? &w->v[lo] : NULL;
+}
+
+static void quick_open(struct walk *w)
+{
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	uint8_t *h = NULL, *qo = NULL, *real = NULL;
+	size_t vlen;
+	bool crc_ok, past;
+	const char *why;
+	size_t total = read5(o, w->qo_at, &h, &vlen, &crc_ok, &why, &past);
+	struct h5 f;
+	if (!total || parse5(h + 4 + vlen, total - 4 - vlen, &f) != P5_OK || f.type != 3 || f.nlen != 2 ||
+	    memcmp(f.name, "QO", 2) || f.encrypted || ((f.comp >> 7) & 7) != 0) {
+		if (!total && !why)
+			s->err = CRIBLE_ENOMEM;
+		goto out;	/* no readable cache: WinRAR reads the real headers */
+	}
+	uint64_t at = w->qo_at + total;
+	if (f.dsize > MAX_QO || f.dsize > o->view->size - at) {
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "quick-open cache of %llu bytes not read: what WinRAR lists from it "
+			"was not compared", (unsigned long long)f.dsize);
+		goto out;
+	}
+	size_t n = (size_t)f.dsize;
+	if (!(qo = malloc(n ? n : 1)) || !(real = malloc(MAX_HEADER5 + 8))) {
+		s->err = CRIBLE_ENOMEM;
+		goto out;
+	}
+	if (!cr_view_read(o->view, at, qo, n))
+		goto out;
+	size_t walked = w->n;
+	struct cr_cur c;
+	cur_init(&c, qo, n);
+	for (size_t k = 0; k < MAX_QO_RECORDS && cur_left(&c) >= 5 && !cr_walk_stopped(w->cw); k++) {
+		uint32_t crc;
+		uint64_t rsize, flags, off, hs;
+		const uint8_t *from = c.p + 4, *hdr;
+		struct cr_cur r;
+		if (!cur_peek_u32le(&c, 0, &crc) || !cur_skip(&c, 4) || !cur_vint(&c, &rsize) || rsize > cur_left(&c) ||
+		    (uint32_t)crc32(0, from, (unsigned)(c.p - from + rsize)) != crc || !cur_sub(&c, &r, (size_t)rsize))
+			break;	/* UnRAR stops using a cache it cannot read */
+		if (!cur_vint(&r, &flags) || !cur_vint(&r, &off) || !cur_vint(&r, &hs) || hs > cur_left(&r) ||
+		    hs > MAX_HEADER5 + 8 || hs < 5 || off > w->qo_at || !cur_bytes(&r, &hdr, (size_t)hs))
+			break;
+		uint64_t pos = w->qo_at - off;
+		if (pos + hs <= o->view->size && cr_view_read(o->view, pos, real, (size_t)hs) && !memcmp(real, hdr, (size_t)hs))
+			continue;	/* the copy is the header */
+		/* The copy's own size field says how much of it is the header. */
+		struct cr_cur hc;
+		uint64_t body;
+		cur_init(&hc, hdr + 4, (size_t)hs - 4);
+		size_t before = cur_left(&hc);
+		struct h5 q;
+		bool named = cur_vint(&hc, &body) && body <= cur_left(&hc) &&
+			     parse5(hdr + 4 + (before - cur_left(&hc)), (size_t)body, &q) == P5_OK && q.type == 2;
+		struct rent *e = rent_at(w, walked, pos);
+		if (!e && named) {
+			/* WinRAR lists an entry no header holds: its name is judged on its own. */
+			if (!(e = add(w, q.name, q.nlen)))
+				break;
+			e->utf8 = true;
+			e->kind = E_FILE;
+			e->at = pos;
+			e->qnote = "WinRAR's quick-open list shows an entry no header of the archive holds";
+			continue;
+		}
+		if (!e)
+			continue;
+		e->qnote = "the quick-open copy of this header differs from the header: WinRAR lists the copy and "
+			   "extracts the header";
+		if (named && !e->qname && (q.nlen != e->namelen || memcmp(q.name, e->name, q.nlen))) {
+			if (!(e->qname = dup_bytes(q.name, q.nlen))) {
+				s->err = CRIBLE_ENOMEM;
+				break;
+			}
+			e->qlen = q.nlen;
+		}
+	}
+out:
+	free(h);
+	free(qo);
+	free(real);
 }
 
 /* --- RAR4 --------------------------------------------------------------- */
@@ -520,6 +704,10 @@ static void report(struct walk *w, size_t i, const struct cr_src *data, bool cou
 	/* The decoder's name for it, when it reads differently (a version suffix): judged too. */
 	if (dec && (dec->namelen != r->namelen || memcmp(dec->name, r->name, r->namelen)))
 		cr_entry_alt(&e, dec->name, dec->namelen, dec->utf8);
+	if (r->qname)
+		cr_entry_alt(&e, r->qname, r->qlen, true);
+	if (r->qnote)
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, r->qnote);
 	char buf[160];
 	if (!data && r->has_data && !r->stored && r->data.size && !(r->flags & CR_E_ENCRYPTED) &&
 	    (r->kind == E_FILE || r->kind == E_STREAM)) {
@@ -661,9 +849,11 @@ static void walk_rar(struct cr_walk *cw)
 	if (start > 0)
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive (a self-extractor stub?)",
 			(unsigned long long)start);
-	if (v5)
+	if (v5) {
 		walk5(&w, start + 8);
-	else
+		if (w.qo_at && s->err == CRIBLE_OK && !cr_walk_stopped(cw))
+			quick_open(&w);
+	} else
 		walk4(&w, start + 7);
 	/*
 	 * Data: libarchive's decoder reads every entry when one is
@@ -684,6 +874,7 @@ static void walk_rar(struct cr_walk *cw)
 		free(w.v[i].name);
 		free(w.v[i].link);
 		free(w.v[i].parent);
+		free(w.v[i].qname);
 	}
 	free(w.v);
 	free(w.lastfile);
