@@ -2,6 +2,7 @@
 #ifndef CRIBLE_CLI_H
 #define CRIBLE_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Exit statuses of `crible scan` (shared/spec/findings.md). */
@@ -12,6 +13,8 @@ struct input {
 	char *display;		/* the path as shown in the report */
 	int err;		/* errno from the walk, 0 when fine */
 	int lazy;		/* not stat'ed: may turn out to be a directory */
+	char **vols;		/* RAR volumes given with this one, in order: scanned end to end after it */
+	size_t nvols;
 };
 
 struct inputs {
@@ -24,6 +27,8 @@ int walk_add(struct inputs *in, const char *path);
 /* Adds path as it is, without looking at it (--files-from). */
 int walk_push(struct inputs *in, const char *path);
 void inputs_free(struct inputs *in);
+/* Finds the RAR volume sets among the inputs (volumes.c); 0, or -1 on ENOMEM. */
+int volumes_find(struct inputs *in);
 
 int cmd_scan(int argc, char **argv);
 

@@ -92,6 +92,38 @@ static crible_err feed_stdin(crible_job *job, crible_result **r)
 	return crible_job_finish(job, r);
 }
 
+/*
+ * A RAR volume set: the first volume (fd) and those given with it, end to
+ * end, as one archive.  *bad names a volume that could not be read.
+ */
+static crible_err feed_volumes(crible_job *job, int fd, const struct input *in, crible_result **r, const char **bad)
+{
+	static _Thread_local uint8_t buf[1 << 16];
+	for (size_t k = 0; k <= in->nvols; k++) {
+		int f = k ? open(in->vols[k - 1], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : fd;
+		if (f < 0) {
+			*bad = in->vols[k - 1];
+			return CRIBLE_EIO;
+		}
+		ssize_t n;
+		while ((n = read(f, buf, sizeof buf)) > 0) {
+			crible_err e = crible_job_write(job, buf, (size_t)n);
+			if (e != CRIBLE_OK) {
+				if (k)
+					close(f);
+				return e;
+			}
+		}
+		if (k)
+			close(f);
+		if (n < 0) {
+			*bad = k ? in->vols[k - 1] : in->display;
+			return CRIBLE_EIO;
+		}
+	}
+	return crible_job_finish(job, r);
+}
+
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *dupf(const char *fmt, ...)
 {
@@ -133,16 +165,25 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 	}
 	crible_job *job = crible_job_new(rn->ctx);
 	crible_result *r = NULL;
+	const char *bad = NULL;	/* a volume that could not be read */
 	crible_err e = CRIBLE_ENOMEM;
 	if (job && crible_job_set_name(job, rn->name ? rn->name : in->path) == CRIBLE_OK &&
 	    crible_job_set_declared_type(job, rn->declared) == CRIBLE_OK)
-		e = fd >= 0 ? crible_job_scan_fd(job, fd, &r) : feed_stdin(job, &r);
+		e = in->nvols ? feed_volumes(job, fd, in, &r, &bad) : fd >= 0 ? crible_job_scan_fd(job, fd, &r)
+								       : feed_stdin(job, &r);
 	if (fd >= 0)
 		close(fd);
 	if (e == CRIBLE_EISDIR && isdir) {
 		*isdir = 1;
 		crible_job_free(job);
 		return EXIT_CLEAN;
+	}
+	if (e != CRIBLE_OK && bad) {
+		char *m = dupf("%s (volume %s)", strerror(errno), bad);
+		error_out(rn, in->display, m ? m : "out of memory", out, errmsg);
+		free(m);
+		crible_job_free(job);
+		return EXIT_ERROR;
 	}
 	if (e != CRIBLE_OK) {
 		const char *m = job ? crible_job_errmsg(job) : "";
@@ -466,6 +507,10 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < nlists; i++)
 		if (read_list(&rn.in, lists[i]) != 0)
 			goto out;
+	if (volumes_find(&rn.in) != 0) {
+		fputs("crible: out of memory\n", stderr);
+		goto out;
+	}
 	size_t nstdin = 0;
 	for (size_t i = 0; i < rn.in.n; i++)
 		nstdin += rn.in.v[i].path == NULL;

@@ -28,10 +28,10 @@ static int push(struct inputs *in, const char *path, const char *display, int er
 		in->cap = cap;
 	}
 	struct input *x = &in->v[in->n];
+	memset(x, 0, sizeof *x);
 	x->path = path ? strdup(path) : NULL;
 	x->display = strdup(display);
 	x->err = err;
-	x->lazy = 0;
 	if ((path && !x->path) || !x->display) {
 		free(x->path);
 		free(x->display);
@@ -135,6 +135,9 @@ void inputs_free(struct inputs *in)
 	for (size_t i = 0; i < in->n; i++) {
 		free(in->v[i].path);
 		free(in->v[i].display);
+		for (size_t k = 0; k < in->v[i].nvols; k++)
+			free(in->v[i].vols[k]);
+		free(in->v[i].vols);
 	}
 	free(in->v);
 	memset(in, 0, sizeof *in);

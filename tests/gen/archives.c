@@ -495,13 +495,13 @@ static void vint(struct sbuf *b, uint64_t v)
 	} while (v);
 }
 
-/* One block: CRC32 over header size .. end of extra area, then the data. */
-static void rar5_block(struct sbuf *b, uint64_t type, const struct sbuf *fields, const struct sbuf *extra,
-		       const void *data, size_t dlen)
+/* One block: CRC32 over header size .. end of extra area, then the data; `more` adds header flags (volumes). */
+static void rar5_block_f(struct sbuf *b, uint64_t type, uint64_t more, const struct sbuf *fields,
+			 const struct sbuf *extra, const void *data, size_t dlen)
 {
 	struct sbuf body = {0}, hdr = {0};
 	vint(&body, type);
-	vint(&body, (extra && extra->len ? 1 : 0) | (data ? 2 : 0));
+	vint(&body, (extra && extra->len ? 1 : 0) | (data ? 2 : 0) | more);
 	if (extra && extra->len)
 		vint(&body, extra->len);
 	if (data)
@@ -518,6 +518,12 @@ static void rar5_block(struct sbuf *b, uint64_t type, const struct sbuf *fields,
 		sb_put(b, data, dlen);
 	sb_free(&body);
 	sb_free(&hdr);
+}
+
+static void rar5_block(struct sbuf *b, uint64_t type, const struct sbuf *fields, const struct sbuf *extra,
+		       const void *data, size_t dlen)
+{
+	rar5_block_f(b, type, 0, fields, extra, data, dlen);
 }
 
 /* A file header; method 0 stores, 1-5 compress (the data is then whatever the caller gives). */
@@ -801,3 +807,56 @@ void a_rar5_quick_open(struct sbuf *b) { rar5_quick_open(b, "run.bat"); }
 
 /* The twin: the cache holds the header as it is. */
 void a_rar5_quick_open_twin(struct sbuf *b) { rar5_quick_open(b, "notes.txt"); }
+
+/*
+ * A stored file split over two volumes (header flags 0x0010 "continues in
+ * the next volume", 0x0008 "continues from the previous"), each volume
+ * with its main header (archive flags 0x0001 volume, 0x0002 volume
+ * number) and end header (0x0001: not the last volume).  Each half alone
+ * is harmless; joined, the file is `whole`.
+ */
+static void rar5_volume(struct sbuf *b, unsigned vol, const char *name, const void *whole, size_t len)
+{
+	size_t half = len / 2;
+	struct sbuf f = {0}, x = {0};
+	sb_put(b, "Rar!\x1a\x07\x01\x00", 8);
+	vint(&f, vol ? 0x0003 : 0x0001);
+	if (vol)
+		vint(&f, vol);
+	rar5_block(b, 1, &f, NULL, NULL, 0);
+	sb_free(&f);
+	vint(&f, 0);		/* file flags */
+	vint(&f, len);		/* unpacked size: the whole file */
+	vint(&f, 0x20);
+	vint(&f, 0);		/* stored */
+	vint(&f, 0);
+	vint(&f, strlen(name));
+	sb_str(&f, name);
+	const uint8_t *p = whole;
+	if (vol == 0)
+		rar5_block_f(b, 2, 0x0010, &f, &x, p, half);
+	else
+		rar5_block_f(b, 2, 0x0008, &f, &x, p + half, len - half);
+	sb_free(&f);
+	/*
+	 * The second volume carries a second file too: libarchive reads ahead
+	 * 512 bytes to find the next volume's signature, which real volumes
+	 * always have.
+	 */
+	if (vol) {
+		char text[640];
+		memset(text, '.', sizeof text);
+		memcpy(text, "release notes\n", 14);
+		text[sizeof text - 1] = '\n';
+		rar5_file(b, 0, "readme.txt", NULL, text, sizeof text);
+	}
+	vint(&f, vol == 0 ? 1 : 0);
+	rar5_block(b, 5, &f, NULL, NULL, 0);
+	sb_free(&f);
+}
+
+void a_rar5_vol1(struct sbuf *b) { rar5_volume(b, 0, "sample.txt", T(eicar)); }
+void a_rar5_vol2(struct sbuf *b) { rar5_volume(b, 1, "sample.txt", T(eicar)); }
+/* The twin set: a note split the same way. */
+void a_rar5_vol1_twin(struct sbuf *b) { rar5_volume(b, 0, "sample.txt", T(note)); }
+void a_rar5_vol2_twin(struct sbuf *b) { rar5_volume(b, 1, "sample.txt", T(note)); }

@@ -62,6 +62,22 @@ check("pe-as-pdf", rc == 1 and o["verdict"] == "block" and
       {"exec.native", "type.mismatch"} <= {x["id"] for x in o["findings"]} and
       [x["severity"] for x in o["findings"] if x["id"] == "type.mismatch"] == ["high"])
 
+# 2b. RAR volumes given together are read as one archive: the first volume's report is the set's.
+for stem, verdict, ids in (("eicar-set", "block", ["sig.eicar"]), ("note-set", "allow", [])):
+    p1, p2 = (os.path.join(samples, "%s.part%d.rar" % (stem, k)) for k in (1, 2))
+    rc, out, _ = run(["scan", "--json", p2, p1])
+    objs = {o["path"]: o for o in map(json.loads, out.splitlines())}
+    one, two = objs.get(p1, {}), objs.get(p2, {})
+    check(stem + " set", one.get("verdict") == verdict and sorted(x["id"] for x in one.get("findings", [])) == ids
+          and one.get("size") == os.path.getsize(p1) + os.path.getsize(p2)
+          and all(x["where"][0] == p1 for x in one.get("findings", [])), out)
+    check(stem + " volume alone", two.get("verdict") == "warn" and
+          [x["id"] for x in two.get("findings", [])] == ["container.corrupt"], out)
+    check(stem + " set exit", rc == (1 if verdict == "block" else 0), str(rc))
+# Only a whole set is joined: the second volume without the first is scanned alone.
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "eicar-set.part2.rar")])
+check("volume without its set", json.loads(out)["verdict"] == "warn", out)
+
 # 3. A directory: every file once, in name order, the same on every run and any -j.
 rc1, out1, _ = run(["scan", "--json", "-j", "4", samples])
 rc2, out2, _ = run(["scan", "--json", "-j", "1", samples])

@@ -126,6 +126,11 @@ struct rent {
 	uint8_t *qname;		/* the quick-open copy's name, when it differs */
 	size_t qlen;
 	const char *qnote;	/* what the quick-open cache says differently */
+	struct cr_src *more;	/* data continued in later volumes (stored: joined when reported) */
+	size_t nmore;
+	const char *vnote;	/* what the volumes say about it */
+	uint8_t *vname;		/* the name a later volume gives it, when it differs */
+	size_t vlen;
 };
 
 struct walk {
@@ -140,6 +145,9 @@ struct walk {
 	bool encrypted_headers;
 	uint64_t at;		/* RAR5: the header being walked */
 	uint64_t qo_at;		/* RAR5: the quick-open cache's header, 0: none */
+	bool volume;		/* RAR5: the main header says this is a volume */
+	size_t volumes;		/* volumes walked after the first (given together, end to end) */
+	long split;		/* the entry whose data continues in the next volume, -1: none */
 };
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t n)
@@ -243,6 +251,8 @@ struct h5 {
 	size_t linklen, sdlen;
 	/* Main header (1): the quick-open cache's offset from this header (locator record 0x01), 0: none. */
 	uint64_t qo_off;
+	uint64_t aflags;	/* main: archive flags (0x0001 volume) */
+	uint64_t eflags;	/* end: 0x0001 not the last volume */
 };
 
 enum { P5_OK, P5_BAD, P5_BAD_FILE };
@@ -261,9 +271,13 @@ static int parse5(const uint8_t *h, size_t hsize, struct h5 *o)
 	struct cr_cur ex = {NULL, 0}, fields = {NULL, 0};
 	cur_window(&b, &ex, cur_left(&b) - (size_t)extra, (size_t)extra);
 	cur_window(&b, &fields, 0, cur_left(&b) - (size_t)extra);
+	if (o->type == 5) {
+		(void)cur_vint(&fields, &o->eflags);
+		return P5_OK;
+	}
 	if (o->type == 1) {
-		uint64_t aflags, vol;
-		if (!cur_vint(&fields, &aflags) || ((aflags & 2) && !cur_vint(&fields, &vol)))
+		uint64_t vol;
+		if (!cur_vint(&fields, &o->aflags) || ((o->aflags & 2) && !cur_vint(&fields, &vol)))
 			return P5_BAD;
 		while (cur_left(&ex) > 0) {
 			uint64_t rs, rt, lf, off;
@@ -354,6 +368,50 @@ static size_t read5(const struct cr_obj *o, uint64_t pos, uint8_t **buf, size_t 
 	return total;
 }
 
+#define NOWHERE5 UINT64_MAX
+
+/* The next RAR5 signature at or after from, or NOWHERE5. */
+static uint64_t find_rar5(const struct cr_obj *o, uint64_t from)
+{
+	static const uint8_t sig[8] = {'R', 'a', 'r', '!', 0x1a, 0x07, 0x01, 0x00};
+	uint8_t buf[65536];
+	for (uint64_t off = from; off < o->view->size;) {
+		size_t n = o->view->size - off < sizeof buf ? (size_t)(o->view->size - off) : sizeof buf;
+		if (n < sizeof sig || !cr_view_read(o->view, off, buf, n))
+			return NOWHERE5;
+		const uint8_t *p = memmem(buf, n, sig, sizeof sig);
+		if (p)
+			return off + (uint64_t)(p - buf);
+		off += n - (sizeof sig - 1);
+	}
+	return NOWHERE5;
+}
+
+/* A later volume's header for entry r: its data is appended; another name is judged with it. */
+static void join_part(struct walk *w, struct rent *r, const struct h5 *f, const struct cr_src *data, bool stored)
+{
+	if ((f->nlen != r->namelen || memcmp(f->name, r->name, f->nlen)) && !r->vname) {
+		if (!(r->vname = dup_bytes(f->name, f->nlen))) {
+			w->s->err = CRIBLE_ENOMEM;
+			return;
+		}
+		r->vlen = f->nlen;
+		r->vnote = "a later volume names this entry differently: each name is what some reader writes";
+	}
+	if (!data)
+		return;
+	if (!stored)
+		w->compressed_data = true;
+	struct cr_src *m = reallocarray(r->more, r->nmore + 1, sizeof *m);
+	if (!m) {
+		w->s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	r->more = m;
+	r->more[r->nmore++] = *data;
+	r->stored = r->stored && stored;
+}
+
 static void walk5(struct walk *w, uint64_t pos)
 {
 	struct cr_scan *s = w->s;
@@ -393,6 +451,8 @@ static void walk5(struct walk *w, uint64_t pos)
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "header CRC mismatch at offset %llu", (unsigned long long)pos);
 		if (f.type == 1 && f.qo_off && !w->qo_at && f.qo_off <= UINT64_MAX - pos)
 			w->qo_at = pos + f.qo_off;
+		if (f.type == 1 && (f.aflags & 1))
+			w->volume = true;
 		if (f.type == 4) {
 			w->encrypted_headers = true;
 			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted headers: names and content cannot be inspected");
@@ -400,6 +460,20 @@ static void walk5(struct walk *w, uint64_t pos)
 		}
 		if (f.type == 5) {
 			uint64_t end = data + f.dsize;
+			/*
+			 * A volume's end: the next volume, given with it, follows.
+			 * libarchive looks for its signature past whatever lies
+			 * between, and reads on; so does this walk.
+			 */
+			uint64_t sig = w->volume ? find_rar5(o, end) : NOWHERE5;
+			if (sig != NOWHERE5) {
+				if (sig > end)
+					cr_emit(s, F_CONTAINER_CORRUPT, -1, "%llu bytes between two volumes",
+						(unsigned long long)(sig - end));
+				w->volumes++;
+				pos = sig + 8;
+				continue;
+			}
 			if (end < size)
 				cr_emit(s, F_CONTAINER_TRAILING, -1, "%llu bytes after the end of the archive",
 					(unsigned long long)(size - end));
@@ -410,7 +484,12 @@ static void walk5(struct walk *w, uint64_t pos)
 			struct cr_src d;
 			bool have = cr_src_slice(o->src, data, f.dsize, &d);
 			w->at = pos;
-			if (f.type == 2) {
+			if (f.type == 2 && (f.flags & 0x0008) && w->split >= 0) {
+				/* The rest of the entry the previous volume began. */
+				struct rent *r = &w->v[w->split];
+				join_part(w, r, &f, have ? &d : NULL, method == 0);
+				w->split = (f.flags & 0x0010) ? w->split : -1;
+			} else if (f.type == 2) {
 				enum cr_ekind kind = (f.fflags & 1) ? E_DIR : E_FILE;
 				if (f.link && (f.rtype == 1 || f.rtype == 2 || f.rtype == 3))
 					kind = E_SYMLINK;
@@ -422,6 +501,10 @@ static void walk5(struct walk *w, uint64_t pos)
 					kind = E_DEVICE;
 				file_entry(w, f.name, f.nlen, true, kind, f.link, f.linklen, unix_mode, (uint32_t)f.attr,
 					   f.encrypted, false, have ? &d : NULL, method == 0);
+				if (w->n && (f.flags & 0x0008))
+					w->v[w->n - 1].vnote = "its data continues from a previous volume, which was not "
+							       "given: judged with what this volume holds";
+				w->split = (f.flags & 0x0010) && w->n ? (long)w->n - 1 : -1;
 			} else if (f.nlen == 3 && !memcmp(f.name, "STM", 3)) {
 				stream(w, f.sdata ? f.sdata : (const uint8_t *)"", f.sdlen, have && !f.encrypted ? &d : NULL,
 				       method == 0);
@@ -433,6 +516,9 @@ static void walk5(struct walk *w, uint64_t pos)
 		pos = next;
 	}
 	free(h);
+	if (w->split >= 0 && (size_t)w->split < w->n && !w->v[w->split].vnote)
+		w->v[w->split].vnote = "its data continues in the next volume, which was not given: judged with what "
+				       "this volume holds";
 }
 
 /*
@@ -688,6 +774,23 @@ static void walk4(struct walk *w, uint64_t pos)
 
 /* --- reporting ----------------------------------------------------------- */
 
+/* Spools a stored entry's slices, first and continued, into sp; false when they cannot be read. */
+static bool join_slices(struct walk *w, const struct rent *r, struct cr_spool *sp)
+{
+	uint8_t buf[65536];
+	for (size_t k = 0; k <= r->nmore; k++) {
+		const struct cr_src *part = k ? &r->more[k - 1] : &r->data;
+		for (uint64_t off = 0; off < part->size;) {
+			size_t n = part->size - off < sizeof buf ? (size_t)(part->size - off) : sizeof buf;
+			ssize_t got = cr_src_read(part, off, buf, n);
+			if (got <= 0 || !cr_walk_spool(w->cw, sp, buf, (size_t)got))
+				return false;
+			off += (uint64_t)got;
+		}
+	}
+	return true;
+}
+
 /* Reports entry i with data (NULL: the slice when stored, else none). */
 static void report(struct walk *w, size_t i, const struct cr_src *data, bool counted, const char *note,
 		   const struct cr_la_hdr *dec)
@@ -699,8 +802,19 @@ static void report(struct walk *w, size_t i, const struct cr_src *data, bool cou
 	struct cr_entry e = {.name = r->name, .namelen = r->namelen, .utf8 = r->utf8, .kind = r->kind,
 			     .link = r->link, .linklen = r->linklen, .has_mode = r->has_mode, .mode = r->mode,
 			     .flags = r->flags | (counted ? CR_E_COUNTED : 0), .parent = r->parent};
-	if (!data && r->has_data && r->stored)
+	struct cr_spool joined;
+	struct cr_src jsrc;
+	cr_spool_init(&joined);
+	if (!data && r->has_data && r->stored && r->nmore) {
+		/* A stored entry split over volumes: its parts end to end, as the extractor writes it. */
+		if (join_slices(w, r, &joined)) {
+			cr_spool_src(&joined, &jsrc);
+			data = &jsrc;
+			counted = true;
+		}
+	} else if (!data && r->has_data && r->stored) {
 		data = &r->data;
+	}
 	/* The decoder's name for it, when it reads differently (a version suffix): judged too. */
 	if (dec && (dec->namelen != r->namelen || memcmp(dec->name, r->name, r->namelen)))
 		cr_entry_alt(&e, dec->name, dec->namelen, dec->utf8);
@@ -708,6 +822,10 @@ static void report(struct walk *w, size_t i, const struct cr_src *data, bool cou
 		cr_entry_alt(&e, r->qname, r->qlen, true);
 	if (r->qnote)
 		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, r->qnote);
+	if (r->vname)
+		cr_entry_alt(&e, r->vname, r->vlen, true);
+	if (r->vnote)
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, r->vnote);
 	char buf[160];
 	if (!data && r->has_data && !r->stored && r->data.size && !(r->flags & CR_E_ENCRYPTED) &&
 	    (r->kind == E_FILE || r->kind == E_STREAM)) {
@@ -718,6 +836,7 @@ static void report(struct walk *w, size_t i, const struct cr_src *data, bool cou
 		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, note);
 	}
 	cr_entry(w->cw, &e, data);
+	cr_spool_free(&joined);
 }
 
 /*
@@ -844,7 +963,7 @@ static void walk_rar(struct cr_walk *cw)
 	uint8_t sig[8];
 	if (!cr_view_read(o->view, start, sig, 7))
 		return;
-	struct walk w = {.cw = cw, .s = s, .o = o};
+	struct walk w = {.cw = cw, .s = s, .o = o, .split = -1};
 	bool v5 = cr_view_read(o->view, start, sig, 8) && !memcmp(sig, "Rar!\x1a\x07\x01\x00", 8);
 	if (start > 0)
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive (a self-extractor stub?)",
@@ -875,6 +994,8 @@ static void walk_rar(struct cr_walk *cw)
 		free(w.v[i].link);
 		free(w.v[i].parent);
 		free(w.v[i].qname);
+		free(w.v[i].vname);
+		free(w.v[i].more);
 	}
 	free(w.v);
 	free(w.lastfile);
