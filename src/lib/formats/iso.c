@@ -33,6 +33,7 @@ struct iso {
 	bool first;		/* the first reading: names disagreeing are reported here */
 	bool all_data;		/* judge every entry's data, not only what the first reading lacked */
 	size_t *slot;		/* open addressing: index + 1 into m.f by its name in ns */
+	bool *used;		/* m.f[i] was listed by some libarchive reading */
 	size_t nslot;
 	char note[512];
 };
@@ -112,8 +113,9 @@ static bool ext_dangerous(const char *p, size_t n)
 }
 
 /* Who reads each name space. */
-static const char *const ns_name[CR_ISO_NS] = {"primary", "Rock Ridge", "Joliet"};
-static const char *const ns_reader[CR_ISO_NS] = {"a reader without Rock Ridge or Joliet", "Linux", "Windows"};
+static const char *const ns_name[CR_ISO_NS] = {"primary", "Rock Ridge", "Joliet", "Rock Ridge (7-Zip)"};
+static const char *const ns_reader[CR_ISO_NS] = {"a reader without Rock Ridge or Joliet", "Linux", "Windows",
+						 "7-Zip"};
 
 static bool decorate(void *arg, struct cr_entry *e)
 {
@@ -128,6 +130,7 @@ static bool decorate(void *arg, struct cr_entry *e)
 	const struct cr_iso_file *f = find(x, name, len);
 	if (!f)
 		return true;
+	x->used[f - x->m.f] = true;
 	for (int ns = 0; ns < CR_ISO_NS; ns++)
 		if (f->path[ns] && (f->len[ns] != len || memcmp(f->path[ns], name, len) != 0))
 			cr_entry_alt(e, (const uint8_t *)f->path[ns], f->len[ns], ns == CR_ISO_JOLIET);
@@ -190,10 +193,48 @@ static void reading(struct cr_walk *w, unsigned how, struct iso *x, int ns, bool
 	}
 }
 
+/*
+ * What the directories list and no libarchive reading did (libarchive
+ * refused the image, or stopped inside it, where 7-Zip reads on): each
+ * such file is judged from its directory record, with its data where the
+ * record puts it (zisofs-compressed data is judged as stored).
+ */
+static void unlisted(struct cr_walk *w, struct iso *x)
+{
+	const struct cr_obj *o = w->o;
+	for (size_t i = 0; i < x->m.n && !cr_walk_stopped(w); i++) {
+		const struct cr_iso_file *f = &x->m.f[i];
+		if (x->used[i])
+			continue;
+		static const int order[] = {CR_ISO_RR, CR_ISO_JOLIET, CR_ISO_PRIMARY, CR_ISO_RR7};
+		struct cr_entry e = {.kind = f->dir ? E_DIR : E_FILE};
+		for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+			int ns = order[k];
+			if (!f->path[ns])
+				continue;
+			if (!e.name) {
+				e.name = (const uint8_t *)f->path[ns];
+				e.namelen = f->len[ns];
+				e.utf8 = ns == CR_ISO_JOLIET;
+			} else if (f->len[ns] != e.namelen || memcmp(f->path[ns], e.name, e.namelen)) {
+				cr_entry_alt(&e, (const uint8_t *)f->path[ns], f->len[ns], ns == CR_ISO_JOLIET);
+			}
+		}
+		if (!e.name)
+			continue;
+		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "the image's directories list it and the archive reader did "
+			      "not: judged from its directory record");
+		struct cr_src d;
+		bool have = !f->dir && cr_src_slice(o->src, (uint64_t)f->extent * 2048u, f->size, &d);
+		cr_entry(w, &e, have ? &d : NULL);
+	}
+}
+
 static void walk_iso(struct cr_walk *w)
 {
 	struct iso x = {0};
-	if (cr_iso_names_read(w->o->view, &x.m) != 0) {
+	if (cr_iso_names_read(w->o->view, &x.m) != 0 || !(x.used = calloc(x.m.n ? x.m.n : 1, sizeof *x.used))) {
+		cr_iso_names_free(&x.m);
 		w->s->err = CRIBLE_ENOMEM;
 		return;
 	}
@@ -209,8 +250,11 @@ static void walk_iso(struct cr_walk *w)
 		/* Files only Windows sees: the Joliet reading, judging what the first did not. */
 		reading(w, CR_LA_NO_ROCKRIDGE, &x, CR_ISO_JOLIET, false);
 	}
+	if (w->s->err == CRIBLE_OK && !cr_walk_stopped(w))
+		unlisted(w, &x);
 	cr_iso_names_free(&x.m);
 	free(x.slot);
+	free(x.used);
 }
 
 static const enum cr_tid iso_types[] = {T_ISO9660, T_UNKNOWN};

@@ -18,6 +18,7 @@
  *   2 ".", 4 ".."; then name bytes); CL/PL/RE relocate deep directories.
  *   Joliet identifiers are UCS-2 big-endian.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,11 +143,13 @@ static size_t trim_version(const uint8_t *p, size_t n, bool dot)
 /*
  * The Rock Ridge name in the system use area su[0, n), following CE
  * continuations; written to name (MAX_PATH bytes).  Returns its length,
- * or -1 when the record has none.
+ * or -1 when the record has none; *first is the length before the first
+ * continuation (SIZE_MAX when there is none).
  */
-static long rr_name(struct walk *w, const uint8_t *su, size_t n, uint8_t *name)
+static long rr_name(struct walk *w, const uint8_t *su, size_t n, uint8_t *name, size_t *first)
 {
 	long len = -1;
+	*first = SIZE_MAX;
 	uint8_t *ce = NULL;
 	for (int hops = 0;; hops++) {
 		uint32_t next = 0, off = 0, clen = 0;
@@ -182,6 +185,8 @@ static long rr_name(struct walk *w, const uint8_t *su, size_t n, uint8_t *name)
 		}
 		if (!more)
 			break;
+		if (*first == SIZE_MAX)
+			*first = len < 0 ? 0 : (size_t)len;	/* 7-Zip stops here: it follows no continuation */
 		if (hops >= MAX_CE || off >= SECTOR || clen > SECTOR - off || !clen) {
 			incomplete(w);
 			break;
@@ -201,11 +206,12 @@ static long rr_name(struct walk *w, const uint8_t *su, size_t n, uint8_t *name)
 	return len;
 }
 
-static bool push_file(struct walk *w, uint32_t extent, uint32_t size, bool dir, char *p, size_t pl, char *r, size_t rl)
+static bool push_file(struct walk *w, uint32_t extent, uint32_t size, bool dir, char *p, size_t pl, char *r, size_t rl,
+		      char *r7, size_t r7l)
 {
 	struct cr_iso_names *m = w->m;
 	if (!grow((void **)&m->f, &m->cap, m->n + 1, sizeof *m->f)) {
-		free(p), free(r);
+		free(p), free(r), free(r7);
 		w->oom = true;
 		return false;
 	}
@@ -214,6 +220,7 @@ static bool push_file(struct walk *w, uint32_t extent, uint32_t size, bool dir, 
 	f->extent = extent, f->size = size, f->dir = dir;
 	f->path[CR_ISO_PRIMARY] = p, f->len[CR_ISO_PRIMARY] = pl;
 	f->path[CR_ISO_RR] = r, f->len[CR_ISO_RR] = rl;
+	f->path[CR_ISO_RR7] = r7, f->len[CR_ISO_RR7] = r7l;
 	return true;
 }
 
@@ -228,8 +235,13 @@ static bool push_joliet(struct walk *w, uint32_t extent, uint32_t size, bool dir
 	return true;
 }
 
-static void dir(struct walk *w, uint32_t extent, uint32_t size, const char *pp, size_t pl, const char *rp, size_t rl,
-		int depth, bool root)
+/* Where a directory's entries go in each tree: the primary (or Joliet) path, Rock Ridge, Rock Ridge as 7-Zip reads it. */
+struct prefix {
+	const char *p, *r, *r7;
+	size_t pl, rl, r7l;
+};
+
+static void dir(struct walk *w, uint32_t extent, uint32_t size, const struct prefix *pre, int depth, bool root)
 {
 	if (depth > MAX_DEPTH || size > MAX_DIR || w->dirbytes + size > MAX_DIRBYTES) {
 		incomplete(w);
@@ -248,6 +260,7 @@ static void dir(struct walk *w, uint32_t extent, uint32_t size, const char *pp, 
 		incomplete(w);
 		goto out;
 	}
+	bool more = false;	/* the record before said "multi-extent": this one goes on with its file */
 	for (size_t pos = 0; pos < size && !w->oom;) {
 		const uint8_t *r = buf + pos;
 		if (r[0] == 0) {
@@ -274,11 +287,14 @@ static void dir(struct walk *w, uint32_t extent, uint32_t size, const char *pp, 
 			continue;
 		}
 		uint32_t ext = le32(r + 2), dsize = le32(r + 10);
-		bool isdir = r[25] & 2;
+		bool isdir = r[25] & 2, cont = more;
+		more = (r[25] & 0x80) != 0;
+		if (cont)
+			continue;	/* another extent of the file just listed */
 		const uint8_t *name = r + 33;
 		size_t nl;
-		char *p = NULL, *rr = NULL;
-		size_t plen = 0, rlen = 0;
+		char *p = NULL, *rr = NULL, *r7 = NULL;
+		size_t plen = 0, rlen = 0, r7len = 0;
 		if (w->joliet) {
 			uint16_t units[128];
 			size_t nu = il / 2 > 128 ? 128 : il / 2;
@@ -286,28 +302,35 @@ static void dir(struct walk *w, uint32_t extent, uint32_t size, const char *pp, 
 				units[i] = (uint16_t)(name[2 * i] << 8 | name[2 * i + 1]);
 			nl = cr_utf16_to_utf8(units, nu, false, id);
 			nl = trim_version(id, nl, false);
-			p = join(w, pp, pl, id, nl, &plen);
+			p = join(w, pre->p, pre->pl, id, nl, &plen);
 		} else {
 			nl = trim_version(name, il, true);
-			p = join(w, pp, pl, name, nl, &plen);
+			p = join(w, pre->p, pre->pl, name, nl, &plen);
 			if (w->m->rr) {
-				size_t from = su + w->skip;
-				long l = from < len ? rr_name(w, r + from, len - from, nm) : -1;
+				size_t from = su + w->skip, first = SIZE_MAX;
+				long l = from < len ? rr_name(w, r + from, len - from, nm, &first) : -1;
 				/* No NM: Rock Ridge readers keep the primary identifier without its version. */
-				rr = l >= 0 ? join(w, rp, rl, nm, (size_t)l, &rlen) : join(w, rp, rl, name, nl, &rlen);
+				rr = l >= 0 ? join(w, pre->r, pre->rl, nm, (size_t)l, &rlen)
+					    : join(w, pre->r, pre->rl, name, nl, &rlen);
+				/* A name continued elsewhere (CE), or a folder that was: 7-Zip's name differs. */
+				if (l >= 0 && first != SIZE_MAX)
+					r7 = join(w, pre->r7, pre->r7l, nm, first, &r7len);
+				else if (rr && (pre->r7l != pre->rl || memcmp(pre->r7, pre->r, pre->rl)))
+					r7 = join(w, pre->r7, pre->r7l, rr + (pre->rl ? pre->rl + 1 : 0),
+						  rlen - (pre->rl ? pre->rl + 1 : 0), &r7len);
 			}
 		}
 		if (!p || (w->m->rr && !w->joliet && !rr)) {
-			free(p), free(rr);
+			free(p), free(rr), free(r7);
 			continue;
 		}
 		/* The directory is listed first: its records own the paths its walk reads. */
-		const char *dp = p, *dr = rr ? rr : "";
+		struct prefix sub = {p, rr ? rr : "", r7 ? r7 : rr ? rr : "", plen, rlen, r7 ? r7len : rlen};
 		if (w->joliet ? !push_joliet(w, ext, dsize, isdir, p, plen)
-			      : !push_file(w, ext, dsize, isdir, p, plen, rr, rlen))
+			      : !push_file(w, ext, dsize, isdir, p, plen, rr, rlen, r7, r7len))
 			break;
 		if (isdir)
-			dir(w, ext, dsize, dp, plen, dr, rlen, depth + 1, false);
+			dir(w, ext, dsize, &sub, depth + 1, false);
 	}
 out:
 	free(buf);
@@ -522,14 +545,15 @@ int cr_iso_names_read(const struct cr_view *v, struct cr_iso_names *m)
 	}
 	if (!have_p)
 		m->complete = false;
-	else
-		dir(&w, proot, psize, "", 0, "", 0, 0, true);
+	static const struct prefix top = {"", "", "", 0, 0, 0};
+	if (have_p)
+		dir(&w, proot, psize, &top, 0, true);
 	if (m->joliet && !w.oom) {
 		w.joliet = true;
 		w.nseen = 0;
 		if (w.seen)
 			memset(w.seen, 0, w.seencap * sizeof *w.seen);
-		dir(&w, jroot, jsize, "", 0, "", 0, 0, true);
+		dir(&w, jroot, jsize, &top, 0, true);
 	}
 	if (!w.oom)
 		pair(&w);

@@ -20,7 +20,8 @@
 
 #include "../io/view.h"
 
-enum cr_iso_ns { CR_ISO_PRIMARY, CR_ISO_RR, CR_ISO_JOLIET, CR_ISO_NS };
+/* CR_ISO_RR7: the Rock Ridge name as 7-Zip reads it, without CE continuations (only where that differs). */
+enum cr_iso_ns { CR_ISO_PRIMARY, CR_ISO_RR, CR_ISO_JOLIET, CR_ISO_RR7, CR_ISO_NS };
 
 /* One file or directory, with its full path (no leading '/') in each name space that lists it, else NULL. */
 struct cr_iso_file {
