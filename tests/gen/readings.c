@@ -515,3 +515,38 @@ void r_iso_joliet_only_twin(struct sbuf *b)
 				    NOTE_FILE(NULL, NULL, "more.txt")};
 	iso_write(b, f, 2, true, true);
 }
+
+/*
+ * A GNU continuation header ('M', "the rest of a file from the previous
+ * volume") holding a script: GNU tar refuses it, Python and bsdtar write
+ * it as a regular file.
+ */
+void r_tar_gnu_continued(struct sbuf *b)
+{
+	th(b, "readme.txt", '0', NULL, NULL, GNU, sizeof note - 1, T(note));
+	th(b, "install.sh", 'M', NULL, NULL, GNU, sizeof sh - 1, T(sh));
+	sb_zero(b, 1024);
+}
+
+/* The twin: a volume label ('V'), which Python writes as an empty file. */
+void r_tar_gnu_label(struct sbuf *b)
+{
+	th(b, "backup 2026-11-29", 'V', NULL, NULL, GNU, 0, NULL, 0);
+	th(b, "readme.txt", '0', NULL, NULL, GNU, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+/* A Solaris extended header ('X') names the next entry: libarchive and Python take its path. */
+static void solaris_x(struct sbuf *b, const char *path)
+{
+	char rec[128];
+	/* The record's length counts its own two digits (every path here is short). */
+	int len = (int)strlen(path) + (int)strlen(" path=\n") + 2;
+	snprintf(rec, sizeof rec, "%d path=%s\n", len, path);
+	th(b, "SolarisHeaders/readme.txt", 'X', NULL, NULL, POSIX, (unsigned)len, rec, (size_t)len);
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+void r_tar_solaris_x(struct sbuf *b) { solaris_x(b, "../../.profile"); }
+void r_tar_solaris_x_twin(struct sbuf *b) { solaris_x(b, "docs/readme.txt"); }

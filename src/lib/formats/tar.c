@@ -10,8 +10,9 @@
  * Numbers are octal text, or base-256 when the first byte has bit 7 set
  * (GNU).  Some headers describe the next entry instead of being one:
  *   'L' / 'K' GNU long name / long link name (the data is the name);
- *   'x' pax extended header: records "LEN key=value\n" (path, linkpath,
- *   size override the next header); 'g' pax global header.
+ *   'x' pax extended header (Solaris 'X' too): records "LEN key=value\n"
+ *   (path, linkpath, size override the next header); 'g' pax global
+ *   header.
  * Attacks live exactly there: a long name or pax path replaces the
  * harmless name a naive reader shows, so every override is judged.
  *
@@ -562,6 +563,9 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			break;
 		}
 		uint8_t type = h[156];
+		/* Solaris 'X': the pax header under its older type, as libarchive and Python read it. */
+		if (type == 'X')
+			type = 'x';
 		if (m.has_size && type != 'x' && type != 'g' && type != 'L' && type != 'K')
 			dsize = m.size;
 		/* A regular entry named with a trailing '/' is a directory to bsdtar (the v7 convention). */
@@ -627,11 +631,12 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			pos = next;
 			continue;
 		}
-		if (type == 'V' || type == 'M' || type == 'N') {	/* labels, continuations: no entry */
-			meta_clear(&m);
-			pos = next;
-			continue;
-		}
+		/*
+		 * GNU volume labels ('V'), continuations from another volume
+		 * ('M') and old long-name records ('N') are no file to GNU tar,
+		 * but Python writes each as a regular file, bsdtar writes 'M'
+		 * and 'N', GNU tar 'N': they are judged as the files they become.
+		 */
 		/*
 		 * The name: pax path, else GNU long name, else ustar prefix "/"
 		 * name (the prefix only under the POSIX magic).  The others are
