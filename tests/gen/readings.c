@@ -550,3 +550,25 @@ static void solaris_x(struct sbuf *b, const char *path)
 
 void r_tar_solaris_x(struct sbuf *b) { solaris_x(b, "../../.profile"); }
 void r_tar_solaris_x_twin(struct sbuf *b) { solaris_x(b, "docs/readme.txt"); }
+
+/*
+ * A PDF with a ZIP inside whose end record is gone: no end record, no
+ * directory, but 7-Zip finds the local header within its first 8 MiB and
+ * extracts the entry.
+ */
+static void pdf_with_zip(struct sbuf *b, const char *name, const char *text)
+{
+	sb_str(b, "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+		  "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	const struct zspec z[] = {{name, NULL, text, strlen(text)}};
+	struct sbuf x = {0};
+	zip_write(&x, z, 1);
+	/* Everything from the central directory on is cut: only the local header and data stay. */
+	size_t keep = 30 + strlen(name) + strlen(text);
+	sb_put(b, x.p, keep);
+	sb_free(&x);
+	sb_str(b, "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+}
+
+void r_pdf_zip(struct sbuf *b) { pdf_with_zip(b, "run.bat", "@echo off\r\ndel /q %USERPROFILE%\\Documents\r\n"); }
+void r_pdf_zip_twin(struct sbuf *b) { pdf_with_zip(b, "notes.txt", note); }

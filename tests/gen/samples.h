@@ -204,6 +204,8 @@ void r_tar_gnu_prefix_twin(struct sbuf *b);
 void r_tar_gnu_continued(struct sbuf *b);
 void r_tar_gnu_label(struct sbuf *b);
 void r_tar_solaris_x(struct sbuf *b);
+void r_pdf_zip(struct sbuf *b);
+void r_pdf_zip_twin(struct sbuf *b);
 void r_tar_solaris_x_twin(struct sbuf *b);
 void r_iso_joliet_ext(struct sbuf *b);
 void r_iso_names_twin(struct sbuf *b);

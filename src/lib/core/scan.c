@@ -270,6 +270,8 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	/* 5. containers: every reading, each by its format's walker (walk.c) */
 	if (walk)
 		cr_walk_object(s, &o);
+	else if (!s->ctx->shallow)
+		cr_walk_embedded(s, &o);
 out:
 	free(mem);
 	if (!top) {

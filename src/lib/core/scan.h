@@ -138,6 +138,8 @@ bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt);
 void cr_walk_object(struct cr_scan *s, const struct cr_obj *o);
 /* Whether a format walks the type or one of the other readings. */
 bool cr_walkable(const struct cr_ident *id);
+/* An object no format claims: the archive 7-Zip would find in its first 8 MiB, walked (walk.c). */
+void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o);
 
 /*
  * Records a finding at the current object.  sev < 0 takes the id's

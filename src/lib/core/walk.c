@@ -210,3 +210,20 @@ void cr_walk_object(struct cr_scan *s, const struct cr_obj *o)
 			walk_one(s, o, f, id->also[i], id->also_off[i]);
 	}
 }
+
+void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o)
+{
+	/*
+	 * Bytes no format claims: 7-Zip looks for an archive signature in
+	 * their first 8 MiB and opens what it finds (a ZIP inside a PDF whose
+	 * end record is gone, a RAR after an image).  So does this walk.
+	 */
+	uint64_t off = 0;
+	enum cr_tid t = cr_magic_embedded(o->view, &off);
+	const struct cr_format *f = t != T_UNKNOWN ? cr_format_for(t) : NULL;
+	if (f && !cr_stopped(s)) {
+		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%s found %llu bytes in, where 7-Zip opens it",
+			cr_type_get(t)->desc, (unsigned long long)off);
+		walk_one(s, o, f, t, off);
+	}
+}

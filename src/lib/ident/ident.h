@@ -57,6 +57,13 @@ enum cr_tid cr_magic_deep(const struct cr_view *v);
 enum cr_tid cr_magic_tail(const struct cr_view *v, const struct cr_zip_end *z, uint64_t *off);
 /* A tar whose first header is damaged, read from a later one (GNU tar), or T_UNKNOWN. */
 enum cr_tid cr_magic_tar_resync(const struct cr_view *v);
+/*
+ * An archive inside bytes no format claims, as 7-Zip finds one: the first
+ * ZIP local header or RAR signature in the first 8 MiB (7-Zip's limit),
+ * checked against the fields around it.  T_ZIP, T_RAR4, T_RAR5 with *off,
+ * or T_UNKNOWN.
+ */
+enum cr_tid cr_magic_embedded(const struct cr_view *v, uint64_t *off);
 
 /* Where a PE's image ends and appended data (an SFX archive) begins; 0 when nothing follows. */
 uint64_t cr_pe_overlay(const struct cr_view *v);

@@ -256,6 +256,73 @@ enum cr_tid cr_magic_tar_resync(const struct cr_view *v)
 	return T_UNKNOWN;
 }
 
+#define EMBED_WINDOW (8u << 20)	/* 7-Zip's kMaxCheckStartPosition */
+
+/* A ZIP local header at p (n bytes there): methods 7-Zip knows, a name of sane length without NUL. */
+static bool plausible_local(const uint8_t *p, size_t n)
+{
+	if (n < 30)
+		return false;
+	uint16_t method = (uint16_t)(p[8] | p[9] << 8), nl = (uint16_t)(p[26] | p[27] << 8);
+	static const uint16_t known[] = {0, 1, 6, 8, 9, 12, 14, 93, 95, 98, 99};
+	bool ok = false;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		ok |= method == known[i];
+	if (!ok || nl == 0 || nl > 1024 || p[4] > 63)
+		return false;
+	if (30u + nl <= n && memchr(p + 30, 0, nl))
+		return false;
+	return true;
+}
+
+/* The first plausible signature in p[0, n) (headers may run to p + take); its index, or SIZE_MAX. */
+static size_t first_archive(const uint8_t *p, size_t n, size_t take, enum cr_tid *t)
+{
+	size_t best = SIZE_MAX;
+	for (const uint8_t *q = p; (q = memmem(q, take - (size_t)(q - p), "PK\3\4", 4)) && (size_t)(q - p) < n; q++)
+		if (plausible_local(q, take - (size_t)(q - p))) {
+			best = (size_t)(q - p);
+			*t = T_ZIP;
+			break;
+		}
+	size_t lim = best < n ? best : n;
+	for (const uint8_t *q = p; (q = memmem(q, take - (size_t)(q - p), "Rar!\x1a\x07", 6)) && (size_t)(q - p) < lim; q++) {
+		size_t left = take - (size_t)(q - p);
+		if (left >= 8 && (q[6] == 0 || (q[6] == 1 && q[7] == 0))) {
+			best = (size_t)(q - p);
+			*t = q[6] ? T_RAR5 : T_RAR4;
+			break;
+		}
+	}
+	return best;
+}
+
+enum cr_tid cr_magic_embedded(const struct cr_view *v, uint64_t *off)
+{
+	static _Thread_local uint8_t buf[65536 + 64];
+	uint64_t end = v->size < EMBED_WINDOW ? v->size : EMBED_WINDOW;
+	for (uint64_t at = 0; at < end;) {
+		size_t n = end - at < 65536 ? (size_t)(end - at) : 65536;
+		/* 64 bytes more than the step: a header straddling two chunks is seen whole. */
+		size_t take = v->size - at < n + 64 ? (size_t)(v->size - at) : n + 64;
+		const uint8_t *p;
+		if (at + take <= v->headlen)
+			p = v->head + at;
+		else if (cr_view_read(v, at, buf, take))
+			p = buf;
+		else
+			return T_UNKNOWN;
+		enum cr_tid t = T_UNKNOWN;
+		size_t i = first_archive(p, n, take, &t);
+		if (i != SIZE_MAX) {
+			*off = at + i;
+			return t;
+		}
+		at += n;
+	}
+	return T_UNKNOWN;
+}
+
 static enum cr_tid id_iso(const struct cr_view *v)
 {
 	struct cr_cur h;
