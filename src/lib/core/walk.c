@@ -218,6 +218,11 @@ void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o)
 	 * their first 8 MiB and opens what it finds (a ZIP inside a PDF whose
 	 * end record is gone, a RAR after an image).  So does this walk.
 	 */
+	/* 7-Zip opens programs, disk images, OLE files and archives with handlers of their own: no search. */
+	enum cr_tid type = o->id->type;
+	if ((cr_type_get(type)->cls & (C_EXEC | C_DISK | C_ARCHIVE | C_COMPRESSED)) || cr_type_is_a(type, T_OLE) ||
+	    type == T_CHM)
+		return;
 	uint64_t off = 0;
 	enum cr_tid t = cr_magic_embedded(o->view, &off);
 	const struct cr_format *f = t != T_UNKNOWN ? cr_format_for(t) : NULL;

@@ -898,7 +898,7 @@ static void other_dirs(struct cr_walk *w, const struct dir *main, const struct s
 	if (st->ends_cut)
 		cr_emit(w->s, F_CONTAINER_CORRUPT, -1, "more than %d other end records: only the first %d are read",
 			MAX_OTHER_ENDS, MAX_OTHER_ENDS);
-	uint64_t cds[MAX_OTHER_ENDS];
+	uint64_t cds[MAX_OTHER_ENDS], budget = MAX_CD;	/* the other directories' bytes, all together */
 	size_t ncds = 0;
 	for (size_t k = 0; k < st->nends && !cr_walk_stopped(w); k++) {
 		struct cr_zip_end e;
@@ -910,6 +910,12 @@ static void other_dirs(struct cr_walk *w, const struct dir *main, const struct s
 		if (again)
 			continue;
 		cds[ncds++] = e.cd;
+		if (e.cd_size > budget) {
+			cr_emit(w->s, F_CONTAINER_CORRUPT, -1, "%s",
+				"other end records name more than 64 MiB of directories: the rest are not listed");
+			return;
+		}
+		budget -= e.cd_size;
 		struct dir d;
 		enum dir_read r = read_dir(w, &e, &d);
 		if (r == DIR_NOMEM) {

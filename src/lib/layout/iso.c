@@ -313,8 +313,10 @@ static void dir(struct walk *w, uint32_t extent, uint32_t size, const struct pre
 				rr = l >= 0 ? join(w, pre->r, pre->rl, nm, (size_t)l, &rlen)
 					    : join(w, pre->r, pre->rl, name, nl, &rlen);
 				/* A name continued elsewhere (CE), or a folder that was: 7-Zip's name differs. */
-				if (l >= 0 && first != SIZE_MAX)
+				if (l >= 0 && first != SIZE_MAX && first > 0)
 					r7 = join(w, pre->r7, pre->r7l, nm, first, &r7len);
+				else if (l >= 0 && first == 0)	/* no NM before the continuation: the ISO name */
+					r7 = join(w, pre->r7, pre->r7l, name, nl, &r7len);
 				else if (rr && (pre->r7l != pre->rl || memcmp(pre->r7, pre->r, pre->rl)))
 					r7 = join(w, pre->r7, pre->r7l, rr + (pre->rl ? pre->rl + 1 : 0),
 						  rlen - (pre->rl ? pre->rl + 1 : 0), &r7len);
