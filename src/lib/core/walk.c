@@ -223,6 +223,14 @@ void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o)
 	if ((cr_type_get(type)->cls & (C_EXEC | C_DISK | C_ARCHIVE | C_COMPRESSED)) || cr_type_is_a(type, T_OLE) ||
 	    type == T_CHM)
 		return;
+	/*
+	 * Text holds no local header (its bytes 3 and 4 are controls the text
+	 * classifier refuses in the head); an archive appended whole is found
+	 * from its end record.  Searching every source file would cost a pass
+	 * over each.
+	 */
+	if (cr_type_get(type)->cls & C_TEXT)
+		return;
 	uint64_t off = 0;
 	enum cr_tid t = cr_magic_embedded(o->view, &off);
 	const struct cr_format *f = t != T_UNKNOWN ? cr_format_for(t) : NULL;
