@@ -572,3 +572,53 @@ static void pdf_with_zip(struct sbuf *b, const char *name, const char *text)
 
 void r_pdf_zip(struct sbuf *b) { pdf_with_zip(b, "run.bat", "@echo off\r\ndel /q %USERPROFILE%\\Documents\r\n"); }
 void r_pdf_zip_twin(struct sbuf *b) { pdf_with_zip(b, "notes.txt", note); }
+
+/*
+ * An Info-ZIP Unicode Path extra (0x7075: version 1, CRC-32 of the
+ * header's name, the UTF-8 name) only in the local header: the central
+ * directory says name, streaming readers write upath.
+ */
+static void zip_local_upath(struct sbuf *b, const char *name, const char *upath)
+{
+	size_t nl = strlen(name), ul = strlen(upath), dl = sizeof note - 1;
+	uint32_t crc = sb_crc32((const uint8_t *)note, dl);
+	for (int cd = 0; cd < 2; cd++) {
+		sb_str(b, cd ? "PK\1\2" : "PK\3\4");
+		if (cd)
+			sb_u16le(b, 0x0014);	/* made by */
+		sb_u16le(b, 20);
+		sb_u16le(b, 0);
+		sb_u16le(b, 0);		/* stored */
+		sb_u16le(b, 0);
+		sb_u16le(b, 0x21);
+		sb_u32le(b, crc);
+		sb_u32le(b, (uint32_t)dl);
+		sb_u32le(b, (uint32_t)dl);
+		sb_u16le(b, (uint16_t)nl);
+		sb_u16le(b, cd ? 0 : (uint16_t)(4 + 5 + ul));
+		if (cd) {
+			sb_zero(b, 2 + 2 + 2 + 4);	/* comment, disk, internal and external attributes */
+			sb_u32le(b, 0);		/* the local header's offset */
+		}
+		sb_str(b, name);
+		if (!cd) {
+			sb_u16le(b, 0x7075);
+			sb_u16le(b, (uint16_t)(5 + ul));
+			sb_u8(b, 1);
+			sb_u32le(b, sb_crc32((const uint8_t *)name, nl));
+			sb_str(b, upath);
+			sb_put(b, note, dl);
+		}
+	}
+	size_t cdoff = 30 + nl + 9 + ul + dl, cdsize = b->len - cdoff;
+	sb_str(b, "PK\5\6");
+	sb_zero(b, 4);
+	sb_u16le(b, 1);
+	sb_u16le(b, 1);
+	sb_u32le(b, (uint32_t)cdsize);
+	sb_u32le(b, (uint32_t)cdoff);
+	sb_u16le(b, 0);
+}
+
+void r_zip_local_upath(struct sbuf *b) { zip_local_upath(b, "notes.txt", "notes.bat"); }
+void r_zip_local_upath_twin(struct sbuf *b) { zip_local_upath(b, "notes.txt", "notes.txt"); }

@@ -644,6 +644,10 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			else if (other_method)
 				cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
 					      "the local header's method, which streaming readers use, read as well");
+			/* The raw names agree (or judge_cd_entry said otherwise): the local Unicode path differs. */
+			if (cz && other_name && l.z.uname)
+				cr_entry_note(&e, F_ZIP_NAME_MISMATCH, -1, "the local header's Unicode path, which "
+					      "streaming readers use, names it differently from the central directory");
 			if (cz && !other_name)
 				e.flags |= CR_E_NAME_OURS;	/* judged with the directory's entry */
 			struct cr_spool sp;
