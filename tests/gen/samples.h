@@ -205,6 +205,8 @@ void r_tar_gnu_continued(struct sbuf *b);
 void r_tar_gnu_label(struct sbuf *b);
 void r_tar_solaris_x(struct sbuf *b);
 void r_pdf_zip(struct sbuf *b);
+void r_tar_octal(struct sbuf *b);
+void r_tar_octal_twin(struct sbuf *b);
 void r_zip_local_upath(struct sbuf *b);
 void r_zip_local_upath_twin(struct sbuf *b);
 void r_pdf_zip_twin(struct sbuf *b);

@@ -36,6 +36,25 @@ int cr_tar_num(const uint8_t *p, size_t n, uint64_t *out)
 	return digits ? 1 : 0;
 }
 
+int cr_tar_num_lenient(const uint8_t *p, size_t n, uint64_t *out)
+{
+	*out = 0;
+	size_t i = 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i < n && p[i] == '+')
+		i++;
+	uint64_t v = 0;
+	size_t digits = 0;
+	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++, digits++) {
+		if (v >> 61)
+			return -1;
+		v = v << 3 | (uint64_t)(p[i] - '0');
+	}
+	*out = v;
+	return digits ? 1 : -1;
+}
+
 bool cr_tar_checksum_ok(const uint8_t *b)
 {
 	uint64_t want;

@@ -19,6 +19,14 @@
 int cr_tar_num(const uint8_t *p, size_t n, uint64_t *out);
 
 /*
+ * A malformed octal field as libarchive still reads it: blanks, an
+ * optional '+' (GNU tar and Python take that too), then the octal digits
+ * up to the first other byte ("0000000025x" is 21 to bsdtar, while GNU
+ * tar skips the header and Python stops).  1 with *out, -1 when there is no digit.
+ */
+int cr_tar_num_lenient(const uint8_t *p, size_t n, uint64_t *out);
+
+/*
  * Whether a 512-byte block is a tar header by its checksum: the sum of
  * its bytes with the checksum field read as spaces, unsigned or signed
  * (both are seen in the wild).
