@@ -218,18 +218,16 @@ void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o)
 	 * their first 8 MiB and opens what it finds (a ZIP inside a PDF whose
 	 * end record is gone, a RAR after an image).  So does this walk.
 	 */
-	/* 7-Zip opens programs, disk images, OLE files and archives with handlers of their own: no search. */
-	enum cr_tid type = o->id->type;
-	if ((cr_type_get(type)->cls & (C_EXEC | C_DISK | C_ARCHIVE | C_COMPRESSED)) || cr_type_is_a(type, T_OLE) ||
-	    type == T_CHM)
-		return;
 	/*
-	 * Text holds no local header (its bytes 3 and 4 are controls the text
-	 * classifier refuses in the head); an archive appended whole is found
-	 * from its end record.  Searching every source file would cost a pass
-	 * over each.
+	 * 7-Zip opens programs, disk images, OLE files and archives with
+	 * handlers of their own: no search.  Nor in text, which holds no local
+	 * header (its bytes 3 and 4 are controls the text classifier refuses
+	 * in the head); an archive appended whole is found from its end
+	 * record, and searching every source file would cost a pass over each.
 	 */
-	if (cr_type_get(type)->cls & C_TEXT)
+	enum cr_tid type = o->id->type;
+	if ((cr_type_get(type)->cls & (C_EXEC | C_DISK | C_ARCHIVE | C_COMPRESSED | C_TEXT)) || type == T_CHM ||
+	    cr_type_is_a(type, T_OLE))
 		return;
 	uint64_t off = 0;
 	enum cr_tid t = cr_magic_embedded(o->view, &off);

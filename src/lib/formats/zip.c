@@ -538,17 +538,22 @@ static bool read_lfh(struct cr_scan *s, const struct cr_obj *o, uint64_t at, uin
  * there, or the next signature further on, the directory the end record
  * names skipped (its records are not local headers).
  */
-static uint64_t next_local(const struct cr_obj *o, uint64_t next, bool have_cd, struct streamed *st)
+static uint64_t next_local_far(const struct cr_obj *o, uint64_t next, bool have_cd, struct streamed *st)
 {
-	uint8_t sig[4];
-	if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4))
-		return next;
 	const struct cr_zip_end *ze = &o->id->zip;
 	if (have_cd && ze->found && next == ze->cd && ze->tail_end > next)
 		next = ze->tail_end;
 	uint64_t at = find_sig(o, next, "PK\3\4");	/* past the directory: an appended archive */
 	ends_in(o, next, at, st);
 	return at;
+}
+
+static inline uint64_t next_local(const struct cr_obj *o, uint64_t next, bool have_cd, struct streamed *st)
+{
+	uint8_t sig[4];
+	if (next < o->view->size && rd(o, next, sig, 4) && !memcmp(sig, "PK\3\4", 4))
+		return next;
+	return next_local_far(o, next, have_cd, st);
 }
 
 /* Keeps what the streaming reading judged at `at`, for other directories to be checked against. */
