@@ -650,3 +650,33 @@ static void tar_octal(struct sbuf *b, const char *name, const char *body, size_t
 
 void r_tar_octal(struct sbuf *b) { tar_octal(b, "install.sh", sh, sizeof sh - 1); }
 void r_tar_octal_twin(struct sbuf *b) { tar_octal(b, "notes.txt", note, sizeof note - 1); }
+
+/* A pax global header ('g') whose path GNU tar and Python give the next entry; bsdtar ignores it. */
+static void pax_global(struct sbuf *b, const char *path)
+{
+	char rec[128];
+	int len = (int)strlen(path) + (int)strlen(" path=\n") + 2;
+	snprintf(rec, sizeof rec, "%d path=%s\n", len, path);
+	th(b, "pax_global_header", 'g', NULL, NULL, POSIX, (unsigned)len, rec, (size_t)len);
+	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
+	sb_zero(b, 1024);
+}
+
+void r_tar_pax_global(struct sbuf *b) { pax_global(b, "../../evil.txt"); }
+void r_tar_pax_global_twin(struct sbuf *b) { pax_global(b, "docs/readme.txt"); }
+
+/* A GNU dumpdir ('D') named run.bat carrying a batch script: Python writes it as a file. */
+void r_tar_dumpdir(struct sbuf *b)
+{
+	static const char bat[] = "@echo off\r\ndel /q *\r\n";
+	th(b, "run.bat", 'D', NULL, NULL, GNU, sizeof bat - 1, T(bat));
+	sb_zero(b, 1024);
+}
+
+/* The twin: a dumpdir as GNU tar writes it, names each after a 'Y' and a NUL. */
+void r_tar_dumpdir_twin(struct sbuf *b)
+{
+	static const char list[] = "Yreadme.txt\0Ynotes.txt\0\0";
+	th(b, "docs", 'D', NULL, NULL, GNU, sizeof list - 1, list, sizeof list - 1);
+	sb_zero(b, 1024);
+}

@@ -511,8 +511,9 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 	const struct cr_obj *o = w->o;
 	uint64_t size = o->view->size, pos = w->start;
 	bool first = rd == &readings[0];
-	struct meta m;
+	struct meta m, g;	/* g: what pax global headers ('g') set, for every entry after them */
 	memset(&m, 0, sizeof m);
+	memset(&g, 0, sizeof g);
 	uint8_t h[512];
 	bool ended = false;
 	while (!cr_walk_stopped(w)) {
@@ -619,6 +620,9 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			}
 			if (type == 'x' || type == 'g') {
 				pax_parse(first ? s : NULL, &m, buf, (size_t)dsize, type == 'g');
+				/* A global path: GNU tar and Python name every later entry by it, bsdtar ignores it. */
+				if (type == 'g')
+					pax_parse(NULL, &g, buf, (size_t)dsize, false);
 				free(buf);
 			} else {
 				size_t l = field_len(buf, (size_t)dsize);
@@ -690,6 +694,8 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			cr_entry_alt(&e, full, fl, false);
 		if (fl != l && nm != h)
 			cr_entry_alt(&e, h, l, false);
+		if (g.path && !m.path)
+			cr_entry_alt(&e, g.path, g.pathlen, true);
 		if (nl == 0 && kind != E_DIR)
 			cr_entry_note(&e, F_CONTAINER_CORRUPT, -1, "entry with an empty name");
 		if (!first)
@@ -705,6 +711,16 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			if (have && (type == 'S' || m.sparse) && kind == E_FILE)
 				sparse_entry(w, &e, &m, data, dsize);
 			cr_entry(w, &e, have ? &child : NULL);
+			/*
+			 * A GNU dumpdir ('D') lists a directory's names as its data;
+			 * Python, to which the type is unknown, writes that data as a
+			 * file under the directory's name.
+			 */
+			if (type == 'D' && dsize && dsize <= size - data && cr_src_slice(o->src, data, dsize, &child) &&
+			    !cr_walk_stopped(w)) {
+				struct cr_entry f = {.name = nm, .namelen = nl, .kind = E_FILE, .flags = CR_E_NAME_OURS};
+				cr_entry(w, &f, &child);
+			}
 		}
 		meta_clear(&m);
 		if (next < pos) {	/* cannot happen with the size check above; keep the loop monotonic */
@@ -714,6 +730,7 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		pos = next;
 	}
 	meta_clear(&m);
+	meta_clear(&g);
 }
 
 static void walk_tar(struct cr_walk *w)
