@@ -335,6 +335,16 @@ void a_zip_flood_deep(struct sbuf *b)
 
 /* --- TAR ---------------------------------------------------------------- */
 
+void tar_checksum(uint8_t *h)
+{
+	memset(h + 148, ' ', 8);
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+}
+
 void tar_block(struct sbuf *b, const char *name, char type, const char *link, const char *mode, const char *prefix,
 	       const char *magic, unsigned size, const void *data, size_t len)
 {
@@ -354,12 +364,7 @@ void tar_block(struct sbuf *b, const char *name, char type, const char *link, co
 	memcpy(h + 257, magic ? magic : "ustar\00000", 8);
 	if (prefix)
 		memcpy(h + 345, prefix, strlen(prefix));
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	h[155] = ' ';
+	tar_checksum(h);
 	sb_put(b, h, 512);
 	if (len) {
 		sb_put(b, data, len);

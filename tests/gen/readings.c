@@ -165,18 +165,24 @@ void r_zip_dir_data(struct sbuf *b)
 	sb_free(&pe);
 }
 
-/* Two archives end to end: the last end record shows the benign one, the first holds a traversal. */
-void r_zip_concat(struct sbuf *b)
+/* Two archives end to end: the one entry given, then readme.txt (the one the last end record shows). */
+static void zip_then_readme(struct sbuf *b, const struct zspec *first)
 {
-	static const struct zspec a[] = {{"../../evil.txt", NULL, T(note)}};
 	static const struct zspec z[] = {{"readme.txt", NULL, T(note)}};
 	struct sbuf x = {0};
-	zip_write(&x, a, 1);
+	zip_write(&x, first, 1);
 	sb_put(b, x.p, x.len);
 	sb_free(&x);
 	zip_write(&x, z, 1);
 	sb_put(b, x.p, x.len);
 	sb_free(&x);
+}
+
+/* The first archive holds a traversal that only a streaming reader sees. */
+void r_zip_concat(struct sbuf *b)
+{
+	static const struct zspec a[] = {{"../../evil.txt", NULL, T(note)}};
+	zip_then_readme(b, a);
 }
 
 /* The twin: one archive of two notes. */
@@ -187,22 +193,14 @@ void r_zip_concat_twin(struct sbuf *b)
 }
 
 /*
- * Two archives end to end, the first's directory naming its entry run.bat
- * while its local header says notes.txt: streaming readers and the last
- * end record never show run.bat; 7-Zip, reading the first archive's
- * directory, writes it.
+ * The first archive's directory names its entry run.bat while its local
+ * header says notes.txt: streaming readers and the last end record never
+ * show run.bat; a reader that takes the first end record writes it.
  */
 static void concat_named(struct sbuf *b, const char *cdname)
 {
 	const struct zspec a[] = {{cdname, "notes.txt", T(note)}};
-	static const struct zspec z[] = {{"readme.txt", NULL, T(note)}};
-	struct sbuf x = {0};
-	zip_write(&x, a, 1);
-	sb_put(b, x.p, x.len);
-	sb_free(&x);
-	zip_write(&x, z, 1);
-	sb_put(b, x.p, x.len);
-	sb_free(&x);
+	zip_then_readme(b, a);
 }
 
 void r_zip_first_dir(struct sbuf *b) { concat_named(b, "run.bat"); }
@@ -536,20 +534,24 @@ void r_tar_gnu_label(struct sbuf *b)
 	sb_zero(b, 1024);
 }
 
-/* A Solaris extended header ('X') names the next entry: libarchive and Python take its path. */
-static void solaris_x(struct sbuf *b, const char *path)
+/*
+ * A pax record "path=" in an extended header of the given type ahead of
+ * readme.txt: Solaris 'X' (libarchive and Python read it as 'x'), or a
+ * global 'g' (GNU tar and Python name the next entries by it).
+ */
+static void pax_path_before(struct sbuf *b, char type, const char *hname, const char *path)
 {
 	char rec[128];
 	/* The record's length counts its own two digits (every path here is short). */
 	int len = (int)strlen(path) + (int)strlen(" path=\n") + 2;
 	snprintf(rec, sizeof rec, "%d path=%s\n", len, path);
-	th(b, "SolarisHeaders/readme.txt", 'X', NULL, NULL, POSIX, (unsigned)len, rec, (size_t)len);
+	th(b, hname, type, NULL, NULL, POSIX, (unsigned)len, rec, (size_t)len);
 	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
 	sb_zero(b, 1024);
 }
 
-void r_tar_solaris_x(struct sbuf *b) { solaris_x(b, "../../.profile"); }
-void r_tar_solaris_x_twin(struct sbuf *b) { solaris_x(b, "docs/readme.txt"); }
+void r_tar_solaris_x(struct sbuf *b) { pax_path_before(b, 'X', "SolarisHeaders/readme.txt", "../../.profile"); }
+void r_tar_solaris_x_twin(struct sbuf *b) { pax_path_before(b, 'X', "SolarisHeaders/readme.txt", "docs/readme.txt"); }
 
 /*
  * A PDF with a ZIP inside whose end record is gone: no end record, no
@@ -626,14 +628,8 @@ void r_zip_local_upath_twin(struct sbuf *b) { zip_local_upath(b, "notes.txt", "n
 /* Rewrites the size field of the header at hdr to `field` (12 bytes) and its checksum. */
 static void tar_size_field(struct sbuf *b, size_t hdr, const char field[12])
 {
-	uint8_t *h = b->p + hdr;
-	memcpy(h + 124, field, 12);
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	h[155] = ' ';
+	memcpy(b->p + hdr + 124, field, 12);
+	tar_checksum(b->p + hdr);
 }
 
 /* A size field with a byte after its digits: libarchive reads the digits, GNU tar skips the header, Python stops. */
@@ -651,19 +647,8 @@ static void tar_octal(struct sbuf *b, const char *name, const char *body, size_t
 void r_tar_octal(struct sbuf *b) { tar_octal(b, "install.sh", sh, sizeof sh - 1); }
 void r_tar_octal_twin(struct sbuf *b) { tar_octal(b, "notes.txt", note, sizeof note - 1); }
 
-/* A pax global header ('g') whose path GNU tar and Python give the next entry; bsdtar ignores it. */
-static void pax_global(struct sbuf *b, const char *path)
-{
-	char rec[128];
-	int len = (int)strlen(path) + (int)strlen(" path=\n") + 2;
-	snprintf(rec, sizeof rec, "%d path=%s\n", len, path);
-	th(b, "pax_global_header", 'g', NULL, NULL, POSIX, (unsigned)len, rec, (size_t)len);
-	th(b, "readme.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
-	sb_zero(b, 1024);
-}
-
-void r_tar_pax_global(struct sbuf *b) { pax_global(b, "../../evil.txt"); }
-void r_tar_pax_global_twin(struct sbuf *b) { pax_global(b, "docs/readme.txt"); }
+void r_tar_pax_global(struct sbuf *b) { pax_path_before(b, 'g', "pax_global_header", "../../evil.txt"); }
+void r_tar_pax_global_twin(struct sbuf *b) { pax_path_before(b, 'g', "pax_global_header", "docs/readme.txt"); }
 
 /* A GNU dumpdir ('D') named run.bat carrying a batch script: Python writes it as a file. */
 void r_tar_dumpdir(struct sbuf *b)

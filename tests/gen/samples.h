@@ -89,6 +89,9 @@ struct isofile {
 /* An image of up to 16 files in one root directory, with Rock Ridge and a Joliet tree if asked. */
 void iso_write(struct sbuf *b, const struct isofile *f, size_t n, bool rr, bool joliet);
 
+/* Sets the checksum field of the 512-byte tar header h. */
+void tar_checksum(uint8_t *h);
+
 /* Raw deflate (no header) of data, level 9, into *out (malloc'd); the compressed length. */
 size_t deflate_raw(const void *data, size_t len, uint8_t **out);
 

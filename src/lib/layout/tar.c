@@ -1,6 +1,20 @@
 /* layout/tar.c - tar numbers and the header checksum (chksum[8] at 148). */
 #include "tar.h"
 
+/* The octal digits from *i on into *out; false on overflow. */
+static bool octal(const uint8_t *p, size_t n, size_t *i, uint64_t *out, size_t *digits)
+{
+	uint64_t v = 0;
+	*digits = 0;
+	for (; *i < n && p[*i] >= '0' && p[*i] <= '7'; (*i)++, (*digits)++) {
+		if (v >> 61)
+			return false;
+		v = v << 3 | (uint64_t)(p[*i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
 int cr_tar_num(const uint8_t *p, size_t n, uint64_t *out)
 {
 	*out = 0;
@@ -22,17 +36,12 @@ int cr_tar_num(const uint8_t *p, size_t n, uint64_t *out)
 	size_t i = 0;
 	while (i < n && (p[i] == ' ' || p[i] == '\0'))
 		i++;
-	uint64_t v = 0;
-	size_t digits = 0;
-	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++, digits++) {
-		if (v >> 61)
-			return -1;
-		v = v << 3 | (uint64_t)(p[i] - '0');
-	}
+	size_t digits;
+	if (!octal(p, n, &i, out, &digits))
+		return -1;
 	for (; i < n; i++)
 		if (p[i] != ' ' && p[i] != '\0')
 			return -1;
-	*out = v;
 	return digits ? 1 : 0;
 }
 
@@ -44,15 +53,8 @@ int cr_tar_num_lenient(const uint8_t *p, size_t n, uint64_t *out)
 		i++;
 	if (i < n && p[i] == '+')
 		i++;
-	uint64_t v = 0;
-	size_t digits = 0;
-	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++, digits++) {
-		if (v >> 61)
-			return -1;
-		v = v << 3 | (uint64_t)(p[i] - '0');
-	}
-	*out = v;
-	return digits ? 1 : -1;
+	size_t digits;
+	return octal(p, n, &i, out, &digits) && digits ? 1 : -1;
 }
 
 bool cr_tar_checksum_ok(const uint8_t *b)
