@@ -665,3 +665,49 @@ void r_tar_dumpdir_twin(struct sbuf *b)
 	th(b, "docs", 'D', NULL, NULL, GNU, sizeof list - 1, list, sizeof list - 1);
 	sb_zero(b, 1024);
 }
+
+/*
+ * An old GNU sparse entry ('S') whose map lists the chunk that goes at
+ * offset `len` first and the one at 0 second: the packed data opens with
+ * the filler, and GNU tar and bsdtar write `body` back at offset 0.
+ */
+static void sparse_out_of_order(struct sbuf *b, const void *body, size_t len)
+{
+	static const char filler[512] = "filler";
+	struct sbuf d = {0};
+	sb_put(&d, filler, sizeof filler);
+	sb_put(&d, body, len);
+	size_t at = b->len;
+	th(b, "tool", 'S', NULL, NULL, GNU, (unsigned)d.len, d.p, d.len);
+	char *h = (char *)b->p + at;
+	/* Map at 386: (offset, numbytes) twice, 12 octal bytes each; real size at 483. */
+	snprintf(h + 386, 12, "%011o", (unsigned)len);
+	snprintf(h + 398, 12, "%011o", (unsigned)sizeof filler);
+	snprintf(h + 410, 12, "%011o", 0u);
+	snprintf(h + 422, 12, "%011o", (unsigned)len);
+	snprintf(h + 483, 12, "%011o", (unsigned)(len + sizeof filler));
+	tar_checksum(b->p + at);
+	sb_free(&d);
+	sb_zero(b, 1024);
+}
+
+void r_tar_sparse_order(struct sbuf *b)
+{
+	struct sbuf e = {0};
+	sample_elf(&e);
+	sparse_out_of_order(b, e.p, e.len);
+	sb_free(&e);
+}
+
+void r_tar_sparse_order_twin(struct sbuf *b) { sparse_out_of_order(b, note, sizeof note - 1); }
+
+/* A symlink whose GNU long link name ('K') leads out: GNU tar, bsdtar and Python take the long name. */
+static void long_link(struct sbuf *b, const char *target)
+{
+	th(b, "././@LongLink", 'K', NULL, NULL, GNU, (unsigned)strlen(target) + 1, target, strlen(target) + 1);
+	th(b, "config", '2', "short", NULL, GNU, 0, NULL, 0);
+	sb_zero(b, 1024);
+}
+
+void r_tar_long_link(struct sbuf *b) { long_link(b, "../../../../etc/cron.d/job"); }
+void r_tar_long_link_twin(struct sbuf *b) { long_link(b, "docs/config.sample"); }

@@ -448,6 +448,20 @@ static uint64_t sparse10_map(const struct cr_obj *o, uint64_t data, uint64_t dsi
  * not know sparse files writes) are judged under the header's name by the
  * caller.
  */
+/* A sparse chunk with where its bytes are in the packed data, and its rank in the map. */
+struct placed {
+	uint64_t off, len, packed;
+	size_t rank;
+};
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct placed *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
 static void sparse_entry(struct cr_walk *w, const struct cr_entry *raw, struct meta *m, uint64_t data, uint64_t dsize)
 {
 	struct cr_scan *s = w->s;
@@ -467,18 +481,38 @@ static void sparse_entry(struct cr_walk *w, const struct cr_entry *raw, struct m
 	}
 	struct cr_spool sp;
 	cr_spool_init(&sp);
+	/*
+	 * The packed chunks come in map order; readers write each at its
+	 * offset, so a map out of order still rebuilds one file (GNU tar and
+	 * bsdtar put an ELF header back at 0 from the end of the data).
+	 * Chunks are placed by offset; only overlapping ones leave the file
+	 * unknown.
+	 */
+	struct placed *pl = m->nmap ? calloc(m->nmap, sizeof *pl) : NULL;
 	uint64_t cur = 0, packed = skip;
-	bool ok = !m->map_bad;
+	bool ok = !m->map_bad && (pl || !m->nmap);
+	if (m->nmap && !pl)
+		s->err = CRIBLE_ENOMEM;
 	for (size_t i = 0; ok && i < m->nmap; i++) {
 		const struct chunk *c = &m->map[i];
-		if (c->off < cur || c->len > dsize - packed || packed > dsize) {
-			ok = false;	/* out of order, overlapping or longer than the data */
+		if (packed > dsize || c->len > dsize - packed || c->off > UINT64_MAX - c->len) {
+			ok = false;	/* longer than the data */
 			break;
 		}
-		ok = spool_zeros(w, &sp, c->off - cur) && spool_copy(w, &sp, data + packed, c->len);
-		cur = c->off + c->len;
+		pl[i] = (struct placed){c->off, c->len, packed, i};
 		packed += c->len;
 	}
+	if (ok && m->nmap > 1)
+		qsort(pl, m->nmap, sizeof *pl, by_offset);
+	for (size_t i = 0; ok && i < m->nmap; i++) {
+		if (pl[i].off < cur) {
+			ok = false;	/* overlapping: readers disagree on which chunk wins */
+			break;
+		}
+		ok = spool_zeros(w, &sp, pl[i].off - cur) && spool_copy(w, &sp, data + pl[i].packed, pl[i].len);
+		cur = pl[i].off + pl[i].len;
+	}
+	free(pl);
 	if (ok && m->has_real && m->realsize > cur)
 		ok = spool_zeros(w, &sp, m->realsize - cur);
 	if (cr_walk_stopped(w)) {
@@ -487,8 +521,8 @@ static void sparse_entry(struct cr_walk *w, const struct cr_entry *raw, struct m
 	}
 	if (!ok)
 		cr_entry_note(&e, F_CONTAINER_CORRUPT, -1,
-			      "the sparse map is out of order, overlaps or runs past the data: the file a reader "
-			      "rebuilds is unknown; the packed data is judged");
+			      "the sparse map overlaps or runs past the data: the file a reader rebuilds is "
+			      "unknown; the packed data is judged");
 	struct cr_src rebuilt;
 	cr_spool_src(&sp, &rebuilt);
 	cr_entry(w, &e, ok ? &rebuilt : NULL);
