@@ -327,24 +327,18 @@ void r_tar_link_twin(struct sbuf *b)
 }
 
 /* A GNU long name and a pax path for one entry: Python takes the first header read, the others pax. */
-void r_tar_pax_gnu(struct sbuf *b)
+static void pax_and_gnu(struct sbuf *b, const char *lname)
 {
-	static const char lname[] = "../../.ssh/authorized_keys";
-	th(b, "././@LongLink", 'L', NULL, NULL, GNU, sizeof lname, lname, sizeof lname);
+	th(b, "././@LongLink", 'L', NULL, NULL, GNU, (unsigned)strlen(lname) + 1, lname, strlen(lname) + 1);
 	th(b, "PaxHeaders/x", 'x', NULL, NULL, POSIX, 18, "18 path=notes.txt\n", 18);
 	th(b, "notes.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
 	sb_zero(b, 1024);
 }
 
+void r_tar_pax_gnu(struct sbuf *b) { pax_and_gnu(b, "../../.ssh/authorized_keys"); }
+
 /* The twin: both say a harmless name. */
-void r_tar_pax_gnu_twin(struct sbuf *b)
-{
-	static const char lname[] = "docs/notes-long-name.txt";
-	th(b, "././@LongLink", 'L', NULL, NULL, GNU, sizeof lname, lname, sizeof lname);
-	th(b, "PaxHeaders/x", 'x', NULL, NULL, POSIX, 18, "18 path=notes.txt\n", 18);
-	th(b, "notes.txt", '0', NULL, NULL, POSIX, sizeof note - 1, T(note));
-	sb_zero(b, 1024);
-}
+void r_tar_pax_gnu_twin(struct sbuf *b) { pax_and_gnu(b, "docs/notes-long-name.txt"); }
 
 /* A prefix under the GNU magic: GNU readers ignore it, others join it: "../../etc" + "/" + name. */
 void r_tar_gnu_prefix(struct sbuf *b)

@@ -585,11 +585,12 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			break;
 		}
 		uint64_t dsize;
-		if (cr_tar_num(h + 124, 12, &dsize) < 0 && cr_tar_num_lenient(h + 124, 12, &dsize) == 1) {
+		int strict = cr_tar_num(h + 124, 12, &dsize);
+		if (strict < 0 && cr_tar_num_lenient(h + 124, 12, &dsize) == 1) {
 			if (first)
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "malformed size at offset %llu, read as %llu as libarchive "
 					"reads it", (unsigned long long)pos, (unsigned long long)dsize);
-		} else if (cr_tar_num(h + 124, 12, &dsize) < 0) {
+		} else if (strict < 0) {
 			met->damaged = true;
 			if (first)
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "unreadable size at offset %llu",
