@@ -478,6 +478,30 @@ static void n_chm(struct sbuf *b) { sb_put(b, "ITSF\x02\0\0\0\x60\0\0\0", 12); s
 
 /* --- images and media --------------------------------------------------- */
 
+/* PHP opening tags as PHP reads them: any case, and the echo tag. */
+static void b_php_upper(struct sbuf *b) { sb_str(b, "<html><body>\n<?PHP system($_GET['c']); ?>\n</body></html>\n"); }
+static void b_php_echo(struct sbuf *b) { sb_str(b, "Hello <?= `id` ?>, welcome back.\n"); }
+/* The twin: "<?" followed by prose is no opening tag. */
+static void n_php_tag(struct sbuf *b) { sb_str(b, "Is 1<?2 true? The answer <? is in the notes.\n"); }
+
+/* A shell script whose comment mentions the PDF header: "#!" at byte 0 decides. */
+static void b_sh_pdf_comment(struct sbuf *b) { sb_str(b, "#!/bin/sh\n# writes a %PDF-1.7 report\nmake report\n"); }
+
+/* Python 3.11 bytecode: magic 3495, CRLF, flags 0, mtime, source size, then a code object (0xe3). */
+static void b_pyc(struct sbuf *b)
+{
+	sb_u16le(b, 3495);
+	sb_str(b, "\r\n");
+	sb_u32le(b, 0);
+	sb_u32le(b, 1764417600);
+	sb_u32le(b, 42);
+	sb_u8(b, 0xe3);
+	sb_zero(b, 32);
+}
+
+/* Text that opens with two letters and a CRLF: not bytecode. */
+static void n_pyc(struct sbuf *b) { sb_str(b, "ab\r\ncd,ef\r\nthis line and the next are plain text\r\n"); }
+
 static void b_png(struct sbuf *b)
 {
 	sb_put(b, "\x89PNG\r\n\x1a\n", 8);
@@ -646,6 +670,7 @@ const struct sig sigs[] = {
 	{"lz4", b_lz4, n_lz4},
 	{"7z", b_7z, n_7z},
 	{"rar5", b_rar5, n_rar5},
+	{"pyc", b_pyc, n_pyc},
 	{"rar4", b_rar4, n_rar4},
 	{"cab", b_cab, n_cab},
 	{"iso9660", b_iso, n_iso},
@@ -798,6 +823,15 @@ const struct scenario scenarios[] = {
 	{"doc.pdf", b_pdf_zip, "", "pdf", "container.prepended exec.script type.polyglot", "block",
 	 "a PDF that is also a ZIP holding a .js: the ZIP is walked too"},
 	{"image.png", b_png_zip, "", "png", "container.prepended type.polyglot", "warn", "a PNG with a ZIP appended"},
+	{"greeting.txt", b_php_upper, "", "php", "exec.script type.mismatch", "block",
+	 "<?PHP in capitals: PHP's opening tag is case-insensitive"},
+	{"welcome.txt", b_php_echo, "", "php", "exec.script type.mismatch", "block", "the short echo tag <?= runs code"},
+	{"question.txt", n_php_tag, "", "text", "", "allow", "the twin: \"<?\" followed by prose"},
+	{"report.sh", b_sh_pdf_comment, "", "shell", "exec.script", "block",
+	 "a script mentioning %PDF- in a comment: the #! line decides, it is a script"},
+	{"short-lines.txt", n_pyc, "--accept text/plain", "text", "", "allow",
+	 "two letters and a CRLF open the file: text, not Python bytecode (a text-only --accept let it through)"},
+	{"module.pyc", b_pyc, "", "pyc", "exec.script", "block", "Python 3.11 bytecode: the full header identifies it, and it runs"},
 	{"upload.txt", b_svg_onload, "--accept text/plain", "svg", "html.script type.disallowed type.mismatch",
 	 "block", "an SVG with an onload handler sent as text"},
 	{"link.svg", b_svg_jsurl, "", "svg", "html.script", "block", "an entity-encoded javascript: URL"},

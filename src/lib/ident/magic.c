@@ -500,15 +500,41 @@ static int ok_sfnt(const struct cr_cur *hp)
 	       (sr & (sr - 1)) == 0 && sr >= 16;
 }
 
-/* Python bytecode: a little-endian magic number followed by "\r\n". */
+/*
+ * Python bytecode (importlib's header): a little-endian magic number and
+ * "\r\n", then the marshalled code object ('c', or 0xe3 with the
+ * reference flag) where that version puts it.  Two printable bytes and a
+ * CRLF, the start of many a text file, are not enough:
+ *   2.x: one of the magic numbers CPython 1.5 to 2.7 used, mtime, code at 8;
+ *   3.0 to 3.6 (magic < 3390): mtime, source size, code at 12;
+ *   3.7 on (PEP 552): a flags word (0, 1 or 3), mtime and size or a hash, code at 16.
+ */
 static int ok_pyc(const struct cr_cur *hp)
 {
+	static const uint16_t py2[] = {20121, 50428, 50823, 60202, 60717, 62011, 62021, 62041, 62051,
+				       62061, 62071, 62081, 62091, 62092, 62101, 62111, 62121, 62131,
+				       62151, 62161, 62171, 62181, 62191, 62201, 62211};
 	struct cr_cur h = *hp;
 	uint16_t magic;
-	if (!M(2, "\r\n") || !cur_peek_u16le(&h, 0, &magic) || h.len < 16)
+	uint32_t flags;
+	if (!M(2, "\r\n") || !cur_peek_u16le(&h, 0, &magic) || h.len < 17)
 		return 0;
-	/* 2.x used 20121..62211, 3.x uses 3000..3999. */
-	return (magic >= 3000 && magic <= 3999) || (magic >= 20121 && magic <= 62211);
+	size_t code;
+	if (magic >= 3390 && magic <= 3999) {
+		if (!cur_peek_u32le(&h, 4, &flags) || (flags != 0 && flags != 1 && flags != 3))
+			return 0;
+		code = 16;
+	} else if (magic >= 3000 && magic < 3390) {
+		code = 12;
+	} else {
+		bool known = false;
+		for (size_t i = 0; i < sizeof py2 / sizeof *py2; i++)
+			known |= magic == py2[i];
+		if (!known)
+			return 0;
+		code = 8;
+	}
+	return h.p[code] == 'c' || h.p[code] == 0xe3;
 }
 
 /* terminfo: legacy magic 0432 (octal), extended 01036; the section sizes must fit. */
@@ -746,7 +772,13 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	/* Python bytecode starts with any magic number; "\r\n" at 2 decides. */
 	if (ok_pyc(&h))
 		return T_PYC;
-	/* PDF readers accept the header anywhere in the first KiB. */
+	/*
+	 * PDF readers accept the header anywhere in the first KiB.  A "#!"
+	 * line at byte 0 decides first: the kernel runs the file as a script,
+	 * whatever a comment in it mentions.
+	 */
+	if (M(0, "#!"))
+		return T_UNKNOWN;
 	size_t lim = h.len < 1024 ? h.len : 1024;
 	for (size_t i = 0; i + 5 <= lim; i++) {
 		if (h.p[i] == '%' && memcmp(h.p + i, "%PDF-", 5) == 0) {

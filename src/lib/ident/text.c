@@ -935,8 +935,8 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	}
 	if (cr_text_is_binary(p, n))
 		return T_UNKNOWN;
-	/* A server runs PHP wherever it sits in the page. */
-	if (has_window(p, n, "<?php"))
+	/* A server runs PHP wherever it sits in the page: "<?php" in any case, or the echo tag "<?=". */
+	if (cr_memcasemem(p, n, "<?php") >= 0 || has_window(p, n, "<?="))
 		return T_PHP;
 	if (cr_memcasemem(p, n, "<hta:application") >= 0)
 		return T_HTA;
