@@ -107,7 +107,7 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 		for (int k = 0; k < 2; k++) {
 			if (!w[k])
 				continue;
-			if (cr_memcasemem(w[k], wl[k], "<?php") >= 0 || memmem(w[k], wl[k], "<?=", 3))
+			if (cr_has_php_open(w[k], wl[k]))
 				id->flags |= CR_ID_HAS_PHP;
 			if (cr_memcasemem(w[k], wl[k], "<script") >= 0)
 				id->flags |= CR_ID_HAS_SCRIPT;

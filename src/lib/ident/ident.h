@@ -85,5 +85,7 @@ int cr_text_is_binary(const uint8_t *p, size_t n);
 
 /* Case-insensitive search for an ASCII needle; index or -1. */
 long cr_memcasemem(const uint8_t *hay, size_t n, const char *needle);
+/* Whether p holds a PHP opening tag as PHP reads one: "<?php" in any case, or the echo tag "<?=". */
+bool cr_has_php_open(const uint8_t *p, size_t n);
 
 #endif

@@ -129,6 +129,21 @@ static int has_n(const uint8_t *p, size_t n, const char *s, size_t m)
 	return 0;
 }
 
+bool cr_has_php_open(const uint8_t *p, size_t n)
+{
+	/* Each '<' (memchr is the fastest scan there is), then what follows it. */
+	for (const uint8_t *q = p; (q = memchr(q, '<', n - (size_t)(q - p))) != NULL; q++) {
+		size_t left = n - (size_t)(q - p);
+		if (left < 3 || q[1] != '?')
+			continue;
+		if (q[2] == '=')
+			return true;
+		if (left >= 5 && (q[2] | 0x20) == 'p' && (q[3] | 0x20) == 'h' && (q[4] | 0x20) == 'p')
+			return true;
+	}
+	return false;
+}
+
 static int has_window(const uint8_t *p, size_t n, const char *s)
 {
 	return memmem(p, n, s, strlen(s)) != NULL;
@@ -936,7 +951,7 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	if (cr_text_is_binary(p, n))
 		return T_UNKNOWN;
 	/* A server runs PHP wherever it sits in the page: "<?php" in any case, or the echo tag "<?=". */
-	if (cr_memcasemem(p, n, "<?php") >= 0 || has_window(p, n, "<?="))
+	if (cr_has_php_open(p, n))
 		return T_PHP;
 	if (cr_memcasemem(p, n, "<hta:application") >= 0)
 		return T_HTA;
