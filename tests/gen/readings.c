@@ -705,3 +705,20 @@ static void long_link(struct sbuf *b, const char *target)
 
 void r_tar_long_link(struct sbuf *b) { long_link(b, "../../../../etc/cron.d/job"); }
 void r_tar_long_link_twin(struct sbuf *b) { long_link(b, "docs/config.sample"); }
+
+/*
+ * A malformed size covering only the next header: bsdtar reads 512 bytes
+ * of data and stops at the script's bytes; GNU tar skips the header and
+ * extracts the entry behind it.
+ */
+static void tar_octal_hiding(struct sbuf *b, const char *name, const char *body, size_t len)
+{
+	size_t at = b->len;
+	th(b, "notes.txt", '0', NULL, NULL, POSIX, 512, NULL, 0);
+	tar_size_field(b, at, "0000001000x");
+	th(b, name, '0', NULL, NULL, POSIX, (unsigned)len, body, len);
+	sb_zero(b, 1024);
+}
+
+void r_tar_octal_hiding(struct sbuf *b) { tar_octal_hiding(b, "install.sh", sh, sizeof sh - 1); }
+void r_tar_octal_hiding_twin(struct sbuf *b) { tar_octal_hiding(b, "more.txt", note, sizeof note - 1); }

@@ -218,6 +218,8 @@ void r_tar_dumpdir(struct sbuf *b);
 void r_tar_dumpdir_twin(struct sbuf *b);
 void r_tar_octal(struct sbuf *b);
 void r_tar_octal_twin(struct sbuf *b);
+void r_tar_octal_hiding(struct sbuf *b);
+void r_tar_octal_hiding_twin(struct sbuf *b);
 void r_zip_local_upath(struct sbuf *b);
 void r_zip_local_upath_twin(struct sbuf *b);
 void r_pdf_zip_twin(struct sbuf *b);

@@ -586,7 +586,13 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		}
 		uint64_t dsize;
 		int strict = cr_tar_num(h + 124, 12, &dsize);
-		if (strict < 0 && cr_tar_num_lenient(h + 124, 12, &dsize) == 1) {
+		/*
+		 * bsdtar reads the digits of a malformed size; GNU tar skips the
+		 * header and looks for the next one, which may lie in what bsdtar
+		 * took for data: the resync reading does that.
+		 */
+		if (strict < 0 && !rd->resync && cr_tar_num_lenient(h + 124, 12, &dsize) == 1) {
+			met->damaged = true;
 			if (first)
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "malformed size at offset %llu, read as %llu as libarchive "
 					"reads it", (unsigned long long)pos, (unsigned long long)dsize);
