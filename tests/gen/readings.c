@@ -445,13 +445,16 @@ static void sparse10(struct sbuf *b, const void *chunk, size_t clen)
 	sb_zero(b, 1024);
 }
 
-void r_tar_sparse_elf(struct sbuf *b)
+/* Builds fn's archive around an ELF program. */
+static void with_elf(struct sbuf *b, void (*fn)(struct sbuf *, const void *, size_t))
 {
 	struct sbuf e = {0};
 	sample_elf(&e);
-	sparse10(b, e.p, e.len);
+	fn(b, e.p, e.len);
 	sb_free(&e);
 }
+
+void r_tar_sparse_elf(struct sbuf *b) { with_elf(b, sparse10); }
 
 void r_tar_sparse_note(struct sbuf *b) { sparse10(b, note, sizeof note - 1); }
 
@@ -685,13 +688,7 @@ static void sparse_out_of_order(struct sbuf *b, const void *body, size_t len)
 	sb_zero(b, 1024);
 }
 
-void r_tar_sparse_order(struct sbuf *b)
-{
-	struct sbuf e = {0};
-	sample_elf(&e);
-	sparse_out_of_order(b, e.p, e.len);
-	sb_free(&e);
-}
+void r_tar_sparse_order(struct sbuf *b) { with_elf(b, sparse_out_of_order); }
 
 void r_tar_sparse_order_twin(struct sbuf *b) { sparse_out_of_order(b, note, sizeof note - 1); }
 
