@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,7 +86,7 @@ static void pass_feed(struct pass *p, const uint8_t *b, size_t n)
 {
 	if (p->md)
 		EVP_DigestUpdate(p->md, b, n);
-	if (p->html && !p->html->found)
+	if (p->html)
 		cr_html_feed(p->html, b, n);
 }
 
@@ -103,8 +104,6 @@ static crible_err pass_run(struct pass *p, const struct cr_view *v, const uint8_
 	pass_feed(p, v->head, v->headlen);
 	uint64_t off = v->headlen, end = v->size - v->taillen;
 	while (off < end) {
-		if (!p->md && p->html && p->html->found)
-			return CRIBLE_OK;
 		size_t want = end - off < CHUNK ? (size_t)(end - off) : CHUNK;
 		ssize_t r = cr_src_read(v->src, off, chunk, want);
 		if (r <= 0)
@@ -160,6 +159,28 @@ static crible_err load_view(const struct cr_src *src, struct cr_view *v, uint8_t
 }
 
 /*
+ * Whether a browser would read the object as a page: markup by its bytes
+ * (below the top, generic XML is data: OOXML parts, manifests), any
+ * object whose name says it is a page, and text holding HTML tags after
+ * a leading text (in the first window when the object is larger).
+ */
+static bool is_page(const struct cr_ident *id, const char *name, const struct cr_view *v, const uint8_t *whole, bool top)
+{
+	uint32_t cls = cr_type_get(id->type)->cls;
+	if ((cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP && (top || id->type != T_XML))
+		return true;
+	size_t el = 0;
+	const char *ext = cr_name_ext(name, &el);
+	static const char *const page_exts[] = {"html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "mht", "mhtml"};
+	for (size_t i = 0; ext && i < sizeof page_exts / sizeof page_exts[0]; i++)
+		if (el == strlen(page_exts[i]) && strncasecmp(ext, page_exts[i], el) == 0)
+			return id->type != T_HTA && id->type != T_WSF;
+	if ((cls & (C_TEXT | C_SCRIPT)) != C_TEXT)
+		return false;
+	return whole ? cr_has_html_tag(whole, (size_t)v->size) : cr_has_html_tag(v->head, v->headlen);
+}
+
+/*
  * Scans one object at the current place (s->where names it).  At the top,
  * t holds the thread's buffers and hash; below it, buffers are allocated
  * for the object's lifetime.  Errors go to s->err.
@@ -169,6 +190,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 {
 	bool top = t != NULL;
 	uint8_t *winbuf = NULL, *chunk = NULL, *mem = NULL;
+	struct pass p = {NULL, NULL};
 	if (top) {
 		winbuf = t->win;
 		chunk = t->chunk;
@@ -221,9 +243,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		}
 	}
 
-	/* 3. content pass: the hash at the top; script in documents (WSF and HTA are exec.script already). */
-	struct cr_html html;
-	struct pass p = {NULL, NULL};
+	/* 3. content pass: the hash at the top; script in pages (WSF and HTA are exec.script already). */
 	if (top && s->ctx->hash) {
 		if (!EVP_DigestInit_ex(t->md, sha256_md, NULL)) {
 			s->err = CRIBLE_ENOMEM;
@@ -231,11 +251,12 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		}
 		p.md = t->md;
 	}
-	uint32_t cls = cr_type_get(id.type)->cls;
-	/* Below the top, generic XML is data (OOXML parts, manifests), not a page. */
-	if ((cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP && (top || id.type != T_XML)) {
-		cr_html_init(&html);
-		p.html = &html;
+	if (is_page(&id, name, &v, whole, top)) {
+		p.html = cr_html_new(v.head, v.headlen);
+		if (!p.html) {
+			s->err = CRIBLE_ENOMEM;
+			goto out;
+		}
 	}
 	if (p.md || p.html) {
 		if (!whole && !chunk && !(chunk = malloc(CHUNK))) {
@@ -258,14 +279,32 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 
 	/* 4. rules */
 	struct cr_obj o = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id, .depth = s->depth};
-	if (p.html && html.found) {
-		o.html_script = true;
-		o.html_why = html.why;
-		cr_emit(s, F_HTML_SCRIPT, -1, "%s carries script: %s", cr_type_get(id.type)->desc, html.why);
+	if (p.html) {
+		cr_html_finish(p.html);
+		const char *why = cr_html_script(p.html), *smug = cr_html_smuggling(p.html);
+		if (why) {
+			o.html_script = true;
+			o.html_why = why;
+			cr_emit(s, F_HTML_SCRIPT, -1, "%s carries script: %s", cr_type_get(id.type)->desc, why);
+		}
+		if (smug)
+			cr_emit(s, F_HTML_SMUGGLING, -1, "the page %s", smug);
+		if (cr_html_incomplete(p.html))
+			cr_emit(s, F_CONTAINER_UNINSPECTED, -1,
+				"part of the page could not be kept (a literal past 16 MiB, or no memory): it was not judged");
 	}
 	cr_rules_exec(s, &o);
 	cr_rules_type(s, &o);
 	cr_rules_eicar(s, &o);
+
+	/* A file the page builds from a literal is scanned as what it is. */
+	size_t pl = 0;
+	const char *pname = NULL;
+	const uint8_t *payload = p.html && !s->ctx->shallow ? cr_html_payload(p.html, &pl, &pname) : NULL;
+	if (payload) {
+		struct cr_src ps = {.size = pl, .mem = payload, .fd = -1};
+		cr_scan_child(s, pname, &ps, false);
+	}
 
 	/* 5. containers: every reading, each by its format's walker (walk.c) */
 	if (walk)
@@ -273,6 +312,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	else if (!s->ctx->shallow)
 		cr_walk_embedded(s, &o);
 out:
+	cr_html_free(p.html);
 	free(mem);
 	if (!top) {
 		free(winbuf);

@@ -87,5 +87,7 @@ int cr_text_is_binary(const uint8_t *p, size_t n);
 long cr_memcasemem(const uint8_t *hay, size_t n, const char *needle);
 /* Whether p holds a PHP opening tag as PHP reads one: "<?php" in any case, or the echo tag "<?=". */
 bool cr_has_php_open(const uint8_t *p, size_t n);
+/* An HTML start tag of a known element ("<p ", "<script>", "<br/>") anywhere in p. */
+bool cr_has_html_tag(const uint8_t *p, size_t n);
 
 #endif

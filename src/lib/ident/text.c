@@ -314,6 +314,44 @@ static int is_html_tag(const uint8_t *p, size_t l)
 	return 0;
 }
 
+/* Every HTML element a browser knows, for finding markup in text (sorted). */
+static const char *const html_elements[] = {
+	"a", "abbr", "address", "applet", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo",
+	"blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup",
+	"data", "datalist", "dd", "del", "details", "dfn", "dialog", "div", "dl", "dt", "em", "embed", "fieldset",
+	"figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
+	"head", "header", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link",
+	"main", "map", "mark", "marquee", "math", "meta", "meter", "nav", "noscript", "object", "ol", "optgroup",
+	"option", "output", "p", "param", "picture", "plaintext", "pre", "progress", "q", "s", "samp", "script",
+	"section", "select", "small", "source", "span", "strong", "style", "sub", "summary", "sup", "svg", "table",
+	"tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "u", "ul",
+	"var", "video", "wbr", "xmp",
+};
+
+static int elem_cmp(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+bool cr_has_html_tag(const uint8_t *p, size_t n)
+{
+	for (const uint8_t *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))); q++) {
+		char name[12];
+		size_t l = 0;
+		const uint8_t *c = q + 1;
+		while (c < e && l < sizeof name - 1 && (is_alpha(*c) || (l == 1 && name[0] == 'h' && *c >= '1' && *c <= '6'))) {
+			name[l++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+			c++;
+		}
+		if (l == 0 || c >= e || !(*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '\f' || *c == '>' || *c == '/'))
+			continue;
+		name[l] = '\0';
+		if (bsearch(name, html_elements, sizeof html_elements / sizeof html_elements[0], sizeof html_elements[0], elem_cmp))
+			return true;
+	}
+	return false;
+}
+
 /* Classifies text starting with '<' by its prolog and root element. */
 static enum cr_tid markup(const uint8_t *p, size_t n, size_t i)
 {

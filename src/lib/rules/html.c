@@ -1,283 +1,910 @@
 /*
- * html.c - html.script: does HTML or SVG carry script?
+ * html.c - html.script and html.smuggling: what a browser would run.
  *
- * A browser runs script from three places, and so do SVG viewers that
- * render in a browser (an SVG "image" uploaded to a site and opened
- * directly is a same-origin XSS):
- *   - a <script> element (any namespace prefix: <svg:script>);
- *   - an event handler attribute, on<letters>= (onload, onerror, ...);
- *   - a javascript: or vbscript: URL in an attribute value, which the URL
- *     parser reads after decoding character references and dropping tabs,
- *     newlines and leading blanks ("&#106;ava&#x09;script:" is live).
+ * A page is read as a browser reads it: bytes decoded (markup/charset.c),
+ * tokenized by the WHATWG state machine (markup/tokenizer.c), and the
+ * tokens put in a small model of the tree builder's open elements: enough
+ * to know the tokenizer state a browser switches to (script data after
+ * <script>, RAWTEXT after <style>, <noscript> or <iframe>, RCDATA after
+ * <title>), whether the current node is SVG or MathML (where <![CDATA[
+ * opens a section and <style> holds markup), and which HTML tags break
+ * out of foreign content.  A browser does more, but nothing it does with
+ * the open elements changes where a tag starts.
  *
- * This is a streaming tokenizer: it keeps a few dozen bytes of state, so
- * any size of document is scanned in one pass, fed in chunks of any size.
- * It is not an HTML parser and errs on the side of reporting: text that
- * merely looks like a tag counts.
+ * When the bytes could be read in more than one encoding a browser might
+ * pick (a BOM-less UTF-16 guess, ISO-2022-JP escapes, a <meta> label),
+ * each reading is tokenized in the same pass, and a finding from any of
+ * them counts: the page is judged as every browser could read it.
+ *
+ * Script, as the browser runs it:
+ *   - <script> of a JavaScript type, in any namespace (a data block such
+ *     as application/ld+json does not run);
+ *   - on* event handler attributes with a body;
+ *   - javascript:, vbscript: and data:text/html URLs in URL attributes,
+ *     after the URL parser's clean-up (leading controls and spaces, and
+ *     tabs and newlines anywhere, are dropped; character references are
+ *     already decoded by the tokenizer);
+ *   - <meta http-equiv=refresh> to such a URL;
+ *   - <iframe srcdoc>: the value is a page, read the same way;
+ *   - <object>, <embed> and <applet> of active types (Flash, Java,
+ *     ActiveX, HTML, SVG, scriptlets);
+ *   - SVG <animate>/<set> that write such a URL into href.
+ *
+ * Smuggling: script that builds a file (Blob, atob) and hands it to the
+ * user (a.download, createObjectURL, msSaveOrOpenBlob, saveAs), or an
+ * <a download> whose href is a data: URL.  The largest base64 literal in
+ * script, or the data: URL's body, is decoded: the caller scans it as a
+ * child.
  */
 #include "html.h"
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-enum { S_TEXT, S_LT, S_NAME, S_ATTRS, S_ANAME, S_AFTER_ANAME, S_VSTART, S_VALUE, S_COMMENT, S_DECL };
+#include "../markup/charset.h"
+#include "../markup/tokenizer.h"
+
+#define MAX_READINGS 3
+#define STACK 256
+#define MAX_STR (1u << 20)		/* a tag's names and values together */
+#define MAX_ATTRS 512
+#define LIT_MIN 1024			/* a base64 literal this long is a payload */
+#define LIT_MAX (16u << 20)		/* the longest kept */
+#define SRCDOC_LEVELS 3
+#define FEED 1024			/* bytes decoded at once */
+
+enum { NS_HTML, NS_SVG, NS_MATH };
+
+enum {
+	SIG_BLOB = 1, SIG_ATOB = 2, SIG_MSSAVE = 4, SIG_OBJURL = 8, SIG_DOWNLOAD = 16, SIG_SAVEAS = 32,
+	SIG_DATA_DOWNLOAD = 64,
+};
+
+struct node {
+	uint32_t hash;
+	uint8_t ns;
+	bool html_inside;	/* an integration point: its children are HTML */
+};
+
+struct buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+struct reading {
+	struct cr_html *h;
+	enum cr_enc enc;
+	struct cr_dec dec;
+	struct cr_tok tok;
+	struct node stack[STACK];
+	size_t depth;		/* may pass STACK: the nodes above it are counted, not kept */
+	size_t script_at;	/* depth of the script element whose text this is, or 0 */
+	/* script text: a carry for patterns across pieces, and the string literal being read */
+	char carry[24];
+	size_t ncarry;
+	uint8_t quote;
+	bool lit_ok;
+	struct buf lit;
+};
+
+struct cr_html {
+	struct reading *r[MAX_READINGS];
+	size_t nr;
+	unsigned level;		/* srcdoc nesting */
+	char script_why[160];
+	char smug_why[160];
+	bool script, incomplete;
+	unsigned sig;
+	struct buf best;	/* the largest base64 literal so far */
+	struct buf payload;	/* decoded */
+	char pname[64];
+	uint32_t cps[3 * FEED + 8];
+};
+
+/* --- small helpers -------------------------------------------------------- */
+
+static uint32_t hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+static bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-void cr_html_init(struct cr_html *h) { memset(h, 0, sizeof *h); }
-
-static void found(struct cr_html *h, const char *what, const char *name)
+static bool eq_ci(const char *a, size_t n, const char *b)
 {
-	if (h->found)
-		return;
-	h->found = 1;
-	snprintf(h->why, sizeof h->why, "%s%s", what, name);
+	if (n == 0 || lower((uint8_t)a[0]) != (uint8_t)b[0])
+		return n == 0 && b[0] == '\0';
+	size_t l = strlen(b);
+	if (n != l)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lower((uint8_t)a[i]) != (uint8_t)b[i])
+			return false;
+	return true;
 }
 
-/* The element name just ended. */
-static void end_name(struct cr_html *h)
+static bool in_list(const char *s, size_t n, const char *const *list)
 {
-	h->name[h->nlen] = '\0';
-	const char *local = strrchr(h->name, ':');
-	local = local ? local + 1 : h->name;
-	if (!h->ovf && !h->closing && strcmp(local, "script") == 0)
-		found(h, "<script> element", "");
+	for (; *list; list++)
+		if (eq_ci(s, n, *list))
+			return true;
+	return false;
 }
 
-/* The attribute name just ended: an on* handler needs a following '='. */
-static void end_aname(struct cr_html *h)
+/* The name after a namespace prefix ("svg:script" -> "script"). */
+static const char *local(const char *s, size_t n, size_t *ln)
 {
-	h->aname[h->alen] = '\0';
-	const char *local = strrchr(h->aname, ':');
-	local = local ? local + 1 : h->aname;
-	h->pending_on = 0;
-	if (!h->aovf && local[0] == 'o' && local[1] == 'n' && local[2]) {
-		int letters = 1;
-		for (const char *p = local + 2; *p; p++)
-			if (!is_alpha(*p))
-				letters = 0;
-		h->pending_on = letters;
+	const char *c = memrchr(s, ':', n);
+	if (!c) {
+		*ln = n;
+		return s;
 	}
+	*ln = n - (size_t)(c + 1 - s);
+	return c + 1;
 }
 
-/* One decoded character of an attribute value, as the URL parser sees it. */
-static void value_char(struct cr_html *h, int c)
+static bool buf_add(struct buf *b, const void *p, size_t n, size_t max)
 {
-	if (h->vdone)
+	if (b->len + n > max)
+		return false;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		uint8_t *q = realloc(b->p, cap);
+		if (!q)
+			return false;
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return true;
+}
+
+static const struct cr_tok_attr *attr(const struct cr_tok_tag *t, const char *name)
+{
+	for (size_t i = 0; i < t->nattrs; i++)
+		if (eq_ci(t->attrs[i].name, t->attrs[i].name_len, name))
+			return &t->attrs[i];
+	return NULL;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void found(struct cr_html *h, struct reading *r, const char *fmt, ...)
+{
+	if (h->script)
 		return;
-	/* The URL parser strips leading C0 controls and spaces, and tabs/newlines anywhere. */
-	if (c == '\t' || c == '\n' || c == '\r' || (h->vlen == 0 && c <= 0x20))
-		return;
-	if (c == ':') {
-		h->val[h->vlen] = '\0';
-		if (strcmp(h->val, "javascript") == 0 || strcmp(h->val, "vbscript") == 0) {
-			h->aname[h->alen] = '\0';
-			found(h, h->val[0] == 'j' ? "javascript: URL in " : "vbscript: URL in ", h->aname);
+	h->script = true;
+	char what[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (r && r->enc != CR_ENC_UTF8)
+		snprintf(h->script_why, sizeof h->script_why, "%s (read as %s)", what, cr_enc_name(r->enc));
+	else
+		snprintf(h->script_why, sizeof h->script_why, "%s", what);
+}
+
+/* --- URLs ----------------------------------------------------------------- */
+
+/*
+ * What a URL attribute's value runs: "javascript" or "vbscript" for those
+ * schemes, "data:<type>" for a data: URL of a page type, NULL otherwise.
+ * The URL parser drops leading and trailing C0 controls and spaces, and
+ * every tab and newline.
+ */
+static const char *url_runs(const char *v, size_t n, bool frame)
+{
+	char scheme[16], mime[32];
+	size_t sl = 0, i = 0;
+	while (i < n && (uint8_t)v[i] <= 0x20)
+		i++;
+	for (; i < n; i++) {
+		int c = (uint8_t)v[i];
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == ':')
+			break;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (sl && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+		if (!ok || sl >= sizeof scheme - 1)
+			return NULL;
+		scheme[sl++] = (char)lower(c);
+	}
+	if (i >= n || sl == 0)
+		return NULL;
+	scheme[sl] = '\0';
+	if (strcmp(scheme, "javascript") == 0 || strcmp(scheme, "livescript") == 0)
+		return "javascript";
+	if (strcmp(scheme, "vbscript") == 0)
+		return "vbscript";
+	if (strcmp(scheme, "data") != 0)
+		return NULL;
+	size_t ml = 0;
+	for (i++; i < n && v[i] != ',' && v[i] != ';'; i++) {
+		int c = (uint8_t)v[i];
+		if (c == '\t' || c == '\n' || c == '\r' || c == ' ')
+			continue;
+		if (ml < sizeof mime - 1)
+			mime[ml++] = (char)lower(c);
+	}
+	mime[ml] = '\0';
+	if (strcmp(mime, "text/html") == 0 || strcmp(mime, "application/xhtml+xml") == 0)
+		return "data:text/html";
+	if (frame && (strcmp(mime, "image/svg+xml") == 0 || strcmp(mime, "text/xml") == 0 || strcmp(mime, "application/xml") == 0))
+		return "data:image/svg+xml";
+	return NULL;
+}
+
+static const char *const url_attrs[] = {
+	"href", "src", "action", "formaction", "data", "poster", "background", "lowsrc", "dynsrc", "codebase",
+	"cite", "longdesc", "usemap", "manifest", "profile", "icon", "archive", "classid", "code", "ping",
+	"srcset", "imagesrcset", "xml:base", NULL,
+};
+
+/* --- script text ---------------------------------------------------------- */
+
+static const struct {
+	const char *pat;
+	unsigned sig;
+} js_pats[] = {
+	{"Blob(", SIG_BLOB}, {"atob(", SIG_ATOB}, {"msSaveOrOpenBlob", SIG_MSSAVE}, {"msSaveBlob", SIG_MSSAVE},
+	{"createObjectURL", SIG_OBJURL}, {".download", SIG_DOWNLOAD}, {"'download'", SIG_DOWNLOAD},
+	{"\"download\"", SIG_DOWNLOAD}, {"saveAs(", SIG_SAVEAS},
+};
+
+static bool is_b64(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+	       c == '=' || c == '-' || c == '_';
+}
+
+static void lit_close(struct reading *r)
+{
+	struct cr_html *h = r->h;
+	if (r->lit_ok && r->lit.len >= LIT_MIN && r->lit.len > h->best.len) {
+		struct buf t = h->best;
+		h->best = r->lit;
+		r->lit = t;
+	}
+	r->lit.len = 0;
+	r->quote = 0;
+}
+
+/* Script text: the signals of a file being built, and its string literals. */
+static void js_text(struct reading *r, const char *s, size_t n)
+{
+	struct cr_html *h = r->h;
+	/* Patterns, including those that straddle the previous piece. */
+	char edge[48];
+	size_t take = n < sizeof edge - r->ncarry ? n : sizeof edge - r->ncarry;
+	memcpy(edge, r->carry, r->ncarry);
+	memcpy(edge + r->ncarry, s, take);
+	for (size_t k = 0; k < sizeof js_pats / sizeof js_pats[0]; k++) {
+		size_t pl = strlen(js_pats[k].pat);
+		if (memmem(edge, r->ncarry + take, js_pats[k].pat, pl) || memmem(s, n, js_pats[k].pat, pl))
+			h->sig |= js_pats[k].sig;
+	}
+	size_t keep = n < sizeof r->carry ? n : sizeof r->carry;
+	if (keep < sizeof r->carry && r->ncarry + keep > sizeof r->carry) {
+		size_t drop = r->ncarry + keep - sizeof r->carry;
+		memmove(r->carry, r->carry + drop, r->ncarry - drop);
+		r->ncarry -= drop;
+	} else if (keep == sizeof r->carry) {
+		r->ncarry = 0;
+	}
+	memcpy(r->carry + r->ncarry, s + n - keep, keep);
+	r->ncarry += keep;
+
+	/* String literals: ' and " end at a newline, ` may span lines. */
+	for (size_t i = 0; i < n; i++) {
+		int c = (uint8_t)s[i];
+		if (!r->quote) {
+			if (c == '\'' || c == '"' || c == '`') {
+				r->quote = (uint8_t)c;
+				r->lit_ok = true;
+				r->lit.len = 0;
+			}
+			continue;
 		}
-		h->vdone = 1;
-		return;
+		if (c == r->quote) {
+			lit_close(r);
+			continue;
+		}
+		if (c == '\n' && r->quote != '`') {
+			r->quote = 0;
+			r->lit.len = 0;
+			continue;
+		}
+		if (!r->lit_ok)
+			continue;
+		/* A data: URL literal: its base64 body is the payload. */
+		if (c == ',' && r->lit.len >= 12 && memcmp(r->lit.p, "data:", 5) == 0 &&
+		    memmem(r->lit.p, r->lit.len, ";base64", 7)) {
+			r->lit.len = 0;
+			continue;
+		}
+		if (is_b64(c) || (r->lit.len < 64 && (c == ':' || c == ';' || c == '.'))) {
+			/* Run the literal in blocks: the byte loop only finds its end. */
+			size_t j = i;
+			while (j < n && is_b64((uint8_t)s[j]))
+				j++;
+			size_t len = j > i ? j - i : 1;
+			if (!buf_add(&r->lit, s + i, len, LIT_MAX)) {
+				r->lit_ok = false;
+				if (r->lit.len + len > LIT_MAX)
+					h->incomplete = true;
+			}
+			i += len - 1;
+			continue;
+		}
+		if (c == '\\' || c == ' ' || c == '\r') {
+			continue;	/* line continuations and wrapped literals */
+		}
+		r->lit_ok = false;
 	}
-	if (!is_alpha(c) || h->vlen >= sizeof h->val - 1) {
-		h->vdone = 1;
-		return;
-	}
-	h->val[h->vlen++] = (char)lower(c);
 }
 
-/* A character reference inside a value ended; feed what it stands for. */
-static void end_entity(struct cr_html *h)
+/* --- the tree, as far as tokenizing needs it ------------------------------ */
+
+static const char *const void_elems[] = {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr",
+					  "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr", NULL};
+static const char *const rawtext_elems[] = {"style", "xmp", "iframe", "noembed", "noframes", "noscript", NULL};
+static const char *const breakout[] = {
+	"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2",
+	"h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre",
+	"ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var", NULL};
+static const char *const js_types[] = {
+	"", "module", "application/ecmascript", "application/javascript", "application/x-ecmascript",
+	"application/x-javascript", "text/ecmascript", "text/javascript", "text/javascript1.0", "text/javascript1.1",
+	"text/javascript1.2", "text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "text/jscript",
+	"text/livescript", "text/x-ecmascript", "text/x-javascript", "text/vbscript", "text/vbs", NULL};
+static const char *const active_types[] = {
+	"application/x-shockwave-flash", "application/futuresplash", "application/x-java-applet", "application/java",
+	"application/java-archive", "application/x-java-bean", "application/x-silverlight",
+	"application/x-silverlight-2", "text/html", "application/xhtml+xml", "image/svg+xml", "text/x-scriptlet",
+	"application/hta", NULL};
+static const char *const active_exts[] = {"swf", "jar", "class", "xap", "html", "htm", "xhtml", "svg", "sct", "hta",
+					  "wsc", NULL};
+
+static uint8_t cur_ns(const struct reading *r)
 {
-	h->ent[h->elen] = '\0';
-	h->in_ent = 0;
-	int c = -1;
-	if (h->ent[0] == '#') {
-		unsigned long v = 0;
-		int hex = h->ent[1] == 'x' || h->ent[1] == 'X';
-		for (const char *p = h->ent + 1 + hex; *p; p++) {
-			int d = *p >= '0' && *p <= '9' ? *p - '0'
-				: hex && lower(*p) >= 'a' && lower(*p) <= 'f' ? lower(*p) - 'a' + 10 : -1;
-			if (d < 0 || v > 0x10FFFF)
-				break;
-			v = v * (hex ? 16 : 10) + (unsigned long)d;
+	if (r->depth == 0)
+		return NS_HTML;
+	if (r->depth > STACK)
+		return r->stack[STACK - 1].html_inside ? NS_HTML : r->stack[STACK - 1].ns;
+	const struct node *n = &r->stack[r->depth - 1];
+	return n->html_inside ? NS_HTML : n->ns;
+}
+
+/* The node's own namespace: CDATA sections open where it is foreign. */
+static void set_foreign(struct reading *r)
+{
+	bool f = r->depth > 0 && r->stack[(r->depth > STACK ? STACK : r->depth) - 1].ns != NS_HTML;
+	cr_tok_set_foreign(&r->tok, f);
+}
+
+static void push(struct reading *r, uint32_t hsh, uint8_t ns, bool html_inside)
+{
+	if (r->depth < STACK)
+		r->stack[r->depth] = (struct node){hsh, ns, html_inside};
+	r->depth++;
+}
+
+static void pop_to(struct reading *r, size_t d)
+{
+	r->depth = d;
+	if (r->script_at > d) {
+		r->script_at = 0;
+		cr_tok_set_text(&r->tok, false);
+	}
+}
+
+/* The element just pushed is a script: its text is wanted. */
+static void script_here(struct reading *r)
+{
+	r->script_at = r->depth;
+	cr_tok_set_text(&r->tok, true);
+}
+
+/* The type a <script> declares: does a browser run it? */
+static bool script_runs(const struct cr_tok_tag *t)
+{
+	const struct cr_tok_attr *ty = attr(t, "type");
+	if (!ty)
+		return true;	/* with or without language=: IE ran any language */
+	size_t a = 0, e = ty->value_len;
+	while (a < e && is_space((uint8_t)ty->value[a]))
+		a++;
+	const char *semi = memchr(ty->value + a, ';', e - a);
+	if (semi)
+		e = (size_t)(semi - ty->value);
+	while (e > a && is_space((uint8_t)ty->value[e - 1]))
+		e--;
+	return in_list(ty->value + a, e - a, js_types);
+}
+
+static bool ext_active(const char *v, size_t n)
+{
+	size_t e = n;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '?' || v[i] == '#') {
+			e = i;
+			break;
 		}
-		c = v < 0x80 ? (int)v : 0x80;
-	} else if (strcmp(h->ent, "tab") == 0) {
-		c = '\t';
-	} else if (strcmp(h->ent, "newline") == 0) {
-		c = '\n';
-	} else if (strcmp(h->ent, "colon") == 0) {
-		c = ':';
+	const char *dot = memrchr(v, '.', e);
+	if (!dot)
+		return false;
+	return in_list(dot + 1, e - (size_t)(dot + 1 - v), active_exts);
+}
+
+static void page(struct cr_html *h, const uint8_t *p, size_t n, unsigned level);
+
+/* The content attribute of <meta http-equiv=refresh>: "5; url=...". */
+static void refresh(struct cr_html *h, struct reading *r, const struct cr_tok_attr *c)
+{
+	const char *v = c->value, *e = v + c->value_len;
+	while (v < e && (is_space((uint8_t)*v) || (*v >= '0' && *v <= '9') || *v == '.'))
+		v++;
+	while (v < e && (is_space((uint8_t)*v) || *v == ';' || *v == ','))
+		v++;
+	if (e - v >= 3 && eq_ci(v, 3, "url")) {
+		const char *q = v + 3;
+		while (q < e && is_space((uint8_t)*q))
+			q++;
+		if (q < e && *q == '=') {
+			v = q + 1;
+			while (v < e && is_space((uint8_t)*v))
+				v++;
+		}
+	}
+	if (v < e && (*v == '"' || *v == '\'')) {
+		const char *end = memchr(v + 1, *v, (size_t)(e - v - 1));
+		if (end)
+			e = end;
+		v++;
+	}
+	const char *what = url_runs(v, (size_t)(e - v), false);
+	if (what)
+		found(h, r, "<meta http-equiv=refresh> to a %s: URL", what);
+}
+
+static int b64v(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Forgiving base64 (atob's): whitespace and padding skipped. */
+static void b64_decode(const struct buf *in, struct buf *out)
+{
+	out->len = 0;
+	uint8_t *o = malloc(in->len / 4 * 3 + 3);
+	if (!o)
+		return;
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < in->len; i++) {
+		int v = b64v(in->p[i]);
+		if (v < 0)
+			continue;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[k++] = (uint8_t)(acc >> bits);
+		}
+	}
+	free(out->p);
+	out->p = o;
+	out->len = k;
+	out->cap = in->len / 4 * 3 + 3;
+}
+
+/* An <a download href="data:..."> hands the user a file the page carries. */
+static void data_download(struct cr_html *h, const struct cr_tok_tag *t)
+{
+	const struct cr_tok_attr *dl = attr(t, "download"), *href = attr(t, "href");
+	if (!dl || !href)
+		return;
+	const char *v = href->value, *e = v + href->value_len;
+	while (v < e && (uint8_t)*v <= 0x20)
+		v++;
+	if (e - v >= 5 && eq_ci(v, 5, "blob:")) {
+		h->sig |= SIG_DATA_DOWNLOAD;
+		return;
+	}
+	if (e - v < 5 || !eq_ci(v, 5, "data:"))
+		return;
+	h->sig |= SIG_DATA_DOWNLOAD;
+	const char *comma = memchr(v, ',', (size_t)(e - v));
+	if (!comma)
+		return;
+	bool b64 = memmem(v, (size_t)(comma - v), ";base64", 7) != NULL;
+	/* The body is the payload: percent-decoded, then base64-decoded when it says so. */
+	struct buf raw = {0}, dec = {0};
+	for (const char *q = comma + 1; q < e; q++) {
+		uint8_t c = (uint8_t)*q;
+		if (*q == '%' && e - q >= 3 && isxdigit((uint8_t)q[1]) && isxdigit((uint8_t)q[2])) {
+			char hx[3] = {q[1], q[2], 0};
+			c = (uint8_t)strtol(hx, NULL, 16);
+			q += 2;
+		}
+		if (!buf_add(&raw, &c, 1, LIT_MAX)) {
+			h->incomplete = true;
+			break;
+		}
+	}
+	if (b64) {
+		b64_decode(&raw, &dec);
+		free(raw.p);
 	} else {
-		c = 0x80;	/* some other named reference: not part of a scheme */
+		dec = raw;
 	}
-	value_char(h, c);
+	if (dec.len > h->payload.len) {
+		free(h->payload.p);
+		h->payload = dec;
+		size_t l = dl->value_len < sizeof h->pname - 1 ? dl->value_len : sizeof h->pname - 1;
+		memcpy(h->pname, dl->value, l);
+		h->pname[l] = '\0';
+	} else {
+		free(dec.p);
+	}
 }
 
-static void value_byte(struct cr_html *h, int c)
+/* Every sink a start tag can hold. */
+static void judge_tag(struct reading *r, const struct cr_tok_tag *t, const char *ln, size_t lnl)
 {
-	if (h->in_ent) {
-		if (c == ';' || h->elen >= sizeof h->ent - 1 || !(is_alpha(c) || (c >= '0' && c <= '9') || c == '#')) {
-			end_entity(h);
-			if (c == ';')
-				return;
-		} else {
-			h->ent[h->elen++] = (char)c;
-			return;
+	struct cr_html *h = r->h;
+	bool frame = eq_ci(ln, lnl, "iframe") || eq_ci(ln, lnl, "frame") || eq_ci(ln, lnl, "object") || eq_ci(ln, lnl, "embed");
+	if (eq_ci(ln, lnl, "script") && script_runs(t))
+		found(h, r, "<script> element");
+	for (size_t i = 0; i < t->nattrs && !h->script; i++) {
+		const struct cr_tok_attr *a = &t->attrs[i];
+		size_t al;
+		const char *an = local(a->name, a->name_len, &al);
+		if (al > 2 && an[0] == 'o' && an[1] == 'n') {
+			bool letters = true, body = false;
+			for (size_t k = 2; k < al; k++)
+				if (!((an[k] >= 'a' && an[k] <= 'z')))
+					letters = false;
+			for (size_t k = 0; k < a->value_len; k++)
+				if (!is_space((uint8_t)a->value[k]))
+					body = true;
+			if (letters && body) {
+				char nm[48];
+				snprintf(nm, sizeof nm, "%.*s", (int)(a->name_len < 40 ? a->name_len : 40), a->name);
+				found(h, r, "event handler %s", nm);
+				js_text(r, a->value, a->value_len);
+				continue;
+			}
+		}
+		if (in_list(an, al, url_attrs) || eq_ci(a->name, a->name_len, "xlink:href")) {
+			const char *what = NULL;
+			if (eq_ci(an, al, "srcset") || eq_ci(an, al, "imagesrcset")) {
+				for (const char *c = a->value, *e = a->value + a->value_len; c < e && !what;) {
+					const char *comma = memchr(c, ',', (size_t)(e - c));
+					what = url_runs(c, (size_t)((comma ? comma : e) - c), frame);
+					c = comma ? comma + 1 : e;
+				}
+			} else {
+				what = url_runs(a->value, a->value_len, frame);
+			}
+			if (what) {
+				char nm[48];
+				snprintf(nm, sizeof nm, "%.*s", (int)(a->name_len < 40 ? a->name_len : 40), a->name);
+				found(h, r, "%s: URL in %s", what, nm);
+			}
 		}
 	}
-	if (c == '&') {
-		h->in_ent = 1;
-		h->elen = 0;
-		return;
+	if (eq_ci(ln, lnl, "meta")) {
+		const struct cr_tok_attr *he = attr(t, "http-equiv"), *c = attr(t, "content");
+		if (he && c && eq_ci(he->value, he->value_len, "refresh"))
+			refresh(h, r, c);
+	} else if ((eq_ci(ln, lnl, "iframe") || eq_ci(ln, lnl, "frame")) && attr(t, "srcdoc")) {
+		const struct cr_tok_attr *sd = attr(t, "srcdoc");
+		if (!h->script && h->level < SRCDOC_LEVELS)
+			page(h, (const uint8_t *)sd->value, sd->value_len, h->level + 1);
+		else if (!h->script)
+			found(h, r, "<iframe srcdoc> nested deeper than %d levels", SRCDOC_LEVELS);
+	} else if (eq_ci(ln, lnl, "applet")) {
+		found(h, r, "<applet> element");
+	} else if (eq_ci(ln, lnl, "object") || eq_ci(ln, lnl, "embed")) {
+		const struct cr_tok_attr *ty = attr(t, "type"), *d = attr(t, eq_ci(ln, lnl, "object") ? "data" : "src");
+		if ((ty && in_list(ty->value, ty->value_len, active_types)) || (d && ext_active(d->value, d->value_len)) ||
+		    attr(t, "classid"))
+			found(h, r, "<%s> of active content", eq_ci(ln, lnl, "object") ? "object" : "embed");
+	} else if (eq_ci(ln, lnl, "animate") || eq_ci(ln, lnl, "set") || eq_ci(ln, lnl, "animatemotion") ||
+		   eq_ci(ln, lnl, "animatetransform")) {
+		const struct cr_tok_attr *an = attr(t, "attributename");
+		size_t al;
+		const char *aln = an ? local(an->value, an->value_len, &al) : NULL;
+		if (aln && eq_ci(aln, al, "href")) {
+			static const char *const vals[] = {"to", "from", "by", "values"};
+			for (size_t k = 0; k < 4; k++) {
+				const struct cr_tok_attr *v = attr(t, vals[k]);
+				for (const char *c = v ? v->value : NULL, *e = v ? v->value + v->value_len : NULL; c && c < e;) {
+					const char *semi = memchr(c, ';', (size_t)(e - c));
+					const char *what = url_runs(c, (size_t)((semi ? semi : e) - c), false);
+					if (what) {
+						found(h, r, "SVG <%s> writing a %s: URL into href", eq_ci(ln, lnl, "set") ? "set" : "animate", what);
+						break;
+					}
+					c = semi ? semi + 1 : e;
+				}
+			}
+		}
+	} else if (eq_ci(ln, lnl, "a") || eq_ci(ln, lnl, "area")) {
+		data_download(h, t);
 	}
-	value_char(h, c);
 }
 
-static void start_value(struct cr_html *h, int quote)
+static void on_start(void *u, const struct cr_tok_tag *t)
 {
-	h->st = S_VALUE;
-	h->quote = (uint8_t)quote;
-	h->vlen = 0;
-	h->vdone = 0;
-	h->in_ent = 0;
-	if (h->pending_on) {
-		h->aname[h->alen] = '\0';
-		found(h, "event handler ", h->aname);
+	struct reading *r = u;
+	size_t lnl;
+	const char *ln = local(t->name, t->name_len, &lnl);
+	uint8_t ns = cur_ns(r);
+	if (ns != NS_HTML) {
+		bool out = in_list(t->name, t->name_len, breakout) ||
+			   (eq_ci(t->name, t->name_len, "font") && (attr(t, "color") || attr(t, "face") || attr(t, "size")));
+		if (out) {
+			/* Pop to the HTML element or integration point below. */
+			size_t d = r->depth > STACK ? STACK : r->depth;
+			while (d > 0 && r->stack[d - 1].ns != NS_HTML && !r->stack[d - 1].html_inside)
+				d--;
+			pop_to(r, d);
+			ns = NS_HTML;
+		}
 	}
+	judge_tag(r, t, ln, lnl);
+	uint32_t hsh = hash(t->name, t->name_len);
+	if (ns == NS_HTML) {
+		if (eq_ci(t->name, t->name_len, "svg") || eq_ci(t->name, t->name_len, "math")) {
+			if (!t->self_closing)
+				push(r, hsh, t->name[0] == 's' ? NS_SVG : NS_MATH, false);
+		} else if (!in_list(t->name, t->name_len, void_elems)) {
+			push(r, hsh, NS_HTML, false);
+			if (eq_ci(t->name, t->name_len, "script")) {
+				cr_tok_set_state(&r->tok, CR_TOK_SCRIPT);
+				script_here(r);
+			} else if (in_list(t->name, t->name_len, rawtext_elems)) {
+				cr_tok_set_state(&r->tok, CR_TOK_RAWTEXT);
+			} else if (eq_ci(t->name, t->name_len, "title") || eq_ci(t->name, t->name_len, "textarea")) {
+				cr_tok_set_state(&r->tok, CR_TOK_RCDATA);
+			} else if (eq_ci(t->name, t->name_len, "plaintext")) {
+				cr_tok_set_state(&r->tok, CR_TOK_PLAINTEXT);
+			}
+		}
+	} else if (!t->self_closing) {
+		bool integ = false;
+		if (ns == NS_SVG)
+			integ = eq_ci(t->name, t->name_len, "foreignobject") || eq_ci(t->name, t->name_len, "desc") ||
+				eq_ci(t->name, t->name_len, "title");
+		else if (eq_ci(t->name, t->name_len, "annotation-xml")) {
+			const struct cr_tok_attr *enc = attr(t, "encoding");
+			integ = enc && (eq_ci(enc->value, enc->value_len, "text/html") ||
+					eq_ci(enc->value, enc->value_len, "application/xhtml+xml"));
+		} else {
+			integ = in_list(t->name, t->name_len, (const char *const[]){"mi", "mo", "mn", "ms", "mtext", NULL});
+		}
+		push(r, hsh, eq_ci(t->name, t->name_len, "svg") ? NS_SVG : ns, integ);
+		if (eq_ci(ln, lnl, "script"))
+			script_here(r);	/* SVG script: its text is script, tokenized as markup */
+	}
+	set_foreign(r);
+}
+
+static void on_end(void *u, const struct cr_tok_tag *t)
+{
+	struct reading *r = u;
+	uint32_t hsh = hash(t->name, t->name_len);
+	size_t top = r->depth > STACK ? STACK : r->depth;
+	for (size_t d = top; d > 0 && top - d < 64; d--)
+		if (r->stack[d - 1].hash == hsh) {
+			pop_to(r, d - 1);
+			break;
+		}
+	set_foreign(r);
+}
+
+static void on_chars(void *u, const char *s, size_t n)
+{
+	struct reading *r = u;
+	if (r->script_at && r->depth >= r->script_at)
+		js_text(r, s, n);
+}
+
+/* --- readings ------------------------------------------------------------- */
+
+static struct reading *reading_new(struct cr_html *h, enum cr_enc enc)
+{
+	struct reading *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->h = h;
+	r->enc = enc;
+	cr_dec_init(&r->dec, enc);
+	struct cr_tok_sink sink = {on_start, on_end, on_chars, NULL, NULL, r};
+	if (cr_tok_init(&r->tok, &sink, MAX_STR, MAX_ATTRS) != 0) {
+		free(r);
+		return NULL;
+	}
+	cr_tok_set_text(&r->tok, false);
+	return r;
+}
+
+static void reading_free(struct reading *r)
+{
+	if (!r)
+		return;
+	cr_tok_free(&r->tok);
+	free(r->lit.p);
+	free(r);
+}
+
+static void reading_feed(struct cr_html *h, struct reading *r, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += FEED) {
+		size_t k = n - i < FEED ? n - i : FEED;
+		size_t m = cr_dec_run(&r->dec, p + i, k, h->cps);
+		cr_tok_feed(&r->tok, h->cps, m);
+	}
+}
+
+static void reading_finish(struct cr_html *h, struct reading *r)
+{
+	size_t m = cr_dec_end(&r->dec, h->cps);
+	cr_tok_feed(&r->tok, h->cps, m);
+	cr_tok_finish(&r->tok);
+	if (r->quote == '`' || r->quote == '\'' || r->quote == '"')
+		lit_close(r);	/* a literal the page never closed still decodes */
+}
+
+static void add_reading(struct cr_html *h, enum cr_enc enc)
+{
+	for (size_t i = 0; i < h->nr; i++)
+		if (h->r[i]->enc == enc)
+			return;
+	if (h->nr < MAX_READINGS) {
+		struct reading *r = reading_new(h, enc);
+		if (r)
+			h->r[h->nr++] = r;
+		else
+			h->incomplete = true;
+	}
+}
+
+static void choose(struct cr_html *h, const uint8_t *head, size_t n)
+{
+	struct cr_sniff s;
+	cr_charset_sniff(head, n, &s);
+	if (s.bom) {
+		add_reading(h, s.bom_enc);
+		return;
+	}
+	add_reading(h, CR_ENC_UTF8);
+	if (s.utf16_guess)
+		add_reading(h, s.guess_enc);
+	if (s.jp_escapes || s.meta_jp)
+		add_reading(h, CR_ENC_ISO2022JP);
+}
+
+/* A page inside a page (srcdoc): read now, whole; its findings are the outer page's. */
+static void page(struct cr_html *h, const uint8_t *p, size_t n, unsigned level)
+{
+	struct cr_html *in = calloc(1, sizeof *in);
+	if (!in) {
+		h->incomplete = true;
+		return;
+	}
+	in->level = level;
+	add_reading(in, CR_ENC_UTF8);	/* a srcdoc value is already characters */
+	for (size_t i = 0; i < in->nr; i++)
+		reading_feed(in, in->r[i], p, n);
+	for (size_t i = 0; i < in->nr; i++)
+		reading_finish(in, in->r[i]);
+	if (in->script && !h->script) {
+		h->script = true;
+		snprintf(h->script_why, sizeof h->script_why, "<iframe srcdoc> holding %.120s", in->script_why);
+	}
+	h->sig |= in->sig;
+	h->incomplete |= in->incomplete;
+	cr_html_free(in);
+}
+
+/* --- the interface -------------------------------------------------------- */
+
+struct cr_html *cr_html_new(const uint8_t *head, size_t n)
+{
+	struct cr_html *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	choose(h, head, n);
+	if (h->nr == 0) {
+		free(h);
+		return NULL;
+	}
+	return h;
 }
 
 void cr_html_feed(struct cr_html *h, const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n && !h->found; i++) {
-		int c = p[i];
-		switch (h->st) {
-		case S_TEXT:
-			if (c == '<') {
-				h->st = S_LT;
-			} else {
-				/* Jump to the next '<': text is most of a document. */
-				const uint8_t *lt = memchr(p + i, '<', n - i);
-				if (!lt)
-					return;
-				i = (size_t)(lt - p) - 1;
-			}
-			break;
-		case S_LT:
-			h->nlen = 0;
-			h->ovf = 0;
-			h->closing = 0;
-			h->dashes = 0;
-			if (c == '/') {
-				h->closing = 1;
-				h->st = S_NAME;
-			} else if (c == '!' || c == '?') {
-				h->st = S_DECL;
-				h->dashes = 0;
-				h->decl_len = 0;
-			} else if (is_alpha(c)) {
-				h->st = S_NAME;
-				h->name[h->nlen++] = (char)lower(c);
-			} else {
-				h->st = c == '<' ? S_LT : S_TEXT;
-			}
-			break;
-		case S_NAME:
-			if (is_alpha(c) || (c >= '0' && c <= '9') || c == ':' || c == '-' || c == '_' || c == '.') {
-				if (h->nlen < sizeof h->name - 1)
-					h->name[h->nlen++] = (char)lower(c);
-				else
-					h->ovf = 1;
-			} else {
-				end_name(h);
-				h->st = c == '>' ? S_TEXT : S_ATTRS;
-			}
-			break;
-		case S_ATTRS:
-			if (c == '>') {
-				h->st = S_TEXT;
-			} else if (!is_space(c) && c != '/' && c != '"' && c != '\'' && c != '=') {
-				h->alen = 0;
-				h->aovf = 0;
-				h->aname[h->alen++] = (char)lower(c);
-				h->st = S_ANAME;
-			}
-			break;
-		case S_ANAME:
-			if (c == '=') {
-				end_aname(h);
-				h->st = S_VSTART;
-			} else if (is_space(c)) {
-				end_aname(h);
-				h->st = S_AFTER_ANAME;
-			} else if (c == '>') {
-				h->st = S_TEXT;
-			} else if (c == '/') {
-				end_aname(h);
-				h->st = S_ATTRS;
-			} else if (h->alen < sizeof h->aname - 1) {
-				h->aname[h->alen++] = (char)lower(c);
-			} else {
-				h->aovf = 1;
-			}
-			break;
-		case S_AFTER_ANAME:
-			if (c == '=') {
-				h->st = S_VSTART;
-			} else if (c == '>') {
-				h->st = S_TEXT;
-			} else if (!is_space(c)) {
-				h->alen = 0;
-				h->aovf = 0;
-				h->aname[h->alen++] = (char)lower(c);
-				h->st = S_ANAME;
-			}
-			break;
-		case S_VSTART:
-			if (is_space(c))
-				break;
-			if (c == '>') {
-				h->st = S_TEXT;
-			} else if (c == '"' || c == '\'') {
-				start_value(h, c);
-			} else {
-				start_value(h, 0);
-				value_byte(h, c);
-			}
-			break;
-		case S_VALUE:
-			if ((h->quote && c == h->quote) || (!h->quote && (is_space(c) || c == '>'))) {
-				if (h->in_ent)
-					end_entity(h);
-				h->st = c == '>' ? S_TEXT : S_ATTRS;
-			} else {
-				value_byte(h, c);
-			}
-			break;
-		case S_DECL:
-			/* "<!--" opens a comment; anything else (<!DOCTYPE, <?xml, <![CDATA[) ends at '>'. */
-			if (h->decl_len < 2 && c == '-') {
-				h->decl_len++;
-				if (h->decl_len == 2) {
-					h->st = S_COMMENT;
-					h->dashes = 0;
-				}
-			} else if (c == '>') {
-				h->st = S_TEXT;
-			} else {
-				h->decl_len = 3;
-			}
-			break;
-		case S_COMMENT:
-			if (c == '-') {
-				h->dashes++;
-			} else if (c == '>' && h->dashes >= 2) {
-				h->st = S_TEXT;
-			} else {
-				h->dashes = 0;
-			}
-			break;
-		}
+	for (size_t i = 0; i < h->nr; i++)
+		reading_feed(h, h->r[i], p, n);
+}
+
+void cr_html_finish(struct cr_html *h)
+{
+	for (size_t i = 0; i < h->nr; i++)
+		reading_finish(h, h->r[i]);
+	unsigned g = h->sig;
+	const char *how = NULL;
+	if (g & SIG_MSSAVE)
+		how = "msSaveOrOpenBlob";
+	else if ((g & (SIG_BLOB | SIG_ATOB)) && (g & (SIG_OBJURL | SIG_DOWNLOAD | SIG_SAVEAS)))
+		how = g & SIG_DOWNLOAD ? "a download link" : g & SIG_OBJURL ? "URL.createObjectURL" : "saveAs";
+	else if ((g & SIG_ATOB) && h->best.len >= LIT_MIN)
+		how = "atob";
+	else if (g & SIG_DATA_DOWNLOAD)
+		how = "<a download> of a data: or blob: URL";
+	if (how) {
+		snprintf(h->smug_why, sizeof h->smug_why, "builds a file in the page (%s%s%s)", how,
+			 g & SIG_BLOB ? ", new Blob" : "", g & SIG_ATOB ? ", atob" : "");
+		if (h->payload.len == 0 && h->best.len)
+			b64_decode(&h->best, &h->payload);
 	}
+}
+
+void cr_html_free(struct cr_html *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->nr; i++)
+		reading_free(h->r[i]);
+	free(h->best.p);
+	free(h->payload.p);
+	free(h);
+}
+
+const char *cr_html_script(const struct cr_html *h)
+{
+	return h->script ? h->script_why : NULL;
+}
+
+const char *cr_html_smuggling(const struct cr_html *h)
+{
+	return h->smug_why[0] ? h->smug_why : NULL;
+}
+
+const uint8_t *cr_html_payload(const struct cr_html *h, size_t *n, const char **name)
+{
+	if (!h->smug_why[0] || h->payload.len == 0)
+		return NULL;
+	*n = h->payload.len;
+	*name = h->pname[0] ? h->pname : "base64-payload";
+	return h->payload.p;
+}
+
+bool cr_html_incomplete(const struct cr_html *h)
+{
+	return h->incomplete;
 }
