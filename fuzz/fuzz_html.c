@@ -1,4 +1,5 @@
 /* fuzz_html - the page reader (decoding, tokenizer, tree model, sinks), fed in chunks whose sizes come from the input. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -11,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	size_t chunk = (size_t)(data[0] % 17) + 1;
-	struct cr_html *a = cr_html_new(data + 1, size - 1), *b = cr_html_new(data + 1, size - 1);
+	bool xml = data[0] & 0x80;
+	struct cr_html *a = cr_html_new(data + 1, size - 1, xml), *b = cr_html_new(data + 1, size - 1, xml);
 	if (!a || !b) {
 		cr_html_free(a);
 		cr_html_free(b);
@@ -24,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cr_html_finish(b);
 	/* Chunking must never change the answer. */
 	if ((cr_html_script(a) == NULL) != (cr_html_script(b) == NULL) ||
-	    (cr_html_smuggling(a) == NULL) != (cr_html_smuggling(b) == NULL))
+	    (cr_html_smuggling(a) == NULL) != (cr_html_smuggling(b) == NULL) ||
+	    (cr_html_bomb(a) == NULL) != (cr_html_bomb(b) == NULL))
 		__builtin_trap();
 	size_t n = 0;
 	const char *name;

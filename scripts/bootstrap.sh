@@ -12,6 +12,7 @@ pkgs=(
   libzstd-dev liblz4-dev libarchive-dev     # more decompression; 7z, CAB, ISO, cpio, ar, XAR
   libseccomp-dev                            # the broker's workers: default-deny system call filter
   libutf8proc-dev                           # Unicode case folding and normalisation of entry names
+  libexpat1-dev                             # SVG and XML read as a browser's XML parser reads them
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench

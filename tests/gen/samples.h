@@ -233,4 +233,57 @@ void r_iso_joliet_only_twin(struct sbuf *b);
 extern const struct scenario scenarios[];
 extern const size_t nscenarios;
 
+/* Pages as a browser reads them, and their twins (pages.c). */
+void p_comment_abrupt(struct sbuf *b);
+void p_comment_abrupt_twin(struct sbuf *b);
+void p_comment_bang(struct sbuf *b);
+void p_comment_bang_twin(struct sbuf *b);
+void p_ref_tab(struct sbuf *b);
+void p_ref_tab_twin(struct sbuf *b);
+void p_srcdoc(struct sbuf *b);
+void p_srcdoc_twin(struct sbuf *b);
+void p_noscript(struct sbuf *b);
+void p_noscript_twin(struct sbuf *b);
+void p_title_text(struct sbuf *b);
+void p_title_after(struct sbuf *b);
+void p_svg_breakout(struct sbuf *b);
+void p_style_text(struct sbuf *b);
+void p_text_first(struct sbuf *b);
+void p_text_first_twin(struct sbuf *b);
+void p_text_c(struct sbuf *b);
+void p_refresh(struct sbuf *b);
+void p_refresh_twin(struct sbuf *b);
+void p_object_swf(struct sbuf *b);
+void p_object_pdf(struct sbuf *b);
+void p_iframe_data(struct sbuf *b);
+void p_iframe_https(struct sbuf *b);
+void p_form_action(struct sbuf *b);
+void p_form_twin(struct sbuf *b);
+void p_svg_animate(struct sbuf *b);
+void p_svg_animate_twin(struct sbuf *b);
+void p_svg_foreign(struct sbuf *b);
+void p_svg_foreign_twin(struct sbuf *b);
+void p_ldjson(struct sbuf *b);
+void p_jstype(struct sbuf *b);
+void p_article(struct sbuf *b);
+void p_report(struct sbuf *b);
+void p_utf16_bom(struct sbuf *b);
+void p_utf16_bom_twin(struct sbuf *b);
+void p_utf16be_nobom(struct sbuf *b);
+void p_utf16be_nobom_twin(struct sbuf *b);
+void p_iso2022jp(struct sbuf *b);
+void p_iso2022jp_twin(struct sbuf *b);
+void p_smuggle_blob(struct sbuf *b);
+void p_smuggle_twin(struct sbuf *b);
+void p_data_download(struct sbuf *b);
+void p_data_download_twin(struct sbuf *b);
+void p_zip_page(struct sbuf *b);
+void p_zip_page_twin(struct sbuf *b);
+
+void p_svg_entity(struct sbuf *b);
+void p_svg_entity_twin(struct sbuf *b);
+void p_svg_entity_attr(struct sbuf *b);
+void p_svg_laughs(struct sbuf *b);
+void p_svg_laughs_twin(struct sbuf *b);
+
 #endif

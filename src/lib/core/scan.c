@@ -180,6 +180,17 @@ static bool is_page(const struct cr_ident *id, const char *name, const struct cr
 	return whole ? cr_has_html_tag(whole, (size_t)v->size) : cr_has_html_tag(v->head, v->headlen);
 }
 
+/* Whether the page is also read as XML (expat): SVG and XML by bytes, SVG and XHTML by name. */
+static bool is_xml_page(const struct cr_ident *id, const char *name)
+{
+	if (id->type == T_SVG || id->type == T_XML)
+		return true;
+	size_t el = 0;
+	const char *ext = cr_name_ext(name, &el);
+	return ext && ((el == 3 && strncasecmp(ext, "svg", 3) == 0) || (el == 5 && strncasecmp(ext, "xhtml", 5) == 0) ||
+		       (el == 3 && strncasecmp(ext, "xht", 3) == 0));
+}
+
 /*
  * Scans one object at the current place (s->where names it).  At the top,
  * t holds the thread's buffers and hash; below it, buffers are allocated
@@ -252,7 +263,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		p.md = t->md;
 	}
 	if (is_page(&id, name, &v, whole, top)) {
-		p.html = cr_html_new(v.head, v.headlen);
+		p.html = cr_html_new(v.head, v.headlen, is_xml_page(&id, name));
 		if (!p.html) {
 			s->err = CRIBLE_ENOMEM;
 			goto out;
@@ -289,6 +300,9 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		}
 		if (smug)
 			cr_emit(s, F_HTML_SMUGGLING, -1, "the page %s", smug);
+		const char *bomb = cr_html_bomb(p.html);
+		if (bomb)
+			cr_emit(s, F_BOMB_XML, -1, "%s", bomb);
 		if (cr_html_incomplete(p.html))
 			cr_emit(s, F_CONTAINER_UNINSPECTED, -1,
 				"part of the page could not be kept (a literal past 16 MiB, or no memory): it was not judged");

@@ -28,6 +28,7 @@
 #endif
 
 #include "ident.h"
+#include "../markup/charset.h"
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 static int is_ws(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
@@ -842,15 +843,15 @@ static enum cr_tid delimited(const uint8_t *p, size_t n, int truncated)
 
 static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_ident *id);
 
-/* UTF-16 with a BOM: keep the ASCII range, mark the rest, classify that. */
-static enum cr_tid utf16(const uint8_t *p, size_t n, size_t total, int be, struct cr_ident *id)
+/* UTF-16 (after a BOM of `at` bytes): keep the ASCII range, mark the rest, classify that. */
+static enum cr_tid utf16(const uint8_t *p, size_t n, size_t at, size_t total, int be, struct cr_ident *id)
 {
-	size_t m = (n - 2) / 2;
+	size_t m = (n - at) / 2;
 	uint8_t *a = malloc(m ? m : 1);
 	if (!a)
 		return T_TEXT;
 	size_t k = 0;
-	for (size_t i = 2; i + 1 < n; i += 2) {
+	for (size_t i = at; i + 1 < n; i += 2) {
 		unsigned c = be ? (unsigned)p[i] << 8 | p[i + 1] : (unsigned)p[i + 1] << 8 | p[i];
 		if (c == 0) {
 			free(a);
@@ -973,7 +974,11 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 {
 	int truncated = total > n;
 	if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
-		return utf16(p, n, total, p[0] == 0xfe, id);
+		return utf16(p, n, 2, total, p[0] == 0xfe, id);
+	/* Without a BOM, when every other byte is zero beside ASCII (browsers and file(1) read it so). */
+	int g16 = n >= 8 && (p[0] == 0 || p[1] == 0) ? cr_utf16_guess(p, n) : 0;
+	if (g16)
+		return utf16(p, n, 0, total, g16 == 2, id);
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		p += 3, n -= 3;
 	/*

@@ -455,6 +455,26 @@ static void prescan(const uint8_t *p, size_t n, struct cr_sniff *s)
 	}
 }
 
+int cr_utf16_guess(const uint8_t *p, size_t n)
+{
+	/* ASCII text with a zero byte beside nine characters in ten. */
+	size_t pairs = n / 2 < 256 ? n / 2 : 256, le = 0, be = 0;
+	for (size_t k = 0; k < pairs; k++) {
+		uint8_t a = p[2 * k], b = p[2 * k + 1];
+		if (b == 0 && a != 0 && (a >= 0x20 || is_sp(a)) && a < 0x80)
+			le++;
+		else if (a == 0 && b != 0 && (b >= 0x20 || is_sp(b)) && b < 0x80)
+			be++;
+	}
+	if (pairs < 4)
+		return 0;
+	if (le * 10 >= pairs * 9)
+		return 1;
+	if (be * 10 >= pairs * 9)
+		return 2;
+	return 0;
+}
+
 void cr_charset_sniff(const uint8_t *p, size_t n, struct cr_sniff *s)
 {
 	memset(s, 0, sizeof *s);
@@ -474,18 +494,10 @@ void cr_charset_sniff(const uint8_t *p, size_t n, struct cr_sniff *s)
 	if (s->bom)
 		return;
 	prescan(p, n, s);
-	/* UTF-16 without a BOM: ASCII text with a zero byte beside every character. */
-	size_t pairs = n / 2 < 256 ? n / 2 : 256, le = 0, be = 0;
-	for (size_t k = 0; k < pairs; k++) {
-		uint8_t a = p[2 * k], b = p[2 * k + 1];
-		if (b == 0 && a != 0 && (a >= 0x20 || is_sp(a)) && a < 0x80)
-			le++;
-		else if (a == 0 && b != 0 && (b >= 0x20 || is_sp(b)) && b < 0x80)
-			be++;
-	}
-	if (pairs >= 4 && (le * 10 >= pairs * 9 || be * 10 >= pairs * 9)) {
+	int g = cr_utf16_guess(p, n);
+	if (g) {
 		s->utf16_guess = true;
-		s->guess_enc = le > be ? CR_ENC_UTF16LE : CR_ENC_UTF16BE;
+		s->guess_enc = g == 1 ? CR_ENC_UTF16LE : CR_ENC_UTF16BE;
 	}
 	for (size_t k = 0; k + 2 < n; k++) {
 		const uint8_t *e = memchr(p + k, 0x1B, n - k - 2);

@@ -60,6 +60,9 @@ struct cr_sniff {
 	bool jp_escapes;	/* ISO-2022-JP escape sequences occur */
 };
 
+/* UTF-16 without a BOM, as the bytes say: 0 no, 1 little-endian, 2 big-endian. */
+int cr_utf16_guess(const uint8_t *p, size_t n);
+
 /* Reads the first n bytes (the prescan looks at 1024 of them). */
 void cr_charset_sniff(const uint8_t *p, size_t n, struct cr_sniff *s);
 

@@ -44,6 +44,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Debian builds expat with DTD support: its entity caps are declared under XML_DTD. */
+#define XML_DTD 1
+#include <expat.h>
+
 #include "../markup/charset.h"
 #include "../markup/tokenizer.h"
 
@@ -77,6 +81,7 @@ struct buf {
 struct reading {
 	struct cr_html *h;
 	enum cr_enc enc;
+	bool xml;		/* the XML reading (expat), not a tokenizer's */
 	struct cr_dec dec;
 	struct cr_tok tok;
 	struct node stack[STACK];
@@ -98,6 +103,12 @@ struct cr_html {
 	char smug_why[160];
 	bool script, incomplete;
 	unsigned sig;
+	/* The XML reading: expat, with the DTD's internal entities expanded under a cap. */
+	XML_Parser xp;
+	struct reading *xr;
+	bool xml_done;
+	uint64_t xml_in, xml_out;	/* bytes parsed, characters delivered */
+	char bomb_why[160];
 	struct buf best;	/* the largest base64 literal so far */
 	struct buf payload;	/* decoded */
 	char pname[64];
@@ -188,7 +199,9 @@ static void found(struct cr_html *h, struct reading *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	if (r && r->enc != CR_ENC_UTF8)
+	if (r && r->xml)
+		snprintf(h->script_why, sizeof h->script_why, "%s (read as XML)", what);
+	else if (r && r->enc != CR_ENC_UTF8)
 		snprintf(h->script_why, sizeof h->script_why, "%s (read as %s)", what, cr_enc_name(r->enc));
 	else
 		snprintf(h->script_why, sizeof h->script_why, "%s", what);
@@ -831,14 +844,143 @@ static void page(struct cr_html *h, const uint8_t *p, size_t n, unsigned level)
 	cr_html_free(in);
 }
 
+/* --- the XML reading ----------------------------------------------------- */
+
+#define NS_SEP '\x01'
+#define XML_CAP_THRESHOLD (1u << 20)	/* expansion is judged once this much is produced */
+#define XML_CAP_FACTOR 100.0f		/* ... and may not exceed this many times the input */
+#define XML_CAP_TOTAL (64u << 20)	/* characters from entities, whatever the ratio */
+
+static const char ns_svg[] = "http://www.w3.org/2000/svg", ns_xhtml[] = "http://www.w3.org/1999/xhtml",
+		  ns_xlink[] = "http://www.w3.org/1999/xlink";
+
+/* "uri\x01local" -> whether the uri is one whose script a browser runs, and local. */
+static bool xml_name(const char *full, const char **loc, const char **uri, size_t *urilen)
+{
+	const char *sep = strchr(full, NS_SEP);
+	if (!sep) {
+		*loc = full;
+		*uri = "";
+		*urilen = 0;
+		return false;
+	}
+	*loc = sep + 1;
+	*uri = full;
+	*urilen = (size_t)(sep - full);
+	return (*urilen == sizeof ns_svg - 1 && memcmp(full, ns_svg, *urilen) == 0) ||
+	       (*urilen == sizeof ns_xhtml - 1 && memcmp(full, ns_xhtml, *urilen) == 0);
+}
+
+static void xml_count(struct cr_html *h, size_t n)
+{
+	h->xml_out += n;
+	if (h->xml_out > XML_CAP_TOTAL && !h->bomb_why[0]) {
+		snprintf(h->bomb_why, sizeof h->bomb_why,
+			 "entity expansion produced more than %u MiB of text from %llu bytes", XML_CAP_TOTAL >> 20,
+			 (unsigned long long)h->xml_in);
+		XML_StopParser(h->xp, XML_FALSE);
+	}
+}
+
+static void XMLCALL xml_start(void *u, const XML_Char *name, const XML_Char **atts)
+{
+	struct cr_html *h = u;
+	struct reading *r = h->xr;
+	const char *loc, *uri;
+	size_t ul;
+	bool live = xml_name(name, &loc, &uri, &ul);
+	r->depth++;
+	if (!live)
+		return;
+	/* The tag as the tokenizer would hand it: xlink attributes keep their prefix. */
+	struct cr_tok_attr at[64];
+	char names[64][48];
+	size_t na = 0;
+	for (size_t i = 0; atts[i] && atts[i + 1] && na < 64; i += 2) {
+		const char *al, *au;
+		size_t aul;
+		xml_name(atts[i], &al, &au, &aul);
+		bool xlink = aul == sizeof ns_xlink - 1 && memcmp(au, ns_xlink, aul) == 0;
+		snprintf(names[na], sizeof names[na], "%s%.40s", xlink ? "xlink:" : aul ? "x:" : "", al);
+		at[na] = (struct cr_tok_attr){names[na], atts[i + 1], strlen(names[na]), strlen(atts[i + 1])};
+		xml_count(h, at[na].value_len);
+		na++;
+	}
+	struct cr_tok_tag t = {loc, strlen(loc), at, na, false, false};
+	judge_tag(r, &t, loc, t.name_len);
+	if (strcmp(loc, "script") == 0 && script_runs(&t) && !r->script_at)
+		r->script_at = r->depth;
+}
+
+static void XMLCALL xml_end(void *u, const XML_Char *name)
+{
+	struct cr_html *h = u;
+	struct reading *r = h->xr;
+	if (r->script_at == r->depth)
+		r->script_at = 0;
+	if (r->depth)
+		r->depth--;
+}
+
+static void XMLCALL xml_chars(void *u, const XML_Char *s, int len)
+{
+	struct cr_html *h = u;
+	struct reading *r = h->xr;
+	xml_count(h, (size_t)len);
+	if (r->script_at)
+		js_text(r, s, (size_t)len);
+}
+
+static void xml_new(struct cr_html *h)
+{
+	h->xr = calloc(1, sizeof *h->xr);
+	h->xp = XML_ParserCreateNS(NULL, NS_SEP);
+	if (!h->xr || !h->xp) {
+		h->incomplete = true;
+		return;
+	}
+	h->xr->h = h;
+	h->xr->xml = true;
+	XML_SetUserData(h->xp, h);
+	XML_SetElementHandler(h->xp, xml_start, xml_end);
+	XML_SetCharacterDataHandler(h->xp, xml_chars);
+	/* No external entity is ever read; internal ones expand as a browser expands them. */
+	XML_SetParamEntityParsing(h->xp, XML_PARAM_ENTITY_PARSING_NEVER);
+	XML_SetBillionLaughsAttackProtectionActivationThreshold(h->xp, XML_CAP_THRESHOLD);
+	XML_SetBillionLaughsAttackProtectionMaximumAmplification(h->xp, XML_CAP_FACTOR);
+}
+
+static void xml_feed(struct cr_html *h, const uint8_t *p, size_t n, bool final)
+{
+	if (!h->xp || h->xml_done)
+		return;
+	h->xml_in += n;
+	for (size_t i = 0; i < n || (final && i == n); i += 1u << 20) {
+		size_t k = n - i < (1u << 20) ? n - i : 1u << 20;
+		bool last = final && i + k >= n;
+		if (XML_Parse(h->xp, (const char *)p + i, (int)k, last) == XML_STATUS_ERROR) {
+			enum XML_Error e = XML_GetErrorCode(h->xp);
+			if (e == XML_ERROR_AMPLIFICATION_LIMIT_BREACH && !h->bomb_why[0])
+				snprintf(h->bomb_why, sizeof h->bomb_why,
+					 "entity expansion beyond %.0f times the document (billion laughs)", (double)XML_CAP_FACTOR);
+			h->xml_done = true;	/* not well-formed: a browser shows an error, the HTML reading stands */
+			return;
+		}
+		if (last)
+			break;
+	}
+}
+
 /* --- the interface -------------------------------------------------------- */
 
-struct cr_html *cr_html_new(const uint8_t *head, size_t n)
+struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool xml)
 {
 	struct cr_html *h = calloc(1, sizeof *h);
 	if (!h)
 		return NULL;
 	choose(h, head, n);
+	if (xml)
+		xml_new(h);
 	if (h->nr == 0) {
 		free(h);
 		return NULL;
@@ -850,12 +992,16 @@ void cr_html_feed(struct cr_html *h, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < h->nr; i++)
 		reading_feed(h, h->r[i], p, n);
+	xml_feed(h, p, n, false);
 }
 
 void cr_html_finish(struct cr_html *h)
 {
 	for (size_t i = 0; i < h->nr; i++)
 		reading_finish(h, h->r[i]);
+	xml_feed(h, NULL, 0, true);
+	if (h->xr && (h->xr->quote == '`' || h->xr->quote == '\'' || h->xr->quote == '"'))
+		lit_close(h->xr);
 	unsigned g = h->sig;
 	const char *how = NULL;
 	if (g & SIG_MSSAVE)
@@ -880,6 +1026,12 @@ void cr_html_free(struct cr_html *h)
 		return;
 	for (size_t i = 0; i < h->nr; i++)
 		reading_free(h->r[i]);
+	if (h->xp)
+		XML_ParserFree(h->xp);
+	if (h->xr) {
+		free(h->xr->lit.p);
+		free(h->xr);
+	}
 	free(h->best.p);
 	free(h->payload.p);
 	free(h);
@@ -902,6 +1054,11 @@ const uint8_t *cr_html_payload(const struct cr_html *h, size_t *n, const char **
 	*n = h->payload.len;
 	*name = h->pname[0] ? h->pname : "base64-payload";
 	return h->payload.p;
+}
+
+const char *cr_html_bomb(const struct cr_html *h)
+{
+	return h->bomb_why[0] ? h->bomb_why : NULL;
 }
 
 bool cr_html_incomplete(const struct cr_html *h)
