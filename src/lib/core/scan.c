@@ -169,6 +169,9 @@ static bool is_page(const struct cr_ident *id, const char *name, const struct cr
 	uint32_t cls = cr_type_get(id->type)->cls;
 	if ((cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP && (top || id->type != T_XML))
 		return true;
+	/* An image or a PDF with markup in it: the browser's reading of a polyglot. */
+	if (id->flags & (CR_ID_HAS_SCRIPT | CR_ID_HAS_MARKUP))
+		return true;
 	size_t el = 0;
 	const char *ext = cr_name_ext(name, &el);
 	static const char *const page_exts[] = {"html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "mht", "mhtml"};

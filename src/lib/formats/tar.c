@@ -60,6 +60,7 @@ struct meta {
 	bool sparse, sparse10, map_bad, has_real;
 	uint64_t realsize;
 	bool path_utf8, has_size;
+	bool binary;		/* hdrcharset=BINARY: the names are bytes, not UTF-8 */
 	uint64_t size;
 };
 
@@ -193,6 +194,8 @@ static void pax_parse(struct cr_scan *s, struct meta *m, const uint8_t *p, size_
 				m->path = dup_bytes(eq + 1, vl);
 				m->pathlen = vl;
 				m->path_utf8 = true;
+			} else if (kl == 10 && !memcmp(kv, "hdrcharset", 10)) {
+				m->binary = vl == 6 && !memcmp(eq + 1, "BINARY", 6);
 			} else if (kl == 8 && !memcmp(kv, "linkpath", 8)) {
 				free(m->link);
 				m->link = dup_bytes(eq + 1, vl);
@@ -475,7 +478,7 @@ static void sparse_entry(struct cr_walk *w, const struct cr_entry *raw, struct m
 	if (m->sname) {
 		e.name = m->sname;
 		e.namelen = m->snamelen;
-		e.utf8 = true;
+		e.utf8 = !m->binary;
 	} else {
 		e.flags |= CR_E_NAME_OURS;	/* the same name: judged with the packed reading */
 	}
@@ -726,7 +729,7 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		bool has_mode = cr_tar_num(h + 100, 8, &mode) >= 0;
 		enum cr_ekind kind = kind_of(type);
 		bool linky = kind == E_SYMLINK || kind == E_HARDLINK;
-		struct cr_entry e = {.name = nm, .namelen = nl, .utf8 = m.path && m.path_utf8, .kind = kind,
+		struct cr_entry e = {.name = nm, .namelen = nl, .utf8 = m.path && m.path_utf8 && !m.binary && !g.binary, .kind = kind,
 				     .link = linky ? lk : NULL, .linklen = linky ? ll : 0,
 				     .has_mode = has_mode, .mode = (uint32_t)(mode & 07777)};
 		if (m.gnu && nm != m.gnu)

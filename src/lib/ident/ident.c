@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ident.h"
+#include "../layout/tar.h"
 
 static void add_also(struct cr_ident *id, enum cr_tid t, uint64_t off)
 {
@@ -31,7 +32,28 @@ static enum cr_tid family(enum cr_tid t)
 	return t;
 }
 
-void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
+/*
+ * Whether offset off is inside the data of a member of the tar at 0: the
+ * headers are followed from the first, each by its size, as a tar reader
+ * follows them.  Asked only when a tar's tail holds another format.
+ */
+static bool in_tar_member(const struct cr_view *v, uint64_t off)
+{
+	uint64_t at = 0;
+	uint8_t b[512];
+	for (unsigned n = 0; n < 1000000 && at + 512 <= v->size && at <= off; n++) {
+		uint64_t size;
+		if (!cr_view_read(v, at, b, 512) || !cr_tar_checksum_ok(b) || cr_tar_num(b + 124, 12, &size) != 1)
+			return false;
+		uint64_t data = at + 512;
+		if (off >= data && off - data < size)
+			return true;
+		at = data + ((size + 511) & ~(uint64_t)511);
+	}
+	return false;
+}
+
+static void identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 {
 	memset(id, 0, sizeof *id);
 	if (v->size == 0) {
@@ -77,7 +99,8 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 	id->start = start;
 	if (deep != T_UNKNOWN && family(deep) != family(head))
 		add_also(id, deep, deep == T_ISO9660 ? 0x8000 : 0);
-	if (tail != T_UNKNOWN && family(tail) != family(head))
+	/* A ZIP (a DOCX, a JAR) that is a tar member's data is the member, not a second reading. */
+	if (tail != T_UNKNOWN && family(tail) != family(head) && !(family(head) == T_TAR && in_tar_member(v, zoff)))
 		add_also(id, tail, tail == T_DMG || tail == T_VHD ? v->size - 512 : zoff);
 
 	/*
@@ -100,8 +123,83 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 		}
 	}
 
+}
+
+/* printable ASCII, as JavaScript source continues */
+static bool js_text(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * A GIF or BMP signature that is also the start of a JavaScript program:
+ * "GIF89a=alert(1)//", or "GIF89a" and a comment holding the rest of the
+ * header then "=...", loads as a script from
+ * <script src>.  A real GIF's screen width rarely spells '=' followed by
+ * printable text, and never a comment that closes.
+ */
+static bool js_signature(const struct cr_view *v)
+{
+	const uint8_t *p = v->head;
+	size_t n = v->headlen, m = 0;
+	if (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
+		m = 6;
+	else if (n >= 2 && p[0] == 'B' && p[1] == 'M')
+		m = 2;
+	else
+		return false;
+	size_t i = m;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i + 8 <= n && p[i] == '=' && js_text(p + i, 8))
+		return true;
+	if (i + 2 <= n && p[i] == '/' && p[i + 1] == '*') {
+		size_t lim = n < 4096 ? n : 4096;
+		for (size_t k = i + 2; k + 1 < lim; k++)
+			if (p[k] == '*' && p[k + 1] == '/') {
+				size_t j = k + 2;
+				while (j < lim && (p[j] == ' ' || p[j] == '\t' || p[j] == '\n' || p[j] == '\r'))
+					j++;
+				return j + 4 <= lim && p[j] == '=' && js_text(p + j, 4);
+			}
+	}
+	return false;
+}
+
+/* Code a second reader finds in an image or around a PDF. */
+static void polyglot_code(const struct cr_view *v, struct cr_ident *id)
+{
+	enum cr_tid head = id->type;
+	if (js_signature(v))
+		id->flags |= CR_ID_HAS_JS;
+	/* A PDF's reader skips what comes before %PDF- and after %%EOF; a browser or PHP reads it. */
+	if (head == T_PDF) {
+		const uint8_t *pre = v->head;
+		size_t prel = id->start < v->headlen ? (size_t)id->start : 0;
+		if (prel && (cr_has_html_tag(pre, prel) || cr_has_php_open(pre, prel)))
+			id->flags |= CR_ID_HAS_MARKUP;
+		const uint8_t *t = v->tail;
+		size_t tl = v->taillen;
+		for (size_t k = tl; t && k >= 5; k--)
+			if (t[k - 5] == '%' && memcmp(t + k - 5, "%%EOF", 5) == 0) {
+				if (cr_has_html_tag(t + k, tl - k) || cr_has_php_open(t + k, tl - k))
+					id->flags |= CR_ID_HAS_MARKUP;
+				break;
+			}
+		if (id->flags & CR_ID_HAS_MARKUP) {
+			const uint8_t *w[2] = {pre, t};
+			size_t wl[2] = {prel, tl};
+			for (int k = 0; k < 2; k++)
+				if (w[k] && cr_has_php_open(w[k], wl[k]))
+					id->flags |= CR_ID_HAS_PHP;
+		}
+	}
+
 	/* Images that carry server-side or browser code (JPEG+PHP, GIF+<script>). */
-	if (cr_type_get(head)->cls & C_IMAGE) {
+	if ((cr_type_get(head)->cls & (C_IMAGE | C_MARKUP)) == C_IMAGE) {
 		const uint8_t *w[2] = {v->head, v->tail};
 		size_t wl[2] = {v->headlen, v->taillen};
 		for (int k = 0; k < 2; k++) {
@@ -113,4 +211,10 @@ void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
 				id->flags |= CR_ID_HAS_SCRIPT;
 		}
 	}
+}
+
+void cr_identify(const struct cr_view *v, struct cr_ident *id, cr_bid_fn bid)
+{
+	identify(v, id, bid);
+	polyglot_code(v, id);
 }

@@ -26,6 +26,8 @@ enum {
 	CR_ID_HAS_PHP = 1u << 1,	/* "<?php" inside a non-PHP object */
 	CR_ID_HAS_SCRIPT = 1u << 2,	/* "<script" inside an image */
 	CR_ID_BOM16 = 1u << 3,		/* UTF-16 text */
+	CR_ID_HAS_JS = 1u << 4,		/* a GIF or BMP signature that starts valid JavaScript */
+	CR_ID_HAS_MARKUP = 1u << 5,	/* HTML tags before or after a PDF's body */
 };
 
 struct cr_ident {

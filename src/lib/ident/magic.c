@@ -34,10 +34,16 @@ static enum cr_tid id_mz(const struct cr_view *v, const struct cr_cur *hp)
 	if (!cur_peek_u16le(&h, 2, &cblp) || !cur_peek_u16le(&h, 4, &cp) || !cur_peek_u16le(&h, 8, &cparhdr) ||
 	    !cur_peek_u32le(&h, 0x3C, &lfanew))
 		return T_UNKNOWN;
-	uint8_t nt[4 + 20 + 72];
-	if (lfanew >= 0x40 && cr_view_read(v, lfanew, nt, sizeof nt)) {
+	uint8_t nt[4 + 20 + 72] = {0};
+	size_t ntl = v->size > lfanew ? (v->size - lfanew < sizeof nt ? (size_t)(v->size - lfanew) : sizeof nt) : 0;
+	/*
+	 * Windows's loader follows e_lfanew wherever it points past "MZ": tiny
+	 * PEs put the PE header at 4, over the DOS header (e_lfanew itself is
+	 * then a field of the optional header).
+	 */
+	if (lfanew >= 4 && ntl >= 24 && cr_view_read(v, lfanew, nt, ntl)) {
 		struct cr_cur c;
-		cur_init(&c, nt, sizeof nt);
+		cur_init(&c, nt, ntl);
 		if (cur_match(&c, 0, "PE\0\0", 4)) {
 			uint16_t chars = 0, magic = 0, subsys = 0;
 			cur_peek_u16le(&c, 22, &chars);
@@ -145,9 +151,33 @@ static int elf_has_pie_flag(const struct cr_view *v, int is64, int be, uint64_t 
 static enum cr_tid id_elf(const struct cr_view *v, const struct cr_cur *hp)
 {
 	struct cr_cur h = *hp;
-	if (h.len < 52 || (h.p[4] != 1 && h.p[4] != 2) || (h.p[5] != 1 && h.p[5] != 2) || h.p[6] != 1)
+	if (h.len < 52)
 		return T_UNKNOWN;
 	int is64 = h.p[4] == 2, be = h.p[5] == 2;
+	/*
+	 * Linux's binfmt_elf checks the magic, e_type, e_machine and
+	 * e_phentsize, not EI_CLASS, EI_DATA or EI_VERSION: an x86-64 ELF with
+	 * EI_VERSION 0 or a class byte of 3 runs.  When those bytes are not
+	 * what the spec wants, read the header as the loader does (little
+	 * endian, the layout whose e_phentsize is the size of a program header).
+	 */
+	if ((h.p[4] != 1 && h.p[4] != 2) || (h.p[5] != 1 && h.p[5] != 2) || h.p[6] != 1) {
+		uint16_t pe64 = 0, pe32 = 0;
+		if (h.p[5] != 1 && h.p[5] != 2)
+			be = 0;
+		be ? cur_peek_u16be(&h, 54, &pe64) : cur_peek_u16le(&h, 54, &pe64);
+		be ? cur_peek_u16be(&h, 42, &pe32) : cur_peek_u16le(&h, 42, &pe32);
+		if (h.p[4] != 1 && h.p[4] != 2) {
+			if (h.len >= 64 && pe64 == 56)
+				is64 = 1;
+			else if (pe32 == 32)
+				is64 = 0;
+			else
+				return T_UNKNOWN;
+		} else if ((is64 ? pe64 : pe32) != (is64 ? 56 : 32)) {
+			return T_UNKNOWN;
+		}
+	}
 	uint16_t type;
 	be ? cur_peek_u16be(&h, 16, &type) : cur_peek_u16le(&h, 16, &type);
 	switch (type) {
@@ -778,6 +808,9 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	 * whatever a comment in it mentions.
 	 */
 	if (M(0, "#!"))
+		return T_UNKNOWN;
+	/* A tar whose first member is a PDF is a tar: its header's checksum holds. */
+	if (h.len >= 512 && h.p[0] && cr_tar_checksum_ok(h.p))
 		return T_UNKNOWN;
 	size_t lim = h.len < 1024 ? h.len : 1024;
 	for (size_t i = 0; i + 5 <= lim; i++) {

@@ -47,6 +47,12 @@ void cr_rules_exec(struct cr_scan *s, const struct cr_obj *o)
 	}
 	if (ty->cls & C_SHORTCUT)
 		cr_emit(s, F_EXEC_SHORTCUT, -1, "%s", ty->desc);
+	/* The second reading of a polyglot is code (type.polyglot names the pair). */
+	if (!(ty->cls & C_SCRIPT) && (o->id->flags & CR_ID_HAS_PHP))
+		cr_emit(s, F_EXEC_SCRIPT, -1, "PHP code in the %s: it runs where a server includes the file", ty->desc);
+	if (!(ty->cls & C_SCRIPT) && (o->id->flags & CR_ID_HAS_JS))
+		cr_emit(s, F_EXEC_SCRIPT, -1, "JavaScript behind a %s signature: it runs from <script src>",
+			o->view->head[0] == 'G' ? "GIF" : "BMP");
 
 	/*
 	 * The name alone decides what Windows does on a double-click, for an

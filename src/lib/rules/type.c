@@ -196,6 +196,11 @@ static void polyglot(struct cr_scan *s, const struct cr_obj *o)
 		k += (size_t)snprintf(buf + k, k < sizeof buf ? sizeof buf - k : 0, "%sPHP code", k ? "; " : "");
 	if (k < sizeof buf && (id->flags & CR_ID_HAS_SCRIPT))
 		k += (size_t)snprintf(buf + k, sizeof buf - k, "%s<script> markup", k ? "; " : "");
+	if (k < sizeof buf && (id->flags & CR_ID_HAS_MARKUP))
+		k += (size_t)snprintf(buf + k, sizeof buf - k, "%sHTML before or after the document", k ? "; " : "");
+	if (k < sizeof buf && (id->flags & CR_ID_HAS_JS))
+		k += (size_t)snprintf(buf + k, sizeof buf - k, "%sJavaScript (its %s signature opens a program)",
+				      k ? "; " : "", o->view->head[0] == 'G' ? "GIF" : "BMP");
 	if (k == 0)
 		return;
 	cr_emit(s, F_TYPE_POLYGLOT, -1, "%s is also: %s", cr_type_get(id->type)->desc, buf);
