@@ -2,7 +2,7 @@
 """Identification benchmark: crible against file(1) on the same files, one run.
 
 usage: bench/ident.py [--crible build/crible] [--floor build/readfloor]
-                      [--files 3000] [--runs 5] [--markdown OUT]
+                      [--files 10000] [--runs 5] [--markdown OUT]
 
 The file list is every k-th regular file of /usr/share, /usr/lib and
 /usr/bin in sorted order (k chosen to give --files files): deterministic,
@@ -21,14 +21,15 @@ Agreement: on files where file(1) names a specific type (not text/plain,
 application/octet-stream or inode/x-empty), the share where crible prints
 the same MIME name.  Each disagreement is classified with a third opinion,
 the extension's MIME type in /etc/mime.types: crible right, file right, or
-undecided (no extension, or it names neither).
+undecided (no extension, or it names neither).  Agreement is also given
+per MIME type file(1) names.
 """
 import argparse, collections, json, os, resource, subprocess, sys, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--crible", default="build/crible")
 ap.add_argument("--floor", default="build/readfloor")
-ap.add_argument("--files", type=int, default=3000)
+ap.add_argument("--files", type=int, default=10000)
 ap.add_argument("--runs", type=int, default=5)
 ap.add_argument("--baseline", help="an earlier crible binary: its runs are timed beside the current one's")
 ap.add_argument("--markdown")
@@ -167,6 +168,17 @@ w("| file(1) says | crible says | extension votes | files | example |")
 w("|---|---|---|---:|---|")
 for (fm, cm, v), n in dis.most_common():
     w("| %s | %s | %s | %d | `%s` |" % (fm, cm, v, n, examples[(fm, cm, v)]))
+w("")
+w("Agreement per MIME type file(1) names (every type with a disagreement, and the ten most common):")
+w("")
+w("| file(1) says | files | crible agrees | agreement |")
+w("|---|---:|---:|---:|")
+per = collections.Counter(fmime[p] for p in specific)
+ok = collections.Counter(fmime[p] for p in agree)
+shown = [m for m, _ in per.most_common(10)] + sorted(m for m in per if ok[m] < per[m] and m not in
+                                                     [x for x, _ in per.most_common(10)])
+for m in shown:
+    w("| %s | %d | %d | %.1f%% |" % (m, per[m], ok[m], 100.0 * ok[m] / per[m]))
 if a.baseline:
     w("")
     w("Before and after, same run (%s vs %s):" % (a.baseline, a.crible))

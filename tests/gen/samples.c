@@ -683,6 +683,180 @@ static void b_png_zip(struct sbuf *b)
 
 /* --- tables ------------------------------------------------------------- */
 
+/* --- identification breadth (issue 8): each with a near miss ------------ */
+
+static void b_png_cgbi(struct sbuf *b)
+{
+	sb_put(b, "\x89PNG\r\n\x1a\n\0\0\0\x04" "CgBI" "\x50\x00\x20\x06\x2c\xb8\x77\x66", 24);
+	sb_put(b, "\0\0\0\x0dIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89", 25);
+}
+static void n_png_cgbi(struct sbuf *b) { b_png_cgbi(b); memcpy(b->p + 12, "CgBX", 4); }
+static void b_rifx_wav(struct sbuf *b) { sb_str(b, "RIFX"); sb_u32be(b, 36); sb_str(b, "WAVEfmt "); sb_pad(b, 44); }
+static void n_rifx_wav(struct sbuf *b) { sb_str(b, "RIFX"); sb_u32be(b, 36); sb_str(b, "WAVXfmt "); sb_pad(b, 44); }
+static void b_avi(struct sbuf *b) { sb_str(b, "RIFF"); sb_u32le(b, 36); sb_str(b, "AVI LIST"); sb_pad(b, 44); }
+static void b_rifx_avi(struct sbuf *b) { sb_str(b, "RIFX"); sb_u32be(b, 36); sb_str(b, "AVI LIST"); sb_pad(b, 44); }
+static void n_avi(struct sbuf *b) { sb_str(b, "RIFF"); sb_u32le(b, 36); sb_str(b, "AVJ LIST"); sb_pad(b, 44); }
+static void ebml(struct sbuf *b, const char *doctype)
+{
+	sb_put(b, "\x1a\x45\xdf\xa3", 4);
+	sb_u8(b, (uint8_t)(0x80 | (15 + strlen(doctype) + 9)));
+	sb_put(b, "\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08", 16);
+	sb_put(b, "\x42\x82", 2);
+	sb_u8(b, (uint8_t)(0x80 | strlen(doctype)));
+	sb_str(b, doctype);
+	sb_put(b, "\x42\x87\x81\x04\x42\x85\x81\x02", 8);
+	sb_pad(b, 64);
+}
+static void b_webm(struct sbuf *b) { ebml(b, "webm"); }
+static void n_webm(struct sbuf *b) { ebml(b, "wobm"); }
+static void b_mkv(struct sbuf *b) { ebml(b, "matroska"); }
+static void n_mkv(struct sbuf *b) { ebml(b, "matrosca"); }
+static void ftyp_major(struct sbuf *b, const char *major)
+{
+	sb_u32be(b, 20);
+	sb_str(b, "ftyp");
+	sb_str(b, major);
+	sb_u32be(b, 0);
+	sb_str(b, "isom");
+	sb_pad(b, 64);
+}
+static void b_mov(struct sbuf *b) { ftyp_major(b, "qt  "); }
+static void b_3gp(struct sbuf *b) { ftyp_major(b, "3gp5"); }
+static void b_3g2(struct sbuf *b) { ftyp_major(b, "3g2a"); }
+static void b_m4a(struct sbuf *b) { ftyp_major(b, "M4A "); }
+static void b_m4v(struct sbuf *b) { ftyp_major(b, "M4V "); }
+/* Near miss for a brand: another brand, which is plain MP4. */
+static void n_brand(struct sbuf *b) { ftyp_major(b, "mp42"); }
+static void sfnt(struct sbuf *b, const char *tag)
+{
+	sb_put(b, tag, 4);
+	sb_u16be(b, 10);	/* tables */
+	sb_u16be(b, 128);	/* search range */
+	sb_u16be(b, 3);
+	sb_u16be(b, 32);
+	sb_pad(b, 256);
+}
+static void b_ttf(struct sbuf *b) { sfnt(b, "\x00\x01\x00\x00"); }
+static void n_ttf(struct sbuf *b) { sfnt(b, "\x00\x01\x00\x00"); b->p[7] = 100; /* search range not a power of two */ }
+static void b_otf(struct sbuf *b) { sfnt(b, "OTTO"); }
+static void n_otf(struct sbuf *b) { sfnt(b, "OTTA"); }
+static void b_woff(struct sbuf *b) { sb_str(b, "wOFF"); sb_u32be(b, 0x00010000); sb_pad(b, 64); }
+static void n_woff(struct sbuf *b) { sb_str(b, "wOFf"); sb_u32be(b, 0x00010000); sb_pad(b, 64); }
+static void b_woff2(struct sbuf *b) { sb_str(b, "wOF2"); sb_u32be(b, 0x00010000); sb_pad(b, 64); }
+static void n_woff2(struct sbuf *b) { sb_str(b, "wOF3"); sb_u32be(b, 0x00010000); sb_pad(b, 64); }
+static void b_sqlite(struct sbuf *b) { sb_put(b, "SQLite format 3\0\x10\0\x01\x01\0\x40\x20\x20", 24); sb_pad(b, 100); }
+static void n_sqlite(struct sbuf *b) { sb_put(b, "SQLite format 2\0\x10\0\x01\x01\0\x40\x20\x20", 24); sb_pad(b, 100); }
+static void b_eml(struct sbuf *b)
+{
+	sb_str(b, "Return-Path: <alice@example.org>\r\nReceived: from mx.example.org by mail.example.org\r\n"
+		  "From: Alice <alice@example.org>\r\nTo: Bob <bob@example.org>\r\nSubject: Lunch\r\n"
+		  "Date: Mon, 30 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@example.org>\r\n\r\nSee you at noon.\r\n");
+}
+static void n_eml(struct sbuf *b) { sb_str(b, "From: the desk of Alice\nPlease read the notes before Friday.\n"); }
+static void b_mbox(struct sbuf *b)
+{
+	sb_str(b, "From alice@example.org Mon Nov 30 10:00:00 2026\nFrom: Alice <alice@example.org>\n"
+		  "Subject: Lunch\nDate: Mon, 30 Nov 2026 10:00:00 +0000\n\nSee you at noon.\n");
+}
+static void n_mbox(struct sbuf *b) { sb_str(b, "From here on, notes are kept in the wiki.\nThanks.\n"); }
+static void b_ics(struct sbuf *b)
+{
+	sb_str(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//crible//test//EN\r\nBEGIN:VEVENT\r\nUID:1@example.org\r\n"
+		  "DTSTART:20261130T100000Z\r\nSUMMARY:Review\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+}
+static void n_ics(struct sbuf *b) { sb_str(b, "BEGIN VCALENDAR export failed; see the log.\n"); }
+static void b_vcf(struct sbuf *b) { sb_str(b, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alice Example\r\nN:Example;Alice;;;\r\nEND:VCARD\r\n"); }
+static void n_vcf(struct sbuf *b) { sb_str(b, "BEGIN: VCARD is how the export starts.\n"); }
+static void b_pem_cert(struct sbuf *b) { sb_str(b, "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n"); }
+static void n_pem_cert(struct sbuf *b) { sb_str(b, "-----BEGIN CERTIFICATES-----\nnot a PEM label\n"); }
+static void b_pem_key(struct sbuf *b) { sb_str(b, "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n"); }
+static void n_pem_key(struct sbuf *b) { sb_str(b, "-----BEGIN RSA PRIVATE KEYS-----\nnot a PEM label\n"); }
+static void b_ssh_key(struct sbuf *b)
+{
+	sb_str(b, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n");
+}
+static void n_ssh_key(struct sbuf *b) { sb_str(b, "-----BEGIN OPENSSH KEY-----\nb3BlbnNzaA\n"); }
+static void b_ssh_pub(struct sbuf *b) { sb_str(b, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG alice@laptop\n"); }
+static void n_ssh_pub(struct sbuf *b) { sb_str(b, "ssh-ed25519 keys are shorter than RSA keys.\n"); }
+static void b_pgp_armor(struct sbuf *b) { sb_str(b, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n-----END PGP PUBLIC KEY BLOCK-----\n"); }
+static void n_pgp_armor(struct sbuf *b) { sb_str(b, "-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n"); }
+static void b_der_cert(struct sbuf *b)
+{
+	sb_put(b, "\x30\x82\x01\x00\x30\x82\x00\xf0\xa0\x03\x02\x01\x02\x02\x01\x01", 16);
+	sb_pad(b, 260);
+}
+static void n_der_cert(struct sbuf *b) { b_der_cert(b); b->p[12] = 3; /* version 4: no such thing */ }
+static void b_wasm(struct sbuf *b) { sb_put(b, "\0asm\x01\0\0\0\x01\x04\x01\x60\0\0", 14); }
+static void n_wasm(struct sbuf *b) { sb_put(b, "\0asm\x02\0\0\0\x01\x04\x01\x60\0\0", 14); }
+static void b_dex(struct sbuf *b) { sb_put(b, "dex\n035\0", 8); sb_pad(b, 0x70); }
+static void n_dex(struct sbuf *b) { sb_put(b, "dex\n03a\0", 8); sb_pad(b, 0x70); }
+static void b_mdmp(struct sbuf *b) { sb_put(b, "MDMP\x93\xa7\0\0", 8); sb_u32le(b, 13); sb_u32le(b, 32); sb_pad(b, 64); }
+static void n_mdmp(struct sbuf *b) { sb_put(b, "MDMP\0\0\0\0", 8); sb_u32le(b, 13); sb_u32le(b, 32); sb_pad(b, 64); }
+static void b_reg4(struct sbuf *b) { sb_str(b, "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Example]\r\n\"Mode\"=\"fast\"\r\n"); }
+static void n_reg4(struct sbuf *b) { sb_str(b, "REGEDIT was used to export this, see below.\r\n"); }
+static void b_reg5(struct sbuf *b)
+{
+	static const char t[] = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Example]\r\n\"Mode\"=\"fast\"\r\n";
+	sb_put(b, "\xff\xfe", 2);
+	for (const char *c = t; *c; c++) {
+		sb_u8(b, (uint8_t)*c);
+		sb_u8(b, 0);
+	}
+}
+static void n_reg5(struct sbuf *b) { sb_str(b, "Windows Registry Editor Version 4.00 is not a thing.\r\n"); }
+static void b_regf(struct sbuf *b) { sb_str(b, "regf"); sb_u32le(b, 7); sb_u32le(b, 7); sb_zero(b, 8); sb_u32le(b, 1); sb_u32le(b, 5); sb_pad(b, 4096); }
+static void n_regf(struct sbuf *b) { sb_str(b, "regf"); sb_u32le(b, 7); sb_u32le(b, 7); sb_zero(b, 8); sb_u32le(b, 2); sb_u32le(b, 5); sb_pad(b, 4096); }
+ZIP(b_wheel, {"example/__init__.py", "X = 1\n"}, {"example-1.0.dist-info/METADATA", "Name: example\n"},
+    {"example-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n"}, {"example-1.0.dist-info/RECORD", ""})
+ZIP(n_wheel, {"example/__init__.py", "X = 1\n"}, {"docs/example-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n"})
+ZIP(b_egg, {"example/__init__.py", "X = 1\n"}, {"EGG-INFO/PKG-INFO", "Name: example\n"})
+ZIP(n_egg, {"example/__init__.py", "X = 1\n"}, {"EGG-INFO/PKG-INF", "Name: example\n"})
+static void b_npm(struct sbuf *b)
+{
+	static const char pj[] = "{\"name\": \"example\", \"version\": \"1.0.0\"}\n";
+	tar_block(b, "package/package.json", '0', NULL, NULL, NULL, NULL, sizeof pj - 1, pj, sizeof pj - 1);
+	tar_block(b, "package/index.js", '0', NULL, NULL, NULL, NULL, 13, "module.exports", 13);
+	sb_zero(b, 1024);
+}
+static void n_npm(struct sbuf *b)
+{
+	static const char pj[] = "{\"name\": \"example\", \"version\": \"1.0.0\"}\n";
+	tar_block(b, "example/package.json", '0', NULL, NULL, NULL, NULL, sizeof pj - 1, pj, sizeof pj - 1);
+	sb_zero(b, 1024);
+}
+static void b_crate(struct sbuf *b)
+{
+	static const char ct[] = "[package]\nname = \"example\"\nversion = \"0.1.0\"\n";
+	tar_block(b, "example-0.1.0/.cargo_vcs_info.json", '0', NULL, NULL, NULL, NULL, 2, "{}", 2);
+	tar_block(b, "example-0.1.0/Cargo.toml", '0', NULL, NULL, NULL, NULL, sizeof ct - 1, ct, sizeof ct - 1);
+	tar_block(b, "example-0.1.0/src/lib.rs", '0', NULL, NULL, NULL, NULL, 1, "\n", 1);
+	sb_zero(b, 1024);
+}
+static void n_crate(struct sbuf *b)
+{
+	tar_block(b, "example-0.1.0/README.md", '0', NULL, NULL, NULL, NULL, 6, "hello\n", 6);
+	tar_block(b, "example-0.1.0/src/Cargo.toml", '0', NULL, NULL, NULL, NULL, 1, "\n", 1);
+	sb_zero(b, 1024);
+}
+/* A GitHub README: centred HTML first, Markdown after. */
+static void b_md_html(struct sbuf *b)
+{
+	sb_str(b, "<p align=\"center\">\n  <img src=\"docs/logo.png\" width=\"200\" alt=\"logo\">\n</p>\n\n"
+		  "# Example\n\nA tool that does one thing well. See [the docs](docs/index.md).\n\n## Install\n\n"
+		  "```sh\nmake install\n```\n");
+}
+static void n_md_html(struct sbuf *b)
+{
+	sb_str(b, "<p align=\"center\">\n<html><body>\n# Not a heading\n<a href=\"x\">[the docs](docs/index.md)</a>\n</body></html>\n");
+}
+/* A README whose first lines are code blocks. */
+static void b_md_code(struct sbuf *b)
+{
+	sb_str(b, "```sh\n$ pip install example\n$ example --help\n```\n\n```python\nimport example\nexample.run()\n```\n\n"
+		  "# Example\n\nRun it as shown above; see [usage](docs/usage.md).\n");
+}
+static void n_md_code(struct sbuf *b) { sb_str(b, "#!/bin/sh\npip install example\nexample --help\n"); }
+
 static void b_tar_first_pdf(struct sbuf *b);
 static void n_tar_first_pdf(struct sbuf *b);
 
@@ -795,6 +969,46 @@ const struct sig sigs[] = {
 	{"scf", b_scf, b_text},
 	{"desktop", b_desktop, b_text},
 	{"library-ms", b_libms, b_xml},
+	/* identification breadth (issue 8) */
+	{"png", b_png_cgbi, n_png_cgbi},
+	{"wav", b_rifx_wav, n_rifx_wav},
+	{"avi", b_avi, n_avi},
+	{"avi", b_rifx_avi, n_avi},
+	{"webm", b_webm, n_webm},
+	{"matroska", b_mkv, n_mkv},
+	{"mov", b_mov, n_brand},
+	{"3gpp", b_3gp, n_brand},
+	{"3gpp2", b_3g2, n_brand},
+	{"m4a", b_m4a, n_brand},
+	{"m4v", b_m4v, n_brand},
+	{"sfnt", b_ttf, n_ttf},
+	{"otf", b_otf, n_otf},
+	{"woff", b_woff, n_woff},
+	{"woff2", b_woff2, n_woff2},
+	{"sqlite", b_sqlite, n_sqlite},
+	{"eml", b_eml, n_eml},
+	{"mbox", b_mbox, n_mbox},
+	{"msg", b_msg, n_doc},
+	{"icalendar", b_ics, n_ics},
+	{"vcard", b_vcf, n_vcf},
+	{"pem-cert", b_pem_cert, n_pem_cert},
+	{"pem-key", b_pem_key, n_pem_key},
+	{"x509-der", b_der_cert, n_der_cert},
+	{"ssh-key", b_ssh_key, n_ssh_key},
+	{"ssh-pubkey", b_ssh_pub, n_ssh_pub},
+	{"pgp-keys", b_pgp_armor, n_pgp_armor},
+	{"wasm", b_wasm, n_wasm},
+	{"wheel", b_wheel, n_wheel},
+	{"egg", b_egg, n_egg},
+	{"npm", b_npm, n_npm},
+	{"crate", b_crate, n_crate},
+	{"dex", b_dex, n_dex},
+	{"minidump", b_mdmp, n_mdmp},
+	{"regedit", b_reg4, n_reg4},
+	{"regedit", b_reg5, n_reg5},
+	{"registry-hive", b_regf, n_regf},
+	{"markdown", b_md_html, n_md_html},
+	{"markdown", b_md_code, n_md_code},
 };
 const size_t nsigs = sizeof sigs / sizeof sigs[0];
 

@@ -251,7 +251,59 @@ static enum cr_tid id_cafebabe(const struct cr_cur *hp)
 
 /* --- archives and compression ------------------------------------------ */
 
+/*
+ * Package tarballs: every name of an npm package sits under "package/",
+ * with package/package.json; a crate's under "NAME-VERSION/", with
+ * NAME-VERSION/Cargo.toml.  The headers of the head window are followed
+ * by their sizes.
+ */
+static enum cr_tid id_tar_flavour(const struct cr_view *v);
+
+static enum cr_tid tar_subtype(const struct cr_view *v, enum cr_tid t)
+{
+	char top[100];
+	size_t tl = 0;
+	bool npm_all = true, npm_json = false, cargo = false;
+	uint64_t at = 0;
+	for (int k = 0; k < 64 && at + 512 <= v->headlen; k++) {
+		const uint8_t *b = v->head + at;
+		uint64_t size;
+		if (!b[0] || !cr_tar_checksum_ok(b) || cr_tar_num(b + 124, 12, &size) != 1)
+			break;
+		uint8_t type = b[156];
+		if (type != 'x' && type != 'g' && type != 'L' && type != 'K' && !b[345]) {
+			size_t nl = strnlen((const char *)b, 100);
+			if (nl < 8 || memcmp(b, "package/", 8) != 0)
+				npm_all = false;
+			if (nl == 20 && memcmp(b, "package/package.json", 20) == 0)
+				npm_json = true;
+			const uint8_t *slash = memchr(b, '/', nl);
+			if (slash) {
+				size_t d = (size_t)(slash - b);
+				if (!tl && d < sizeof top) {
+					memcpy(top, b, d);
+					tl = d;
+				}
+				if (d == tl && memcmp(b, top, d) == 0 && nl - d - 1 == 10 && memcmp(slash + 1, "Cargo.toml", 10) == 0)
+					cargo = true;
+			}
+		}
+		at += 512 + ((size + 511) & ~(uint64_t)511);
+	}
+	if (npm_all && npm_json)
+		return T_NPM;
+	if (cargo && memchr(top, '-', tl))
+		return T_CRATE;
+	return t;
+}
+
 static enum cr_tid id_tar(const struct cr_view *v)
+{
+	enum cr_tid t = id_tar_flavour(v);
+	return t == T_UNKNOWN ? t : tar_subtype(v, t);
+}
+
+static enum cr_tid id_tar_flavour(const struct cr_view *v)
 {
 	if (v->headlen < 512)
 		return T_UNKNOWN;
@@ -426,7 +478,8 @@ static int ok_cpio_ascii(const struct cr_cur *h)
 static int ok_png(const struct cr_cur *hp)
 {
 	struct cr_cur h = *hp;
-	return M(0, "\x89PNG\r\n\x1a\n") && M(12, "IHDR");
+	/* Apple's CgBI PNG (iOS app bundles) puts its CgBI chunk before IHDR. */
+	return M(0, "\x89PNG\r\n\x1a\n") && (M(12, "IHDR") || (M(12, "CgBI") && M(28, "IHDR")));
 }
 
 static int ok_jpeg(const struct cr_cur *h)
@@ -497,8 +550,17 @@ static enum cr_tid id_ftyp(const struct cr_cur *hp)
 		return T_AVIF;
 	if (heic)
 		return T_HEIC;
+	/* The major brand names the flavour, as file(1) reads it. */
 	if (M(8, "qt  "))
 		return T_MOV;
+	if (M(8, "3gp") || M(8, "3gs") || M(8, "3ge") || M(8, "3gg") || M(8, "3gr") || M(8, "3gt"))
+		return T_3GPP;
+	if (M(8, "3g2"))
+		return T_3GPP2;
+	if (M(8, "M4A ") || M(8, "M4B ") || M(8, "M4P "))
+		return T_M4A;
+	if (M(8, "M4V ") || M(8, "M4VH") || M(8, "M4VP"))
+		return T_M4V;
 	return T_MP4;
 }
 
@@ -608,6 +670,62 @@ static int ok_pgp_key(const struct cr_cur *h)
 	return alg == 1 || alg == 2 || alg == 3 || alg == 16 || alg == 17 || alg == 18 || alg == 19 || alg == 22;
 }
 
+/*
+ * EBML (Matroska, WebM): the header element holds a DocType string
+ * (ID 0x4282).  Element sizes are EBML variable-length integers.
+ */
+static enum cr_tid id_ebml(const struct cr_cur *h)
+{
+	size_t n = h->len < 128 ? h->len : 128;
+	for (size_t i = 4; i + 3 < n; i++) {
+		if (h->p[i] != 0x42 || h->p[i + 1] != 0x82)
+			continue;
+		uint8_t sz = h->p[i + 2];
+		if (!(sz & 0x80))
+			continue;	/* a one-byte size is all a DocType needs */
+		size_t l = sz & 0x7f;
+		if (i + 3 + l > n)
+			return T_UNKNOWN;
+		const uint8_t *d = h->p + i + 3;
+		if (l == 4 && memcmp(d, "webm", 4) == 0)
+			return T_WEBM;
+		if (l == 8 && memcmp(d, "matroska", 8) == 0)
+			return T_MKV;
+		return T_UNKNOWN;
+	}
+	return T_UNKNOWN;
+}
+
+/* RIFF, or RIFX (the same, big-endian): WebP, WAVE, AVI. */
+static enum cr_tid id_riff(const struct cr_cur *hp)
+{
+	struct cr_cur h = *hp;
+	if (h.len < 12)
+		return T_UNKNOWN;
+	if (M(8, "WEBPVP8") && M(0, "RIFF"))
+		return T_WEBP;
+	if (M(8, "WAVE"))
+		return T_WAV;
+	if (M(8, "AVI "))
+		return T_AVI;
+	return T_UNKNOWN;
+}
+
+/*
+ * DER X.509: SEQUENCE (certificate) of SEQUENCE (tbsCertificate) whose
+ * first element is the explicit version [0] holding INTEGER 0..2, both
+ * with long-form lengths that fit the file.
+ */
+static int ok_x509_der(const struct cr_cur *h, uint64_t size)
+{
+	const uint8_t *p = h->p;
+	if (h->len < 16 || p[0] != 0x30 || p[1] != 0x82 || p[4] != 0x30 || p[5] != 0x82)
+		return 0;
+	uint32_t outer = (uint32_t)p[2] << 8 | p[3], inner = (uint32_t)p[6] << 8 | p[7];
+	return inner + 4 <= outer && outer + 4 <= size + 64 && p[8] == 0xa0 && p[9] == 0x03 && p[10] == 0x02 &&
+	       p[11] == 0x01 && p[12] <= 2;
+}
+
 enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 {
 	struct cr_cur h;
@@ -617,6 +735,8 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 		return T_UNKNOWN;
 	switch (h.p[0]) {
 	case 0x00:
+		if (M(0, "\0asm") && h.len >= 8 && h.p[4] == 1 && h.p[5] == 0 && h.p[6] == 0 && h.p[7] == 0)
+			return T_WASM;
 		if (M(0, "\0\0\1\0") || M(0, "\0\0\2\0"))
 			return ok_ico(&h) ? T_ICO : T_UNKNOWN;
 		if (M(4, "ftyp"))
@@ -632,8 +752,12 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 		/* binary cpio, big-endian 070707 */
 		return M(0, "\x71\xc7") ? T_CPIO : T_UNKNOWN;
 	case 0x1a:
+		if (M(0, "\x1a\x45\xdf\xa3"))
+			return id_ebml(&h);
+		return id_terminfo(&h);
 	case 0x1e:
 		return id_terminfo(&h);
+
 	case 0x1f:
 		if (M(0, "\x1f\x8b") && ok_gzip(&h))
 			return T_GZIP;
@@ -655,6 +779,8 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	case '(':
 		return M(0, "\x28\xb5\x2f\xfd") ? T_ZSTD : T_UNKNOWN;
 	case '0':
+		if (ok_x509_der(&h, v->size))
+			return T_X509_DER;
 		if ((M(0, "070707") || M(0, "070701") || M(0, "070702")) && ok_cpio_ascii(&h))
 			return T_CPIO;
 		break;
@@ -695,6 +821,8 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	case 'M':
 		if (M(0, "MZ"))
 			return id_mz(v, &h);
+		if (M(0, "MDMP\x93\xa7"))
+			return T_MINIDUMP;
 		if (M(0, "MM\0*") && ok_tiff(&h))
 			return T_TIFF;
 		if (M(0, "MSCF") && ok_cab(&h))
@@ -704,7 +832,7 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 		if (M(0, "OggS\0"))
 			return T_OGG;
 		if (M(0, "OTTO") && ok_sfnt(&h))
-			return T_SFNT;
+			return T_OTF;
 		break;
 	case 'P':
 		if (M(0, "PK\3\4") || M(0, "PK\5\6"))
@@ -713,14 +841,8 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	case 'R':
 		if (M(0, "Rar!"))
 			return id_rar(&h);
-		if (M(0, "RIFF") && h.len >= 12) {
-			if (M(8, "WEBPVP8"))
-				return T_WEBP;
-			if (M(8, "WAVE"))
-				return T_WAV;
-			if (M(8, "AVI "))
-				return T_AVI;
-		}
+		if (M(0, "RIFF") || M(0, "RIFX"))
+			return id_riff(&h);
 		break;
 	case 'S':
 		if (M(0, "SQLite format 3\0"))
@@ -729,6 +851,20 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	case 'f':
 		if (M(0, "fLaC"))
 			return T_FLAC;
+		break;
+	case 'd':
+		/* "dex\n" and a three-digit version ("035"-"041"), NUL. */
+		if (M(0, "dex\n") && h.len >= 112 && h.p[4] >= '0' && h.p[4] <= '9' && h.p[5] >= '0' && h.p[5] <= '9' &&
+		    h.p[6] >= '0' && h.p[6] <= '9' && h.p[7] == 0)
+			return T_DEX;
+		break;
+	case 'r':
+		/* A hive's base block: "regf", two sequence numbers, major version 1 at 20. */
+		if (M(0, "regf") && h.len >= 32) {
+			uint32_t maj;
+			if (cur_peek_u32le(&h, 20, &maj) && maj == 1)
+				return T_REGF;
+		}
 		break;
 	case 'c':
 		if (M(0, "conectix"))

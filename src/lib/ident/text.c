@@ -54,8 +54,9 @@ long cr_memcasemem(const uint8_t *hay, size_t n, const char *needle)
 		}
 		return -1;
 	}
+	/* A letter: c | 0x20 is f exactly for f and its upper case. */
 	for (size_t i = 0; i + m <= n; i++) {
-		if (lower(hay[i]) != f)
+		if ((hay[i] | 0x20) != f)
 			continue;
 		size_t k = 1;
 		while (k < m && lower(hay[i + k]) == lower((uint8_t)needle[k]))
@@ -635,8 +636,9 @@ static void line_vb(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 
 static void line_js(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 {
+	/* A source map comment: "//#" is JavaScript's form (CSS has its own). */
 	if (LHAS("new ActiveXObject(") || LHAS("module.exports") || pre(l, n, "'use strict'") ||
-	    pre(l, n, "\"use strict\""))
+	    pre(l, n, "\"use strict\"") || pre(l, n, "//# sourceMappingURL="))
 		strong(s, L_JS);
 	if (pre(l, n, "function ") || LHAS("function("))
 		hit(s, L_JS, 0);
@@ -970,6 +972,112 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 	return lang_of(&s);
 }
 
+/* --- text formats a first line names ----------------------------------- */
+
+/* Mail header names (RFC 5322, MIME, and what mail servers add). */
+static const char *const mail_headers[] = {
+	"received", "return-path", "delivered-to", "from", "to", "cc", "bcc", "subject", "date", "message-id",
+	"mime-version", "reply-to", "x-mailer", "dkim-signature", "authentication-results", "content-type",
+	"content-transfer-encoding", "in-reply-to", "references", "x-original-to", "arc-seal", "x-received",
+	"user-agent", "sender", "list-id", "thread-topic", "x-ms-exchange-organization-authas", "envelope-to",
+};
+
+/*
+ * A header block: every line up to the first empty one is "Name: value"
+ * or a continuation, and at least two names are mail headers.
+ */
+static bool mail_headers_at(const uint8_t *p, size_t n, size_t i)
+{
+	int known = 0, lines = 0;
+	size_t lim = n < 16384 ? n : 16384;
+	while (i < lim && lines < 64) {
+		const uint8_t *nl = memchr(p + i, '\n', lim - i);
+		size_t e = nl ? (size_t)(nl - p) : lim;
+		size_t ln = e - i;
+		if (ln > 0 && p[e - 1] == '\r')
+			ln--;
+		if (ln == 0)
+			return known >= 2;
+		const uint8_t *l = p + i;
+		if (l[0] == ' ' || l[0] == '\t') {
+			if (lines == 0)
+				return false;
+		} else {
+			size_t k = 0;
+			while (k < ln && l[k] > 0x20 && l[k] < 0x7f && l[k] != ':')
+				k++;
+			if (k == 0 || k >= ln || l[k] != ':')
+				return false;
+			for (size_t m = 0; m < sizeof mail_headers / sizeof mail_headers[0]; m++)
+				if (name_eq(l, k, mail_headers[m])) {
+					known++;
+					break;
+				}
+		}
+		lines++;
+		if (!nl)
+			break;
+		i = e + 1;
+	}
+	return known >= 2 && (i >= lim || lines >= 64);
+}
+
+/* "From sender date" (RFC 4155): a year or a time on the line. */
+static bool mbox_from(const uint8_t *l, size_t ln)
+{
+	if (!pre(l, ln, "From ") || ln < 20)
+		return false;
+	int colons = 0;
+	for (size_t k = 5; k < ln; k++)
+		colons += l[k] == ':';
+	return colons >= 2;
+}
+
+static enum cr_tid structured(const uint8_t *p, size_t n, size_t i)
+{
+	const uint8_t *l = p + i;
+	size_t ln = n - i;
+	if (ci_pre(l, ln, "begin:vcalendar"))
+		return T_ICAL;
+	if (ci_pre(l, ln, "begin:vcard"))
+		return T_VCARD;
+	if (pre(l, ln, "-----BEGIN ")) {
+		const uint8_t *k = l + 11;
+		size_t kl = ln - 11;
+		if (pre(k, kl, "CERTIFICATE-----") || pre(k, kl, "X509 CERTIFICATE-----") ||
+		    pre(k, kl, "TRUSTED CERTIFICATE-----"))
+			return T_PEM_CERT;
+		if (pre(k, kl, "OPENSSH PRIVATE KEY-----"))
+			return T_SSH_KEY;
+		if (pre(k, kl, "PGP PUBLIC KEY BLOCK-----") || pre(k, kl, "PGP PRIVATE KEY BLOCK-----"))
+			return T_PGP_KEYS;
+		if (pre(k, kl, "PRIVATE KEY-----") || pre(k, kl, "RSA PRIVATE KEY-----") ||
+		    pre(k, kl, "EC PRIVATE KEY-----") || pre(k, kl, "DSA PRIVATE KEY-----") ||
+		    pre(k, kl, "ENCRYPTED PRIVATE KEY-----"))
+			return T_PEM_KEY;
+	}
+	static const char *const ssh[] = {"ssh-rsa AAAA", "ssh-ed25519 AAAA", "ssh-dss AAAA", "ecdsa-sha2-nistp",
+					  "sk-ssh-ed25519@openssh.com AAAA", "sk-ecdsa-sha2-nistp256@openssh.com AAAA"};
+	for (size_t k = 0; k < sizeof ssh / sizeof ssh[0]; k++)
+		if (pre_n(l, ln, ssh[k], strlen(ssh[k])))
+			return T_SSH_PUBKEY;
+	if (pre(l, ln, "REGEDIT4") || pre(l, ln, "Windows Registry Editor Version 5.00"))
+		return T_REG;
+	const uint8_t *nl = memchr(l, '\n', ln < 1024 ? ln : 1024);
+	if (nl && mbox_from(l, (size_t)(nl - l)) && mail_headers_at(p, n, (size_t)(nl - p) + 1))
+		return T_MBOX;
+	if (mail_headers_at(p, n, i))
+		return T_EML;
+	return T_UNKNOWN;
+}
+
+/* A page, not a README: a doctype, <html>, <head> or <body>. */
+static bool html_document(const uint8_t *p, size_t n)
+{
+	return cr_memcasemem(p, n, "<!doctype") >= 0 || cr_memcasemem(p, n, "<html") >= 0 ||
+	       cr_memcasemem(p, n, "<body") >= 0 || cr_memcasemem(p, n, "<head") >= 0;
+}
+
 static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_ident *id)
 {
 	int truncated = total > n;
@@ -1006,12 +1114,21 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	size_t i = skip_ws(p, n, 0);
 	if (i < n && p[i] == '<') {
 		enum cr_tid t = markup(p, n, i);
+		/* GitHub READMEs open with <p align="center"> or <img>: Markdown that holds HTML. */
+		if (t == T_HTML && !html_document(p, n < 4096 ? n : 4096) && markdown(p, n) == T_MARKDOWN)
+			return T_MARKDOWN;
 		if (t != T_UNKNOWN)
 			return t;
 	}
 	enum cr_tid t = ini_shortcut(p, n, i);
 	if (t != T_UNKNOWN)
 		return t;
+	t = structured(p, n, i);
+	if (t != T_UNKNOWN)
+		return t;
+	/* A README that opens with a code block is Markdown before the language in the block. */
+	if ((pre(p + i, n - i, "```") || pre(p + i, n - i, "~~~")) && markdown(p, n) == T_MARKDOWN)
+		return T_MARKDOWN;
 	if (i < n && (p[i] == '{' || p[i] == '[') && json_ok(p, n, truncated))
 		return T_JSON;
 	t = languages(p, n);

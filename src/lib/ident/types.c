@@ -44,13 +44,19 @@ static const struct cr_type types[T_NTYPES] = {
 	  "OpenDocument presentation"),
 	X(T_ODG, "odg", "application/vnd.oasis.opendocument.graphics", C_ARCHIVE | C_DOC, T_ZIP, "odg otg",
 	  "OpenDocument drawing"),
+	/* file(1) calls wheels and eggs ZIP archives: the MIME stays its, the name says more. */
+	X(T_WHEEL, "wheel", "application/zip", C_ARCHIVE, T_ZIP, "whl", "Python wheel"),
+	X(T_EGG, "egg", "application/zip", C_ARCHIVE, T_ZIP, "egg", "Python egg"),
 	X(T_EPUB, "epub", "application/epub+zip", C_ARCHIVE | C_DOC, T_ZIP, "epub", "EPUB book"),
 
 	X(T_TAR, "tar", "application/x-tar", C_ARCHIVE, T_UNKNOWN, "tar", "POSIX tar archive"),
 	X(T_TAR_GNU, "tar-gnu", "application/x-tar", C_ARCHIVE, T_TAR, "tar", "GNU tar archive"),
 	X(T_TAR_PAX, "tar-pax", "application/x-tar", C_ARCHIVE, T_TAR, "tar", "pax tar archive"),
 	X(T_TAR_V7, "tar-v7", "application/x-tar", C_ARCHIVE, T_TAR, "tar", "v7 tar archive"),
-	X(T_GZIP, "gzip", "application/gzip", C_COMPRESSED, T_UNKNOWN, "gz tgz taz", "gzip stream"),
+	/* An npm package and a Rust crate are tars (gzip-compressed on the wire: .tgz and .crate claim gzip). */
+	X(T_NPM, "npm", "application/x-tar", C_ARCHIVE, T_TAR, "", "npm package tarball"),
+	X(T_CRATE, "crate", "application/x-tar", C_ARCHIVE, T_TAR, "", "Rust crate tarball"),
+	X(T_GZIP, "gzip", "application/gzip", C_COMPRESSED, T_UNKNOWN, "gz tgz taz crate", "gzip stream"),
 	X(T_BZIP2, "bzip2", "application/x-bzip2", C_COMPRESSED, T_UNKNOWN, "bz2 tbz tbz2", "bzip2 stream"),
 	X(T_XZ, "xz", "application/x-xz", C_COMPRESSED, T_UNKNOWN, "xz txz", "xz stream"),
 	X(T_ZSTD, "zstd", "application/zstd", C_COMPRESSED, T_UNKNOWN, "zst tzst", "Zstandard stream"),
@@ -92,6 +98,9 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_MACHO_FAT, "macho-fat", "application/x-mach-binary", C_EXEC, T_UNKNOWN, "dylib bundle",
 	  "Mach-O universal binary"),
 	X(T_JAVA_CLASS, "java-class", "application/x-java-applet", 0, T_UNKNOWN, "class", "Java class"),
+	/* file(1) 5.44 has no MIME for DEX: the one Android registers. */
+	X(T_DEX, "dex", "application/vnd.android.dex", 0, T_UNKNOWN, "dex", "Android DEX bytecode"),
+	X(T_WASM, "wasm", "application/wasm", 0, T_UNKNOWN, "wasm", "WebAssembly module"),
 
 	X(T_PDF, "pdf", "application/pdf", C_DOC | C_SCRIPTABLE, T_UNKNOWN, "pdf", "PDF document"),
 	X(T_OLE, "ole", "application/x-ole-storage", C_DOC, T_UNKNOWN, "", "OLE compound file"),
@@ -124,6 +133,12 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_AVI, "avi", "video/x-msvideo", C_AV, T_UNKNOWN, "avi", "AVI video"),
 	X(T_OGG, "ogg", "audio/ogg", C_AV, T_UNKNOWN, "ogg oga ogv opus", "Ogg media"),
 	X(T_FLAC, "flac", "audio/flac", C_AV, T_UNKNOWN, "flac", "FLAC audio"),
+	X(T_3GPP, "3gpp", "video/3gpp", C_AV, T_MP4, "3gp 3gpp", "3GPP video"),
+	X(T_3GPP2, "3gpp2", "video/3gpp2", C_AV, T_MP4, "3g2 3gpp2", "3GPP2 video"),
+	X(T_M4A, "m4a", "audio/x-m4a", C_AV, T_MP4, "m4a m4b m4p", "MPEG-4 audio"),
+	X(T_M4V, "m4v", "video/x-m4v", C_AV, T_MP4, "m4v", "MPEG-4 video (iTunes)"),
+	X(T_MKV, "matroska", "video/x-matroska", C_AV, T_UNKNOWN, "mkv mka mks mk3d", "Matroska media"),
+	X(T_WEBM, "webm", "video/webm", C_AV, T_MKV, "webm", "WebM media"),
 
 #define TXT (C_TEXT)
 	X(T_TEXT, "text", "text/plain", TXT | C_GENERIC, T_UNKNOWN, "txt text log asc", "text"),
@@ -139,6 +154,18 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_MAKEFILE, "makefile", "text/x-makefile", TXT, T_TEXT, "mk mak", "makefile"),
 	X(T_TROFF, "troff", "text/troff", TXT, T_TEXT, "1 2 3 4 5 6 7 8 9 man roff tr", "troff document"),
 	X(T_DIFF, "diff", "text/x-diff", TXT, T_TEXT, "diff patch", "unified diff"),
+	X(T_EML, "eml", "message/rfc822", TXT, T_TEXT, "eml", "e-mail message"),
+	/* file(1) 5.44 calls an mbox text/plain; application/mbox is RFC 4155's. */
+	X(T_MBOX, "mbox", "application/mbox", TXT, T_TEXT, "mbox mbx", "mailbox"),
+	X(T_ICAL, "icalendar", "text/calendar", TXT, T_TEXT, "ics ical ifb", "iCalendar"),
+	X(T_VCARD, "vcard", "text/vcard", TXT, T_TEXT, "vcf vcard", "vCard"),
+	/* file(1) 5.44 names PEM and OpenSSH files text/plain: the names of shared-mime-info. */
+	X(T_PEM_CERT, "pem-cert", "application/x-x509-ca-cert", TXT, T_TEXT, "pem crt cer", "PEM certificate"),
+	X(T_PEM_KEY, "pem-key", "application/x-pem-key", TXT, T_TEXT, "pem key", "PEM private key"),
+	X(T_SSH_KEY, "ssh-key", "application/x-ssh-key", TXT, T_TEXT, "", "OpenSSH private key"),
+	X(T_SSH_PUBKEY, "ssh-pubkey", "application/x-ssh-public-key", TXT, T_TEXT, "pub", "OpenSSH public key"),
+	/* regedit imports it on a double-click: a script for Windows. */
+	X(T_REG, "regedit", "text/x-ms-regedit", TXT | C_SCRIPT, T_TEXT, "reg", "Windows Registry script"),
 
 #define SCR (TXT | C_SCRIPT)
 	X(T_SHELL, "shell", "text/x-shellscript", SCR, T_TEXT, "sh bash zsh ksh csh command", "shell script"),
@@ -176,6 +203,10 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_JMOD, "jmod", "application/x-java-jmod", C_ARCHIVE, T_ZIP, "jmod", "Java module"),
 	X(T_PGP_KEYS, "pgp-keys", "application/pgp-keys", 0, T_UNKNOWN, "gpg pgp key", "OpenPGP keys"),
 	X(T_XPM, "xpm", "image/x-xpixmap", C_IMAGE | C_TEXT, T_TEXT, "xpm", "XPM image"),
+	X(T_OTF, "otf", "application/vnd.ms-opentype", 0, T_SFNT, "otf", "OpenType font (CFF)"),
+	X(T_X509_DER, "x509-der", "application/x-x509-ca-cert", 0, T_UNKNOWN, "der cer crt", "X.509 certificate (DER)"),
+	X(T_MINIDUMP, "minidump", "application/x-dmp", 0, T_UNKNOWN, "dmp mdmp", "Windows minidump"),
+	X(T_REGF, "registry-hive", "application/x-ms-registry", 0, T_UNKNOWN, "dat hiv", "Windows Registry hive"),
 };
 
 /* Types that formats bring with them (walk.h), registered before the index is built. */

@@ -29,6 +29,8 @@ enum {
 	Z_MANIFEST = 1 << 6,	/* META-INF/MANIFEST.MF */
 	Z_ANDROID = 1 << 7,	/* AndroidManifest.xml */
 	Z_DEX = 1 << 8,
+	Z_WHEEL = 1 << 9,	/* NAME-VER.dist-info/WHEEL */
+	Z_EGG = 1 << 10,	/* EGG-INFO/PKG-INFO */
 };
 
 static unsigned name_bits(const uint8_t *n, size_t len)
@@ -54,6 +56,11 @@ static unsigned name_bits(const uint8_t *n, size_t len)
 		b |= Z_ANDROID;
 	if (IS("classes.dex"))
 		b |= Z_DEX;
+	/* A wheel's metadata directory sits at the top: one slash, before WHEEL. */
+	if (len > 16 && memcmp(n + len - 16, ".dist-info/WHEEL", 16) == 0 && memchr(n, '/', len - 5) == n + len - 6)
+		b |= Z_WHEEL;
+	if (IS("EGG-INFO/PKG-INFO"))
+		b |= Z_EGG;
 	return b;
 #undef IS
 #undef PRE
@@ -179,6 +186,10 @@ enum cr_tid cr_zip_subtype(const struct cr_view *v, const struct cr_zip_end *z, 
 	}
 	if ((bits & Z_ANDROID) && (bits & (Z_DEX | Z_MANIFEST)))
 		return T_APK;
+	if (bits & Z_WHEEL)
+		return T_WHEEL;
+	if (bits & Z_EGG)
+		return T_EGG;
 	if (bits & Z_MANIFEST)
 		return T_JAR;
 	return T_ZIP;
