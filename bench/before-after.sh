@@ -56,6 +56,7 @@ b=/tmp/crible-bench
 100 000-entry ZIP|--json --no-hash $b/entries-100k.zip
 100 000 entries named .txt|--json --no-hash $b/named-100k.txt.zip
 source release tar.gz|--json $b/source.tar.gz
+documentation tar.gz (24 MB of HTML)|--json $b/docs.tar.gz
 LIST
 } | tee build-release/bench-instructions.md
 

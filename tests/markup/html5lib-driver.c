@@ -5,8 +5,9 @@
  * a tab, the last start tag ("-" for none), a tab, and the input's code
  * points in hex, comma-separated.  Each output line is the tokens as a
  * JSON array in the html5lib format, adjacent characters joined.  The
- * input is fed in pieces of one to seven code points, so that every state
- * that looks ahead is also tested across feeds.
+ * input is fed as UTF-8 (lone surrogates, which only these tests hold, in
+ * three bytes) in pieces of one to seven bytes, so that every state that
+ * looks ahead, and every character, is also tested across feeds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,7 +140,7 @@ static void on_doctype(void *u, const struct cr_tok_doctype *d)
 int main(void)
 {
 	static char line[1 << 22];
-	static uint32_t cps[1 << 20];
+	static uint8_t u8[1 << 22];
 	struct out o = {0};
 	struct cr_tok_sink sink = {on_start, on_end, on_chars, on_comment, on_doctype, &o};
 	struct cr_tok *t = malloc(sizeof *t);
@@ -151,8 +152,23 @@ int main(void)
 		if (!a || !b)
 			return 1;
 		size_t n = 0;
-		for (char *p = c; p && *p && n < sizeof cps / sizeof cps[0];) {
-			cps[n++] = (uint32_t)strtoul(p, &p, 16);
+		for (char *p = c; p && *p && n + 4 < sizeof u8;) {
+			uint32_t v = (uint32_t)strtoul(p, &p, 16);
+			if (v < 0x80) {
+				u8[n++] = (uint8_t)v;
+			} else if (v < 0x800) {
+				u8[n++] = (uint8_t)(0xc0 | v >> 6);
+				u8[n++] = (uint8_t)(0x80 | (v & 0x3f));
+			} else if (v < 0x10000) {
+				u8[n++] = (uint8_t)(0xe0 | v >> 12);
+				u8[n++] = (uint8_t)(0x80 | (v >> 6 & 0x3f));
+				u8[n++] = (uint8_t)(0x80 | (v & 0x3f));
+			} else {
+				u8[n++] = (uint8_t)(0xf0 | v >> 18);
+				u8[n++] = (uint8_t)(0x80 | (v >> 12 & 0x3f));
+				u8[n++] = (uint8_t)(0x80 | (v >> 6 & 0x3f));
+				u8[n++] = (uint8_t)(0x80 | (v & 0x3f));
+			}
 			if (*p == ',')
 				p++;
 		}
@@ -169,7 +185,7 @@ int main(void)
 			size_t k = 1 + (seed >> 16) % 7;
 			if (k > n - i)
 				k = n - i;
-			cr_tok_feed(t, cps + i, k);
+			cr_tok_feed(t, u8 + i, k);
 			i += k;
 		}
 		cr_tok_finish(t);

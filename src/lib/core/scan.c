@@ -158,13 +158,26 @@ static crible_err load_view(const struct cr_src *src, struct cr_view *v, uint8_t
 	return CRIBLE_OK;
 }
 
+/* A name's extension, lower-cased into buf (at most 5 letters), or "". */
+static const char *short_ext(const char *ext, size_t el, char buf[8])
+{
+	buf[0] = '\0';
+	if (!ext || el > 5)
+		return buf;
+	for (size_t i = 0; i < el; i++)
+		buf[i] = (char)(ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] + 32 : ext[i]);
+	buf[el] = '\0';
+	return buf;
+}
+
 /*
  * Whether a browser would read the object as a page: markup by its bytes
  * (below the top, generic XML is data: OOXML parts, manifests), any
- * object whose name says it is a page, and text holding HTML tags after
+ * object whose name says it is a page (ext: lower case), an image or PDF
+ * with markup in it, and plain text or Markdown holding HTML tags after
  * a leading text (in the first window when the object is larger).
  */
-static bool is_page(const struct cr_ident *id, const char *name, const struct cr_view *v, const uint8_t *whole, bool top)
+static bool is_page(const struct cr_ident *id, const char *ext, const struct cr_view *v, const uint8_t *whole, bool top)
 {
 	uint32_t cls = cr_type_get(id->type)->cls;
 	if ((cls & (C_MARKUP | C_SCRIPT)) == C_MARKUP && (top || id->type != T_XML))
@@ -172,26 +185,27 @@ static bool is_page(const struct cr_ident *id, const char *name, const struct cr
 	/* An image or a PDF with markup in it: the browser's reading of a polyglot. */
 	if (id->flags & (CR_ID_HAS_SCRIPT | CR_ID_HAS_MARKUP))
 		return true;
-	size_t el = 0;
-	const char *ext = cr_name_ext(name, &el);
 	static const char *const page_exts[] = {"html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "mht", "mhtml"};
-	for (size_t i = 0; ext && i < sizeof page_exts / sizeof page_exts[0]; i++)
-		if (el == strlen(page_exts[i]) && strncasecmp(ext, page_exts[i], el) == 0)
-			return id->type != T_HTA && id->type != T_WSF;
-	if ((cls & (C_TEXT | C_SCRIPT)) != C_TEXT)
+	if (ext[0] == 'h' || ext[0] == 'x' || ext[0] == 's' || ext[0] == 'm')
+		for (size_t i = 0; i < sizeof page_exts / sizeof page_exts[0]; i++)
+			if (strcmp(ext, page_exts[i]) == 0)
+				return id->type != T_HTA && id->type != T_WSF;
+	/*
+	 * Text a browser could take for a page: plain text and Markdown (its
+	 * viewers render the HTML in it).  Source code, CSV, JSON and the
+	 * like that quote a tag are not pages.
+	 */
+	if (id->type != T_TEXT && id->type != T_MARKDOWN)
 		return false;
 	return whole ? cr_has_html_tag(whole, (size_t)v->size) : cr_has_html_tag(v->head, v->headlen);
 }
 
 /* Whether the page is also read as XML (expat): SVG and XML by bytes, SVG and XHTML by name. */
-static bool is_xml_page(const struct cr_ident *id, const char *name)
+static bool is_xml_page(const struct cr_ident *id, const char *ext)
 {
 	if (id->type == T_SVG || id->type == T_XML)
 		return true;
-	size_t el = 0;
-	const char *ext = cr_name_ext(name, &el);
-	return ext && ((el == 3 && strncasecmp(ext, "svg", 3) == 0) || (el == 5 && strncasecmp(ext, "xhtml", 5) == 0) ||
-		       (el == 3 && strncasecmp(ext, "xht", 3) == 0));
+	return strcmp(ext, "svg") == 0 || strcmp(ext, "xhtml") == 0 || strcmp(ext, "xht") == 0;
 }
 
 /*
@@ -265,8 +279,13 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		}
 		p.md = t->md;
 	}
-	if (is_page(&id, name, &v, whole, top)) {
-		p.html = cr_html_new(v.head, v.headlen, is_xml_page(&id, name));
+	size_t el = 0;
+	const char *ext = cr_name_ext(name, &el);
+	char extl[8];
+	short_ext(ext, el, extl);
+	if (is_page(&id, extl, &v, whole, top)) {
+		p.html = whole ? cr_html_new(whole, (size_t)v.size, true, is_xml_page(&id, extl))
+			       : cr_html_new(v.head, v.headlen, false, is_xml_page(&id, extl));
 		if (!p.html) {
 			s->err = CRIBLE_ENOMEM;
 			goto out;
@@ -292,7 +311,8 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	}
 
 	/* 4. rules */
-	struct cr_obj o = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id, .depth = s->depth};
+	struct cr_obj o = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id, .depth = s->depth,
+			   .ext = ext, .extlen = el};
 	if (p.html) {
 		cr_html_finish(p.html);
 		const char *why = cr_html_script(p.html), *smug = cr_html_smuggling(p.html);

@@ -87,6 +87,8 @@ struct cr_obj {
 	const struct cr_src *src;	/* all of its bytes */
 	const char *name;		/* claimed name or NULL */
 	const char *declared;		/* claimed Content-Type or NULL */
+	const char *ext;		/* the name's extension (cr_name_ext), or NULL */
+	size_t extlen;
 	const struct cr_view *view;
 	const struct cr_ident *id;
 	bool html_script;		/* the markup scanner found script */

@@ -1063,6 +1063,12 @@ static enum cr_tid structured(const uint8_t *p, size_t n, size_t i)
 			return T_SSH_PUBKEY;
 	if (pre(l, ln, "REGEDIT4") || pre(l, ln, "Windows Registry Editor Version 5.00"))
 		return T_REG;
+	/* Mail starts with a header name and a colon, or mbox's "From ". */
+	size_t k = 0;
+	while (k < ln && k < 40 && (is_alpha(l[k]) || l[k] == '-' || (l[k] >= '0' && l[k] <= '9')))
+		k++;
+	if (k == 0 || k >= ln || (l[k] != ':' && !(k == 4 && l[k] == ' ' && pre(l, ln, "From "))))
+		return T_UNKNOWN;
 	const uint8_t *nl = memchr(l, '\n', ln < 1024 ? ln : 1024);
 	if (nl && mbox_from(l, (size_t)(nl - l)) && mail_headers_at(p, n, (size_t)(nl - p) + 1))
 		return T_MBOX;

@@ -10,6 +10,8 @@
  */
 #include "charset.h"
 
+#include "../io/utf8.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -242,6 +244,54 @@ size_t cr_dec_run(struct cr_dec *d, const uint8_t *p, size_t n, uint32_t *out)
 		for (; i < n; i++)
 			k += jp_byte(d, p[i], out + k);
 		break;
+	}
+	return k;
+}
+
+bool cr_dec_ascii(const struct cr_dec *d, const uint8_t *p, size_t n)
+{
+	if (d->need)
+		return false;
+	size_t j = 0;
+	for (; j + 8 <= n; j += 8) {
+		uint64_t w;
+		memcpy(&w, p + j, 8);
+		if (w & 0x8080808080808080ull)
+			return false;
+	}
+	for (; j < n; j++)
+		if (p[j] >= 0x80)
+			return false;
+	return true;
+}
+
+size_t cr_dec_utf8(struct cr_dec *d, const uint8_t *p, size_t n, uint8_t *out)
+{
+	size_t k = 0, i = 0;
+	while (i < n) {
+		if (d->need == 0) {
+			/* ASCII runs are copied whole. */
+			size_t j = i;
+			/* Eight bytes at a time while none has its high bit set. */
+			while (j + 8 <= n) {
+				uint64_t w;
+				memcpy(&w, p + j, 8);
+				if (w & 0x8080808080808080ull)
+					break;
+				j += 8;
+			}
+			while (j < n && p[j] < 0x80)
+				j++;
+			memcpy(out + k, p + i, j - i);
+			k += j - i;
+			i = j;
+			if (i >= n)
+				break;
+		}
+		uint32_t cps[2];
+		size_t m = utf8_byte(d, p[i++], cps);
+		for (size_t q = 0; q < m; q++)
+			k += cr_utf8_encode(cps[q], out + k);
 	}
 	return k;
 }

@@ -42,6 +42,10 @@ struct cr_dec {
 void cr_dec_init(struct cr_dec *d, enum cr_enc e);
 /* Decodes n bytes; out has room for 3 * n + 4 code points.  Returns how many. */
 size_t cr_dec_run(struct cr_dec *d, const uint8_t *p, size_t n, uint32_t *out);
+/* Whether n bytes are ASCII and no sequence is pending: the UTF-8 decoder would pass them as they are. */
+bool cr_dec_ascii(const struct cr_dec *d, const uint8_t *p, size_t n);
+/* The UTF-8 decoder, giving valid UTF-8 (an error is EF BF BD); out has room for 3 * n bytes. */
+size_t cr_dec_utf8(struct cr_dec *d, const uint8_t *p, size_t n, uint8_t *out);
 /* End of input: what an unfinished sequence becomes (room for 2). */
 size_t cr_dec_end(struct cr_dec *d, uint32_t *out);
 const char *cr_enc_name(enum cr_enc e);

@@ -15,6 +15,8 @@
  */
 #include "tokenizer.h"
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,15 +131,40 @@ static void str_put_slow(struct cr_tok_str *s, uint32_t c)
 	s->len += n;
 }
 
-/* Appends bytes already UTF-8, whole or not at all. */
+/* Appends bytes already UTF-8; past the cap, as many as fit (a cut string is flagged). */
 static void str_putb(struct cr_tok_str *s, const char *b, size_t n)
 {
-	if (s->len + n > s->max || !str_room(s, s->len + n)) {
+	if (s->len + n > s->max) {
+		s->cut = true;
+		n = s->max > s->len ? s->max - s->len : 0;
+	}
+	if (n == 0)
+		return;
+	if (!str_room(s, s->len + n)) {
 		s->cut = true;
 		return;
 	}
 	memcpy(s->p + s->len, b, n);
 	s->len += n;
+}
+
+/*
+ * Appends an input character: the input is UTF-8, so a byte (0..0xFF)
+ * goes in as it is, and only what the tokenizer makes up (U+FFFD) is
+ * encoded.
+ */
+static inline void str_in(struct cr_tok_str *s, uint32_t c)
+{
+	if (c > 0xFF) {
+		str_put(s, c);
+		return;
+	}
+	if (s->len < s->cap && s->len < s->max) {
+		s->p[s->len++] = (char)c;
+		return;
+	}
+	char b = (char)c;
+	str_putb(s, &b, 1);
 }
 
 static void str_puts(struct cr_tok_str *s, const char *a)
@@ -177,9 +204,9 @@ static void emit_char(struct cr_tok *t, uint32_t c)
 {
 	if (!t->sink.chars || t->text_off)
 		return;
-	str_put(&t->text, c);
-	if (t->text.len >= t->text.max - 4)
-		flush_text(t);
+	if (t->text.len + 4 > t->text.max)
+		flush_text(t);	/* room for any character, whatever emit_utf8 left */
+	str_in(&t->text, c);
 }
 
 /* Emits text already UTF-8 (the temporary buffer). */
@@ -281,7 +308,7 @@ static void attr_name_put(struct cr_tok *t, uint32_t c)
 		/* past the cap: count nothing, keep nothing */
 		return;
 	}
-	str_put(&t->tag, c);
+	str_in(&t->tag, c);
 	if (t->tag.cut)
 		t->tag_cut = true;
 }
@@ -290,14 +317,14 @@ static void attr_value_put(struct cr_tok *t, uint32_t c)
 {
 	if (t->attr_dup)
 		return;
-	str_put(&t->tag, c);
+	str_in(&t->tag, c);
 	if (t->tag.cut)
 		t->tag_cut = true;
 }
 
 static void tag_name_put(struct cr_tok *t, uint32_t c)
 {
-	str_put(&t->tname, c);
+	str_in(&t->tname, c);
 	if (t->tname.cut)
 		t->tag_cut = true;
 }
@@ -423,11 +450,49 @@ static const struct cr_entity *entity_find(const char *name)
 static bool ahead_is(const struct cr_tok *t, const char *w, bool ci)
 {
 	for (size_t i = 0; w[i]; i++) {
-		uint32_t c = t->cp[t->pos + i];
+		uint32_t c = t->in[t->pos + i];
 		if ((ci ? to_lower(c) : c) != (uint32_t)w[i])
 			return false;
 	}
 	return true;
+}
+
+/* --- runs ------------------------------------------------------------------- */
+
+/* Byte classes: which bytes end a run in each kind of state. */
+enum { SP_RAW = 1, SP_NAME = 2, SP_ANAME = 4, SP_DQ = 8, SP_SQ = 16, SP_UQ = 32 };
+
+static uint8_t stop[256];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static void stop_init(void)
+{
+	for (int c = 0; c < 256; c++) {
+		uint8_t m = 0;
+		bool ws = c == '\t' || c == '\n' || c == '\f' || c == ' ';
+		if (c == '<' || c == 0)
+			m |= SP_RAW;
+		if (c == '>' || c == '/' || c == 0 || ws || (c >= 'A' && c <= 'Z'))
+			m |= SP_NAME;
+		if (c == '>' || c == '/' || c == '=' || c == 0 || ws || (c >= 'A' && c <= 'Z') || c == '"' || c == '\'' || c == '<')
+			m |= SP_ANAME;
+		if (c == '"' || c == '&' || c == 0)
+			m |= SP_DQ;
+		if (c == '\'' || c == '&' || c == 0)
+			m |= SP_SQ;
+		if (ws || c == '&' || c == '>' || c == 0 || c == '"' || c == '\'' || c == '<' || c == '=' || c == '`')
+			m |= SP_UQ;
+		stop[c] = m;
+	}
+}
+
+/* The end of the run from the input position: the first byte of class k, or the end of the input. */
+static size_t span(const struct cr_tok *t, uint8_t k)
+{
+	size_t i = t->pos;
+	while (i < t->len && !(stop[t->in[i]] & k))
+		i++;
+	return i;
 }
 
 /* --- the machine ---------------------------------------------------------- */
@@ -443,17 +508,17 @@ static bool ahead_is(const struct cr_tok *t, const char *w, bool ci)
 static bool named_ref(struct cr_tok *t)
 {
 	size_t avail = t->len - t->pos, run = 0;
-	while (run < avail && run <= CR_ENTITY_MAXLEN && is_alnum(t->cp[t->pos + run]))
+	while (run < avail && run <= CR_ENTITY_MAXLEN && is_alnum(t->in[t->pos + run]))
 		run++;
 	if (run == avail && !t->eof)
 		return false;	/* the run, and what ends it, must be seen */
 	char name[CR_ENTITY_MAXLEN + 2];
 	size_t n = run < CR_ENTITY_MAXLEN ? run : CR_ENTITY_MAXLEN;
 	for (size_t i = 0; i < n; i++)
-		name[i] = (char)t->cp[t->pos + i];
+		name[i] = (char)t->in[t->pos + i];
 	const struct cr_entity *e = NULL;
 	size_t used = 0;
-	if (run < avail && run < CR_ENTITY_MAXLEN && t->cp[t->pos + run] == ';') {
+	if (run < avail && run < CR_ENTITY_MAXLEN && t->in[t->pos + run] == ';') {
 		name[run] = ';';
 		name[run + 1] = '\0';
 		if ((e = entity_find(name)))
@@ -471,9 +536,9 @@ static bool named_ref(struct cr_tok *t)
 	}
 	bool semi = name[used - 1] == ';';
 	for (size_t i = 0; i < used; i++)
-		str_put(&t->temp, t->cp[t->pos + i]);
+		str_put(&t->temp, t->in[t->pos + i]);
 	t->pos += used;
-	uint32_t next = t->pos < t->len ? t->cp[t->pos] : EOFC;
+	uint32_t next = t->pos < t->len ? t->in[t->pos] : EOFC;
 	if (in_attr(t) && !semi && (next == '=' || is_alnum(next))) {
 		flush_temp(t);	/* historical: "&copy=" in a URL stays as written */
 	} else {
@@ -500,96 +565,154 @@ static void numeric_end(struct cr_tok *t)
 	t->st = t->ret;
 }
 
+/*
+ * The states that look ahead decide before consuming: 0, more input is
+ * needed; 1, the state moved; 2, the state consumes as usual.
+ */
+static int lookahead(struct cr_tok *t)
+{
+	size_t avail = t->len - t->pos;
+	if (t->st == NAMED_CHAR_REF)
+		return named_ref(t) ? 1 : 0;
+	if (t->st == MARKUP_DECL_OPEN) {
+		if (avail < 7 && !t->eof) {
+			/* Decide early when what is there already rules every word out. */
+			bool maybe = false;
+			const char *w[3] = {"--", "doctype", "[CDATA["};
+			for (int k = 0; k < 3; k++) {
+				size_t m = strlen(w[k]) < avail ? strlen(w[k]) : avail;
+				bool ok = true;
+				for (size_t i = 0; i < m; i++) {
+					uint32_t c = t->in[t->pos + i];
+					if ((k == 1 ? to_lower(c) : c) != (uint32_t)w[k][i])
+						ok = false;
+				}
+				if (ok)
+					maybe = true;
+			}
+			if (maybe && !(avail >= 2 && ahead_is(t, "--", false)))
+				return 0;
+		}
+		if (avail >= 2 && ahead_is(t, "--", false)) {
+			t->pos += 2;
+			str_clear(&t->comment);
+			t->st = COMMENT_START;
+		} else if (avail >= 7 && ahead_is(t, "doctype", true)) {
+			t->pos += 7;
+			t->st = DOCTYPE;
+		} else if (avail >= 7 && ahead_is(t, "[CDATA[", false)) {
+			t->pos += 7;
+			if (t->foreign) {
+				t->st = CDATA_SECTION;
+			} else {
+				str_clear(&t->comment);
+				str_puts(&t->comment, "[CDATA[");
+				t->st = BOGUS_COMMENT;
+			}
+		} else {
+			str_clear(&t->comment);
+			t->st = BOGUS_COMMENT;
+		}
+		return 1;
+	}
+	/* AFTER_DOCTYPE_NAME: whitespace, '>' and the end are its own; anything else looks ahead. */
+	if (t->pos >= t->len || is_ws(t->in[t->pos]) || t->in[t->pos] == '>')
+		return 2;
+	if (avail < 6 && !t->eof)
+		return 0;
+	if (avail >= 6 && ahead_is(t, "public", true)) {
+		t->pos += 6;
+		t->st = AFTER_DOCTYPE_PUBLIC_KW;
+	} else if (avail >= 6 && ahead_is(t, "system", true)) {
+		t->pos += 6;
+		t->st = AFTER_DOCTYPE_SYSTEM_KW;
+	} else {
+		t->dt_quirks = true;
+		t->st = BOGUS_DOCTYPE;
+	}
+	return 1;
+}
+
 static void run(struct cr_tok *t)
 {
 	while (!t->done) {
-		/* The states that look ahead decide before consuming. */
-		if (t->st == MARKUP_DECL_OPEN || t->st == NAMED_CHAR_REF ||
-		    (t->st == AFTER_DOCTYPE_NAME && t->pos < t->len && !is_ws(t->cp[t->pos]) && t->cp[t->pos] != '>')) {
-			size_t avail = t->len - t->pos;
-			if (t->st == NAMED_CHAR_REF) {
-				if (!named_ref(t))
-					return;
-				continue;
-			}
-			if (t->st == MARKUP_DECL_OPEN) {
-				if (avail < 7 && !t->eof) {
-					/* Decide early when what is there already rules every word out. */
-					bool maybe = true;
-					const char *w[3] = {"--", "doctype", "[CDATA["};
-					maybe = false;
-					for (int k = 0; k < 3; k++) {
-						size_t m = strlen(w[k]) < avail ? strlen(w[k]) : avail;
-						bool ok = true;
-						for (size_t i = 0; i < m; i++) {
-							uint32_t c = t->cp[t->pos + i];
-							if ((k == 1 ? to_lower(c) : c) != (uint32_t)w[k][i])
-								ok = false;
-						}
-						if (ok)
-							maybe = true;
-					}
-					if (maybe && !(avail >= 2 && ahead_is(t, "--", false)))
-						return;
-				}
-				if (avail >= 2 && ahead_is(t, "--", false)) {
-					t->pos += 2;
-					str_clear(&t->comment);
-					t->st = COMMENT_START;
-				} else if (avail >= 7 && ahead_is(t, "doctype", true)) {
-					t->pos += 7;
-					t->st = DOCTYPE;
-				} else if (avail >= 7 && ahead_is(t, "[CDATA[", false)) {
-					t->pos += 7;
-					if (t->foreign) {
-						t->st = CDATA_SECTION;
-					} else {
-						str_clear(&t->comment);
-						str_puts(&t->comment, "[CDATA[");
-						t->st = BOGUS_COMMENT;
-					}
-				} else {
-					str_clear(&t->comment);
-					t->st = BOGUS_COMMENT;
-				}
-				continue;
-			}
-			/* AFTER_DOCTYPE_NAME, on anything but whitespace or '>' */
-			if (avail < 6 && !t->eof)
+		/*
+		 * Runs that the state consumes without changing: skipped or
+		 * copied whole, so that the state machine proper sees only the
+		 * bytes that matter (what each loop stops at is what its state
+		 * treats specially).
+		 */
+		switch (t->st) {
+		case MARKUP_DECL_OPEN:
+		case NAMED_CHAR_REF:
+		case AFTER_DOCTYPE_NAME: {
+			int k = lookahead(t);
+			if (k == 0)
 				return;
-			if (avail >= 6 && ahead_is(t, "public", true)) {
-				t->pos += 6;
-				t->st = AFTER_DOCTYPE_PUBLIC_KW;
-			} else if (avail >= 6 && ahead_is(t, "system", true)) {
-				t->pos += 6;
-				t->st = AFTER_DOCTYPE_SYSTEM_KW;
-			} else {
-				t->dt_quirks = true;
-				t->st = BOGUS_DOCTYPE;
-			}
-			continue;
+			if (k == 1)
+				continue;
+			break;
 		}
-
-		/* Runs of plain text: nothing to do when nobody wants the text. */
-		if (t->st == DATA && t->text_off) {
-			while (t->pos < t->len && t->cp[t->pos] != '<' && t->cp[t->pos] != '&')
-				t->pos++;
-		} else if ((t->st == ATTR_VALUE_DQ || t->st == ATTR_VALUE_SQ) && !t->attr_dup) {
-			uint32_t q = t->st == ATTR_VALUE_DQ ? '"' : '\'';
-			while (t->pos < t->len) {
-				uint32_t v = t->cp[t->pos];
-				if (v == q || v == '&' || v == 0)
-					break;
-				str_put(&t->tag, v);
-				t->pos++;
+		case DATA:
+			if (t->text_off) {
+				/* Nobody wants the text: a reference in it only makes characters, so '<' is all that matters. */
+				const uint8_t *lt = memchr(t->in + t->pos, '<', t->len - t->pos);
+				t->pos = lt ? (size_t)(lt - t->in) : t->len;
 			}
-			if (t->tag.cut)
+			break;
+		case RAWTEXT:
+		case SCRIPT:
+		case RCDATA:
+			if (t->text_off) {
+				/* Raw text ends at '<' (RCDATA's references only make characters). */
+				const uint8_t *lt = memchr(t->in + t->pos, '<', t->len - t->pos);
+				t->pos = lt ? (size_t)(lt - t->in) : t->len;
+			} else if (t->st != RCDATA) {
+				size_t e = span(t, SP_RAW);
+				emit_utf8(t, (const char *)t->in + t->pos, e - t->pos);
+				t->pos = e;
+			}
+			break;
+		case TAG_NAME: {
+			size_t e = span(t, SP_NAME);
+			str_putb(&t->tname, (const char *)t->in + t->pos, e - t->pos);
+			if (t->tname.cut)
 				t->tag_cut = true;
+			t->pos = e;
+			break;
+		}
+		case ATTR_NAME:
+			if (!t->attr_dup) {
+				size_t e = span(t, SP_ANAME);
+				str_putb(&t->tag, (const char *)t->in + t->pos, e - t->pos);
+				if (t->tag.cut)
+					t->tag_cut = true;
+				t->pos = e;
+			}
+			break;
+		case BEFORE_ATTR_NAME:
+		case AFTER_ATTR_NAME:
+			while (t->pos < t->len && is_ws(t->in[t->pos]))
+				t->pos++;
+			break;
+		case ATTR_VALUE_DQ:
+		case ATTR_VALUE_SQ:
+		case ATTR_VALUE_UQ:
+			if (!t->attr_dup) {
+				size_t e = span(t, t->st == ATTR_VALUE_DQ ? SP_DQ : t->st == ATTR_VALUE_SQ ? SP_SQ : SP_UQ);
+				str_putb(&t->tag, (const char *)t->in + t->pos, e - t->pos);
+				if (t->tag.cut)
+					t->tag_cut = true;
+				t->pos = e;
+			}
+			break;
+		default:
+			break;
 		}
 
 		uint32_t c;
 		if (t->pos < t->len)
-			c = t->cp[t->pos++];
+			c = t->in[t->pos++];
 		else if (t->eof)
 			c = EOFC;
 		else
@@ -935,7 +1058,7 @@ static void run(struct cr_tok *t)
 				emit_comment(t);
 				emit_eof(t);
 			} else {
-				str_put(&t->comment, c ? c : 0xFFFD);
+				str_in(&t->comment, c ? c : 0xFFFD);
 			}
 			break;
 		case COMMENT_START:
@@ -971,7 +1094,7 @@ static void run(struct cr_tok *t)
 				emit_comment(t);
 				emit_eof(t);
 			} else {
-				str_put(&t->comment, c ? c : 0xFFFD);
+				str_in(&t->comment, c ? c : 0xFFFD);
 			}
 			break;
 		case COMMENT_LT:
@@ -1061,7 +1184,7 @@ static void run(struct cr_tok *t)
 				emit_eof(t);
 			} else {
 				t->dt_has_name = true;
-				str_put(&t->dt_name, c ? to_lower(c) : 0xFFFD);
+				str_in(&t->dt_name, c ? to_lower(c) : 0xFFFD);
 				SWITCH(DOCTYPE_NAME);
 			}
 			break;
@@ -1076,7 +1199,7 @@ static void run(struct cr_tok *t)
 				emit_doctype(t);
 				emit_eof(t);
 			} else {
-				str_put(&t->dt_name, c ? to_lower(c) : 0xFFFD);
+				str_in(&t->dt_name, c ? to_lower(c) : 0xFFFD);
 			}
 			break;
 		case AFTER_DOCTYPE_NAME:
@@ -1142,7 +1265,7 @@ static void run(struct cr_tok *t)
 				emit_doctype(t);
 				emit_eof(t);
 			} else {
-				str_put(pub ? &t->dt_pub : &t->dt_sys, c ? c : 0xFFFD);
+				str_in(pub ? &t->dt_pub : &t->dt_sys, c ? c : 0xFFFD);
 			}
 			break;
 		}
@@ -1265,7 +1388,9 @@ static void run(struct cr_tok *t)
 
 int cr_tok_init(struct cr_tok *t, const struct cr_tok_sink *sink, size_t max_str, size_t max_attrs)
 {
-	memset(t, 0, sizeof *t);
+	pthread_once(&stop_once, stop_init);
+	memset(t, 0, offsetof(struct cr_tok, in));	/* the input buffer needs no zeroing */
+	t->pos = t->len = 0;
 	t->sink = *sink;
 	t->st = DATA;
 	t->nattr_max = max_attrs;
@@ -1312,29 +1437,35 @@ void cr_tok_set_last_start(struct cr_tok *t, const char *name)
 	snprintf(t->last_start, sizeof t->last_start, "%s", name);
 }
 
-void cr_tok_feed(struct cr_tok *t, const uint32_t *cp, size_t n)
+void cr_tok_feed(struct cr_tok *t, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n && !t->done) {
 		/* Keep what a state is still looking at, then fill the rest. */
 		if (t->pos > 0) {
-			memmove(t->cp, t->cp + t->pos, (t->len - t->pos) * sizeof t->cp[0]);
+			memmove(t->in, t->in + t->pos, t->len - t->pos);
 			t->len -= t->pos;
 			t->pos = 0;
 		}
-		while (i < n && t->len < CR_TOK_CPBUF) {
-			uint32_t c = cp[i++];
-			if (c != '\r' && c != '\n') {
+		while (i < n && t->len < CR_TOK_INBUF) {
+			size_t room = CR_TOK_INBUF - t->len, k = n - i < room ? n - i : room;
+			if (t->pending_cr && p[i] == '\n') {
 				t->pending_cr = false;
-				t->cp[t->len++] = c;
+				i++;
 				continue;
 			}
-			if (c == '\n' && t->pending_cr) {
-				t->pending_cr = false;
-				continue;
+			t->pending_cr = false;
+			/* Runs without CR are copied whole. */
+			const uint8_t *cr = memchr(p + i, '\r', k);
+			size_t run = cr ? (size_t)(cr - (p + i)) : k;
+			memcpy(t->in + t->len, p + i, run);
+			t->len += run;
+			i += run;
+			if (cr && t->len < CR_TOK_INBUF) {
+				t->in[t->len++] = '\n';
+				i++;
+				t->pending_cr = true;
 			}
-			t->pending_cr = c == '\r';
-			t->cp[t->len++] = c == '\r' ? '\n' : c;
 		}
 		run(t);
 	}

@@ -8,9 +8,12 @@
  * attribute value states, and what NUL and end of input do in each.  The
  * html5lib tokenizer tests check it (tests/markup/).
  *
- * Input is code points (markup/charset.c decodes bytes as a browser
- * would); the caller feeds them in pieces of any size and then calls
- * cr_tok_finish().  Tokens go to a sink.  Strings handed to the sink are
+ * Input is UTF-8 (markup/charset.c decodes bytes as a browser would and
+ * hands over valid UTF-8); the caller feeds it in pieces of any size,
+ * cut anywhere, then calls cr_tok_finish().  Every state decides on ASCII
+ * alone, so the machine runs over bytes: a byte of a multi-byte character
+ * is "anything else" in every state and lands, as it is, in whatever
+ * string is being built.  Tokens go to a sink.  Strings handed to the sink are
  * UTF-8 and NUL-terminated; a string longer than its cap is cut at the
  * cap and flagged, the tokenizer itself always runs to the end.  Memory
  * is bounded by the caps, whatever the input.
@@ -73,8 +76,8 @@ struct cr_tok_str {
 	bool cut;
 };
 
-#define CR_TOK_LOOKAHEAD 40	/* code points a state may need to see at once */
-#define CR_TOK_CPBUF 2048
+#define CR_TOK_LOOKAHEAD 40	/* bytes a state may need to see at once */
+#define CR_TOK_INBUF 8192
 
 struct cr_tok {
 	struct cr_tok_sink sink;
@@ -99,7 +102,7 @@ struct cr_tok {
 	struct cr_tok_str dt_name, dt_pub, dt_sys;
 	bool dt_has_name, dt_has_pub, dt_has_sys, dt_quirks;
 	/* Input not yet consumed: a state waiting for lookahead keeps it here. */
-	uint32_t cp[CR_TOK_CPBUF];
+	uint8_t in[CR_TOK_INBUF];
 	size_t pos, len;
 };
 
@@ -113,8 +116,8 @@ void cr_tok_set_text(struct cr_tok *t, bool on);
 void cr_tok_set_foreign(struct cr_tok *t, bool foreign);
 /* For tests: the name of the last start tag emitted, as if one had been. */
 void cr_tok_set_last_start(struct cr_tok *t, const char *name);
-/* Feeds code points; CR and CRLF become LF here, as input preprocessing says. */
-void cr_tok_feed(struct cr_tok *t, const uint32_t *cp, size_t n);
+/* Feeds UTF-8; CR and CRLF become LF here, as input preprocessing says. */
+void cr_tok_feed(struct cr_tok *t, const uint8_t *p, size_t n);
 void cr_tok_finish(struct cr_tok *t);
 
 #endif

@@ -39,7 +39,9 @@
 #include "html.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,7 @@
 #define XML_DTD 1
 #include <expat.h>
 
+#include "../io/utf8.h"
 #include "../markup/charset.h"
 #include "../markup/tokenizer.h"
 
@@ -58,7 +61,7 @@
 #define LIT_MIN 1024			/* a base64 literal this long is a payload */
 #define LIT_MAX (16u << 20)		/* the longest kept */
 #define SRCDOC_LEVELS 3
-#define FEED 1024			/* bytes decoded at once */
+#define FEED 4096			/* bytes decoded at once */
 
 enum { NS_HTML, NS_SVG, NS_MATH };
 
@@ -112,8 +115,18 @@ struct cr_html {
 	struct buf best;	/* the largest base64 literal so far */
 	struct buf payload;	/* decoded */
 	char pname[64];
+	/* Decoding buffers, left unzeroed (they must stay last). */
 	uint32_t cps[3 * FEED + 8];
+	uint8_t u8[4 * (3 * FEED + 8)];
 };
+
+static struct cr_html *html_alloc(void)
+{
+	struct cr_html *h = malloc(sizeof *h);
+	if (h)
+		memset(h, 0, offsetof(struct cr_html, cps));
+	return h;
+}
 
 /* --- small helpers -------------------------------------------------------- */
 
@@ -257,11 +270,6 @@ static const char *url_runs(const char *v, size_t n, bool frame)
 	return NULL;
 }
 
-static const char *const url_attrs[] = {
-	"href", "src", "action", "formaction", "data", "poster", "background", "lowsrc", "dynsrc", "codebase",
-	"cite", "longdesc", "usemap", "manifest", "profile", "icon", "archive", "classid", "code", "ping",
-	"srcset", "imagesrcset", "xml:base", NULL,
-};
 
 /* --- script text ---------------------------------------------------------- */
 
@@ -368,13 +376,6 @@ static void js_text(struct reading *r, const char *s, size_t n)
 
 /* --- the tree, as far as tokenizing needs it ------------------------------ */
 
-static const char *const void_elems[] = {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr",
-					  "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr", NULL};
-static const char *const rawtext_elems[] = {"style", "xmp", "iframe", "noembed", "noframes", "noscript", NULL};
-static const char *const breakout[] = {
-	"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2",
-	"h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre",
-	"ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var", NULL};
 static const char *const js_types[] = {
 	"", "module", "application/ecmascript", "application/javascript", "application/x-ecmascript",
 	"application/x-javascript", "text/ecmascript", "text/javascript", "text/javascript1.0", "text/javascript1.1",
@@ -583,12 +584,117 @@ static void data_download(struct cr_html *h, const struct cr_tok_tag *t)
 	}
 }
 
+/* --- what names mean: one lookup per tag and per attribute ---------------- */
+
+enum {
+	E_VOID = 1u << 0, E_RAWTEXT = 1u << 1, E_RCDATA = 1u << 2, E_SCRIPT = 1u << 3, E_PLAINTEXT = 1u << 4,
+	E_BREAKOUT = 1u << 5, E_SVG = 1u << 6, E_MATH = 1u << 7, E_FRAME = 1u << 8, E_OBJECT = 1u << 9,
+	E_APPLET = 1u << 10, E_ANIMATE = 1u << 11, E_META = 1u << 12, E_ANCHOR = 1u << 13, E_FONT = 1u << 14,
+	E_SVG_HTML = 1u << 15,	/* SVG integration points: foreignObject, desc, title */
+	E_MATH_TEXT = 1u << 16,	/* MathML text integration points */
+	E_ANNOTATION = 1u << 17, E_SET = 1u << 18, E_EMBED = 1u << 19, E_IFRAME = 1u << 20,
+};
+
+struct name_flags {
+	const char *name;
+	uint32_t flags;
+};
+
+/* The lower-case local names the tokenizer hands over (sorted, for the reader). */
+static const struct name_flags elems[] = {
+	{"a", E_ANCHOR}, {"animate", E_ANIMATE}, {"animatemotion", E_ANIMATE}, {"animatetransform", E_ANIMATE},
+	{"annotation-xml", E_ANNOTATION}, {"applet", E_APPLET}, {"area", E_VOID | E_ANCHOR}, {"b", E_BREAKOUT},
+	{"base", E_VOID}, {"basefont", E_VOID}, {"bgsound", E_VOID}, {"big", E_BREAKOUT},
+	{"blockquote", E_BREAKOUT}, {"body", E_BREAKOUT}, {"br", E_VOID | E_BREAKOUT}, {"center", E_BREAKOUT},
+	{"code", E_BREAKOUT}, {"col", E_VOID}, {"dd", E_BREAKOUT}, {"desc", E_SVG_HTML}, {"div", E_BREAKOUT},
+	{"dl", E_BREAKOUT}, {"dt", E_BREAKOUT}, {"em", E_BREAKOUT}, {"embed", E_VOID | E_BREAKOUT | E_OBJECT | E_EMBED},
+	{"font", E_FONT}, {"foreignobject", E_SVG_HTML}, {"frame", E_VOID | E_FRAME}, {"h1", E_BREAKOUT},
+	{"h2", E_BREAKOUT}, {"h3", E_BREAKOUT}, {"h4", E_BREAKOUT}, {"h5", E_BREAKOUT}, {"h6", E_BREAKOUT},
+	{"head", E_BREAKOUT}, {"hr", E_VOID | E_BREAKOUT}, {"i", E_BREAKOUT}, {"iframe", E_RAWTEXT | E_FRAME | E_IFRAME},
+	{"img", E_VOID | E_BREAKOUT}, {"input", E_VOID}, {"keygen", E_VOID}, {"li", E_BREAKOUT}, {"link", E_VOID},
+	{"listing", E_BREAKOUT}, {"math", E_MATH}, {"menu", E_BREAKOUT}, {"meta", E_VOID | E_BREAKOUT | E_META},
+	{"mi", E_MATH_TEXT}, {"mn", E_MATH_TEXT}, {"mo", E_MATH_TEXT}, {"ms", E_MATH_TEXT}, {"mtext", E_MATH_TEXT},
+	{"nobr", E_BREAKOUT}, {"noembed", E_RAWTEXT}, {"noframes", E_RAWTEXT}, {"noscript", E_RAWTEXT},
+	{"object", E_OBJECT}, {"ol", E_BREAKOUT}, {"p", E_BREAKOUT}, {"param", E_VOID}, {"plaintext", E_PLAINTEXT},
+	{"pre", E_BREAKOUT}, {"ruby", E_BREAKOUT}, {"s", E_BREAKOUT}, {"script", E_SCRIPT}, {"set", E_ANIMATE | E_SET},
+	{"small", E_BREAKOUT}, {"source", E_VOID}, {"span", E_BREAKOUT}, {"strike", E_BREAKOUT},
+	{"strong", E_BREAKOUT}, {"style", E_RAWTEXT}, {"sub", E_BREAKOUT}, {"sup", E_BREAKOUT}, {"svg", E_SVG},
+	{"table", E_BREAKOUT}, {"textarea", E_RCDATA}, {"title", E_RCDATA | E_SVG_HTML}, {"track", E_VOID},
+	{"tt", E_BREAKOUT}, {"u", E_BREAKOUT}, {"ul", E_BREAKOUT}, {"var", E_BREAKOUT}, {"wbr", E_VOID},
+	{"xmp", E_RAWTEXT},
+};
+
+enum { A_URL = 1, A_SRCSET = 2 };
+
+static const struct name_flags url_attr_table[] = {
+	{"action", A_URL}, {"archive", A_URL}, {"background", A_URL}, {"base", A_URL} /* xml:base */, {"cite", A_URL}, {"classid", A_URL},
+	{"code", A_URL}, {"codebase", A_URL}, {"data", A_URL}, {"dynsrc", A_URL}, {"formaction", A_URL},
+	{"href", A_URL}, {"icon", A_URL}, {"imagesrcset", A_URL | A_SRCSET}, {"longdesc", A_URL}, {"lowsrc", A_URL},
+	{"manifest", A_URL}, {"ping", A_URL}, {"poster", A_URL}, {"profile", A_URL}, {"src", A_URL},
+	{"srcset", A_URL | A_SRCSET}, {"usemap", A_URL},
+};
+
+/* Both tables hashed once, open addressing: one probe or two per name. */
+#define NF_SLOTS 256
+static uint16_t elem_slots[NF_SLOTS], attr_slots[NF_SLOTS];
+static pthread_once_t nf_once = PTHREAD_ONCE_INIT;
+
+static void nf_fill(const struct name_flags *tab, size_t n, uint16_t *slots)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k = hash(tab[i].name, strlen(tab[i].name)) & (NF_SLOTS - 1);
+		while (slots[k])
+			k = (k + 1) & (NF_SLOTS - 1);
+		slots[k] = (uint16_t)(i + 1);
+	}
+}
+
+static void nf_build(void)
+{
+	nf_fill(elems, sizeof elems / sizeof elems[0], elem_slots);
+	nf_fill(url_attr_table, sizeof url_attr_table / sizeof url_attr_table[0], attr_slots);
+}
+
+/* The flags of a name (any case, at most 31 bytes), 0 when unknown. */
+static uint32_t lookup(const struct name_flags *tab, const uint16_t *slots, const char *name, size_t len)
+{
+	char buf[32];
+	if (len == 0 || len >= sizeof buf)
+		return 0;
+	const char *low = name;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] >= 'A' && name[i] <= 'Z') {
+			/* The HTML tokenizer lowers names already; XML's keep their case. */
+			for (size_t k = 0; k < len; k++)
+				buf[k] = (char)lower((uint8_t)name[k]);
+			low = buf;
+			break;
+		}
+	pthread_once(&nf_once, nf_build);
+	for (uint32_t k = hash(low, len) & (NF_SLOTS - 1); slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
+		const struct name_flags *e = &tab[slots[k] - 1];
+		if (memcmp(e->name, low, len) == 0 && e->name[len] == '\0')
+			return e->flags;
+	}
+	return 0;
+}
+
+static uint32_t elem_flags(const char *name, size_t len)
+{
+	return lookup(elems, elem_slots, name, len);
+}
+
+static uint32_t attr_flags(const char *name, size_t len)
+{
+	return lookup(url_attr_table, attr_slots, name, len);
+}
+
 /* Every sink a start tag can hold. */
-static void judge_tag(struct reading *r, const struct cr_tok_tag *t, const char *ln, size_t lnl)
+static void judge_tag(struct reading *r, const struct cr_tok_tag *t, uint32_t ef)
 {
 	struct cr_html *h = r->h;
-	bool frame = eq_ci(ln, lnl, "iframe") || eq_ci(ln, lnl, "frame") || eq_ci(ln, lnl, "object") || eq_ci(ln, lnl, "embed");
-	if (eq_ci(ln, lnl, "script") && script_runs(t))
+	bool frame = (ef & (E_FRAME | E_OBJECT)) != 0;
+	if ((ef & E_SCRIPT) && script_runs(t))
 		found(h, r, "<script> element");
 	for (size_t i = 0; i < t->nattrs && !h->script; i++) {
 		const struct cr_tok_attr *a = &t->attrs[i];
@@ -610,9 +716,10 @@ static void judge_tag(struct reading *r, const struct cr_tok_tag *t, const char 
 				continue;
 			}
 		}
-		if (in_list(an, al, url_attrs) || eq_ci(a->name, a->name_len, "xlink:href")) {
+		uint32_t af = attr_flags(an, al);
+		if (af & A_URL) {
 			const char *what = NULL;
-			if (eq_ci(an, al, "srcset") || eq_ci(an, al, "imagesrcset")) {
+			if (af & A_SRCSET) {
 				for (const char *c = a->value, *e = a->value + a->value_len; c < e && !what;) {
 					const char *comma = memchr(c, ',', (size_t)(e - c));
 					what = url_runs(c, (size_t)((comma ? comma : e) - c), frame);
@@ -628,25 +735,25 @@ static void judge_tag(struct reading *r, const struct cr_tok_tag *t, const char 
 			}
 		}
 	}
-	if (eq_ci(ln, lnl, "meta")) {
+	if (ef & E_META) {
 		const struct cr_tok_attr *he = attr(t, "http-equiv"), *c = attr(t, "content");
 		if (he && c && eq_ci(he->value, he->value_len, "refresh"))
 			refresh(h, r, c);
-	} else if ((eq_ci(ln, lnl, "iframe") || eq_ci(ln, lnl, "frame")) && attr(t, "srcdoc")) {
+	} else if ((ef & E_FRAME) && attr(t, "srcdoc")) {
 		const struct cr_tok_attr *sd = attr(t, "srcdoc");
 		if (!h->script && h->level < SRCDOC_LEVELS)
 			page(h, (const uint8_t *)sd->value, sd->value_len, h->level + 1);
 		else if (!h->script)
 			found(h, r, "<iframe srcdoc> nested deeper than %d levels", SRCDOC_LEVELS);
-	} else if (eq_ci(ln, lnl, "applet")) {
+	} else if (ef & E_APPLET) {
 		found(h, r, "<applet> element");
-	} else if (eq_ci(ln, lnl, "object") || eq_ci(ln, lnl, "embed")) {
-		const struct cr_tok_attr *ty = attr(t, "type"), *d = attr(t, eq_ci(ln, lnl, "object") ? "data" : "src");
+	} else if (ef & E_OBJECT) {
+		bool embed = (ef & E_EMBED) != 0;
+		const struct cr_tok_attr *ty = attr(t, "type"), *d = attr(t, embed ? "src" : "data");
 		if ((ty && in_list(ty->value, ty->value_len, active_types)) || (d && ext_active(d->value, d->value_len)) ||
 		    attr(t, "classid"))
-			found(h, r, "<%s> of active content", eq_ci(ln, lnl, "object") ? "object" : "embed");
-	} else if (eq_ci(ln, lnl, "animate") || eq_ci(ln, lnl, "set") || eq_ci(ln, lnl, "animatemotion") ||
-		   eq_ci(ln, lnl, "animatetransform")) {
+			found(h, r, "<%s> of active content", embed ? "embed" : "object");
+	} else if (ef & E_ANIMATE) {
 		const struct cr_tok_attr *an = attr(t, "attributename");
 		size_t al;
 		const char *aln = an ? local(an->value, an->value_len, &al) : NULL;
@@ -658,14 +765,14 @@ static void judge_tag(struct reading *r, const struct cr_tok_tag *t, const char 
 					const char *semi = memchr(c, ';', (size_t)(e - c));
 					const char *what = url_runs(c, (size_t)((semi ? semi : e) - c), false);
 					if (what) {
-						found(h, r, "SVG <%s> writing a %s: URL into href", eq_ci(ln, lnl, "set") ? "set" : "animate", what);
+						found(h, r, "SVG <%s> writing a %s: URL into href", ef & E_SET ? "set" : "animate", what);
 						break;
 					}
 					c = semi ? semi + 1 : e;
 				}
 			}
 		}
-	} else if (eq_ci(ln, lnl, "a") || eq_ci(ln, lnl, "area")) {
+	} else if (ef & E_ANCHOR) {
 		data_download(h, t);
 	}
 }
@@ -675,10 +782,10 @@ static void on_start(void *u, const struct cr_tok_tag *t)
 	struct reading *r = u;
 	size_t lnl;
 	const char *ln = local(t->name, t->name_len, &lnl);
+	uint32_t ef = elem_flags(ln, lnl);
 	uint8_t ns = cur_ns(r);
-	if (ns != NS_HTML) {
-		bool out = in_list(t->name, t->name_len, breakout) ||
-			   (eq_ci(t->name, t->name_len, "font") && (attr(t, "color") || attr(t, "face") || attr(t, "size")));
+	if (ns != NS_HTML && ln == t->name) {
+		bool out = (ef & E_BREAKOUT) || ((ef & E_FONT) && (attr(t, "color") || attr(t, "face") || attr(t, "size")));
 		if (out) {
 			/* Pop to the HTML element or integration point below. */
 			size_t d = r->depth > STACK ? STACK : r->depth;
@@ -688,39 +795,39 @@ static void on_start(void *u, const struct cr_tok_tag *t)
 			ns = NS_HTML;
 		}
 	}
-	judge_tag(r, t, ln, lnl);
+	judge_tag(r, t, ef);
 	uint32_t hsh = hash(t->name, t->name_len);
+	bool own = ln == t->name;	/* a prefixed name ("svg:script") is an unknown element to the HTML parser */
 	if (ns == NS_HTML) {
-		if (eq_ci(t->name, t->name_len, "svg") || eq_ci(t->name, t->name_len, "math")) {
+		if (own && (ef & (E_SVG | E_MATH))) {
 			if (!t->self_closing)
-				push(r, hsh, t->name[0] == 's' ? NS_SVG : NS_MATH, false);
-		} else if (!in_list(t->name, t->name_len, void_elems)) {
+				push(r, hsh, ef & E_SVG ? NS_SVG : NS_MATH, false);
+		} else if (!own || !(ef & E_VOID)) {
 			push(r, hsh, NS_HTML, false);
-			if (eq_ci(t->name, t->name_len, "script")) {
+			if (own && (ef & E_SCRIPT)) {
 				cr_tok_set_state(&r->tok, CR_TOK_SCRIPT);
 				script_here(r);
-			} else if (in_list(t->name, t->name_len, rawtext_elems)) {
+			} else if (own && (ef & E_RAWTEXT)) {
 				cr_tok_set_state(&r->tok, CR_TOK_RAWTEXT);
-			} else if (eq_ci(t->name, t->name_len, "title") || eq_ci(t->name, t->name_len, "textarea")) {
+			} else if (own && (ef & E_RCDATA)) {
 				cr_tok_set_state(&r->tok, CR_TOK_RCDATA);
-			} else if (eq_ci(t->name, t->name_len, "plaintext")) {
+			} else if (own && (ef & E_PLAINTEXT)) {
 				cr_tok_set_state(&r->tok, CR_TOK_PLAINTEXT);
 			}
 		}
 	} else if (!t->self_closing) {
 		bool integ = false;
-		if (ns == NS_SVG)
-			integ = eq_ci(t->name, t->name_len, "foreignobject") || eq_ci(t->name, t->name_len, "desc") ||
-				eq_ci(t->name, t->name_len, "title");
-		else if (eq_ci(t->name, t->name_len, "annotation-xml")) {
+		if (ns == NS_SVG) {
+			integ = (ef & E_SVG_HTML) != 0;
+		} else if (ef & E_ANNOTATION) {
 			const struct cr_tok_attr *enc = attr(t, "encoding");
 			integ = enc && (eq_ci(enc->value, enc->value_len, "text/html") ||
 					eq_ci(enc->value, enc->value_len, "application/xhtml+xml"));
 		} else {
-			integ = in_list(t->name, t->name_len, (const char *const[]){"mi", "mo", "mn", "ms", "mtext", NULL});
+			integ = (ef & E_MATH_TEXT) != 0;
 		}
-		push(r, hsh, eq_ci(t->name, t->name_len, "svg") ? NS_SVG : ns, integ);
-		if (eq_ci(ln, lnl, "script"))
+		push(r, hsh, own && (ef & E_SVG) ? NS_SVG : ns, integ);
+		if (ef & E_SCRIPT)
 			script_here(r);	/* SVG script: its text is script, tokenized as markup */
 	}
 	set_foreign(r);
@@ -750,9 +857,14 @@ static void on_chars(void *u, const char *s, size_t n)
 
 static struct reading *reading_new(struct cr_html *h, enum cr_enc enc)
 {
-	struct reading *r = calloc(1, sizeof *r);
+	/* Not calloc: the tokenizer's input buffer and the element stack need no zeroing. */
+	struct reading *r = malloc(sizeof *r);
 	if (!r)
 		return NULL;
+	r->depth = r->script_at = r->ncarry = 0;
+	r->quote = 0;
+	r->lit_ok = r->xml = false;
+	r->lit = (struct buf){0};
 	r->h = h;
 	r->enc = enc;
 	cr_dec_init(&r->dec, enc);
@@ -774,19 +886,36 @@ static void reading_free(struct reading *r)
 	free(r);
 }
 
+/* Code points to UTF-8, for the tokenizer. */
+static void feed_cps(struct cr_html *h, struct reading *r, size_t m)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < m; i++)
+		k += cr_utf8_encode(h->cps[i], h->u8 + k);
+	cr_tok_feed(&r->tok, h->u8, k);
+}
+
 static void reading_feed(struct cr_html *h, struct reading *r, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += FEED) {
 		size_t k = n - i < FEED ? n - i : FEED;
-		size_t m = cr_dec_run(&r->dec, p + i, k, h->cps);
-		cr_tok_feed(&r->tok, h->cps, m);
+		if (r->enc == CR_ENC_UTF8) {
+			/* Valid UTF-8 goes to the tokenizer as it is; only a chunk with other bytes is decoded. */
+			if (cr_dec_ascii(&r->dec, p + i, k)) {
+				cr_tok_feed(&r->tok, p + i, k);
+				continue;
+			}
+			size_t m = cr_dec_utf8(&r->dec, p + i, k, h->u8);
+			cr_tok_feed(&r->tok, h->u8, m);
+		} else {
+			feed_cps(h, r, cr_dec_run(&r->dec, p + i, k, h->cps));
+		}
 	}
 }
 
 static void reading_finish(struct cr_html *h, struct reading *r)
 {
-	size_t m = cr_dec_end(&r->dec, h->cps);
-	cr_tok_feed(&r->tok, h->cps, m);
+	feed_cps(h, r, cr_dec_end(&r->dec, h->cps));
 	cr_tok_finish(&r->tok);
 	if (r->quote == '`' || r->quote == '\'' || r->quote == '"')
 		lit_close(r);	/* a literal the page never closed still decodes */
@@ -824,7 +953,7 @@ static void choose(struct cr_html *h, const uint8_t *head, size_t n)
 /* A page inside a page (srcdoc): read now, whole; its findings are the outer page's. */
 static void page(struct cr_html *h, const uint8_t *p, size_t n, unsigned level)
 {
-	struct cr_html *in = calloc(1, sizeof *in);
+	struct cr_html *in = html_alloc();
 	if (!in) {
 		h->incomplete = true;
 		return;
@@ -907,7 +1036,7 @@ static void XMLCALL xml_start(void *u, const XML_Char *name, const XML_Char **at
 		na++;
 	}
 	struct cr_tok_tag t = {loc, strlen(loc), at, na, false, false};
-	judge_tag(r, &t, loc, t.name_len);
+	judge_tag(r, &t, elem_flags(loc, t.name_len));
 	if (strcmp(loc, "script") == 0 && script_runs(&t) && !r->script_at)
 		r->script_at = r->depth;
 }
@@ -973,11 +1102,12 @@ static void xml_feed(struct cr_html *h, const uint8_t *p, size_t n, bool final)
 
 /* --- the interface -------------------------------------------------------- */
 
-struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool xml)
+struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool complete, bool xml)
 {
-	struct cr_html *h = calloc(1, sizeof *h);
+	struct cr_html *h = html_alloc();
 	if (!h)
 		return NULL;
+	(void)complete;
 	choose(h, head, n);
 	if (xml)
 		xml_new(h);

@@ -105,7 +105,8 @@ static void mismatch(struct cr_scan *s, const struct cr_obj *o)
 
 	struct claim ext = {.n = 0}, decl = {.n = 0};
 	size_t el = 0;
-	const char *e = cr_name_ext(o->name, &el);
+	const char *e = o->ext;
+	el = o->extlen;
 	if (e)
 		ext.n = cr_types_by_ext(e, el, ext.t, 16);
 	if (o->declared && !generic_mime(o->declared))
