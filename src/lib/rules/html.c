@@ -165,13 +165,14 @@ static bool in_list(const char *s, size_t n, const char *const *list)
 /* The name after a namespace prefix ("svg:script" -> "script"). */
 static const char *local(const char *s, size_t n, size_t *ln)
 {
-	const char *c = memrchr(s, ':', n);
-	if (!c) {
-		*ln = n;
-		return s;
-	}
-	*ln = n - (size_t)(c + 1 - s);
-	return c + 1;
+	/* Names are short: a loop beats a call. */
+	for (size_t i = n; i > 0; i--)
+		if (s[i - 1] == ':') {
+			*ln = n - i;
+			return s + i;
+		}
+	*ln = n;
+	return s;
 }
 
 static bool buf_add(struct buf *b, const void *p, size_t n, size_t max)
@@ -684,6 +685,18 @@ static uint32_t elem_flags(const char *name, size_t len)
 	return lookup(elems, elem_slots, name, len);
 }
 
+/* The same for a lower-case name whose hash is known (the tokenizer's names). */
+static uint32_t elem_flags_h(const char *name, size_t len, uint32_t h)
+{
+	pthread_once(&nf_once, nf_build);
+	for (uint32_t k = h & (NF_SLOTS - 1); elem_slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
+		const struct name_flags *e = &elems[elem_slots[k] - 1];
+		if (memcmp(e->name, name, len) == 0 && e->name[len] == '\0')
+			return e->flags;
+	}
+	return 0;
+}
+
 static uint32_t attr_flags(const char *name, size_t len)
 {
 	return lookup(url_attr_table, attr_slots, name, len);
@@ -782,9 +795,11 @@ static void on_start(void *u, const struct cr_tok_tag *t)
 	struct reading *r = u;
 	size_t lnl;
 	const char *ln = local(t->name, t->name_len, &lnl);
-	uint32_t ef = elem_flags(ln, lnl);
+	uint32_t hsh = hash(t->name, t->name_len);
+	bool own = ln == t->name;	/* a prefixed name ("svg:script") is an unknown element to the HTML parser */
+	uint32_t ef = own ? (lnl < 32 ? elem_flags_h(ln, lnl, hsh) : 0) : elem_flags(ln, lnl);
 	uint8_t ns = cur_ns(r);
-	if (ns != NS_HTML && ln == t->name) {
+	if (ns != NS_HTML && own) {
 		bool out = (ef & E_BREAKOUT) || ((ef & E_FONT) && (attr(t, "color") || attr(t, "face") || attr(t, "size")));
 		if (out) {
 			/* Pop to the HTML element or integration point below. */
@@ -796,8 +811,6 @@ static void on_start(void *u, const struct cr_tok_tag *t)
 		}
 	}
 	judge_tag(r, t, ef);
-	uint32_t hsh = hash(t->name, t->name_len);
-	bool own = ln == t->name;	/* a prefixed name ("svg:script") is an unknown element to the HTML parser */
 	if (ns == NS_HTML) {
 		if (own && (ef & (E_SVG | E_MATH))) {
 			if (!t->self_closing)
