@@ -219,3 +219,35 @@ static void laughs(struct sbuf *b, int levels)
 
 void p_svg_laughs(struct sbuf *b) { laughs(b, 9); }
 void p_svg_laughs_twin(struct sbuf *b) { laughs(b, 2); }
+
+/* What the reader cannot keep is not judged clean: 600 attributes, the last a handler. */
+static void many_attrs(struct sbuf *b, int n, bool handler)
+{
+	sb_str(b, "<!DOCTYPE html>\n<p");
+	for (int i = 0; i < n; i++) {
+		char a[32];
+		snprintf(a, sizeof a, " data-x%d=\"%d\"", i, i);
+		sb_str(b, a);
+	}
+	if (handler)
+		sb_str(b, " onmouseover=\"alert(1)\"");
+	sb_str(b, ">Hello</p>\n");
+}
+void p_many_attrs(struct sbuf *b) { many_attrs(b, 600, true); }
+void p_many_attrs_twin(struct sbuf *b) { many_attrs(b, 100, false); }
+
+/* A srcdoc past the reader's 1 MiB, its script at the end; the twin is a 2 MiB inline image. */
+void p_big_srcdoc(struct sbuf *b)
+{
+	sb_str(b, "<!DOCTYPE html>\n<iframe srcdoc=\"&lt;p&gt;");
+	for (int i = 0; i < (2 << 20) / 64; i++)
+		sb_str(b, "padding padding padding padding padding padding padding paddin\n");
+	sb_str(b, "&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>\n");
+}
+void p_big_image(struct sbuf *b)
+{
+	sb_str(b, "<!DOCTYPE html>\n<img alt=\"chart\" src=\"data:image/png;base64,");
+	for (int i = 0; i < (2 << 20) / 64; i++)
+		sb_str(b, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	sb_str(b, "\">\n");
+}

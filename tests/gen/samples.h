@@ -286,4 +286,9 @@ void p_svg_entity_attr(struct sbuf *b);
 void p_svg_laughs(struct sbuf *b);
 void p_svg_laughs_twin(struct sbuf *b);
 
+void p_many_attrs(struct sbuf *b);
+void p_many_attrs_twin(struct sbuf *b);
+void p_big_srcdoc(struct sbuf *b);
+void p_big_image(struct sbuf *b);
+
 #endif

@@ -237,6 +237,7 @@ static void tag_new(struct cr_tok *t, bool end)
 	t->self_closing = false;
 	t->attr_open = false;
 	t->tag_cut = false;
+	t->attrs_dropped = false;
 }
 
 /* The attribute being built ends: it stays, unless it repeats a name or is past the cap. */
@@ -262,6 +263,7 @@ static void attr_new(struct cr_tok *t)
 	t->attr_dup = false;
 	if (t->nattrs >= t->nattr_max || t->tag.len + 2 > t->tag.max) {
 		t->tag_cut = true;
+		t->attrs_dropped = true;
 		t->attr_dup = true;	/* built, then dropped */
 	} else if (t->nattrs >= t->attrs_cap) {
 		size_t cap = t->attrs_cap ? t->attrs_cap * 2 : 16;
@@ -348,7 +350,7 @@ static void emit_tag(struct cr_tok *t)
 		t->view[i] = (struct cr_tok_attr){t->tag.p + t->attrs[i].name, t->tag.p + t->attrs[i].value,
 						  t->attrs[i].name_len, t->attrs[i].value_len};
 	struct cr_tok_tag tag = {t->tname.p ? t->tname.p : "", t->tname.len, t->view, t->nattrs,
-				 t->self_closing, t->tag_cut};
+				 t->self_closing, t->tag_cut, t->attrs_dropped};
 	if (!t->is_end) {
 		size_t n = t->tname.len < sizeof t->last_start - 1 ? t->tname.len : sizeof t->last_start - 1;
 		memcpy(t->last_start, tag.name, n);

@@ -52,6 +52,7 @@ struct cr_tok_tag {
 	size_t nattrs;
 	bool self_closing;
 	bool truncated;		/* a name or value hit its cap, or attributes were dropped for the cap */
+	bool attrs_dropped;	/* attributes past the cap were dropped: what they said is unknown */
 };
 
 struct cr_tok_doctype {
@@ -83,7 +84,7 @@ struct cr_tok {
 	struct cr_tok_sink sink;
 	int st, ret;		/* state, and the return state of a character reference */
 	bool eof, done, foreign, is_end, self_closing, attr_dup, attr_open;
-	bool tag_cut;
+	bool tag_cut, attrs_dropped;
 	bool text_off;		/* characters are not wanted now: skip them */
 	bool pending_cr;	/* the last code point fed was CR: a following LF is dropped */
 	uint32_t code;		/* numeric character reference value */

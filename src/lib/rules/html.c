@@ -709,6 +709,13 @@ static void judge_tag(struct reading *r, const struct cr_tok_tag *t, uint32_t ef
 	bool frame = (ef & (E_FRAME | E_OBJECT)) != 0;
 	if ((ef & E_SCRIPT) && script_runs(t))
 		found(h, r, "<script> element");
+	/* What the reader could not keep is not judged clean. */
+	if (t->attrs_dropped)
+		found(h, r, "a tag with more attributes than the reader keeps (%d)", MAX_ATTRS);
+	if (t->truncated && (ef & E_FRAME) && attr(t, "srcdoc"))
+		found(h, r, "an <iframe srcdoc> larger than the reader keeps (%u MiB)", MAX_STR >> 20);
+	if (t->truncated && (ef & E_ANCHOR) && attr(t, "download"))
+		h->incomplete = true;
 	for (size_t i = 0; i < t->nattrs && !h->script; i++) {
 		const struct cr_tok_attr *a = &t->attrs[i];
 		size_t al;
@@ -1048,7 +1055,10 @@ static void XMLCALL xml_start(void *u, const XML_Char *name, const XML_Char **at
 		xml_count(h, at[na].value_len);
 		na++;
 	}
-	struct cr_tok_tag t = {loc, strlen(loc), at, na, false, false};
+	bool more = false;
+	for (size_t i = 2 * na; atts[i]; i++)
+		more = true;	/* attributes past the 64 kept */
+	struct cr_tok_tag t = {loc, strlen(loc), at, na, false, more, more};
 	judge_tag(r, &t, elem_flags(loc, t.name_len));
 	if (strcmp(loc, "script") == 0 && script_runs(&t) && !r->script_at)
 		r->script_at = r->depth;
