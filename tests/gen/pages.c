@@ -251,3 +251,19 @@ void p_big_image(struct sbuf *b)
 		sb_str(b, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 	sb_str(b, "\">\n");
 }
+
+/* The payload split into joined literals, the usual way to hide it: read as one. */
+void p_smuggle_split(struct sbuf *b)
+{
+	struct sbuf p = {0};
+	pe_b64(&p);
+	sb_str(b, "<!DOCTYPE html>\n<html><body><script>\nvar parts = [\n");
+	for (size_t i = 0; i < p.len; i += 76) {
+		sb_str(b, "  \"");
+		sb_put(b, p.p + i, p.len - i < 76 ? p.len - i : 76);
+		sb_str(b, i + 76 < p.len ? "\",\n" : "\"\n");
+	}
+	sb_str(b, "];\nvar bin = atob(parts.join(''));\nvar a = document.createElement('a');\n"
+		  "a.href = URL.createObjectURL(new Blob([bin]));\na.download = 'update.exe';\na.click();\n</script></body></html>\n");
+	sb_free(&p);
+}

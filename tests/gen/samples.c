@@ -1360,6 +1360,8 @@ const struct scenario scenarios[] = {
 	{"iso2022jp-twin.html", p_iso2022jp_twin, "", "html", "", "allow", "the same bytes without the escapes"},
 	{"smuggle.html", p_smuggle_blob, "", "html", "exec.native html.script html.smuggling", "block",
 	 "a page that builds a program from base64: the payload is scanned"},
+	{"smuggle-split.html", p_smuggle_split, "", "html", "exec.native html.script html.smuggling", "block",
+	 "the payload split across joined literals"},
 	{"smuggle-twin.html", p_smuggle_twin, "", "html", "html.script", "block", "script that builds no file"},
 	{"data-download.html", p_data_download, "", "html", "exec.native html.smuggling", "block",
 	 "<a download> of a data: URL holding a program"},

@@ -291,4 +291,6 @@ void p_many_attrs_twin(struct sbuf *b);
 void p_big_srcdoc(struct sbuf *b);
 void p_big_image(struct sbuf *b);
 
+void p_smuggle_split(struct sbuf *b);
+
 #endif

@@ -93,7 +93,7 @@ struct reading {
 	/* script text: a carry for patterns across pieces, and the string literal being read */
 	char carry[24];
 	size_t ncarry;
-	uint8_t quote;
+	uint8_t quote, after;	/* after: 1 a literal just closed, 2 and a '+' or ',' followed */
 	bool lit_ok;
 	struct buf lit;
 };
@@ -292,6 +292,7 @@ static bool is_b64(int c)
 static void lit_close(struct reading *r)
 {
 	struct cr_html *h = r->h;
+	r->after = 0;
 	if (r->lit_ok && r->lit.len >= LIT_MIN && r->lit.len > h->best.len) {
 		struct buf t = h->best;
 		h->best = r->lit;
@@ -326,10 +327,29 @@ static void js_text(struct reading *r, const char *s, size_t n)
 	memcpy(r->carry + r->ncarry, s + n - keep, keep);
 	r->ncarry += keep;
 
-	/* String literals: ' and " end at a newline, ` may span lines. */
+	/*
+	 * String literals: ' and " end at a newline, ` may span lines.  A
+	 * literal joined to the next by '+' or ',' ('TVqQ' + 'AAMA',
+	 * ['TVqQ', 'AAMA'].join('')) is read as one: split payloads are the
+	 * usual way to hide them.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		int c = (uint8_t)s[i];
 		if (!r->quote) {
+			if (r->after) {
+				if (is_space(c))
+					continue;
+				if (r->after == 1 && (c == '+' || c == ',')) {
+					r->after = 2;
+					continue;
+				}
+				if (r->after == 2 && (c == '\'' || c == '"' || c == '`')) {
+					r->quote = (uint8_t)c;	/* the same literal goes on */
+					r->after = 0;
+					continue;
+				}
+				lit_close(r);
+			}
 			if (c == '\'' || c == '"' || c == '`') {
 				r->quote = (uint8_t)c;
 				r->lit_ok = true;
@@ -338,7 +358,8 @@ static void js_text(struct reading *r, const char *s, size_t n)
 			continue;
 		}
 		if (c == r->quote) {
-			lit_close(r);
+			r->quote = 0;
+			r->after = 1;	/* closed, unless a join follows */
 			continue;
 		}
 		if (c == '\n' && r->quote != '`') {
@@ -882,7 +903,7 @@ static struct reading *reading_new(struct cr_html *h, enum cr_enc enc)
 	if (!r)
 		return NULL;
 	r->depth = r->script_at = r->ncarry = 0;
-	r->quote = 0;
+	r->quote = r->after = 0;
 	r->lit_ok = r->xml = false;
 	r->lit = (struct buf){0};
 	r->h = h;
@@ -937,7 +958,7 @@ static void reading_finish(struct cr_html *h, struct reading *r)
 {
 	feed_cps(h, r, cr_dec_end(&r->dec, h->cps));
 	cr_tok_finish(&r->tok);
-	if (r->quote == '`' || r->quote == '\'' || r->quote == '"')
+	if (r->quote || r->after)
 		lit_close(r);	/* a literal the page never closed still decodes */
 }
 
@@ -1153,7 +1174,7 @@ void cr_html_finish(struct cr_html *h)
 	for (size_t i = 0; i < h->nr; i++)
 		reading_finish(h, h->r[i]);
 	xml_feed(h, NULL, 0, true);
-	if (h->xr && (h->xr->quote == '`' || h->xr->quote == '\'' || h->xr->quote == '"'))
+	if (h->xr && (h->xr->quote || h->xr->after))
 		lit_close(h->xr);
 	unsigned g = h->sig;
 	const char *how = NULL;
@@ -1166,7 +1187,7 @@ void cr_html_finish(struct cr_html *h)
 	else if (g & SIG_DATA_DOWNLOAD)
 		how = "<a download> of a data: or blob: URL";
 	if (how) {
-		snprintf(h->smug_why, sizeof h->smug_why, "builds a file in the page (%s%s%s)", how,
+		snprintf(h->smug_why, sizeof h->smug_why, "builds a file and hands it over (%s%s%s)", how,
 			 g & SIG_BLOB ? ", new Blob" : "", g & SIG_ATOB ? ", atob" : "");
 		if (h->payload.len == 0 && h->best.len)
 			b64_decode(&h->best, &h->payload);
