@@ -695,7 +695,7 @@ static uint32_t lookup(const struct name_flags *tab, const uint16_t *slots, cons
 	pthread_once(&nf_once, nf_build);
 	for (uint32_t k = hash(low, len) & (NF_SLOTS - 1); slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
 		const struct name_flags *e = &tab[slots[k] - 1];
-		if (memcmp(e->name, low, len) == 0 && e->name[len] == '\0')
+		if (strncmp(e->name, low, len) == 0 && e->name[len] == '\0')
 			return e->flags;
 	}
 	return 0;
@@ -712,7 +712,7 @@ static uint32_t elem_flags_h(const char *name, size_t len, uint32_t h)
 	pthread_once(&nf_once, nf_build);
 	for (uint32_t k = h & (NF_SLOTS - 1); elem_slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
 		const struct name_flags *e = &elems[elem_slots[k] - 1];
-		if (memcmp(e->name, name, len) == 0 && e->name[len] == '\0')
+		if (strncmp(e->name, name, len) == 0 && e->name[len] == '\0')
 			return e->flags;
 	}
 	return 0;
