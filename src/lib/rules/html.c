@@ -1173,7 +1173,7 @@ void cr_html_finish(struct cr_html *h)
 {
 	for (size_t i = 0; i < h->nr; i++)
 		reading_finish(h, h->r[i]);
-	xml_feed(h, NULL, 0, true);
+	xml_feed(h, (const uint8_t *)"", 0, true);	/* not NULL: NULL + 0 is undefined */
 	if (h->xr && (h->xr->quote || h->xr->after))
 		lit_close(h->xr);
 	unsigned g = h->sig;
