@@ -459,7 +459,7 @@ static void prescan(const uint8_t *p, size_t n, struct cr_sniff *s)
 				if (dup)
 					continue;
 				if (nseen < 4 && strlen(name) < 16)
-					strcpy(seen[nseen++], name);
+					copy(seen[nseen++], sizeof seen[0], name);
 				if (strcmp(name, "http-equiv") == 0 && strcmp(val, "content-type") == 0) {
 					got_pragma = true;
 				} else if (strcmp(name, "content") == 0 && !charset[0]) {

@@ -139,6 +139,7 @@ static uint32_t hash(const char *s, size_t n)
 }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 static bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 static bool eq_ci(const char *a, size_t n, const char *b)
@@ -580,8 +581,7 @@ static void data_download(struct cr_html *h, const struct cr_tok_tag *t)
 	for (const char *q = comma + 1; q < e; q++) {
 		uint8_t c = (uint8_t)*q;
 		if (*q == '%' && e - q >= 3 && isxdigit((uint8_t)q[1]) && isxdigit((uint8_t)q[2])) {
-			char hx[3] = {q[1], q[2], 0};
-			c = (uint8_t)strtol(hx, NULL, 16);
+			c = (uint8_t)(hexval((uint8_t)q[1]) << 4 | hexval((uint8_t)q[2]));
 			q += 2;
 		}
 		if (!buf_add(&raw, &c, 1, LIT_MAX)) {
@@ -677,6 +677,18 @@ static void nf_build(void)
 	nf_fill(url_attr_table, sizeof url_attr_table / sizeof url_attr_table[0], attr_slots);
 }
 
+/* The flags of a lower-case name of hash h in a table, 0 when it is not there. */
+static uint32_t probe(const struct name_flags *tab, const uint16_t *slots, const char *name, size_t len, uint32_t h)
+{
+	pthread_once(&nf_once, nf_build);
+	for (uint32_t k = h & (NF_SLOTS - 1); slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
+		const struct name_flags *e = &tab[slots[k] - 1];
+		if (strncmp(e->name, name, len) == 0 && e->name[len] == '\0')
+			return e->flags;
+	}
+	return 0;
+}
+
 /* The flags of a name (any case, at most 31 bytes), 0 when unknown. */
 static uint32_t lookup(const struct name_flags *tab, const uint16_t *slots, const char *name, size_t len)
 {
@@ -692,13 +704,7 @@ static uint32_t lookup(const struct name_flags *tab, const uint16_t *slots, cons
 			low = buf;
 			break;
 		}
-	pthread_once(&nf_once, nf_build);
-	for (uint32_t k = hash(low, len) & (NF_SLOTS - 1); slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
-		const struct name_flags *e = &tab[slots[k] - 1];
-		if (strncmp(e->name, low, len) == 0 && e->name[len] == '\0')
-			return e->flags;
-	}
-	return 0;
+	return probe(tab, slots, low, len, hash(low, len));
 }
 
 static uint32_t elem_flags(const char *name, size_t len)
@@ -709,13 +715,7 @@ static uint32_t elem_flags(const char *name, size_t len)
 /* The same for a lower-case name whose hash is known (the tokenizer's names). */
 static uint32_t elem_flags_h(const char *name, size_t len, uint32_t h)
 {
-	pthread_once(&nf_once, nf_build);
-	for (uint32_t k = h & (NF_SLOTS - 1); elem_slots[k]; k = (k + 1) & (NF_SLOTS - 1)) {
-		const struct name_flags *e = &elems[elem_slots[k] - 1];
-		if (strncmp(e->name, name, len) == 0 && e->name[len] == '\0')
-			return e->flags;
-	}
-	return 0;
+	return probe(elems, elem_slots, name, len, h);
 }
 
 static uint32_t attr_flags(const char *name, size_t len)
