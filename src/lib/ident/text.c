@@ -55,7 +55,24 @@ long cr_memcasemem(const uint8_t *hay, size_t n, const char *needle)
 		return -1;
 	}
 	/* A letter: c | 0x20 is f exactly for f and its upper case. */
-	for (size_t i = 0; i + m <= n; i++) {
+	size_t last = n - m, i = 0;
+#ifdef __SSE2__
+	/* Sixteen candidates at a time: the bytes whose OR with 0x20 is f. */
+	const __m128i F = _mm_set1_epi8((char)f), B = _mm_set1_epi8(0x20);
+	for (; i + 16 <= last + 1; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, B), F));
+		while (mask) {
+			size_t at = i + (size_t)__builtin_ctz(mask), k = 1;
+			mask &= mask - 1;
+			while (k < m && lower(hay[at + k]) == lower((uint8_t)needle[k]))
+				k++;
+			if (k == m)
+				return (long)at;
+		}
+	}
+#endif
+	for (; i <= last; i++) {
 		if ((hay[i] | 0x20) != f)
 			continue;
 		size_t k = 1;
@@ -125,7 +142,22 @@ static int has_n(const uint8_t *p, size_t n, const char *s, size_t m)
 	if (m > n)
 		return 0;
 	uint8_t f = (uint8_t)s[0];
-	for (size_t i = 0; i + m <= n; i++)
+	size_t last = n - m, i = 0;
+#ifdef __SSE2__
+	/* Sixteen candidates for the first byte at a time. */
+	const __m128i F = _mm_set1_epi8((char)f);
+	for (; i + 16 <= last + 1; i += 16) {
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), F));
+		while (mask) {
+			size_t at = i + (size_t)__builtin_ctz(mask);
+			mask &= mask - 1;
+			if (memcmp(p + at + 1, s + 1, m - 1) == 0)
+				return 1;
+		}
+	}
+#endif
+	for (; i <= last; i++)
 		if (p[i] == f && memcmp(p + i + 1, s + 1, m - 1) == 0)
 			return 1;
 	return 0;
