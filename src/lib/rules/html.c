@@ -382,10 +382,9 @@ static void js_text(struct reading *r, const char *s, size_t n)
 			while (j < n && is_b64((uint8_t)s[j]))
 				j++;
 			size_t len = j > i ? j - i : 1;
-			if (!buf_add(&r->lit, s + i, len, LIT_MAX)) {
+			if (r->lit_ok && !buf_add(&r->lit, s + i, len, LIT_MAX)) {
 				r->lit_ok = false;
-				if (r->lit.len + len > LIT_MAX)
-					h->incomplete = true;
+				h->incomplete = true;	/* past the cap, or no memory: a payload may go unread */
 			}
 			i += len - 1;
 			continue;
