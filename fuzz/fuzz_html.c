@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	size_t chunk = (size_t)(data[0] % 17) + 1;
 	bool xml = data[0] & 0x80;
-	struct cr_html *a = cr_html_new(data + 1, size - 1, true, xml), *b = cr_html_new(data + 1, size - 1, false, xml);
+	struct cr_html *a = cr_html_new(data + 1, size - 1, xml), *b = cr_html_new(data + 1, size - 1, xml);
 	if (!a || !b) {
 		cr_html_free(a);
 		cr_html_free(b);

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t chunk = (size_t)(data[0] % 31) + 1;
 	const uint8_t *p = data + 1;
 	size_t n = size - 1;
-	struct cr_html *a = cr_html_new(p, n, true, true), *b = cr_html_new(p, n, false, true);
+	struct cr_html *a = cr_html_new(p, n, true), *b = cr_html_new(p, n, true);
 	if (!a || !b) {
 		cr_html_free(a);
 		cr_html_free(b);

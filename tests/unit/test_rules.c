@@ -204,7 +204,7 @@ static void test_extensions(void **st)
 static int html_found(const char *doc, size_t chunk)
 {
 	size_t n = strlen(doc);
-	struct cr_html *h = cr_html_new((const uint8_t *)doc, n, true, false);
+	struct cr_html *h = cr_html_new((const uint8_t *)doc, n, false);
 	assert_non_null(h);
 	for (size_t i = 0; i < n; i += chunk)
 		cr_html_feed(h, (const uint8_t *)doc + i, n - i < chunk ? n - i : chunk);

@@ -284,8 +284,8 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	char extl[8];
 	short_ext(ext, el, extl);
 	if (is_page(&id, extl, &v, whole, top)) {
-		p.html = whole ? cr_html_new(whole, (size_t)v.size, true, is_xml_page(&id, extl))
-			       : cr_html_new(v.head, v.headlen, false, is_xml_page(&id, extl));
+		/* The sniff reads the whole page when it is in memory, else the first window. */
+		p.html = cr_html_new(whole ? whole : v.head, whole ? (size_t)v.size : v.headlen, is_xml_page(&id, extl));
 		if (!p.html) {
 			s->err = CRIBLE_ENOMEM;
 			goto out;

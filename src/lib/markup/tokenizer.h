@@ -77,7 +77,6 @@ struct cr_tok_str {
 	bool cut;
 };
 
-#define CR_TOK_LOOKAHEAD 40	/* bytes a state may need to see at once */
 #define CR_TOK_INBUF 8192
 
 struct cr_tok {

@@ -1145,12 +1145,11 @@ static void xml_feed(struct cr_html *h, const uint8_t *p, size_t n, bool final)
 
 /* --- the interface -------------------------------------------------------- */
 
-struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool complete, bool xml)
+struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool xml)
 {
 	struct cr_html *h = html_alloc();
 	if (!h)
 		return NULL;
-	(void)complete;
 	choose(h, head, n);
 	if (xml)
 		xml_new(h);

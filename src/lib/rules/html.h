@@ -12,11 +12,10 @@ struct cr_html;
 
 /*
  * A page read from its first bytes (head, n of them: the encoding sniff
- * and the readings it calls for are decided there; complete when they are
- * the whole page), and with xml, also read as XML (SVG, XHTML) by expat.
- * NULL when out of memory.
+ * and the readings it calls for are decided there), and with xml, also
+ * read as XML (SVG, XHTML) by expat.  NULL when out of memory.
  */
-struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool complete, bool xml);
+struct cr_html *cr_html_new(const uint8_t *head, size_t n, bool xml);
 /* The page's bytes from the first, in chunks of any size. */
 void cr_html_feed(struct cr_html *h, const uint8_t *p, size_t n);
 /* End of the page: what is found is final. */
