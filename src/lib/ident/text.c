@@ -21,6 +21,7 @@
  * Every scan is linear in the window, bounded, and never backtracks.
  */
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -90,18 +91,26 @@ int cr_text_is_binary(const uint8_t *p, size_t n)
 	static const uint32_t bad = 0x0fffc1ffu & ~(1u << 0x1b) & ~(1u << 0x0c);
 	size_t i = 0;
 #ifdef __SSE2__
-	/* Sixteen bytes at a time: bytes <= 0x1f, minus the five allowed ones. */
 	const __m128i lim = _mm_set1_epi8(0x1f);
-	const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'), ff = _mm_set1_epi8('\f'),
-		      cr = _mm_set1_epi8('\r'), esc = _mm_set1_epi8(0x1b);
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, lim), v);
-		__m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-					  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, ff), _mm_cmpeq_epi8(v, cr)),
-						       _mm_cmpeq_epi8(v, esc)));
-		if (_mm_movemask_epi8(_mm_andnot_si128(ok, ctl)))
-			return 1;
+	const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	/*
+	 * Sixty-four bytes at a time, the common case first: control bytes
+	 * other than TAB, LF and CR.  A block that has some (FF and ESC are
+	 * allowed too, and rare) is decided byte by byte below.
+	 */
+	for (; i + 64 <= n; i += 64) {
+		__m128i acc = _mm_setzero_si128();
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16 * k));
+			__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, lim), v);
+			__m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+						  _mm_cmpeq_epi8(v, cr));
+			acc = _mm_or_si128(acc, _mm_andnot_si128(ok, ctl));
+		}
+		if (_mm_movemask_epi8(acc))
+			for (size_t k = i; k < i + 64; k++)
+				if (p[k] < 0x20 && ((bad >> p[k]) & 1))
+					return 1;
 	}
 #endif
 	for (; i < n; i++)
@@ -184,68 +193,106 @@ static int has_window(const uint8_t *p, size_t n, const char *s)
 }
 
 /*
- * Line gating: a mask of which punctuation a line holds, computed once per
- * line, lets most substring tests be skipped without looking (a needle
- * with a '(' cannot occur in a line without one).
+ * Line gating.  One pass over a line computes its signature: which of the
+ * gate punctuation characters it holds, and a 64-bit Bloom filter of its
+ * adjacent byte pairs (case-folded).  A needle can only occur in a line
+ * whose signature covers the needle's own, so most substring tests are
+ * answered without looking ("on error resume next" needs seventeen pair
+ * bits; a line of prose rarely has them all).  The filter only ever lets
+ * a test through that then fails: it never hides a match.
+ *
+ * Each byte has a 6-bit code: letters by letter (case-folded), digits
+ * alike, space and tab alike, the punctuation the needles use each its
+ * own, everything else 0.  The gate characters are codes 32..52.
  */
-static uint32_t gate_bit(uint8_t c)
-{
-	switch (c) {
-	case '$': return 1u << 0;
-	case '-': return 1u << 1;
-	case '(': return 1u << 2;
-	case '.': return 1u << 3;
-	case '=': return 1u << 4;
-	case '>': return 1u << 5;
-	case '{': return 1u << 6;
-	case '\'': return 1u << 7;
-	case '"': return 1u << 8;
-	case ':': return 1u << 9;
-	case '_': return 1u << 10;
-	case '@': return 1u << 11;
-	case '%': return 1u << 12;
-	case '[': return 1u << 13;
-	case ';': return 1u << 14;
-	case '|': return 1u << 15;
-	case '~': return 1u << 16;
-	case '/': return 1u << 17;
-	case '<': return 1u << 18;
-	case '+': return 1u << 19;
-	case '*': return 1u << 20;
-	default: return 0;
-	}
-}
+struct lsig {
+	uint32_t punct;		/* gate characters present */
+	uint64_t pairs;		/* Bloom filter of adjacent code pairs */
+};
 
-static uint32_t line_mask(const uint8_t *l, size_t n)
-{
-	uint32_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		m |= gate_bit(l[i]);
-	return m;
-}
+/* The gate characters, in gate-bit order, with their codes. */
+#define GATE_CHARS                                                                                        \
+	X('$', 32) X('-', 33) X('(', 34) X('.', 35) X('=', 36) X('>', 37) X('{', 38) X('\'', 39) X('"', 40) \
+	X(':', 41) X('_', 42) X('@', 43) X('%', 44) X('[', 45) X(';', 46) X('|', 47) X('~', 48) X('/', 49) \
+	X('<', 50) X('+', 51) X('*', 52)
+#define GATE_FIRST 32
 
-static uint32_t needle_mask(const char *s)
+#define LETTER(c, v) [c] = v, [(c) - 32] = v
+#define X(c, k) [c] = k,
+static const uint8_t pair_code[256] = {
+	LETTER('a', 1), LETTER('b', 2), LETTER('c', 3), LETTER('d', 4), LETTER('e', 5), LETTER('f', 6),
+	LETTER('g', 7), LETTER('h', 8), LETTER('i', 9), LETTER('j', 10), LETTER('k', 11), LETTER('l', 12),
+	LETTER('m', 13), LETTER('n', 14), LETTER('o', 15), LETTER('p', 16), LETTER('q', 17), LETTER('r', 18),
+	LETTER('s', 19), LETTER('t', 20), LETTER('u', 21), LETTER('v', 22), LETTER('w', 23), LETTER('x', 24),
+	LETTER('y', 25), LETTER('z', 26), ['0' ... '9'] = 27, [' '] = 28, ['\t'] = 28,
+	GATE_CHARS
+	/* other punctuation that needles hold */
+	[')'] = 53, ['}'] = 54, [']'] = 55, [','] = 56, ['#'] = 57, ['!'] = 58, ['&'] = 59, ['\\'] = 60,
+	['?'] = 61, ['^'] = 62, ['`'] = 63,
+};
+#undef X
+#undef LETTER
+
+/* The gate bit of each byte (one load beside the code's, not after it). */
+#define X(c, k) [c] = 1u << ((k) - GATE_FIRST),
+static const uint32_t gate_tab[256] = {GATE_CHARS};
+#undef X
+
+/* The pair (a, b) of codes to a bit: a multiplicative mix, both halves matter. */
+static inline uint64_t pair_bit(unsigned a, unsigned b)
 {
-	uint32_t m = 0;
-	for (; *s; s++)
-		m |= gate_bit((uint8_t)*s);
-	return m;
+	return 1ull << ((a * 37u + b) & 63u);
 }
 
 /*
- * The needle's mask is computed once per call site and cached: the
- * needles are literals.  Relaxed atomics make the benign race between
- * threads (both store the same value) well defined.
+ * The signature of the line l[0..n).  The caller may pass the raw line,
+ * blanks and CR included: its signature covers the trimmed line's, which
+ * is all a gate needs.
  */
-#define GATED(s)                                                                   \
-	({                                                                         \
-		static uint32_t gm_;                                               \
-		uint32_t g_ = __atomic_load_n(&gm_, __ATOMIC_RELAXED);             \
-		if (!g_) {                                                         \
-			g_ = needle_mask(s) | 0x80000000u;                         \
-			__atomic_store_n(&gm_, g_, __ATOMIC_RELAXED);              \
-		}                                                                  \
-		((g_ & 0x7fffffffu) & ~lm) == 0;                                   \
+static void line_sig(const uint8_t *l, size_t n, struct lsig *g)
+{
+	uint32_t m = 0;
+	uint64_t b = 0;
+	unsigned prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = pair_code[l[i]];
+		m |= gate_tab[l[i]];
+		b |= pair_bit(prev, c);
+		prev = c;
+	}
+	g->punct = m;
+	g->pairs = b;
+}
+
+static void needle_sig(const char *s, struct lsig *g)
+{
+	g->punct = 0;
+	g->pairs = 0;
+	for (size_t i = 0; s[i]; i++) {
+		g->punct |= gate_tab[(uint8_t)s[i]];
+		if (i > 0)
+			g->pairs |= pair_bit(pair_code[(uint8_t)s[i - 1]], pair_code[(uint8_t)s[i]]);
+	}
+}
+
+/*
+ * The needle's signature is computed once per call site and cached: the
+ * needles are literals.  The ready flag is stored last (release) and read
+ * first (acquire); two threads racing store the same values.
+ */
+#define GATED(s)                                                                     \
+	({                                                                           \
+		static struct lsig ns_;                                              \
+		static int ready_;                                                   \
+		if (!__atomic_load_n(&ready_, __ATOMIC_ACQUIRE)) {                   \
+			struct lsig t_;                                              \
+			needle_sig(s, &t_);                                          \
+			__atomic_store_n(&ns_.punct, t_.punct, __ATOMIC_RELAXED);    \
+			__atomic_store_n(&ns_.pairs, t_.pairs, __ATOMIC_RELAXED);    \
+			__atomic_store_n(&ready_, 1, __ATOMIC_RELEASE);              \
+		}                                                                    \
+		(__atomic_load_n(&ns_.punct, __ATOMIC_RELAXED) & ~lm->punct) == 0 && \
+			(__atomic_load_n(&ns_.pairs, __ATOMIC_RELAXED) & ~lm->pairs) == 0; \
 	})
 
 #define LHAS(s) (GATED(s) && has(l, n, s))
@@ -572,25 +619,155 @@ static void strong(struct score *s, enum lang l) { s->strong[l]++; }
 
 static int popcount(uint32_t x) { return __builtin_popcount(x); }
 
+/*
+ * Prefix indicators: a line (blanks trimmed) that starts with s, in any
+ * case when ci, counts for lang, as a distinct indicator bit or as a
+ * strong one.  Indexed by first letter once, so each line is compared
+ * only with the few that can match it.  Indicators with a further
+ * condition are in the line_* functions below.
+ */
+#define STRONG (-1)
+struct prefix {
+	const char *s;
+	uint8_t len, lang;
+	int8_t bit;
+	uint8_t ci;
+};
+#define P(str, l, b) {str, sizeof(str) - 1, l, b, 0}
+#define PI(str, l, b) {str, sizeof(str) - 1, l, b, 1}
+static const struct prefix prefixes[] = {
+	/* Python */
+	P("if __name__ ==", L_PY, STRONG), P("#!/usr/bin/env python", L_PY, STRONG), P("print(", L_PY, 5),
+	P("raise ", L_PY, 5), P("\"\"\"", L_PY, 5), P("@property", L_PY, 5),
+	/* Perl */
+	P("use strict;", L_PL, STRONG), P("use warnings;", L_PL, STRONG), P("my $", L_PL, 0), P("my @", L_PL, 0),
+	P("my %", L_PL, 0), P("my (", L_PL, 0),
+	/* Ruby */
+	P("require '", L_RB, 0), P("require \"", L_RB, 0), P("require_relative ", L_RB, 0), P("puts ", L_RB, 3),
+	P("attr_accessor ", L_RB, 3), P("attr_reader ", L_RB, 3),
+	/* PowerShell */
+	PI("param(", L_PS, 0), PI("param (", L_PS, 0), PI("[cmdletbinding", L_PS, STRONG), PI("#requires -", L_PS, STRONG),
+	/* batch */
+	PI("@echo off", L_BAT, STRONG), PI("rem ", L_BAT, 0), P("::", L_BAT, 0), PI("goto ", L_BAT, 2),
+	PI("call :", L_BAT, 2), PI("if exist ", L_BAT, 4), PI("if errorlevel ", L_BAT, 4), PI("if not exist ", L_BAT, 4),
+	PI("if /i ", L_BAT, 4), PI("setlocal", L_BAT, 5), PI("endlocal", L_BAT, 5), PI("for /", L_BAT, 6),
+	PI("for %%", L_BAT, 6),
+	/* VBScript */
+	PI("dim ", L_VB, 1), PI("end sub", L_VB, 2), PI("sub ", L_VB, 2), PI("private sub ", L_VB, 2),
+	PI("public sub ", L_VB, 2), PI("end function", L_VB, 3), PI("end if", L_VB, 3), PI("end with", L_VB, 3),
+	PI("msgbox ", L_VB, 5), PI("option explicit", L_VB, STRONG),
+	/* JavaScript; a source map comment "//#" is JavaScript's form (CSS has its own) */
+	P("'use strict'", L_JS, STRONG), P("\"use strict\"", L_JS, STRONG), P("//# sourceMappingURL=", L_JS, STRONG),
+	P("function ", L_JS, 0), P("export default", L_JS, 6), P("export function", L_JS, 6),
+	P("export const", L_JS, 6), P("export class ", L_JS, 6), P("export {", L_JS, 6), P("import {", L_JS, 6),
+	P("constructor(", L_JS, 9), P("super(", L_JS, 10), P("async function", L_JS, 10), P("await ", L_JS, 10),
+	P("});", L_JS, 7), P("})();", L_JS, 7),
+	/* C and C++; an include guard (#ifndef, #define, #endif) is three indicators */
+	P("#include <", L_C, STRONG), P("#include \"", L_C, STRONG), P("#define ", L_C, 0), P("#ifdef ", L_C, 3),
+	P("#ifndef ", L_C, 3), P("#if ", L_C, 3), P("#endif", L_C, 4), P("int main(", L_C, 1), P("typedef ", L_C, 1),
+	P("namespace ", L_CPP, 0), P("template <", L_CPP, 0), P("template<", L_CPP, 0), P("public:", L_CPP, 0),
+	P("private:", L_CPP, 0), P("#include <iostream>", L_CPP, 0),
+	/* make */
+	P(".PHONY:", L_MK, STRONG),
+	/* troff and man */
+	P(".TH ", L_TROFF, STRONG), P(".Dd ", L_TROFF, STRONG), P(".\\\"", L_TROFF, STRONG), P("'\\\"", L_TROFF, STRONG),
+	P(".SH ", L_TROFF, 0), P(".Sh ", L_TROFF, 0), P(".PP", L_TROFF, 0), P(".B ", L_TROFF, 0), P(".I ", L_TROFF, 0),
+	P(".TP", L_TROFF, 0), P(".Nm", L_TROFF, 0),
+	/* unified diff */
+	P("diff --git ", L_DIFF, 0), P("+++ ", L_DIFF, 0), P("--- ", L_DIFF, 1), P("@@ -", L_DIFF, 2),
+};
+#undef P
+#undef PI
+
+#define NPREFIX (sizeof prefixes / sizeof prefixes[0])
+
+/*
+ * Substring indicators: a line that holds s (in any case when ci).  Each
+ * needle's signature is computed once, with the prefix index; a line is
+ * searched only for the needles its signature admits.
+ */
+static const struct prefix needles[] = {
+#define P(str, l, b) {str, sizeof(str) - 1, l, b, 0}
+#define PI(str, l, b) {str, sizeof(str) - 1, l, b, 1}
+	P("self.", L_PY, 4),
+	P("=~", L_PL, 3), P("$_", L_PL, 5), P("@ARGV", L_PL, 5),
+	P(" do |", L_RB, 5),
+	PI("$psscriptroot", L_PS, STRONG), PI("$psversiontable", L_PS, STRONG), PI("invoke-expression", L_PS, STRONG),
+	PI("-encodedcommand", L_PS, STRONG), PI("$env:", L_PS, 1), PI("-erroraction", L_PS, 2), PI("$null", L_PS, 2),
+	PI("$true", L_PS, 2), PI("$false", L_PS, 2),
+	P("%~dp0", L_BAT, STRONG), PI("%errorlevel%", L_BAT, STRONG),
+	PI("on error resume next", L_VB, STRONG), PI("wscript.createobject", L_VB, STRONG), PI("createobject(", L_VB, 0),
+	PI("wscript.echo", L_VB, 5),
+	P("new ActiveXObject(", L_JS, STRONG), P("module.exports", L_JS, STRONG), P("function(", L_JS, 0),
+	P("require('", L_JS, 2), P("require(\"", L_JS, 2), P("=>", L_JS, 3), P("console.log(", L_JS, 4),
+	P("document.", L_JS, 4), P("window.", L_JS, 4), P("this.", L_JS, 9), P("WScript.", L_JS, 8),
+	P("std::", L_CPP, 0),
+	P(" := ", L_MK, 2), P(" ?= ", L_MK, 2), P(" += ", L_MK, 2),
+#undef P
+#undef PI
+};
+
+#define NNEEDLE (sizeof needles / sizeof needles[0])
+static struct lsig needle_sigs[NNEEDLE];
+
+/* The prefixes by their first byte, case-folded: by_first[start[c] .. start[c + 1]). */
+static uint8_t by_first[NPREFIX];
+static uint16_t first_start[257];
+static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
+
+static void prefix_index(void)
+{
+	uint16_t count[256] = {0};
+	for (size_t k = 0; k < NPREFIX; k++)
+		count[lower((uint8_t)prefixes[k].s[0])]++;
+	for (int c = 0; c < 256; c++)
+		first_start[c + 1] = (uint16_t)(first_start[c] + count[c]);
+	uint16_t at[256];
+	memcpy(at, first_start, sizeof at);
+	for (size_t k = 0; k < NPREFIX; k++)
+		by_first[at[lower((uint8_t)prefixes[k].s[0])]++] = (uint8_t)k;
+	for (size_t k = 0; k < NNEEDLE; k++)
+		needle_sig(needles[k].s, &needle_sigs[k]);
+}
+
+static void line_needles(struct score *sc, const struct lsig *lm, const uint8_t *l, size_t n)
+{
+	for (size_t k = 0; k < NNEEDLE; k++) {
+		const struct lsig *g = &needle_sigs[k];
+		if ((g->punct & ~lm->punct) | (g->pairs & ~lm->pairs))
+			continue;
+		const struct prefix *x = &needles[k];
+		if (!(x->ci ? cr_memcasemem(l, n, x->s) >= 0 : has_n(l, n, x->s, x->len)))
+			continue;
+		if (x->bit == STRONG)
+			strong(sc, x->lang);
+		else
+			hit(sc, x->lang, x->bit);
+	}
+}
+
+static void line_prefixes(struct score *sc, const uint8_t *l, size_t n)
+{
+	int c = lower(l[0]);
+	for (unsigned k = first_start[c]; k < first_start[c + 1]; k++) {
+		const struct prefix *x = &prefixes[by_first[k]];
+		if (!(x->ci ? ci_pre_n(l, n, x->s, x->len) : pre_n(l, n, x->s, x->len)))
+			continue;
+		if (x->bit == STRONG)
+			strong(sc, x->lang);
+		else
+			hit(sc, x->lang, x->bit);
+	}
+}
+
 static const char *const ps_verbs[] = {"Get-", "Set-", "New-", "Remove-", "Write-", "Invoke-", "Start-",
 				       "Stop-", "Import-", "Export-", "Add-", "Out-", "Test-", "ConvertTo-",
 				       "ConvertFrom-", "Select-", "Where-", "ForEach-", "Copy-", "Move-",
 				       "Register-", "Expand-", "Join-", "Split-", "Read-", "Wait-"};
 
-static void line_ps(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
+static void line_ps(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	if (ci_pre(l, n, "param(") || ci_pre(l, n, "param ("))
-		hit(s, L_PS, 0);
-	if (ci_pre(l, n, "[cmdletbinding") || ci_pre(l, n, "#requires -") || LCASE("$psscriptroot") ||
-	    LCASE("$psversiontable") || LCASE("invoke-expression") ||
-	    LCASE("-encodedcommand"))
-		strong(s, L_PS);
-	if (LCASE("$env:"))
-		hit(s, L_PS, 1);
-	if (LCASE("-erroraction") || LCASE("$null") ||
-	    LCASE("$true") || LCASE("$false"))
-		hit(s, L_PS, 2);
-	if (ci_pre(l, n, "function ") && n > 9) {
+	if (n > 9 && ci_pre(l, n, "function ")) {
 		/* function Verb-Noun */
 		size_t i = 9;
 		while (i < n && is_ident(l[i]))
@@ -600,7 +777,7 @@ static void line_ps(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 	}
 	/* Verb-Noun cmdlets: find each "-X" and compare the word before it. */
 	const uint8_t *d = l;
-	while (n > 1 && (d = memchr(d, '-', n - (size_t)(d - l) - 1)) != NULL) {
+	while ((lm->punct & gate_tab['-']) && n > 1 && (d = memchr(d, '-', n - (size_t)(d - l) - 1)) != NULL) {
 		size_t k = (size_t)(d - l);
 		d++;
 		if (l[k + 1] < 'A' || l[k + 1] > 'Z' || k == 0)
@@ -620,185 +797,87 @@ static void line_ps(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
 	}
 }
 
-static void line_bat(struct score *s, uint32_t lm, const uint8_t *l, size_t n, int first)
+static void line_bat(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, int first)
 {
-	if (ci_pre(l, n, "@echo off") || (first && ci_pre(l, n, "echo off")))
+	if (first && ci_pre(l, n, "echo off"))
 		strong(s, L_BAT);
-	if (ci_pre(l, n, "rem ") || (n == 3 && ci_pre(l, n, "rem")) || pre(l, n, "::"))
+	if (n == 3 && ci_pre(l, n, "rem"))
 		hit(s, L_BAT, 0);
 	if (ci_pre(l, n, "set ") && !LHAS(" = "))
 		hit(s, L_BAT, 1);
-	if (ci_pre(l, n, "goto ") || ci_pre(l, n, "call :"))
-		hit(s, L_BAT, 2);
 	if (n > 1 && l[0] == ':' && is_alpha(l[1]))
 		hit(s, L_BAT, 3);
-	if (ci_pre(l, n, "if exist ") || ci_pre(l, n, "if errorlevel ") || ci_pre(l, n, "if not exist ") ||
-	    ci_pre(l, n, "if /i "))
-		hit(s, L_BAT, 4);
-	if (ci_pre(l, n, "setlocal") || ci_pre(l, n, "endlocal"))
-		hit(s, L_BAT, 5);
-	if (LHAS("%~dp0") || LCASE("%errorlevel%"))
-		strong(s, L_BAT);
-	if (ci_pre(l, n, "for /") || ci_pre(l, n, "for %%"))
-		hit(s, L_BAT, 6);
 }
 
-static void line_vb(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
+static void line_vb(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	if (LCASE("on error resume next") || LCASE("wscript.createobject"))
-		strong(s, L_VB);
-	if (LCASE("createobject("))
-		hit(s, L_VB, 0);
-	if (ci_pre(l, n, "dim "))
-		hit(s, L_VB, 1);
-	if (ci_pre(l, n, "end sub") || ci_pre(l, n, "sub ") || ci_pre(l, n, "private sub ") ||
-	    ci_pre(l, n, "public sub "))
-		hit(s, L_VB, 2);
-	if (ci_pre(l, n, "end function") || ci_pre(l, n, "end if") || ci_pre(l, n, "end with"))
-		hit(s, L_VB, 3);
 	if (ci_pre(l, n, "set ") && LHAS(" = "))
 		hit(s, L_VB, 4);
-	if (ci_pre(l, n, "msgbox ") || LCASE("wscript.echo"))
-		hit(s, L_VB, 5);
 	if (ci_pre(l, n, "next") && (n == 4 || l[4] == ' ' || l[4] == '\r'))
 		hit(s, L_VB, 6);
-	if (ci_pre(l, n, "option explicit"))
-		strong(s, L_VB);
 }
 
-static void line_js(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
+static void line_js(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	/* A source map comment: "//#" is JavaScript's form (CSS has its own). */
-	if (LHAS("new ActiveXObject(") || LHAS("module.exports") || pre(l, n, "'use strict'") ||
-	    pre(l, n, "\"use strict\"") || pre(l, n, "//# sourceMappingURL="))
-		strong(s, L_JS);
-	if (pre(l, n, "function ") || LHAS("function("))
-		hit(s, L_JS, 0);
 	if ((pre(l, n, "var ") || pre(l, n, "let ") || pre(l, n, "const ")) && LHAS(" = "))
 		hit(s, L_JS, 1);
-	if (LHAS("require('") || LHAS("require(\""))
-		hit(s, L_JS, 2);
-	if (LHAS("=>"))
-		hit(s, L_JS, 3);
-	if (LHAS("console.log(") || LHAS("document.") || LHAS("window."))
-		hit(s, L_JS, 4);
 	if (pre(l, n, "import ") && (LHAS(" from '") || LHAS(" from \"")))
 		hit(s, L_JS, 5);
-	if (pre(l, n, "export default") || pre(l, n, "export function") || pre(l, n, "export const") ||
-	    pre(l, n, "export class ") || pre(l, n, "export {") || pre(l, n, "import {"))
-		hit(s, L_JS, 6);
-	if (pre(l, n, "constructor(") || LHAS("this."))
-		hit(s, L_JS, 9);
-	if (pre(l, n, "super(") || pre(l, n, "async function") || pre(l, n, "await "))
-		hit(s, L_JS, 10);
-	if (pre(l, n, "});") || pre(l, n, "})();"))
-		hit(s, L_JS, 7);
-	if (LHAS("WScript."))
-		hit(s, L_JS, 8);
 }
 
-static void line_py(struct score *s, uint32_t lm, const uint8_t *l, size_t n, const uint8_t *e, size_t en)
+static void line_py(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
 	if (pre(l, n, "from ") && LHAS(" import ") && !LHAS("'") && !LHAS("\""))
 		strong(s, L_PY);
 	if (pre(l, n, "import ") && n > 7 && is_alpha(l[7]) && !memchr(l, ';', n) && !memchr(l, '\'', n) &&
 	    !memchr(l, '"', n) && !memchr(l, '{', n))
 		hit(s, L_PY, 0);
-	if (pre(l, n, "if __name__ ==") || pre(l, n, "#!/usr/bin/env python"))
-		strong(s, L_PY);
-	int colon = en > 0 && e[en - 1] == ':';
-	if (pre(l, n, "def ") && colon && LHAS("("))
+	int colon = l[n - 1] == ':';
+	if (colon && pre(l, n, "def ") && LHAS("("))
 		hit(s, L_PY, 1);
-	if (pre(l, n, "class ") && colon)
+	if (colon && pre(l, n, "class "))
 		hit(s, L_PY, 2);
-	if ((pre(l, n, "elif ") || pre(l, n, "try:") || pre(l, n, "except") || pre(l, n, "with ")) && colon)
+	if (colon && (pre(l, n, "elif ") || pre(l, n, "try:") || pre(l, n, "except") || pre(l, n, "with ")))
 		hit(s, L_PY, 3);
-	if (LHAS("self."))
-		hit(s, L_PY, 4);
-	if (pre(l, n, "print(") || pre(l, n, "raise ") || pre(l, n, "\"\"\"") || pre(l, n, "@property"))
-		hit(s, L_PY, 5);
 }
 
-static void line_pl(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
+static void line_pl(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	if (pre(l, n, "use strict;") || pre(l, n, "use warnings;"))
-		strong(s, L_PL);
-	if (pre(l, n, "my $") || pre(l, n, "my @") || pre(l, n, "my %") || pre(l, n, "my ("))
-		hit(s, L_PL, 0);
 	if (pre(l, n, "sub ") && LHAS("{"))
 		hit(s, L_PL, 1);
-	if (pre(l, n, "package ") && n > 0 && l[n - 1] == ';')
+	if (l[n - 1] == ';' && pre(l, n, "package "))
 		hit(s, L_PL, 2);
-	if (LHAS("=~"))
-		hit(s, L_PL, 3);
-	if (pre(l, n, "use ") && n > 0 && l[n - 1] == ';')
+	if (l[n - 1] == ';' && pre(l, n, "use "))
 		hit(s, L_PL, 4);
-	if (LHAS("$_") || LHAS("@ARGV"))
-		hit(s, L_PL, 5);
 }
 
-static void line_rb(struct score *s, uint32_t lm, const uint8_t *l, size_t n, const uint8_t *e, size_t en)
+static void line_rb(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	if (pre(l, n, "require '") || pre(l, n, "require \"") || pre(l, n, "require_relative "))
-		hit(s, L_RB, 0);
-	if (pre(l, n, "def ") && !(en > 0 && e[en - 1] == ':') && !LHAS("{"))
+	if (pre(l, n, "def ") && l[n - 1] != ':' && !LHAS("{"))
 		hit(s, L_RB, 1);
 	if (n == 3 && pre(l, n, "end"))
 		hit(s, L_RB, 2);
-	if (pre(l, n, "puts ") || pre(l, n, "attr_accessor ") || pre(l, n, "attr_reader "))
-		hit(s, L_RB, 3);
-	if (pre(l, n, "module ") && n > 7 && l[7] >= 'A' && l[7] <= 'Z')
+	if (n > 7 && pre(l, n, "module ") && l[7] >= 'A' && l[7] <= 'Z')
 		hit(s, L_RB, 4);
-	if (LHAS(" do |"))
-		hit(s, L_RB, 5);
 }
 
-static void line_c(struct score *s, uint32_t lm, const uint8_t *l, size_t n)
+static void line_c(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	if (pre(l, n, "#include <") || pre(l, n, "#include \""))
-		strong(s, L_C);
-	/* An include guard (#ifndef, #define, #endif) is three indicators. */
-	if (pre(l, n, "#define "))
-		hit(s, L_C, 0);
-	if (pre(l, n, "#ifdef ") || pre(l, n, "#ifndef ") || pre(l, n, "#if "))
-		hit(s, L_C, 3);
-	if (pre(l, n, "#endif"))
-		hit(s, L_C, 4);
-	if (pre(l, n, "int main(") || pre(l, n, "typedef ") || (pre(l, n, "struct ") && LHAS("{")))
+	if (pre(l, n, "struct ") && LHAS("{"))
 		hit(s, L_C, 1);
 	if (pre(l, n, "static ") && LHAS("("))
 		hit(s, L_C, 2);
-	if (LHAS("std::") || pre(l, n, "namespace ") || pre(l, n, "template <") || pre(l, n, "template<") ||
-	    pre(l, n, "public:") || pre(l, n, "private:") || pre(l, n, "#include <iostream>"))
-		hit(s, L_CPP, 0);
 }
 
-static void line_misc(struct score *s, uint32_t lm, const uint8_t *l, size_t n, const uint8_t *raw, size_t rn)
+static void line_misc(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, const uint8_t *raw, size_t rn)
 {
 	/* make: rules with tab-indented recipes, variables, $(refs) */
-	if (pre(l, n, ".PHONY:"))
-		strong(s, L_MK);
 	if (rn > 1 && raw[0] == '\t')
 		hit(s, L_MK, 0);
 	if (LHAS("$(") && LHAS(")"))
 		hit(s, L_MK, 1);
-	if (n > 2 && (LHAS(" := ") || LHAS(" ?= ") || LHAS(" += ")))
-		hit(s, L_MK, 2);
 	if (n > 1 && is_alpha(l[0]) && l[n - 1] == ':' && !LHAS(" "))
 		hit(s, L_MK, 3);
-	/* troff/man */
-	if (pre(l, n, ".TH ") || pre(l, n, ".Dd ") || pre(l, n, ".\\\"") || pre(l, n, "'\\\""))
-		strong(s, L_TROFF);
-	if (pre(l, n, ".SH ") || pre(l, n, ".Sh ") || pre(l, n, ".PP") || pre(l, n, ".B ") || pre(l, n, ".I ") ||
-	    pre(l, n, ".TP") || pre(l, n, ".Nm"))
-		hit(s, L_TROFF, 0);
-	/* unified diff */
-	if (pre(l, n, "diff --git ") || pre(l, n, "+++ "))
-		hit(s, L_DIFF, 0);
-	if (pre(l, n, "--- "))
-		hit(s, L_DIFF, 1);
-	if (pre(l, n, "@@ -"))
-		hit(s, L_DIFF, 2);
 }
 
 static enum cr_tid lang_of(const struct score *s)
@@ -941,14 +1020,16 @@ static enum cr_tid markdown(const uint8_t *p, size_t n)
 		}
 		if (pre(l, ln, "```"))
 			fence = 1;
-		if (has(l, ln, "]("))
-			link = 1;
-		if (pre(l, ln, "- ") || pre(l, ln, "* ") || has(l, ln, "**") || pre(l, ln, "> "))
+		if (pre(l, ln, "- ") || pre(l, ln, "* ") || pre(l, ln, "> "))
 			other = 1;
 		if (ln >= 3 && (pre(l, ln, "===") || pre(l, ln, "---")) && i > 0)
 			heading |= 2;
 		i = e + 1;
 	}
+	/* Neither needle holds a newline: one search over the lines read is the same as one per line. */
+	size_t end = i < lim ? i : lim;
+	link = has(p, end, "](");
+	other |= has(p, end, "**");
 	if ((heading && (link || fence || other)) || (fence && link))
 		return T_MARKDOWN;
 	return T_UNKNOWN;
@@ -965,6 +1046,7 @@ static int decided(const struct score *s)
 
 static enum cr_tid languages(const uint8_t *p, size_t n)
 {
+	pthread_once(&prefix_once, prefix_index);
 	struct score s;
 	memset(&s, 0, sizeof s);
 	size_t i = 0;
@@ -986,10 +1068,14 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 		while (en > 0 && (l[en - 1] == '\r' || l[en - 1] == ' ' || l[en - 1] == '\t'))
 			en--;
 		if (en > 0) {
-			uint32_t lm = line_mask(l, en);
-			line_py(&s, lm, l, en, l, en);
+			struct lsig sig;
+			line_sig(l, en, &sig);
+			const struct lsig *lm = &sig;
+			line_prefixes(&s, l, en);
+			line_needles(&s, lm, l, en);
+			line_py(&s, lm, l, en);
 			line_pl(&s, lm, l, en);
-			line_rb(&s, lm, l, en, l, en);
+			line_rb(&s, lm, l, en);
 			line_ps(&s, lm, l, en);
 			line_bat(&s, lm, l, en, lines == 0);
 			line_vb(&s, lm, l, en);
@@ -1167,7 +1253,8 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	/* A README that opens with a code block is Markdown before the language in the block. */
 	if ((pre(p + i, n - i, "```") || pre(p + i, n - i, "~~~")) && markdown(p, n) == T_MARKDOWN)
 		return T_MARKDOWN;
-	if (i < n && (p[i] == '{' || p[i] == '[') && json_ok(p, n, truncated))
+	/* The first 16 KiB decide JSON: a document valid that far is JSON to any reader that stops there. */
+	if (i < n && (p[i] == '{' || p[i] == '[') && json_ok(p, n < 16384 ? n : 16384, truncated || n > 16384))
 		return T_JSON;
 	t = languages(p, n);
 	if (t != T_UNKNOWN)
