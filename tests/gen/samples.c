@@ -643,6 +643,26 @@ TEXT(b_vbs, "Option Explicit\r\nDim sh\r\nSet sh = CreateObject(\"WScript.Shell\
 TEXT(b_js, "var sh = new ActiveXObject(\"WScript.Shell\");\nsh.Run(\"calc.exe\");\n")
 TEXT(b_js_node, "'use strict';\nconst fs = require('fs');\nmodule.exports = function read(p) { return fs.readFileSync(p); };\n")
 TEXT(b_jse, "#@~^CAAAAA==Vb/D1+2ZAwIAAA==^#~@\n")
+/* Autoconf M4; its twin has only comment lines (dnl alone decides nothing). */
+TEXT(b_m4, "dnl Checks for the foo library.\nAC_DEFUN([FOO_CHECK],\n[\n  AC_REQUIRE([AC_PROG_CC])dnl\n  AC_SUBST([FOO_LIBS])\n])\n")
+TEXT(n_m4, "dnl notes for the release\ndnl nothing here yet\n")
+/* Emacs Lisp; its twin mentions (defun in prose, one indicator only. */
+TEXT(b_lisp, ";; greet.el\n(defun greet (name)\n  (let ((msg (concat \"hi \" name)))\n    (message msg)))\n(provide 'greet)\n")
+TEXT(n_lisp, "(defun is how Lisp names a function; see the manual.)\nNothing else here.\n")
+/* polkit rules are JavaScript run by polkitd; the twin only names polkit. */
+TEXT(b_polkit, "polkit.addRule(function(action, subject) {\n    if (subject.isInGroup(\"wheel\")) {\n        return polkit.Result.YES;\n    }\n});\n")
+TEXT(n_polkit, "See polkit(8): rules are added by the administrator.\n")
+/* An ES module; its twin is a shell environment file, whose export takes NAME=value. */
+TEXT(b_esm, "export function add(a, b) {\n  return a + b;\n}\n")
+TEXT(n_esm, "export FUNCTION=add\nexport PATH=/usr/local/bin:/usr/bin\n")
+/* A C header by its include guard; the twin's #define names another macro. */
+TEXT(b_guard, "#ifndef FOO_H\n#define FOO_H\nint foo(void);\n")
+TEXT(n_guard, "#ifndef FOO_H\n#define BAR_H\nint foo(void);\n")
+TEXT(b_cmain, "int main(void)\n{\n  return 0;\n}\n")
+TEXT(n_cmain, "The int main(void) function is where a C program starts.\n")
+/* A Jinja template of a page: not markup at its start, HTML in its lines; the twin quotes HTML in code. */
+TEXT(b_tmpl, "{% extends \"base.html\" %}\n{% block body %}\n<div class=\"box\">\n  <h3>Title</h3>\n</div>\n{% endblock %}\n")
+TEXT(n_tmpl, "begin\n  s := '<html><body>' + title;\n  t := '<div>' + s + '</div>';\nend.\n")
 TEXT(b_hta, "<html><head><hta:application id=\"app\" windowstate=\"minimize\"/>\n<script language=\"VBScript\">CreateObject(\"WScript.Shell\").Run \"calc\"</script></head></html>\n")
 TEXT(b_wsf, "<job id=\"main\">\n<script language=\"JScript\">WScript.Echo(\"hi\");</script>\n</job>\n")
 TEXT(b_url, "[InternetShortcut]\r\nURL=file://attacker.example/share/payload.exe\r\nIconIndex=1\r\n")
@@ -1015,6 +1035,13 @@ const struct sig sigs[] = {
 	{"registry-hive", b_regf, n_regf},
 	{"markdown", b_md_html, n_md_html},
 	{"markdown", b_md_code, n_md_code},
+	{"m4", b_m4, n_m4},
+	{"lisp", b_lisp, n_lisp},
+	{"javascript", b_polkit, n_polkit},
+	{"javascript", b_esm, n_esm},
+	{"c", b_guard, n_guard},
+	{"c", b_cmain, n_cmain},
+	{"html", b_tmpl, n_tmpl},
 };
 const size_t nsigs = sizeof sigs / sizeof sigs[0];
 

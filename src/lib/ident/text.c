@@ -414,21 +414,53 @@ static int elem_cmp(const void *k, const void *e)
 	return strcmp(k, *(const char *const *)e);
 }
 
+/* Whether q (a '<' before e) opens a tag of an HTML element. */
+static bool html_tag_at(const uint8_t *q, const uint8_t *e)
+{
+	char name[12];
+	size_t l = 0;
+	const uint8_t *c = q + 1;
+	while (c < e && l < sizeof name - 1 && (is_alpha(*c) || (l == 1 && name[0] == 'h' && *c >= '1' && *c <= '6'))) {
+		name[l++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		c++;
+	}
+	if (l == 0 || c >= e || !(*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '\f' || *c == '>' || *c == '/'))
+		return false;
+	name[l] = '\0';
+	return bsearch(name, html_elements, sizeof html_elements / sizeof html_elements[0], sizeof html_elements[0],
+		       elem_cmp) != NULL;
+}
+
 bool cr_has_html_tag(const uint8_t *p, size_t n)
 {
-	for (const uint8_t *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))); q++) {
-		char name[12];
-		size_t l = 0;
-		const uint8_t *c = q + 1;
-		while (c < e && l < sizeof name - 1 && (is_alpha(*c) || (l == 1 && name[0] == 'h' && *c >= '1' && *c <= '6'))) {
-			name[l++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-			c++;
-		}
-		if (l == 0 || c >= e || !(*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '\f' || *c == '>' || *c == '/'))
-			continue;
-		name[l] = '\0';
-		if (bsearch(name, html_elements, sizeof html_elements / sizeof html_elements[0], sizeof html_elements[0], elem_cmp))
+	for (const uint8_t *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))); q++)
+		if (html_tag_at(q, e))
 			return true;
+	return false;
+}
+
+/*
+ * A template or a fragment: text that does not start with markup (a
+ * Jinja "{% extends %}", a string constant) but whose lines do.  Two
+ * lines in the first 4 KiB that open with an HTML element's tag, or a
+ * doctype html line.  Markup quoted inside code ('<html>' in a Pascal
+ * string) does not open a line.
+ */
+static bool html_lines(const uint8_t *p, size_t n)
+{
+	size_t lim = n < 4096 ? n : 4096, i = 0;
+	int tags = 0;
+	for (int lines = 0; i < lim && lines < 120; lines++) {
+		const uint8_t *nl = memchr(p + i, '\n', lim - i);
+		size_t e = nl ? (size_t)(nl - p) : lim;
+		size_t b = skip_ws(p, e, i);
+		if (b < e && p[b] == '<') {
+			if (ci_pre(p + b, e - b, "<!doctype html"))
+				return true;
+			if (html_tag_at(p + b, p + e) && ++tags >= 2)
+				return true;
+		}
+		i = e + 1;
 	}
 	return false;
 }
@@ -607,7 +639,7 @@ static int json_ok(const uint8_t *p, size_t n, int truncated)
 
 /* --- line-based language indicators ------------------------------------- */
 
-enum lang { L_PY, L_PL, L_RB, L_PS, L_BAT, L_VB, L_JS, L_C, L_CPP, L_MK, L_TROFF, L_DIFF, L_N };
+enum lang { L_PY, L_PL, L_RB, L_PS, L_BAT, L_VB, L_JS, L_C, L_CPP, L_MK, L_TROFF, L_DIFF, L_M4, L_LISP, L_N };
 
 struct score {
 	uint32_t bits[L_N];	/* distinct indicators seen */
@@ -658,13 +690,15 @@ static const struct prefix prefixes[] = {
 	PI("msgbox ", L_VB, 5), PI("option explicit", L_VB, STRONG),
 	/* JavaScript; a source map comment "//#" is JavaScript's form (CSS has its own) */
 	P("'use strict'", L_JS, STRONG), P("\"use strict\"", L_JS, STRONG), P("//# sourceMappingURL=", L_JS, STRONG),
-	P("function ", L_JS, 0), P("export default", L_JS, 6), P("export function", L_JS, 6),
-	P("export const", L_JS, 6), P("export class ", L_JS, 6), P("export {", L_JS, 6), P("import {", L_JS, 6),
+	P("function ", L_JS, 0), P("export {", L_JS, 6), P("import {", L_JS, 6),
+	/* ES module exports: a shell's export takes a NAME=value, never these */
+	P("export default ", L_JS, STRONG), P("export function ", L_JS, STRONG), P("export async function ", L_JS, STRONG),
+	P("export const ", L_JS, STRONG), P("export class ", L_JS, STRONG),
 	P("constructor(", L_JS, 9), P("super(", L_JS, 10), P("async function", L_JS, 10), P("await ", L_JS, 10),
 	P("});", L_JS, 7), P("})();", L_JS, 7),
 	/* C and C++; an include guard (#ifndef, #define, #endif) is three indicators */
 	P("#include <", L_C, STRONG), P("#include \"", L_C, STRONG), P("#define ", L_C, 0), P("#ifdef ", L_C, 3),
-	P("#ifndef ", L_C, 3), P("#if ", L_C, 3), P("#endif", L_C, 4), P("int main(", L_C, 1), P("typedef ", L_C, 1),
+	P("#ifndef ", L_C, 3), P("#if ", L_C, 3), P("#endif", L_C, 4), P("int main(", L_C, STRONG), P("typedef ", L_C, 1),
 	P("namespace ", L_CPP, 0), P("template <", L_CPP, 0), P("template<", L_CPP, 0), P("public:", L_CPP, 0),
 	P("private:", L_CPP, 0), P("#include <iostream>", L_CPP, 0),
 	/* make */
@@ -673,6 +707,15 @@ static const struct prefix prefixes[] = {
 	P(".TH ", L_TROFF, STRONG), P(".Dd ", L_TROFF, STRONG), P(".\\\"", L_TROFF, STRONG), P("'\\\"", L_TROFF, STRONG),
 	P(".SH ", L_TROFF, 0), P(".Sh ", L_TROFF, 0), P(".PP", L_TROFF, 0), P(".B ", L_TROFF, 0), P(".I ", L_TROFF, 0),
 	P(".TP", L_TROFF, 0), P(".Nm", L_TROFF, 0),
+	/* M4, as autoconf writes it */
+	P("dnl ", L_M4, 0), P("AC_DEFUN(", L_M4, STRONG), P("AU_DEFUN(", L_M4, STRONG), P("m4_define(", L_M4, STRONG),
+	P("AC_PREREQ(", L_M4, 1), P("AC_REQUIRE(", L_M4, 2), P("AC_SUBST(", L_M4, 3), P("AC_MSG_CHECKING(", L_M4, 4),
+	P("m4_include(", L_M4, 5), P("AC_INIT(", L_M4, 6),
+	/* Lisp and Scheme: top-level forms */
+	P("(defun ", L_LISP, 0), P("(defmacro ", L_LISP, 0), P("(defvar ", L_LISP, 1), P("(defcustom ", L_LISP, 1),
+	P("(defconst ", L_LISP, 1), P("(setq ", L_LISP, 2), P("(require '", L_LISP, 3), P("(provide '", L_LISP, 3),
+	P("(let ", L_LISP, 4), P("(let* ", L_LISP, 4), P("(autoload ", L_LISP, 5), P("(add-hook ", L_LISP, 5),
+	P("(define ", L_LISP, 6), P("(lambda ", L_LISP, 7),
 	/* unified diff */
 	P("diff --git ", L_DIFF, 0), P("+++ ", L_DIFF, 0), P("--- ", L_DIFF, 1), P("@@ -", L_DIFF, 2),
 };
@@ -702,6 +745,8 @@ static const struct prefix needles[] = {
 	P("require('", L_JS, 2), P("require(\"", L_JS, 2), P("=>", L_JS, 3), P("console.log(", L_JS, 4),
 	P("document.", L_JS, 4), P("window.", L_JS, 4), P("this.", L_JS, 9), P("WScript.", L_JS, 8),
 	P("std::", L_CPP, 0),
+	/* polkit's rules are JavaScript that polkitd runs as root */
+	P("polkit.addRule(", L_JS, STRONG), P("polkit.addAdminRule(", L_JS, STRONG),
 	P(" := ", L_MK, 2), P(" ?= ", L_MK, 2), P(" += ", L_MK, 2),
 #undef P
 #undef PI
@@ -711,6 +756,7 @@ static const struct prefix needles[] = {
 static struct lsig needle_sigs[NNEEDLE];
 
 /* The prefixes by their first byte, case-folded: by_first[start[c] .. start[c + 1]). */
+_Static_assert(NPREFIX < 256, "by_first holds prefix indexes in a byte");
 static uint8_t by_first[NPREFIX];
 static uint16_t first_start[257];
 static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
@@ -883,9 +929,9 @@ static void line_misc(struct score *s, const struct lsig *lm, const uint8_t *l, 
 static enum cr_tid lang_of(const struct score *s)
 {
 	static const enum cr_tid tid[L_N] = {T_PYTHON, T_PERL, T_RUBY, T_POWERSHELL, T_BATCH, T_VBSCRIPT,
-					     T_JAVASCRIPT, T_C, T_CPP, T_MAKEFILE, T_TROFF, T_DIFF};
+					     T_JAVASCRIPT, T_C, T_CPP, T_MAKEFILE, T_TROFF, T_DIFF, T_M4, T_LISP};
 	/* How many distinct indicators decide without a strong one. */
-	static const int need[L_N] = {2, 3, 3, 2, 2, 3, 3, 3, 9, 3, 2, 3};
+	static const int need[L_N] = {2, 3, 3, 2, 2, 3, 3, 3, 9, 3, 2, 3, 2, 2};
 	int best = -1, bscore = 0;
 	for (int l = 0; l < L_N; l++) {
 		if (l == L_CPP)
@@ -1049,7 +1095,8 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 	pthread_once(&prefix_once, prefix_index);
 	struct score s;
 	memset(&s, 0, sizeof s);
-	size_t i = 0;
+	size_t i = 0, guardn = 0;
+	const uint8_t *guard = NULL;
 	/*
 	 * The first 8 KiB or 240 lines decide: code announces itself early
 	 * (imports, interpreter directives), after a licence or a docstring.
@@ -1072,6 +1119,12 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 			line_sig(l, en, &sig);
 			const struct lsig *lm = &sig;
 			line_prefixes(&s, l, en);
+			/* An include guard: "#ifndef NAME" then "#define NAME". */
+			if (guard && pre(l, en, "#define ") && en - 8 >= guardn && memcmp(l + 8, guard, guardn) == 0 &&
+			    (en - 8 == guardn || is_ws(l[8 + guardn])))
+				strong(&s, L_C);
+			guard = pre(l, en, "#ifndef ") ? l + 8 : NULL;
+			guardn = guard ? en - 8 : 0;
 			line_needles(&s, lm, l, en);
 			line_py(&s, lm, l, en);
 			line_pl(&s, lm, l, en);
@@ -1265,6 +1318,8 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	t = markdown(p, n);
 	if (t != T_UNKNOWN)
 		return t;
+	if (html_lines(p, n))
+		return T_HTML;
 	return T_TEXT;
 }
 

@@ -154,6 +154,8 @@ static const struct cr_type types[T_NTYPES] = {
 	X(T_MAKEFILE, "makefile", "text/x-makefile", TXT, T_TEXT, "mk mak", "makefile"),
 	X(T_TROFF, "troff", "text/troff", TXT, T_TEXT, "1 2 3 4 5 6 7 8 9 man roff tr", "troff document"),
 	X(T_DIFF, "diff", "text/x-diff", TXT, T_TEXT, "diff patch", "unified diff"),
+	X(T_M4, "m4", "text/x-m4", TXT, T_TEXT, "m4 ac", "M4 macro source"),
+	X(T_LISP, "lisp", "text/x-lisp", TXT, T_TEXT, "el lisp lsp cl scm", "Lisp or Scheme source"),
 	X(T_EML, "eml", "message/rfc822", TXT, T_TEXT, "eml", "e-mail message"),
 	/* file(1) 5.44 calls an mbox text/plain; application/mbox is RFC 4155's. */
 	X(T_MBOX, "mbox", "application/mbox", TXT, T_TEXT, "mbox mbx", "mailbox"),
