@@ -643,6 +643,16 @@ TEXT(b_vbs, "Option Explicit\r\nDim sh\r\nSet sh = CreateObject(\"WScript.Shell\
 TEXT(b_js, "var sh = new ActiveXObject(\"WScript.Shell\");\nsh.Run(\"calc.exe\");\n")
 TEXT(b_js_node, "'use strict';\nconst fs = require('fs');\nmodule.exports = function read(p) { return fs.readFileSync(p); };\n")
 TEXT(b_jse, "#@~^CAAAAA==Vb/D1+2ZAwIAAA==^#~@\n")
+TEXT(b_tmpl_script, "{% extends \"base.html\" %}\n{% block body %}\n<div class=\"box\">\n  <script>fetch('/x')</script>\n</div>\n{% endblock %}\n")
+/* A broken interpreter line that still names Python in a later word; its twin names none. */
+TEXT(b_py_badenv, "#!/usr/bin env python\nimport os\nprint(os.getcwd())\n")
+TEXT(n_py_badenv, "#!/usr/bin env\nimport os\nprint(os.getcwd())\n")
+/* JavaScript that writes a batch file: the batch phrase is quoted; its twin is the batch file itself. */
+TEXT(b_js_writes_bat, "const path = require('path')\nconst shim = (from) => from\nconst head = '@ECHO off\\r\\n' +\n  'SET dp0=%~dp0\\r\\n'\n")
+TEXT(n_js_writes_bat, "@ECHO off\r\nSET dp0=%~dp0\r\n")
+/* XHTML after an XML declaration is an XML document (MIME sniffing's "<?xml" rule); without it, HTML. */
+TEXT(b_xhtml_prolog, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head><body><p>x</p></body></html>\n")
+TEXT(n_xhtml_prolog, "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head><body><p>x</p></body></html>\n")
 /* Autoconf M4; its twin has only comment lines (dnl alone decides nothing). */
 TEXT(b_m4, "dnl Checks for the foo library.\nAC_DEFUN([FOO_CHECK],\n[\n  AC_REQUIRE([AC_PROG_CC])dnl\n  AC_SUBST([FOO_LIBS])\n])\n")
 TEXT(n_m4, "dnl notes for the release\ndnl nothing here yet\n")
@@ -1042,6 +1052,9 @@ const struct sig sigs[] = {
 	{"c", b_guard, n_guard},
 	{"c", b_cmain, n_cmain},
 	{"html", b_tmpl, n_tmpl},
+	{"python", b_py_badenv, n_py_badenv},
+	{"javascript", b_js_writes_bat, n_js_writes_bat},
+	{"xml", b_xhtml_prolog, n_xhtml_prolog},
 };
 const size_t nsigs = sizeof sigs / sizeof sigs[0];
 
@@ -1322,6 +1335,11 @@ const struct scenario scenarios[] = {
 	{"joliet-only-twin.iso", r_iso_joliet_only_twin, "", "iso9660", "", "allow",
 	 "the twin: the Joliet-only file is a note"},
 	/* Loaders, interpreters and second readings (issue 8). */
+	{"template.txt", b_tmpl, "", "html", "", "allow",
+	 "HTML only in later lines is not what a browser sniffs: a template keeps its text claim"},
+	{"note.txt", b_tmpl_script, "", "html", "html.script type.mismatch", "block",
+	 "the same template with a script: a page, and not the text it is named"},
+	{"xhtml.html", b_xhtml_prolog, "", "xml", "", "allow", "XHTML after an XML declaration is XML, and a page as named"},
 	{"update", b_elf_v0, "", "elf-exec", "exec.native", "block", "an ELF with EI_VERSION 0 runs"},
 	{"update2", b_elf_class3, "", "elf-exec", "exec.native", "block", "an ELF with a class byte of 3 runs"},
 	{"update3", n_elf, "", "unknown", "", "allow", "no class and no program header size: the loader refuses it"},

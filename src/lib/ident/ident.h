@@ -28,6 +28,7 @@ enum {
 	CR_ID_BOM16 = 1u << 3,		/* UTF-16 text */
 	CR_ID_HAS_JS = 1u << 4,		/* a GIF or BMP signature that starts valid JavaScript */
 	CR_ID_HAS_MARKUP = 1u << 5,	/* HTML tags before or after a PDF's body */
+	CR_ID_LATE_MARKUP = 1u << 6,	/* HTML only in lines after the start: a template, not what a browser sniffs */
 };
 
 struct cr_ident {

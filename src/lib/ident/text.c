@@ -356,7 +356,29 @@ static enum cr_tid shebang(const uint8_t *p, size_t n, struct cr_ident *id)
 	memcpy(id->interp, word, wl);
 	id->interp[wl] = '\0';
 	id->flags |= CR_ID_SHEBANG;
-	return interp_type(word);
+	enum cr_tid t = interp_type(word);
+	/*
+	 * An interpreter we do not know, and a later word on the line that
+	 * names one we do ("#!/usr/bin env python", a wrapper given
+	 * "python3"): the line's author meant that language.
+	 */
+	while (t == T_SCRIPT && i < lim && p[i] != '\n' && p[i] != '\r') {
+		size_t s = i;
+		while (i < lim && !is_ws(p[i]))
+			i++;
+		size_t b = s;
+		for (size_t k = s; k < i; k++)
+			if (p[k] == '/')
+				b = k + 1;
+		char w[64];
+		size_t l = i - b < sizeof w - 1 ? i - b : sizeof w - 1;
+		memcpy(w, p + b, l);
+		w[l] = '\0';
+		t = interp_type(w);
+		while (i < lim && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+	}
+	return t;
 }
 
 /* --- markup ------------------------------------------------------------- */
@@ -485,8 +507,14 @@ static enum cr_tid markup(const uint8_t *p, size_t n, size_t i)
 			size_t j = skip_ws(p, n, i + 9), s = j;
 			while (j < n && (is_ident(p[j]) || p[j] == ':' || p[j] == '-'))
 				j++;
+			/*
+			 * After an XML declaration an html document is XHTML: an XML
+			 * document to a browser sniffing it (the MIME Sniffing
+			 * Standard's "<?xml" rule) and to file(1).  Read as a page
+			 * either way, with the XML reading besides.
+			 */
 			if (name_eq(p + s, j - s, "html"))
-				return T_HTML;
+				return xmldecl ? T_XML : T_HTML;
 			if (name_eq(p + s, j - s, "svg"))
 				return T_SVG;
 			i = skip_past(p, n, j, ">");
@@ -501,7 +529,7 @@ static enum cr_tid markup(const uint8_t *p, size_t n, size_t i)
 			if (name_eq(r, l, "svg") || name_eq(r, l, "svg:svg"))
 				return T_SVG;
 			if (name_eq(r, l, "html"))
-				return T_HTML;
+				return xmldecl ? T_XML : T_HTML;
 			if (name_eq(r, l, "job") || name_eq(r, l, "package"))
 				return cr_memcasemem(p, n, "<script") >= 0 ? T_WSF : T_XML;
 			if (name_eq(r, l, "libraryDescription") || name_eq(r, l, "searchConnectorDescription"))
@@ -932,16 +960,18 @@ static enum cr_tid lang_of(const struct score *s)
 					     T_JAVASCRIPT, T_C, T_CPP, T_MAKEFILE, T_TROFF, T_DIFF, T_M4, T_LISP};
 	/* How many distinct indicators decide without a strong one. */
 	static const int need[L_N] = {2, 3, 3, 2, 2, 3, 3, 3, 9, 3, 2, 3, 2, 2};
-	int best = -1, bscore = 0;
+	int best = -1, bscore = 0, bk = 0;
 	for (int l = 0; l < L_N; l++) {
 		if (l == L_CPP)
 			continue;
 		int k = popcount(s->bits[l]);
 		int ok = s->strong[l] > 0 || k >= need[l];
 		int score = k + 3 * (s->strong[l] > 0) + (s->strong[l] > 1);
-		if (ok && score > bscore) {
+		/* A tie goes to the broader evidence: distinct indicators over one strong phrase (quoted, often). */
+		if (ok && (score > bscore || (score == bscore && k > bk))) {
 			best = l;
 			bscore = score;
+			bk = k;
 		}
 	}
 	if (best < 0)
@@ -1318,8 +1348,10 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	t = markdown(p, n);
 	if (t != T_UNKNOWN)
 		return t;
-	if (html_lines(p, n))
+	if (html_lines(p, n)) {
+		id->flags |= CR_ID_LATE_MARKUP;
 		return T_HTML;
+	}
 	return T_TEXT;
 }
 

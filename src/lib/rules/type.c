@@ -52,6 +52,9 @@ static bool compatible(enum cr_tid det, enum cr_tid claim, bool sim)
 	uint32_t dc = cr_type_get(det)->cls, cc = cr_type_get(claim)->cls;
 	if ((dc & C_TEXT) && (cc & C_TEXT) && !cr_type_dangerous(det, sim))
 		return true;
+	/* XHTML: an XML document named as a page is one (the page rules read it as HTML and as XML). */
+	if (claim == T_HTML && det == T_XML)
+		return true;
 	/* Markdown allows raw HTML: a README that opens with a <p> is still Markdown. */
 	if (claim == T_MARKDOWN && cr_type_is_a(det, T_HTML) && det != T_HTA)
 		return true;
@@ -94,13 +97,25 @@ static bool agrees(const struct claim *c, enum cr_tid det, bool sim, bool *dange
 	return ok;
 }
 
+/*
+ * The type claims are held to.  HTML only in later lines (a template, a
+ * string of markup in a note) is not what a browser sniffs: it reads the
+ * start.  Without script, such text is judged as the text it is.
+ */
+static enum cr_tid judged_type(const struct cr_obj *o)
+{
+	if (o->id->type == T_HTML && (o->id->flags & CR_ID_LATE_MARKUP) && !o->html_script)
+		return T_TEXT;
+	return o->id->type;
+}
+
 static void mismatch(struct cr_scan *s, const struct cr_obj *o)
 {
-	enum cr_tid det = o->id->type;
-	if (det == T_EMPTY)
+	if (o->id->type == T_EMPTY)
 		return;
-	const struct cr_type *dt = cr_type_get(det);
 	bool sim = o->html_script;
+	enum cr_tid det = judged_type(o);
+	const struct cr_type *dt = cr_type_get(det);
 	bool dangerous = cr_type_dangerous(det, sim);
 
 	struct claim ext = {.n = 0}, decl = {.n = 0};
@@ -163,7 +178,7 @@ static void disallowed(struct cr_scan *s, const struct cr_obj *o)
 	/* Only the object the caller handed over is held to the accept list. */
 	if (ctx->naccept == 0 || o->depth > 0 || o->id->type == T_EMPTY)
 		return;
-	if (accepted(ctx, o->id->type, o->html_script))
+	if (accepted(ctx, judged_type(o), o->html_script))
 		return;
 	char list[160];
 	size_t k = 0;
