@@ -16,9 +16,13 @@
  *   5. INI-style shortcuts ([InternetShortcut], [Shell], [Desktop Entry]);
  *   6. JSON, validated by a bounded parser;
  *   7. languages by distinct indicators counted over the lines;
- *   8. CSV/TSV by a constant field count, Markdown by its syntax.
+ *   8. CSV/TSV by a constant field count, Markdown by its syntax;
+ *   9. HTML in the lines of a template (HTML that does not open the text).
  *
  * Every scan is linear in the window, bounded, and never backtracks.
+ * The language indicators are two tables, prefixes (indexed by first
+ * byte) and substrings (gated by a per-line signature), so a line costs
+ * one pass to sign it and a few comparisons, not one search per needle.
  */
 
 #include <pthread.h>
@@ -375,7 +379,8 @@ static enum cr_tid shebang(const uint8_t *p, size_t n, struct cr_ident *id)
 		memcpy(w, p + b, l);
 		w[l] = '\0';
 		t = interp_type(w);
-		while (i < lim && (p[i] == ' ' || p[i] == '\t'))
+		/* Any blank but the line's end (a form feed too: each turn must move on). */
+		while (i < lim && is_ws(p[i]) && p[i] != '\n' && p[i] != '\r')
 			i++;
 	}
 	return t;
