@@ -124,6 +124,21 @@ static crible_err feed_volumes(crible_job *job, int fd, const struct input *in, 
 	return crible_job_finish(job, r);
 }
 
+/* a b c and a newline, in one allocation (the --identify line, once per file: no format to parse). */
+static char *join3(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = malloc(la + lb + lc + 2);
+	if (!s)
+		return NULL;
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb);
+	memcpy(s + la + lb, c, lc);
+	s[la + lb + lc] = '\n';
+	s[la + lb + lc + 1] = '\0';
+	return s;
+}
+
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *dupf(const char *fmt, ...)
 {
@@ -194,7 +209,7 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 	crible_job_free(job);
 	int status = EXIT_ERROR;
 	if (rn->identify && !rn->json)
-		*out = dupf("%s: %s\n", in->display, crible_result_mime(r));
+		*out = join3(in->display, ": ", crible_result_mime(r));
 	else
 		crible_result_render(r, in->display,
 				     rn->json ? CRIBLE_JSON : CRIBLE_TEXT | (rn->verbose ? CRIBLE_VERBOSE : 0), out, NULL);

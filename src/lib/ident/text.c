@@ -786,7 +786,19 @@ static const struct prefix needles[] = {
 };
 
 #define NNEEDLE (sizeof needles / sizeof needles[0])
+_Static_assert(NNEEDLE <= 64, "the needles are a 64-bit set");
+
+/*
+ * Each needle is filed under its rarest gate character (needles without
+ * one are always candidates), so a line looks only at the needles filed
+ * under the few gate characters it holds, and checks their whole
+ * signature before searching.
+ */
 static struct lsig needle_sigs[NNEEDLE];
+static uint64_t keyed[32], unkeyed;
+
+/* The gate characters from rarest to commonest in text, roughly. */
+static const char gate_rarity[] = "~|@%${[<>*+_=;\":/('-.";
 
 /* The prefixes by their first byte, case-folded: by_first[start[c] .. start[c + 1]). */
 _Static_assert(NPREFIX < 256, "by_first holds prefix indexes in a byte");
@@ -805,13 +817,25 @@ static void prefix_index(void)
 	memcpy(at, first_start, sizeof at);
 	for (size_t k = 0; k < NPREFIX; k++)
 		by_first[at[lower((uint8_t)prefixes[k].s[0])]++] = (uint8_t)k;
-	for (size_t k = 0; k < NNEEDLE; k++)
+	for (size_t k = 0; k < NNEEDLE; k++) {
 		needle_sig(needles[k].s, &needle_sigs[k]);
+		uint32_t key = 0;
+		for (const char *c = gate_rarity; *c && !key; c++)
+			key = needle_sigs[k].punct & gate_tab[(uint8_t)*c];
+		if (key)
+			keyed[__builtin_ctz(key)] |= 1ull << k;
+		else
+			unkeyed |= 1ull << k;
+	}
 }
 
 static void line_needles(struct score *sc, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	for (size_t k = 0; k < NNEEDLE; k++) {
+	uint64_t cand = unkeyed;
+	for (uint32_t m = lm->punct; m; m &= m - 1)
+		cand |= keyed[__builtin_ctz(m)];
+	for (; cand; cand &= cand - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(cand);
 		const struct lsig *g = &needle_sigs[k];
 		if ((g->punct & ~lm->punct) | (g->pairs & ~lm->pairs))
 			continue;
@@ -1116,11 +1140,20 @@ static enum cr_tid markdown(const uint8_t *p, size_t n)
 	return T_UNKNOWN;
 }
 
+/* Four bits or more set: three cleared and some left (no popcount call per check). */
+static int at_least4(uint32_t x)
+{
+	x &= x - 1;
+	x &= x - 1;
+	x &= x - 1;
+	return x != 0;
+}
+
 /* Whether some language has decided: a strong indicator or a clear count. */
 static int decided(const struct score *s)
 {
 	for (int l = 0; l < L_N; l++)
-		if (s->strong[l] || popcount(s->bits[l]) >= 4)
+		if (s->strong[l] || at_least4(s->bits[l]))
 			return 1;
 	return 0;
 }
