@@ -326,6 +326,29 @@ static enum cr_tid interp_type(const char *b)
 	return T_SCRIPT;
 }
 
+/*
+ * The word of a "#!" line at p[*i], up to a blank: its last path
+ * component into w.  *i moves past the word and the blanks after it,
+ * but not past the line's end (a form feed is a blank: it moves on).
+ */
+static size_t shebang_word(const uint8_t *p, size_t lim, size_t *i, char w[64])
+{
+	size_t s = *i, e = s;
+	while (e < lim && !is_ws(p[e]))
+		e++;
+	size_t b = s;
+	for (size_t k = s; k < e; k++)
+		if (p[k] == '/')
+			b = k + 1;
+	size_t l = e - b < 63 ? e - b : 63;
+	memcpy(w, p + b, l);
+	w[l] = '\0';
+	while (e < lim && is_ws(p[e]) && p[e] != '\n' && p[e] != '\r')
+		e++;
+	*i = e;
+	return l;
+}
+
 /* Reads the interpreter of a "#!" line into id->interp; its type. */
 static enum cr_tid shebang(const uint8_t *p, size_t n, struct cr_ident *id)
 {
@@ -334,18 +357,7 @@ static enum cr_tid shebang(const uint8_t *p, size_t n, struct cr_ident *id)
 		i++;
 	char word[64];
 	for (int pass = 0; pass < 4; pass++) {
-		size_t s = i;
-		while (i < lim && !is_ws(p[i]))
-			i++;
-		size_t b = s;
-		for (size_t k = s; k < i; k++)
-			if (p[k] == '/')
-				b = k + 1;
-		size_t l = i - b < sizeof word - 1 ? i - b : sizeof word - 1;
-		memcpy(word, p + b, l);
-		word[l] = '\0';
-		while (i < lim && (p[i] == ' ' || p[i] == '\t'))
-			i++;
+		size_t l = shebang_word(p, lim, &i, word);
 		/* env [-S] [-i] [VAR=value] interpreter */
 		if (strcmp(word, "env") == 0 || word[0] == '-' || (l && memchr(word, '=', l))) {
 			if (i >= lim || p[i] == '\n' || p[i] == '\r')
@@ -367,21 +379,9 @@ static enum cr_tid shebang(const uint8_t *p, size_t n, struct cr_ident *id)
 	 * "python3"): the line's author meant that language.
 	 */
 	while (t == T_SCRIPT && i < lim && p[i] != '\n' && p[i] != '\r') {
-		size_t s = i;
-		while (i < lim && !is_ws(p[i]))
-			i++;
-		size_t b = s;
-		for (size_t k = s; k < i; k++)
-			if (p[k] == '/')
-				b = k + 1;
 		char w[64];
-		size_t l = i - b < sizeof w - 1 ? i - b : sizeof w - 1;
-		memcpy(w, p + b, l);
-		w[l] = '\0';
+		shebang_word(p, lim, &i, w);
 		t = interp_type(w);
-		/* Any blank but the line's end (a form feed too: each turn must move on). */
-		while (i < lim && is_ws(p[i]) && p[i] != '\n' && p[i] != '\r')
-			i++;
 	}
 	return t;
 }
