@@ -293,4 +293,29 @@ void p_big_image(struct sbuf *b);
 
 void p_smuggle_split(struct sbuf *b);
 
+/* An OLE compound file (ole.c): storages and streams; parent is an index into the array, -1 the root. */
+struct olenode {
+	const char *name;
+	bool storage;
+	int parent;
+	const void *data;
+	size_t len;
+};
+void ole_write(struct sbuf *b, const struct olenode *nodes, size_t n);
+/* MS-OVBA compression (greedy, copy tokens included). */
+void ovba_compress(struct sbuf *b, const void *data, size_t n);
+/* A VBA project's dir stream (compressed) for modules whose source starts at offsets[i] of their streams. */
+void vba_dir(struct sbuf *out, const char *const *modules, size_t n, const uint32_t *offsets);
+/* A module stream: the p-code cache, then the compressed source. */
+void vba_module(struct sbuf *out, const char *pcode, const char *source);
+/* Documents (ole.c). */
+void d_doc_macro(struct sbuf *b);
+void d_doc_stomped(struct sbuf *b);
+void d_doc_baddir(struct sbuf *b);
+void d_doc_nodir(struct sbuf *b);
+void d_doc_plain(struct sbuf *b);
+void d_vbaproject_bin(struct sbuf *b);
+void d_docx_hidden_vba(struct sbuf *b);
+void d_docm_novba(struct sbuf *b);
+
 #endif

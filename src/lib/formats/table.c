@@ -19,6 +19,7 @@
 	X(rar)          \
 	X(stream)       \
 	X(iso)          \
+	X(ole)          \
 	X(libarchive)   \
 	CR_FORMATS_EXTRA(X)
 

@@ -1023,5 +1023,19 @@ out:
 	free(st.loc);
 }
 
+/*
+ * Whole-package facts.  An OPC package (OOXML) holding a part named
+ * vbaProject.bin holds a VBA project whatever its content types and file
+ * name say: Office loads it.  The part itself is scanned as a child (its
+ * modules are named there); this finding stands even when the part cannot
+ * be read, because Office's reader may read what ours refuses.
+ */
+static void post_zip(struct cr_walk *w)
+{
+	if ((w->facts & (1u << FACT_VBA_PROJECT)) && (w->facts & (1u << FACT_CONTENT_TYPES)))
+		cr_emit(w->s, F_DOC_MACRO, -1, "OOXML package holds a VBA project (%s)",
+			w->fact_where[FACT_VBA_PROJECT] ? w->fact_where[FACT_VBA_PROJECT] : "vbaProject.bin");
+}
+
 static const enum cr_tid zip_types[] = {T_ZIP, T_UNKNOWN};	/* and every type descending from it */
-const struct cr_format cr_format_zip = {.name = "zip", .types = zip_types, .walk = walk_zip};
+const struct cr_format cr_format_zip = {.name = "zip", .types = zip_types, .walk = walk_zip, .post = post_zip};

@@ -19,6 +19,7 @@
  */
 #include "cfb.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../io/cur.h"
@@ -146,4 +147,46 @@ bool cr_cfb_dir_next(struct cr_cfb_diriter *it, struct cr_cfb_dirent *e, uint32_
 		it->sec = next;
 		it->loaded = false;
 	}
+}
+
+size_t cr_cfb_load_fat(const struct cr_cfb *c, uint32_t **out)
+{
+	*out = NULL;
+	uint32_t per = c->ssz / 4;
+	/* FAT sectors: as many as the header says, but no more than the file's sectors need. */
+	uint64_t need = (c->nsectors + per - 1) / per, nfs = c->nfat < need ? c->nfat : need;
+	if (nfs == 0)
+		return 0;
+	uint32_t *fat = malloc((size_t)nfs * per * sizeof *fat);
+	if (!fat)
+		return (size_t)-1;
+	size_t got = 0;
+	uint32_t d = c->difat_start;
+	uint8_t b[4096];
+	uint64_t hops = 0;
+	for (uint64_t k = 0; k < nfs; k++) {
+		uint32_t fs;
+		if (k < 109) {
+			fs = le32(c->hdr + 0x4C + 4 * (size_t)k);
+		} else {
+			/* The DIFAT chain, read once in order: a sector's last slot names the next. */
+			uint64_t j = (k - 109) % (per - 1);
+			if (j == 0 && k > 109) {
+				uint8_t nx[4];
+				if (++hops > c->nsectors || !sector_read(c, d, (uint64_t)(per - 1) * 4, nx, 4))
+					break;
+				d = le32(nx);
+			}
+			uint8_t e[4];
+			if (!sector_read(c, d, j * 4, e, 4))
+				break;
+			fs = le32(e);
+		}
+		if (fs >= CR_CFB_END - 4 || !sector_read(c, fs, 0, b, c->ssz))
+			break;
+		for (uint32_t i = 0; i < per; i++)
+			fat[got++] = le32(b + 4 * (size_t)i);
+	}
+	*out = fat;
+	return got;
 }

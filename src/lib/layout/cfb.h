@@ -65,6 +65,14 @@ bool cr_cfb_open(struct cr_cfb *c, const struct cr_view *v);
 /* The FAT entry of sector s (its successor in a chain); false when it cannot be read. */
 bool cr_cfb_next(const struct cr_cfb *c, uint32_t s, uint32_t *next);
 
+/*
+ * The whole FAT, read once (the header's 109 sectors, then the DIFAT
+ * chain in order), for walkers that follow many chains: *fat holds the
+ * entries (free() it), and the count is returned; (size_t)-1 on ENOMEM.
+ * A FAT sector that cannot be read ends the table there.
+ */
+size_t cr_cfb_load_fat(const struct cr_cfb *c, uint32_t **fat);
+
 void cr_cfb_dir_begin(struct cr_cfb_diriter *it, const struct cr_cfb *c);
 /*
  * The next directory entry, in directory order; false at the end of the
