@@ -4,6 +4,7 @@
  * in the mini stream, the rest in regular sectors, one FAT, siblings as a
  * right-leaning tree under each storage.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -450,3 +451,97 @@ void d_docm_novba(struct sbuf *b)
 	};
 	zip_write(b, z, sizeof z / sizeof z[0]);
 }
+
+/* --- embedded packages, Excel 4.0 macro sheets, encryption ------------------- */
+
+/* An Ole10Native stream in the Packager's layout. */
+static void packager(struct sbuf *o, const char *label, const char *src, const char *temp, const void *data, size_t len)
+{
+	struct sbuf body = {0};
+	sb_u16le(&body, 2);
+	sb_put(&body, label, strlen(label) + 1);
+	sb_put(&body, src, strlen(src) + 1);
+	sb_u32le(&body, 0x00030000);
+	sb_u32le(&body, (uint32_t)strlen(temp) + 1);
+	sb_put(&body, temp, strlen(temp) + 1);
+	sb_u32le(&body, (uint32_t)len);
+	sb_put(&body, data, len);
+	sb_u32le(o, (uint32_t)body.len);
+	sb_put(o, body.p, body.len);
+	sb_free(&body);
+}
+
+static void word_with_package(struct sbuf *b, const char *label, const void *data, size_t len)
+{
+	struct sbuf nat = {0};
+	char src[128], temp[160];
+	snprintf(src, sizeof src, "C:\\Users\\me\\Desktop\\%s", label);
+	snprintf(temp, sizeof temp, "C:\\Users\\me\\AppData\\Local\\Temp\\%s", label);
+	packager(&nat, label, src, temp, data, len);
+	static const uint8_t word[64] = {0xec, 0xa5, 0xc1, 0x00};
+	static const uint8_t compobj[32] = {0x01, 0x00, 0xfe, 0xff};
+	struct olenode n[] = {
+		{"WordDocument", false, -1, word, sizeof word},
+		{"ObjectPool", true, -1, NULL, 0},
+		{"_1745924300", true, 1, NULL, 0},
+		{"\x01CompObj", false, 2, compobj, sizeof compobj},
+		{"\x01Ole10Native", false, 2, nat.p, nat.len},
+	};
+	ole_write(b, n, sizeof n / sizeof n[0]);
+	sb_free(&nat);
+}
+
+void d_doc_package_exe(struct sbuf *b)
+{
+	struct sbuf pe = {0};
+	sample_pe(&pe);
+	word_with_package(b, "invoice.pdf.exe", pe.p, pe.len);
+	sb_free(&pe);
+}
+
+void d_doc_package_txt(struct sbuf *b)
+{
+	static const char note[] = "Meeting notes: ship on Friday.\n";
+	word_with_package(b, "notes.txt", note, sizeof note - 1);
+}
+
+/* BIFF8 globals: BOF, optional FILEPASS, BOUNDSHEETs, EOF. */
+static void biff_sheet(struct sbuf *w, const char *name, uint8_t state, uint8_t type)
+{
+	sb_u16le(w, 0x0085);
+	sb_u16le(w, (uint16_t)(8 + strlen(name)));
+	sb_u32le(w, 0);
+	sb_u8(w, state);
+	sb_u8(w, type);
+	sb_u8(w, (uint8_t)strlen(name));
+	sb_u8(w, 0);
+	sb_str(w, name);
+}
+
+static void excel(struct sbuf *b, int filepass, uint8_t state, uint8_t type)
+{
+	struct sbuf w = {0};
+	sb_u16le(&w, 0x0809);
+	sb_u16le(&w, 16);
+	sb_u16le(&w, 0x0600);
+	sb_u16le(&w, 0x0005);
+	sb_zero(&w, 12);
+	if (filepass >= 0) {
+		sb_u16le(&w, 0x002F);
+		sb_u16le(&w, 2);
+		sb_u16le(&w, (uint16_t)filepass);
+	}
+	biff_sheet(&w, "Sheet1", 0, 0);
+	biff_sheet(&w, "Macro1", state, type);
+	sb_u16le(&w, 0x000A);
+	sb_u16le(&w, 0);
+	struct olenode n[] = {{"Workbook", false, -1, w.p, w.len}};
+	ole_write(b, n, 1);
+	sb_free(&w);
+}
+
+/* A very hidden Excel 4.0 macro sheet; its twin a hidden worksheet. */
+void d_xls_xlm_hidden(struct sbuf *b) { excel(b, -1, 2, 1); }
+void d_xls_hidden_sheet(struct sbuf *b) { excel(b, -1, 1, 0); }
+/* RC4-encrypted workbook (FILEPASS). */
+void d_xls_encrypted(struct sbuf *b) { excel(b, 1, 0, 0); }

@@ -1345,6 +1345,12 @@ const struct scenario scenarios[] = {
 	{"report.docx", d_docx_hidden_vba, "", "docm", "doc.macro", "block",
 	 "a .docx whose content types say plain secretly carrying word/vbaProject.bin"},
 	{"memo.docm", d_docm_novba, "", "docx", "", "allow", "a macro-enabled content type with no project"},
+	{"package.doc", d_doc_package_exe, "", "doc", "doc.embedded exec.native", "block",
+	 "an OLE Package holding a program named invoice.pdf.exe: the program is scanned, under the Packager's names"},
+	{"package-note.doc", d_doc_package_txt, "", "doc", "doc.embedded", "allow", "an OLE Package holding a note"},
+	{"budget.xls", d_xls_xlm_hidden, "", "xls", "doc.macro", "block", "a very hidden Excel 4.0 macro sheet"},
+	{"budget-twin.xls", d_xls_hidden_sheet, "", "xls", "", "allow", "a hidden worksheet is not a macro sheet"},
+	{"locked.xls", d_xls_encrypted, "", "xls", "container.encrypted", "warn", "an RC4-encrypted workbook"},
 	{"vbaProject.bin", d_vbaproject_bin, "", "ole", "doc.macro", "block",
 	 "a VBA project as OOXML stores it: Document_Open, CreateObject, WScript.Shell, PowerShell"},
 	/* Loaders, interpreters and second readings (issue 8). */

@@ -317,5 +317,10 @@ void d_doc_plain(struct sbuf *b);
 void d_vbaproject_bin(struct sbuf *b);
 void d_docx_hidden_vba(struct sbuf *b);
 void d_docm_novba(struct sbuf *b);
+void d_doc_package_exe(struct sbuf *b);
+void d_doc_package_txt(struct sbuf *b);
+void d_xls_xlm_hidden(struct sbuf *b);
+void d_xls_hidden_sheet(struct sbuf *b);
+void d_xls_encrypted(struct sbuf *b);
 
 #endif

@@ -28,7 +28,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../layout/biff.h"
 #include "../layout/cfb.h"
+#include "../layout/ole10native.h"
 #include "../vba/project.h"
 #include "format.h"
 
@@ -313,6 +315,149 @@ static void vba_projects(struct ole *x)
 	}
 }
 
+/* A root-level stream (Office's own streams sit at the root; a copy elsewhere is not the document's). */
+static bool at_root(const struct ole *x, uint32_t i)
+{
+	return x->path[i] && !strchr(x->path[i], '/');
+}
+
+/* A root stream's first bytes (at most cap), for the document checks; NULL when absent. */
+static uint8_t *root_stream(struct ole *x, const char *name, size_t cap, size_t *len)
+{
+	for (uint32_t i = 1; i < x->n; i++)
+		if (x->d[i].type == CR_CFB_STREAM && at_root(x, i) && strcmp(x->d[i].name, name) == 0) {
+			size_t want = x->d[i].size < cap ? (size_t)x->d[i].size : cap;
+			uint8_t *b = malloc(want ? want : 1);
+			if (!b) {
+				x->w->s->err = CRIBLE_ENOMEM;
+				return NULL;
+			}
+			*len = (size_t)read_stream(x, &x->d[i], NULL, b, want);
+			return b;
+		}
+	return NULL;
+}
+
+/*
+ * What the document itself says: encryption (Word's FIB flags, Excel's
+ * FILEPASS, an encrypted OOXML package's EncryptionInfo, PowerPoint's
+ * EncryptedSummary), and Excel 4.0 macro sheets.
+ */
+static void document_facts(struct ole *x)
+{
+	struct cr_scan *s = x->w->s;
+	size_t n = 0;
+	uint8_t *b = root_stream(x, "WordDocument", 16, &n);
+	if (b) {
+		/* FibBase: wIdent 0xA5EC, flags at 0x0A: fEncrypted 0x0100, fObfuscated 0x8000. */
+		if (n >= 12 && b[0] == 0xEC && b[1] == 0xA5 && (b[11] & 0x01))
+			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "Word document encrypted (%s)",
+				(b[11] & 0x80) ? "XOR obfuscation" : "RC4 or CryptoAPI");
+		free(b);
+	}
+	b = root_stream(x, "Workbook", 1u << 20, &n);
+	if (!b && s->err == CRIBLE_OK)
+		b = root_stream(x, "Book", 1u << 20, &n);
+	if (b) {
+		struct cr_biff bf;
+		cr_biff_globals(b, n, &bf);
+		free(b);
+		if (bf.encrypted)
+			cr_emit(s, F_CONTAINER_ENCRYPTED, -1,
+				"Excel workbook encrypted (%s); Excel opens it without asking when the password is its default, "
+				"VelvetSweatshop",
+				bf.enc_type == 0 ? "XOR obfuscation" : "RC4");
+		for (unsigned k = 0; k < bf.macro_sheets && k < CR_BIFF_MAX_NAMED; k++)
+			cr_emit(s, F_DOC_MACRO, -1, "%s", bf.names[k]);
+		if (bf.macro_sheets > CR_BIFF_MAX_NAMED)
+			cr_emit(s, F_DOC_MACRO, -1, "%u more macro sheets", bf.macro_sheets - CR_BIFF_MAX_NAMED);
+	}
+	for (uint32_t i = 1; i < x->n; i++) {
+		if (x->d[i].type != CR_CFB_STREAM || !at_root(x, i))
+			continue;
+		if (!strcmp(x->d[i].name, "EncryptionInfo") || !strcmp(x->d[i].name, "EncryptedPackage")) {
+			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "encrypted OOXML package (EncryptionInfo, EncryptedPackage)");
+			break;
+		}
+		if (!strcmp(x->d[i].name, "EncryptedSummary")) {
+			cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "PowerPoint presentation encrypted");
+			break;
+		}
+	}
+}
+
+/* The last component of a Windows or POSIX path. */
+static const char *base_name(const char *p)
+{
+	const char *b = p;
+	for (; *p; p++)
+		if (*p == '\\' || *p == '/')
+			b = p + 1;
+	return b;
+}
+
+/*
+ * An OLE Package: the embedded file is the child, named as the Packager
+ * names it (the label; the source and temporary paths judged too: the
+ * Packager writes the file under the temporary path and runs it).
+ */
+static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
+{
+	struct cr_walk *w = x->w;
+	size_t n = raw->size < (64u << 20) ? (size_t)raw->size : 64u << 20;
+	uint8_t *b = malloc(n ? n : 1);
+	if (!b) {
+		w->s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	if (cr_src_read(raw, 0, b, n) != (ssize_t)n) {
+		free(b);
+		w->s->err = CRIBLE_EIO;
+		return;
+	}
+	struct cr_ole10native o;
+	struct cr_entry e = {.kind = E_FILE, .flags = CR_E_COUNTED};
+	char detail[400];
+	if (cr_ole10native_parse(b, n, &o) && o.parsed && o.label[0]) {
+		e.name = (const uint8_t *)o.label;
+		e.namelen = strlen(o.label);
+		const char *sb = base_name(o.src), *tb = base_name(o.temp);
+		if (*sb && strcmp(sb, o.label))
+			cr_entry_alt(&e, (const uint8_t *)sb, strlen(sb), false);
+		if (*tb && strcmp(tb, o.label) && strcmp(tb, sb))
+			cr_entry_alt(&e, (const uint8_t *)tb, strlen(tb), false);
+		snprintf(detail, sizeof detail, "OLE Package \"%.80s\" (embedded from %.120s, written to %.120s when opened)",
+			 o.label, o.src, o.temp);
+	} else {
+		if (!o.data) {
+			o.data = b;
+			o.len = n;
+		}
+		e.name = (const uint8_t *)"Ole10Native";
+		e.namelen = 11;
+		e.flags |= CR_E_NAME_OURS;
+		snprintf(detail, sizeof detail, "OLE Package (not in the Packager's layout: its data is scanned whole)");
+	}
+	cr_entry_note(&e, F_DOC_EMBEDDED, -1, detail);
+	size_t pl = strlen(x->path[i]);
+	char *label = malloc(pl + e.namelen + 2);
+	if (!label) {
+		free(b);
+		w->s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	memcpy(label, x->path[i], pl);
+	label[pl] = '/';
+	for (size_t k = 0; k < e.namelen; k++)
+		label[pl + 1 + k] = e.name[k] >= 0x20 && e.name[k] != 0x7f ? (char)e.name[k] : '?';
+	label[pl + 1 + e.namelen] = '\0';
+	e.label = label;
+	struct cr_src child = {.size = o.len, .mem = o.data, .fd = -1};
+	cr_entry(w, &e, &child);
+	free(label);
+	free(b);
+}
+
 static void walk_ole(struct cr_walk *w)
 {
 	struct ole x = {.w = w};
@@ -356,11 +501,20 @@ static void walk_ole(struct cr_walk *w)
 			cr_entry_note(&ce, F_CONTAINER_CORRUPT, -1, "stream shorter than its directory entry says");
 		struct cr_src child;
 		cr_spool_src(&sp, &child);
-		cr_entry(w, &ce, &child);
+		if (!strcmp(e->name, "\x01Ole10Native")) {
+			ole10native(&x, i, &child);
+		} else {
+			/* An embedded OOXML or other file, stored whole: scanned as the child it is. */
+			if (!strcmp(e->name, "Package"))
+				cr_entry_note(&ce, F_DOC_EMBEDDED, -1, "embedded object stored whole (Package stream)");
+			cr_entry(w, &ce, &child);
+		}
 		cr_spool_free(&sp);
 	}
 	if (s->err == CRIBLE_OK && !cr_walk_stopped(w))
 		vba_projects(&x);
+	if (s->err == CRIBLE_OK && !cr_walk_stopped(w))
+		document_facts(&x);
 	if (x.broken && s->err == CRIBLE_OK)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "OLE chains or directory tree damaged (loops or links out of the file)");
 out:
