@@ -322,5 +322,16 @@ void d_doc_package_txt(struct sbuf *b);
 void d_xls_xlm_hidden(struct sbuf *b);
 void d_xls_hidden_sheet(struct sbuf *b);
 void d_xls_encrypted(struct sbuf *b);
+/* OOXML and ODF packages (office.c). */
+void o_remote_template(struct sbuf *b);
+void o_local_template(struct sbuf *b);
+void o_hyperlink(struct sbuf *b);
+void o_dde(struct sbuf *b);
+void o_fields(struct sbuf *b);
+void o_includepicture(struct sbuf *b);
+void o_embedded_chart(struct sbuf *b);
+void o_xlm_part(struct sbuf *b);
+void o_odt_basic(struct sbuf *b);
+void o_odt_plain(struct sbuf *b);
 
 #endif

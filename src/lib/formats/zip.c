@@ -32,6 +32,7 @@
 
 #include "../io/cur.h"
 #include "format.h"
+#include "../rules/office.h"
 
 #define MAX_CD (64u << 20)	/* a central directory larger than this is refused (100 000 entries need ~10 MiB) */
 #define MAX_LINK_TARGET 4096
@@ -348,6 +349,8 @@ static void judge_cd_entry(struct cr_walk *w, struct zent *z)
 		e.flags |= CR_E_ENCRYPTED | (z->aes ? 0 : CR_E_WEAK_CRYPTO);
 	else if ((e.kind == E_FILE || as_file) && z->lfh_ok && !z->dup)
 		data = entry_data(w, z, &e, &sp, &dsrc, why, sizeof why);
+	if ((cr_type_get(w->type)->cls & C_DOC) && !cr_walk_stopped(w))
+		cr_office_part(w->s, w->type, &e, e.kind == E_FILE ? data : NULL);
 	if (!cr_walk_stopped(w))
 		cr_entry(w, &e, e.kind == E_FILE ? data : NULL);
 	/* The same bytes as Python and Windows write them: a regular file under the same name. */
@@ -666,6 +669,8 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 				e.flags |= CR_E_ENCRYPTED | (l.z.aes ? 0 : CR_E_WEAK_CRYPTO);
 			else if (e.kind == E_FILE)
 				data = entry_data(w, &l.z, &e, &sp, &dsrc, why, sizeof why);
+			if ((cr_type_get(w->type)->cls & C_DOC) && !(e.flags & CR_E_NAME_OURS) && !cr_walk_stopped(w))
+				cr_office_part(w->s, w->type, &e, data);
 			if (!cr_walk_stopped(w))
 				cr_entry(w, &e, data);
 			cr_spool_free(&sp);
