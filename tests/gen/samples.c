@@ -1364,6 +1364,13 @@ const struct scenario scenarios[] = {
 	{"xlm.xlsx", o_xlm_part, "", "xlsx", "doc.macro", "block", "an Excel 4.0 macro sheet part"},
 	{"basic.odt", o_odt_basic, "", "odt", "doc.macro", "block", "an ODF Basic library"},
 	{"plain.odt", o_odt_plain, "", "odt", "", "allow", "an ODF text without scripts"},
+	{"invoice.rtf", r_package_exe, "", "rtf", "doc.embedded exec.native", "block",
+	 "an RTF carrying an OLE Package carrying a program"},
+	{"scan.doc", r_package_hidden, "", "rtf", "doc.embedded exec.native", "block",
+	 "the same under a {\\rt header, hex broken up, \\bin, \\objupdate, named .doc"},
+	{"equation.rtf", r_equation, "", "rtf", "doc.embedded", "block", "an Equation Editor object"},
+	{"dde.rtf", r_dde, "", "rtf", "doc.dde", "block", "DDEAUTO in an RTF field"},
+	{"report.rtf", r_plain, "", "rtf", "", "allow", "an RTF with a picture and a hyperlink"},
 	{"vbaProject.bin", d_vbaproject_bin, "", "ole", "doc.macro", "block",
 	 "a VBA project as OOXML stores it: Document_Open, CreateObject, WScript.Shell, PowerShell"},
 	/* Loaders, interpreters and second readings (issue 8). */

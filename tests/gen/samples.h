@@ -333,5 +333,11 @@ void o_embedded_chart(struct sbuf *b);
 void o_xlm_part(struct sbuf *b);
 void o_odt_basic(struct sbuf *b);
 void o_odt_plain(struct sbuf *b);
+/* RTF (rtf.c). */
+void r_package_exe(struct sbuf *b);
+void r_package_hidden(struct sbuf *b);
+void r_equation(struct sbuf *b);
+void r_dde(struct sbuf *b);
+void r_plain(struct sbuf *b);
 
 #endif

@@ -45,4 +45,11 @@ enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *s
 /* Entry name as a C string for `where`: NULs shown as "\0", length capped.  Caller frees. */
 char *cr_entry_label(const uint8_t *name, size_t len);
 
+/*
+ * An OLE Package's embedded file (the Ole10Native layout, size field
+ * first) reported as an entry named as the Packager names it, with
+ * doc.embedded; where prefixes its label (formats/ole.c).
+ */
+void cr_package_entry(struct cr_walk *w, const uint8_t *p, size_t n, const char *where);
+
 #endif

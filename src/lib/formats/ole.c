@@ -346,6 +346,16 @@ static uint8_t *root_stream(struct ole *x, const char *name, size_t cap, size_t 
 static void document_facts(struct ole *x)
 {
 	struct cr_scan *s = x->w->s;
+	/* Equation Editor 3.0 {0002CE02-0000-0000-C000-000000000046}: CVE-2017-11882 and its kin. */
+	static const uint8_t eq3[16] = {0x02, 0xCE, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+					0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46};
+	for (uint32_t i = 0; i < x->n; i++)
+		if ((x->d[i].type == CR_CFB_ROOT || x->d[i].type == CR_CFB_STORAGE) && x->path[i] &&
+		    memcmp(x->d[i].clsid, eq3, 16) == 0) {
+			cr_emit(s, F_DOC_EMBEDDED, CRIBLE_SEV_HIGH, "Equation Editor 3.0 object%s%s (CVE-2017-11882 class)",
+				i ? " in " : "", i ? x->path[i] : "");
+			break;
+		}
 	size_t n = 0;
 	uint8_t *b = root_stream(x, "WordDocument", 16, &n);
 	if (b) {
@@ -399,26 +409,16 @@ static const char *base_name(const char *p)
 /*
  * An OLE Package: the embedded file is the child, named as the Packager
  * names it (the label; the source and temporary paths judged too: the
- * Packager writes the file under the temporary path and runs it).
+ * Packager writes the file under the temporary path and runs it).  p is
+ * the Ole10Native layout, its size field first; where prefixes the
+ * child's label.  Shared with the RTF walker (\objclass Package).
  */
-static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
+void cr_package_entry(struct cr_walk *w, const uint8_t *p, size_t n, const char *where)
 {
-	struct cr_walk *w = x->w;
-	size_t n = raw->size < (64u << 20) ? (size_t)raw->size : 64u << 20;
-	uint8_t *b = malloc(n ? n : 1);
-	if (!b) {
-		w->s->err = CRIBLE_ENOMEM;
-		return;
-	}
-	if (cr_src_read(raw, 0, b, n) != (ssize_t)n) {
-		free(b);
-		w->s->err = CRIBLE_EIO;
-		return;
-	}
 	struct cr_ole10native o;
 	struct cr_entry e = {.kind = E_FILE, .flags = CR_E_COUNTED};
 	char detail[400];
-	if (cr_ole10native_parse(b, n, &o) && o.parsed && o.label[0]) {
+	if (cr_ole10native_parse(p, n, &o) && o.parsed && o.label[0]) {
 		e.name = (const uint8_t *)o.label;
 		e.namelen = strlen(o.label);
 		const char *sb = base_name(o.src), *tb = base_name(o.temp);
@@ -430,7 +430,7 @@ static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
 			 o.label, o.src, o.temp);
 	} else {
 		if (!o.data) {
-			o.data = b;
+			o.data = p;
 			o.len = n;
 		}
 		e.name = (const uint8_t *)"Ole10Native";
@@ -439,14 +439,13 @@ static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
 		snprintf(detail, sizeof detail, "OLE Package (not in the Packager's layout: its data is scanned whole)");
 	}
 	cr_entry_note(&e, F_DOC_EMBEDDED, -1, detail);
-	size_t pl = strlen(x->path[i]);
+	size_t pl = strlen(where);
 	char *label = malloc(pl + e.namelen + 2);
 	if (!label) {
-		free(b);
 		w->s->err = CRIBLE_ENOMEM;
 		return;
 	}
-	memcpy(label, x->path[i], pl);
+	memcpy(label, where, pl);
 	label[pl] = '/';
 	for (size_t k = 0; k < e.namelen; k++)
 		label[pl + 1 + k] = e.name[k] >= 0x20 && e.name[k] != 0x7f ? (char)e.name[k] : '?';
@@ -455,6 +454,21 @@ static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
 	struct cr_src child = {.size = o.len, .mem = o.data, .fd = -1};
 	cr_entry(w, &e, &child);
 	free(label);
+}
+
+static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
+{
+	struct cr_walk *w = x->w;
+	size_t n = raw->size < (64u << 20) ? (size_t)raw->size : 64u << 20;
+	uint8_t *b = malloc(n ? n : 1);
+	if (!b) {
+		w->s->err = CRIBLE_ENOMEM;
+		return;
+	}
+	if (cr_src_read(raw, 0, b, n) != (ssize_t)n)
+		w->s->err = CRIBLE_EIO;
+	else
+		cr_package_entry(w, b, n, x->path[i]);
 	free(b);
 }
 

@@ -20,6 +20,7 @@
 	X(stream)       \
 	X(iso)          \
 	X(ole)          \
+	X(rtf)          \
 	X(libarchive)   \
 	CR_FORMATS_EXTRA(X)
 

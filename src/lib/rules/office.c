@@ -84,22 +84,31 @@ static void copy_cut(char *dst, size_t room, const char *s)
 	dst[k] = '\0';
 }
 
+enum cr_field cr_field_kind(const char *instr)
+{
+	while (*instr == ' ' || *instr == '\t' || *instr == '\r' || *instr == '\n')
+		instr++;
+	size_t w = 0;
+	while (instr[w] && instr[w] != ' ' && instr[w] != '\t' && instr[w] != '\\')
+		w++;
+	if ((w == 3 && !strncasecmp(instr, "DDE", 3)) || (w == 7 && !strncasecmp(instr, "DDEAUTO", 7)))
+		return FIELD_DDE;
+	if (((w == 14 && !strncasecmp(instr, "INCLUDEPICTURE", 14)) ||
+	     (w == 11 && !strncasecmp(instr, "INCLUDETEXT", 11))) && remote_target(instr + w))
+		return FIELD_REMOTE;
+	return FIELD_OTHER;
+}
+
 /* A field instruction, whole: its first word says what it does. */
 static void field_done(struct part *p, const char *instr)
 {
 	while (*instr == ' ' || *instr == '\t')
 		instr++;
-	size_t w = 0;
-	while (instr[w] && instr[w] != ' ' && instr[w] != '\t' && instr[w] != '\\')
-		w++;
-	if ((w == 3 && !strncasecmp(instr, "DDE", 3)) || (w == 7 && !strncasecmp(instr, "DDEAUTO", 7))) {
-		if (!p->dde++)
-			copy_cut(p->first_dde, sizeof p->first_dde, instr);
-	} else if ((w == 14 && !strncasecmp(instr, "INCLUDEPICTURE", 14)) ||
-		   (w == 11 && !strncasecmp(instr, "INCLUDETEXT", 11))) {
-		if (remote_target(instr + w) && !p->remote_include++)
-			copy_cut(p->first_ext, sizeof p->first_ext, instr);
-	}
+	enum cr_field k = cr_field_kind(instr);
+	if (k == FIELD_DDE && !p->dde++)
+		copy_cut(p->first_dde, sizeof p->first_dde, instr);
+	if (k == FIELD_REMOTE && !p->remote_include++)
+		copy_cut(p->first_ext, sizeof p->first_ext, instr);
 }
 
 static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **atts)

@@ -14,4 +14,12 @@
  */
 void cr_office_part(struct cr_scan *s, enum cr_tid pkg, struct cr_entry *e, const struct cr_src *data);
 
+/* What a Word field instruction does, by its first word (OOXML and RTF fields alike). */
+enum cr_field {
+	FIELD_OTHER,
+	FIELD_DDE,	/* DDE, DDEAUTO: runs a program through DDE */
+	FIELD_REMOTE,	/* INCLUDEPICTURE, INCLUDETEXT from http(s), UNC, WebDAV, file://host */
+};
+enum cr_field cr_field_kind(const char *instr);
+
 #endif
