@@ -339,5 +339,12 @@ void r_package_hidden(struct sbuf *b);
 void r_equation(struct sbuf *b);
 void r_dde(struct sbuf *b);
 void r_plain(struct sbuf *b);
+/* PDF (pdf.c). */
+void f_objstm_js(struct sbuf *b);
+void f_benign(struct sbuf *b);
+void f_launch(struct sbuf *b);
+void f_attached_exe(struct sbuf *b);
+void f_auto_uri(struct sbuf *b);
+void f_encrypted(struct sbuf *b);
 
 #endif

@@ -354,10 +354,18 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		cr_scan_child(s, pname, &ps, false);
 	}
 
-	/* 5. containers: every reading, each by its format's walker (walk.c) */
+	/*
+	 * 5. containers: every reading, each by its format's walker (walk.c);
+	 * then what 7-Zip's signature search would open in it, unless another
+	 * reading already walked it (a document format's own walker, a PDF's,
+	 * does not stop 7-Zip from searching).
+	 */
 	if (walk)
 		cr_walk_object(s, &o);
-	else if (!s->ctx->shallow)
+	bool other_reading = false;
+	for (size_t i = 0; i < id.nalso; i++)
+		other_reading |= cr_format_for(id.also[i]) != NULL;
+	if (!s->ctx->shallow && !other_reading)
 		cr_walk_embedded(s, &o);
 out:
 	cr_html_free(p.html);

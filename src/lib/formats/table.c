@@ -21,6 +21,7 @@
 	X(iso)          \
 	X(ole)          \
 	X(rtf)          \
+	X(pdf)          \
 	X(libarchive)   \
 	CR_FORMATS_EXTRA(X)
 
