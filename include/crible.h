@@ -65,7 +65,8 @@ typedef enum crible_err {
 	CRIBLE_EUNKNOWN_ID = 5,	/* a finding id that does not exist */
 	CRIBLE_EISDIR = 6,	/* the path names a directory */
 	CRIBLE_ECANCELED = 7,	/* the scan was cancelled (crible_job_cancel, or a sink asked to stop) */
-	CRIBLE_ELIMIT = 8	/* streamed input past CRIBLE_LIMIT_INPUT */
+	CRIBLE_ELIMIT = 8,	/* streamed input past CRIBLE_LIMIT_INPUT */
+	CRIBLE_ERULES = 9	/* YARA rules could not be compiled */
 } crible_err;
 
 typedef enum crible_severity {
@@ -168,6 +169,18 @@ crible_err crible_ctx_set_option(crible_ctx *ctx, crible_option opt, int on);
  * type matches none of them gets type.disallowed.  NULL or "" clears it.
  */
 crible_err crible_ctx_set_accept(crible_ctx *ctx, const char *list);
+
+/*
+ * User YARA rules: a .yar or .yara file, or a directory of them (each
+ * file its own namespace).  Compiled once; every object of the context's
+ * later scans, children included, is matched against them: rule.yara,
+ * "namespace:rule" in the detail, the severity from the rule's meta
+ * "severity" (low, medium, high, or 1 to 3), high otherwise.  NULL
+ * clears them.  On CRIBLE_ERULES, *err (when not NULL) gets a malloc'd
+ * message with the file and line, and the rules already set stay.  Not
+ * to be called while scans run on the context.
+ */
+crible_err crible_ctx_set_rules(crible_ctx *ctx, const char *path, char **err);
 
 /*
  * Changes the severity of one finding id, or of every id under a prefix

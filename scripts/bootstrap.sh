@@ -13,6 +13,7 @@ pkgs=(
   libseccomp-dev                            # the broker's workers: default-deny system call filter
   libutf8proc-dev                           # Unicode case folding and normalisation of entry names
   libexpat1-dev                             # SVG and XML read as a browser's XML parser reads them
+  libyara-dev                               # user YARA rules (crible scan --rules)
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench

@@ -57,6 +57,8 @@ static void usage(FILE *f)
 	      "  --declared-type MIME   the Content-Type the input claims\n"
 	      "  --policy FILE          severity overrides, lines of 'ID SEVERITY'\n"
 	      "  --severity ID=SEV      one override (ID may end in '*'); repeatable\n"
+	      "  --rules PATH           YARA rules (a .yar file or a directory of them),\n"
+	      "                         matched on every object: rule.yara\n"
 	      "  --identify             identification only: type, no hash, no findings\n"
 	      "  --no-hash              skip the SHA-256\n"
 	      "  --shallow              judge each file alone: do not open archives\n"
@@ -372,7 +374,7 @@ static int load_policy(crible_ctx *ctx, const char *file)
 }
 
 enum { O_LIST = 254, O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
-       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT };
+       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT, O_RULES };
 
 int cmd_scan(int argc, char **argv)
 {
@@ -383,6 +385,7 @@ int cmd_scan(int argc, char **argv)
 		{"name", required_argument, NULL, O_NAME},
 		{"declared-type", required_argument, NULL, O_DECLARED},
 		{"policy", required_argument, NULL, O_POLICY},
+		{"rules", required_argument, NULL, O_RULES},
 		{"severity", required_argument, NULL, O_SEVERITY},
 		{"identify", no_argument, NULL, O_IDENTIFY},
 		{"no-hash", no_argument, NULL, O_NOHASH},
@@ -435,6 +438,16 @@ int cmd_scan(int argc, char **argv)
 			if (load_policy(rn.ctx, optarg) != 0)
 				goto out;
 			break;
+		case O_RULES: {
+			char *msg = NULL;
+			crible_err e = crible_ctx_set_rules(rn.ctx, optarg, &msg);
+			if (e != CRIBLE_OK) {
+				fprintf(stderr, "crible: --rules: %s\n", msg ? msg : crible_strerror(e));
+				free(msg);
+				goto out;
+			}
+			break;
+		}
 		case O_SEVERITY: {
 			char *eq = strchr(optarg, '=');
 			crible_severity sev;

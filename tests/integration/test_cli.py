@@ -232,5 +232,33 @@ o = json.loads(p.stdout)
 check("no broker", p.returncode == 1 and [x["id"] for x in o["findings"]] == ["container.uninspected"] and
       "could not run isolated" in o["findings"][0]["detail"], p.stdout[:300])
 
+# 12. YARA rules (issue 9): every object, children included, with the rule's severity; bad rules stop at start.
+rules = os.path.join(work, "rules")
+os.makedirs(rules)
+with open(os.path.join(rules, "lures.yar"), "w") as f:
+    f.write('rule invoice_lure { meta: severity = "medium" strings: $a = "Please see the attached invoice" '
+            'condition: $a }\n'
+            'rule note_text { meta: severity = "low" strings: $a = "ship on Friday" condition: $a }\n')
+with open(os.path.join(rules, "README.txt"), "w") as f:
+    f.write("not a rule file: skipped\n")
+rc, out, _ = run(["scan", "--json", "--rules", rules, os.path.join(samples, "invoice.rtf")])
+o = json.loads(out)
+y = [x for x in o["findings"] if x["id"] == "rule.yara"]
+check("yara top-level", rc == 1 and len(y) == 1 and y[0]["detail"] == "lures.yar:invoice_lure" and
+      y[0]["severity"] == "medium" and y[0]["where"] == [os.path.join(samples, "invoice.rtf")], out[:400])
+# The PDF's attachment is compressed: only the decoded child holds the text.
+rc, out, _ = run(["scan", "--json", "--rules", os.path.join(rules, "lures.yar"),
+                  os.path.join(samples, "brochure.pdf")])
+o = json.loads(out)
+y = [x for x in o["findings"] if x["id"] == "rule.yara"]
+check("yara child", rc == 0 and o["verdict"] == "allow" and len(y) == 1 and y[0]["severity"] == "low" and
+      y[0]["detail"] == "lures.yar:note_text" and y[0]["where"][1:] == ["notes.txt"], out[:600])
+with open(os.path.join(work, "bad.yar"), "w") as f:
+    f.write('rule broken { strings: $a = "x" condition: $b }\n')
+rc, out, err = run(["scan", "--rules", os.path.join(work, "bad.yar"), os.path.join(samples, "report.rtf")])
+check("yara bad rule", rc == 2 and out == "" and "bad.yar:1:" in err and "$b" in err, err)
+rc, out, err = run(["scan", "--rules", os.path.join(work, "none"), os.path.join(samples, "report.rtf")])
+check("yara missing path", rc == 2 and "no such file" in err, err)
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

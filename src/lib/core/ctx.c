@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "scan.h"
+#include "../rules/yara.h"
 
 const char *crible_version(void) { return CRIBLE_VERSION; }
 
@@ -29,6 +30,8 @@ const char *crible_strerror(crible_err err)
 		return "cancelled";
 	case CRIBLE_ELIMIT:
 		return "input larger than the job's input limit";
+	case CRIBLE_ERULES:
+		return "YARA rules could not be compiled";
 	}
 	return "unknown error";
 }
@@ -81,7 +84,28 @@ void crible_ctx_free(crible_ctx *ctx)
 	if (!ctx)
 		return;
 	clear_accept(ctx);
+	cr_yara_free(ctx->yara);
 	free(ctx);
+}
+
+crible_err crible_ctx_set_rules(crible_ctx *ctx, const char *path, char **err)
+{
+	if (err)
+		*err = NULL;
+	if (!ctx)
+		return CRIBLE_EINVAL;
+	if (!path) {
+		cr_yara_free(ctx->yara);
+		ctx->yara = NULL;
+		return CRIBLE_OK;
+	}
+	struct cr_yara *y;
+	crible_err e = cr_yara_compile(path, &y, err);
+	if (e != CRIBLE_OK)
+		return e;
+	cr_yara_free(ctx->yara);
+	ctx->yara = y;
+	return CRIBLE_OK;
 }
 
 /* Where a limit lives in a configuration; NULL for a number that names none. */

@@ -26,6 +26,7 @@
 
 #include "../rules/html.h"
 #include "scan.h"
+#include "../rules/yara.h"
 
 #define CHUNK (256u * 1024u)
 #define WINBUF (CR_HEAD_WIN + CR_TAIL_WIN)
@@ -344,6 +345,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	cr_rules_exec(s, &o);
 	cr_rules_type(s, &o);
 	cr_rules_eicar(s, &o);
+	cr_rules_yara(s, &o);
 
 	/* A file the page builds from a literal is scanned as what it is. */
 	size_t pl = 0;

@@ -45,6 +45,7 @@ struct crible_ctx {
 	bool shallow;		/* do not open containers */
 	bool external_readers;	/* read what libarchive reads, in workers (CRIBLE_OPT_EXTERNAL_READERS) */
 	bool list;		/* keep the entry listing (CRIBLE_OPT_LIST) */
+	struct cr_yara *yara;	/* the user's YARA rules, or NULL */
 };
 
 struct cr_find {
