@@ -123,3 +123,61 @@ static void odt(struct sbuf *b, bool basic)
 }
 void o_odt_basic(struct sbuf *b) { odt(b, true); }
 void o_odt_plain(struct sbuf *b) { odt(b, false); }
+
+/* --- shell links ---------------------------------------------------------------- */
+
+static void lnk_str(struct sbuf *b, const char *s)
+{
+	sb_u16le(b, (uint16_t)strlen(s));
+	for (const char *c = s; *c; c++)
+		sb_u16le(b, (uint8_t)*c);
+}
+
+/* A link to PowerShell with an encoded command, under Word's icon: the 2023-2025 phishing staple. */
+void l_powershell(struct sbuf *b)
+{
+	static const char base[] = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
+	sb_put(b, "L\0\0\0\x01\x14\x02\0\0\0\0\0\xc0\0\0\0\0\0\0\x46", 20);
+	sb_u32le(b, 0x02 | 0x20 | 0x40 | 0x80);	/* LinkInfo, arguments, icon, Unicode */
+	sb_pad(b, 76);
+	/* LinkInfo: header 0x1C bytes, VolumeIDAndLocalBasePath, a 16-byte VolumeID, the base path, an empty suffix. */
+	size_t li = b->len, hs = 0x1C, vid = 16;
+	uint32_t size = (uint32_t)(hs + vid + sizeof base + 1);
+	sb_u32le(b, size);
+	sb_u32le(b, (uint32_t)hs);
+	sb_u32le(b, 1);
+	sb_u32le(b, (uint32_t)hs);		/* VolumeID */
+	sb_u32le(b, (uint32_t)(hs + vid));	/* LocalBasePath */
+	sb_u32le(b, 0);				/* CommonNetworkRelativeLink */
+	sb_u32le(b, (uint32_t)(hs + vid + sizeof base));	/* CommonPathSuffix */
+	sb_u32le(b, (uint32_t)vid);
+	sb_zero(b, vid - 4);
+	sb_put(b, base, sizeof base);
+	sb_u8(b, 0);
+	(void)li;
+	lnk_str(b, "-w hidden -nop -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA");
+	lnk_str(b, "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE");
+	sb_u32le(b, 0);	/* no extra data */
+}
+
+/* --- OneNote ------------------------------------------------------------------- */
+
+static void onenote(struct sbuf *b, const char *data)
+{
+	/* The section header GUID (identification), padding, then one FileDataStoreObject. */
+	sb_put(b, "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3", 16);
+	sb_pad(b, 1024);
+	sb_put(b, "\xe7\x16\xe3\xbd\x65\x26\x11\x45\xa4\xc4\x8d\x4d\x0b\x7a\x9e\xac", 16);
+	sb_u64le(b, strlen(data));
+	sb_zero(b, 12);
+	sb_str(b, data);
+	sb_pad(b, (b->len + 7) & ~(size_t)7);
+	sb_put(b, "\x22\xa7\xfb\x71\x79\x0f\x0b\x4a\xbb\x13\x89\x92\x56\x42\x6b\x24", 16);
+}
+/* An HTA behind "double click to view", as in 2023's lures; its twin a text attachment. */
+void n_one_hta(struct sbuf *b)
+{
+	onenote(b, "<html><head><HTA:APPLICATION ID=\"x\"/></head><body><script language=\"VBScript\">"
+		   "CreateObject(\"WScript.Shell\").Run \"cmd /c calc\"</script></body></html>\n");
+}
+void n_one_txt(struct sbuf *b) { onenote(b, "Minutes of the meeting: nothing to report.\n"); }

@@ -545,3 +545,44 @@ void d_xls_xlm_hidden(struct sbuf *b) { excel(b, -1, 2, 1); }
 void d_xls_hidden_sheet(struct sbuf *b) { excel(b, -1, 1, 0); }
 /* RC4-encrypted workbook (FILEPASS). */
 void d_xls_encrypted(struct sbuf *b) { excel(b, 1, 0, 0); }
+
+/* --- Outlook messages ----------------------------------------------------------- */
+
+static void utf16(struct sbuf *b, const char *s)
+{
+	for (; *s; s++)
+		sb_u16le(b, (uint8_t)*s);
+}
+
+static void msg(struct sbuf *b, const char *fname, const void *data, size_t len)
+{
+	struct sbuf subj = {0}, name = {0};
+	utf16(&subj, "Invoice for November");
+	utf16(&name, fname);
+	static const uint8_t props[32] = {0};
+	struct olenode n[] = {
+		{"__substg1.0_0037001F", false, -1, subj.p, subj.len},
+		{"__properties_version1.0", false, -1, props, sizeof props},
+		{"__attach_version1.0_#00000000", true, -1, NULL, 0},
+		{"__substg1.0_3707001F", false, 2, name.p, name.len},
+		{"__substg1.0_37010102", false, 2, data, len},
+		{"__properties_version1.0", false, 2, props, sizeof props},
+	};
+	ole_write(b, n, sizeof n / sizeof n[0]);
+	sb_free(&subj);
+	sb_free(&name);
+}
+
+/* A message whose attachment is a program saved as invoice.pdf.exe; its twin a note. */
+void d_msg_exe(struct sbuf *b)
+{
+	struct sbuf pe = {0};
+	sample_pe(&pe);
+	msg(b, "invoice.pdf.exe", pe.p, pe.len);
+	sb_free(&pe);
+}
+void d_msg_txt(struct sbuf *b)
+{
+	static const char t[] = "Please find the figures below.\n";
+	msg(b, "figures.txt", t, sizeof t - 1);
+}

@@ -1379,6 +1379,12 @@ const struct scenario scenarios[] = {
 	{"attached.pdf", f_attached_exe, "", "pdf", "doc.embedded exec.native", "block", "a program attached to a PDF"},
 	{"tracker.pdf", f_auto_uri, "", "pdf", "doc.pdf-active", "allow", "an open action that opens a link (low)"},
 	{"locked.pdf", f_encrypted, "", "pdf", "container.encrypted", "warn", "an encrypted PDF"},
+	{"CV_2025.docx.lnk", l_powershell, "", "lnk", "exec.shortcut", "block",
+	 "a link that starts PowerShell with an encoded command, under Word's icon"},
+	{"notes.one", n_one_hta, "", "onenote", "doc.embedded exec.script", "block", "an HTA embedded in a OneNote section"},
+	{"minutes.one", n_one_txt, "", "onenote", "doc.embedded", "allow", "a text file embedded in a OneNote section"},
+	{"invoice.msg", d_msg_exe, "", "msg", "exec.native", "block", "an Outlook message carrying a program"},
+	{"figures.msg", d_msg_txt, "", "msg", "", "allow", "an Outlook message carrying a note"},
 	{"vbaProject.bin", d_vbaproject_bin, "", "ole", "doc.macro", "block",
 	 "a VBA project as OOXML stores it: Document_Open, CreateObject, WScript.Shell, PowerShell"},
 	/* Loaders, interpreters and second readings (issue 8). */

@@ -322,6 +322,8 @@ void d_doc_package_txt(struct sbuf *b);
 void d_xls_xlm_hidden(struct sbuf *b);
 void d_xls_hidden_sheet(struct sbuf *b);
 void d_xls_encrypted(struct sbuf *b);
+void d_msg_exe(struct sbuf *b);
+void d_msg_txt(struct sbuf *b);
 /* OOXML and ODF packages (office.c). */
 void o_remote_template(struct sbuf *b);
 void o_local_template(struct sbuf *b);
@@ -333,6 +335,9 @@ void o_embedded_chart(struct sbuf *b);
 void o_xlm_part(struct sbuf *b);
 void o_odt_basic(struct sbuf *b);
 void o_odt_plain(struct sbuf *b);
+void l_powershell(struct sbuf *b);
+void n_one_hta(struct sbuf *b);
+void n_one_txt(struct sbuf *b);
 /* RTF (rtf.c). */
 void r_package_exe(struct sbuf *b);
 void r_package_hidden(struct sbuf *b);

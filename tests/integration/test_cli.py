@@ -260,5 +260,14 @@ check("yara bad rule", rc == 2 and out == "" and "bad.yar:1:" in err and "$b" in
 rc, out, err = run(["scan", "--rules", os.path.join(work, "none"), os.path.join(samples, "report.rtf")])
 check("yara missing path", rc == 2 and "no such file" in err, err)
 
+# 13. A shell link says what it runs (issue 9).
+rc, out, _ = run(["scan", "--json", os.path.join(samples, "CV_2025.docx.lnk")])
+o = json.loads(out)
+d = [x["detail"] for x in o["findings"] if x["id"] == "exec.shortcut"]
+check("lnk detail", len(d) == 1 and
+      "target C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" in d[0] and
+      "arguments -w hidden -nop -enc SQBF" in d[0] and "WINWORD.EXE" in d[0] and d[0].endswith("starts PowerShell"),
+      str(d))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include "../layout/biff.h"
+#include "../io/utf8.h"
 #include "../layout/cfb.h"
 #include "../layout/ole10native.h"
 #include "../vba/project.h"
@@ -472,6 +473,51 @@ static void ole10native(struct ole *x, uint32_t i, const struct cr_src *raw)
 	free(b);
 }
 
+/*
+ * An Outlook message's attachment (MS-OXMSG): the storage
+ * __attach_version1.0_#N holds the data (__substg1.0_37010102) and the
+ * name the user saves it under, long (3707) or short (3704), in UTF-16
+ * (001F) or the code page (001E).  The data is judged under that name.
+ */
+static bool attachment_name(struct ole *x, uint32_t i, char *out, size_t room)
+{
+	const char *path = x->path[i], *slash = strrchr(path, '/');
+	if (!slash || strcmp(x->d[i].name, "__substg1.0_37010102") != 0)
+		return false;
+	const char *parent = slash;
+	while (parent > path && parent[-1] != '/')
+		parent--;
+	if (strncmp(parent, "__attach_version1.0_#", 21) != 0)
+		return false;
+	size_t pl = (size_t)(slash - path);
+	static const char *const names[] = {"__substg1.0_3707001F", "__substg1.0_3707001E", "__substg1.0_3704001F",
+					    "__substg1.0_3704001E"};
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		for (uint32_t j = 1; j < x->n; j++) {
+			const struct cr_cfb_dirent *e = &x->d[j];
+			if (e->type != CR_CFB_STREAM || !x->path[j] || strncmp(x->path[j], path, pl) != 0 ||
+			    x->path[j][pl] != '/' || strcmp(e->name, names[k]) != 0)
+				continue;
+			uint8_t raw[512];
+			size_t n = (size_t)read_stream(x, e, NULL, raw, e->size < sizeof raw ? (size_t)e->size : sizeof raw);
+			uint8_t u8[3 * 256 + 1];
+			size_t l;
+			if (names[k][19] == 'F') {
+				l = cr_utf16_to_utf8(raw, n / 2, true, u8);
+			} else {
+				l = n;
+				memcpy(u8, raw, n);
+			}
+			size_t o = 0;
+			for (size_t c = 0; c < l && u8[c] && o + 1 < room; c++)
+				out[o++] = u8[c] >= 0x20 && u8[c] != 0x7f ? (char)u8[c] : '?';
+			out[o] = '\0';
+			if (o)
+				return true;
+		}
+	return false;
+}
+
 static void walk_ole(struct cr_walk *w)
 {
 	struct ole x = {.w = w};
@@ -515,6 +561,16 @@ static void walk_ole(struct cr_walk *w)
 			cr_entry_note(&ce, F_CONTAINER_CORRUPT, -1, "stream shorter than its directory entry says");
 		struct cr_src child;
 		cr_spool_src(&sp, &child);
+		char aname[256], alabel[1100];
+		if (attachment_name(&x, i, aname, sizeof aname)) {
+			/* Judged under the name it is saved as; `where` says where it sits. */
+			ce.name = (const uint8_t *)aname;
+			ce.namelen = strlen(aname);
+			ce.flags &= ~(uint32_t)CR_E_NAME_OURS;
+			size_t pl = (size_t)(strrchr(x.path[i], '/') - x.path[i]);
+			snprintf(alabel, sizeof alabel, "%.*s/%s", (int)pl, x.path[i], aname);
+			ce.label = alabel;
+		}
 		if (!strcmp(e->name, "\x01Ole10Native")) {
 			ole10native(&x, i, &child);
 		} else {

@@ -22,6 +22,7 @@
 	X(ole)          \
 	X(rtf)          \
 	X(pdf)          \
+	X(onenote)      \
 	X(libarchive)   \
 	CR_FORMATS_EXTRA(X)
 

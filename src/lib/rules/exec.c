@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/scan.h"
+#include "../layout/lnk.h"
 #include "entry.h"
 
 /*
@@ -45,7 +46,13 @@ void cr_rules_exec(struct cr_scan *s, const struct cr_obj *o)
 		else if (runs_without_shebang(t))
 			cr_emit(s, F_EXEC_SCRIPT, -1, "%s", ty->desc);
 	}
-	if (ty->cls & C_SHORTCUT)
+	struct cr_lnk lk;
+	if (t == T_LNK && cr_lnk_parse(o->view->head, o->view->headlen, &lk))
+		/* What the link runs, with what, and under which icon: the user sees only the icon. */
+		cr_emit(s, F_EXEC_SHORTCUT, -1, "%s: target %.200s%s%.300s%s%.200s%s%s", ty->desc,
+			lk.target[0] ? lk.target : lk.relative[0] ? lk.relative : "(none)", lk.args[0] ? ", arguments " : "",
+			lk.args, lk.icon[0] ? ", icon " : "", lk.icon, lk.starts ? "; starts " : "", lk.starts ? lk.starts : "");
+	else if (ty->cls & C_SHORTCUT)
 		cr_emit(s, F_EXEC_SHORTCUT, -1, "%s", ty->desc);
 	/* The second reading of a polyglot is code (type.polyglot names the pair). */
 	if (!(ty->cls & C_SCRIPT) && (o->id->flags & CR_ID_HAS_PHP))
