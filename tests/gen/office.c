@@ -181,3 +181,18 @@ void n_one_hta(struct sbuf *b)
 		   "CreateObject(\"WScript.Shell\").Run \"cmd /c calc\"</script></body></html>\n");
 }
 void n_one_txt(struct sbuf *b) { onenote(b, "Minutes of the meeting: nothing to report.\n"); }
+
+/* An Excel workbook whose external link is DDE to cmd. */
+void o_xlsx_dde(struct sbuf *b)
+{
+	static const char link[] =
+		"<externalLink xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+		"<ddeLink ddeService=\"cmd\" ddeTopic=\"/c calc\"><ddeItems><ddeItem name=\"A0\" advise=\"1\"/>"
+		"</ddeItems></ddeLink></externalLink>";
+	struct zspec z[] = {
+		{.name = "[Content_Types].xml", .data = "<Types/>", .len = 8},
+		{.name = "xl/workbook.xml", .data = "<workbook/>", .len = 11},
+		{.name = "xl/externalLinks/externalLink1.xml", .data = link, .len = sizeof link - 1, .deflate = 1},
+	};
+	zip_write(b, z, 3);
+}

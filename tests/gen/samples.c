@@ -1362,6 +1362,7 @@ const struct scenario scenarios[] = {
 	 "INCLUDEPICTURE from a remote server"},
 	{"chart.docx", o_embedded_chart, "", "docx", "doc.embedded", "allow", "an embedded Excel chart"},
 	{"xlm.xlsx", o_xlm_part, "", "xlsx", "doc.macro", "block", "an Excel 4.0 macro sheet part"},
+	{"dde.xlsx", o_xlsx_dde, "", "xlsx", "doc.dde", "block", "an Excel external link that is DDE to cmd"},
 	{"basic.odt", o_odt_basic, "", "odt", "doc.macro", "block", "an ODF Basic library"},
 	{"plain.odt", o_odt_plain, "", "odt", "", "allow", "an ODF text without scripts"},
 	{"invoice.rtf", r_package_exe, "", "rtf", "doc.embedded exec.native", "block",

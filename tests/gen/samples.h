@@ -333,6 +333,7 @@ void o_fields(struct sbuf *b);
 void o_includepicture(struct sbuf *b);
 void o_embedded_chart(struct sbuf *b);
 void o_xlm_part(struct sbuf *b);
+void o_xlsx_dde(struct sbuf *b);
 void o_odt_basic(struct sbuf *b);
 void o_odt_plain(struct sbuf *b);
 void l_powershell(struct sbuf *b);

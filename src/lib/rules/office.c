@@ -11,6 +11,8 @@
  *  - Word field codes (w:instrText runs, joined across runs as Word joins
  *    them, and w:fldSimple's w:instr): DDE and DDEAUTO are doc.dde;
  *    INCLUDEPICTURE and INCLUDETEXT to a remote target doc.external-ref;
+ *  - Excel's external link parts (xl/externalLinks/): a ddeLink is doc.dde
+ *    (Excel starts its service when the workbook's links update);
  *  - Excel 4.0 macro sheets (xl/macrosheets/), ODF Basic and script
  *    parts (Basic/, Scripts/): doc.macro;
  *  - embedded objects (an embeddings folder, oleObject*.bin): doc.embedded, low;
@@ -46,7 +48,7 @@ struct part {
 	char first_dde[160], first_ext[300], first_local[300];
 };
 
-enum { P_RELS = 1, P_WORD = 2 };
+enum { P_RELS = 1, P_WORD = 2, P_XLLINK = 3 };
 
 /* The local name: after any prefix, whatever it is (x:instrText is Word's instrText under another prefix). */
 static const char *local(const char *name)
@@ -132,6 +134,17 @@ static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **att
 				copy_cut(p->first_ext, sizeof p->first_ext, what);
 		} else if (!p->ext_local++) {
 			copy_cut(p->first_local, sizeof p->first_local, what);
+		}
+		return;
+	}
+	/* Excel: an external link part's ddeLink runs ddeService with ddeTopic when links update. */
+	if (p->kind == P_XLLINK) {
+		if (!strcmp(l, "ddeLink")) {
+			const char *svc = attr(atts, "ddeService"), *topic = attr(atts, "ddeTopic");
+			char f[200];
+			snprintf(f, sizeof f, "ddeLink %.80s|%.100s", svc ? svc : "?", topic ? topic : "?");
+			if (!p->dde++)
+				copy_cut(p->first_dde, sizeof p->first_dde, f);
 		}
 		return;
 	}
@@ -265,6 +278,9 @@ void cr_office_part(struct cr_scan *s, enum cr_tid pkg, struct cr_entry *e, cons
 		p.kind = P_RELS;
 	else if (name_is(e, "word/") && e->namelen > 4 && !strncasecmp((const char *)e->name + e->namelen - 4, ".xml", 4))
 		p.kind = P_WORD;
+	else if (name_is(e, "xl/externalLinks/") && e->namelen > 4 &&
+		 !strncasecmp((const char *)e->name + e->namelen - 4, ".xml", 4))
+		p.kind = P_XLLINK;
 	if (!p.kind || !data)
 		return;
 	bool ok = parse(s, &p, data);
