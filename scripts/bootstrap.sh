@@ -19,6 +19,7 @@ pkgs=(
   python3                                   # integration tests, conformance, bench
   libarchive-tools unzip 7zip genisoimage   # the differential tests' real readers: bsdtar, Info-ZIP,
   xorriso tar util-linux                    #   7zz, isoinfo, xorriso, GNU tar, setpriv
+  qpdf                                      # the PDF decryption oracle
   file time                                 # bench baselines: file(1), GNU time
 )
 

@@ -116,3 +116,142 @@ void f_encrypted(struct sbuf *b)
 	obj(b, 3, "<< /Filter /Standard /V 2 /R 3 /Length 128 /O <00> /U <00> /P -4 >>");
 	sb_str(b, "trailer\n<< /Root 1 0 R /Encrypt 3 0 R >>\n%%EOF\n");
 }
+
+/* --- the standard security handler, R3 (RC4 128), as writers apply it ---------- */
+
+#include <openssl/evp.h>
+
+static const uint8_t pdfpad[32] = {0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E,
+				   0x56, 0xFF, 0xFA, 0x01, 0x08, 0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68,
+				   0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A};
+
+static void md5(const void *a, size_t an, const void *b, size_t bn, uint8_t out[16])
+{
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	unsigned l;
+	EVP_DigestInit_ex(x, EVP_md5(), NULL);
+	EVP_DigestUpdate(x, a, an);
+	if (bn)
+		EVP_DigestUpdate(x, b, bn);
+	EVP_DigestFinal_ex(x, out, &l);
+	EVP_MD_CTX_free(x);
+}
+
+static void rc4x(const uint8_t *key, size_t kl, const uint8_t *in, uint8_t *out, size_t n)
+{
+	uint8_t s[256];
+	for (int i = 0; i < 256; i++)
+		s[i] = (uint8_t)i;
+	for (int i = 0, j = 0; i < 256; i++) {
+		j = (j + s[i] + key[i % kl]) & 255;
+		uint8_t t = s[i];
+		s[i] = s[j];
+		s[j] = t;
+	}
+	for (size_t k = 0, i = 0, j = 0; k < n; k++) {
+		i = (i + 1) & 255;
+		j = (j + s[i]) & 255;
+		uint8_t t = s[i];
+		s[i] = s[j];
+		s[j] = t;
+		out[k] = in[k] ^ s[(s[i] + s[j]) & 255];
+	}
+}
+
+static void padded(const char *pw, uint8_t out[32])
+{
+	size_t l = strlen(pw) < 32 ? strlen(pw) : 32;
+	memcpy(out, pw, l);
+	memcpy(out + l, pdfpad, 32 - l);
+}
+
+static void hexs(struct sbuf *b, const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789ABCDEF";
+	sb_u8(b, '<');
+	for (size_t i = 0; i < n; i++) {
+		sb_u8(b, (uint8_t)d[p[i] >> 4]);
+		sb_u8(b, (uint8_t)d[p[i] & 15]);
+	}
+	sb_u8(b, '>');
+}
+
+/* An R3 RC4-128 PDF whose user password is `user`, with JavaScript in a compressed, encrypted object stream. */
+static void encrypted_js(struct sbuf *b, const char *user)
+{
+	static const uint8_t id[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+	const int32_t P = -1340;
+	uint8_t pu[32], po[32], h[16], okey[16], O[32], key[16], U[32];
+	padded(user, pu);
+	padded("owner", po);
+	/* Algorithm 3: O */
+	md5(po, 32, NULL, 0, h);
+	for (int i = 0; i < 50; i++)
+		md5(h, 16, NULL, 0, h);
+	memcpy(okey, h, 16);
+	rc4x(okey, 16, pu, O, 32);
+	for (int i = 1; i <= 19; i++) {
+		uint8_t k2[16];
+		for (int j = 0; j < 16; j++)
+			k2[j] = (uint8_t)(okey[j] ^ i);
+		rc4x(k2, 16, O, O, 32);
+	}
+	/* Algorithm 2: the file key */
+	uint8_t buf[32 + 32 + 4 + 16];
+	memcpy(buf, pu, 32);
+	memcpy(buf + 32, O, 32);
+	buf[64] = (uint8_t)P;
+	buf[65] = (uint8_t)(P >> 8);
+	buf[66] = (uint8_t)(P >> 16);
+	buf[67] = (uint8_t)(P >> 24);
+	memcpy(buf + 68, id, 16);
+	md5(buf, sizeof buf, NULL, 0, h);
+	for (int i = 0; i < 50; i++)
+		md5(h, 16, NULL, 0, h);
+	memcpy(key, h, 16);
+	/* Algorithm 5: U */
+	md5(pdfpad, 32, id, 16, h);
+	rc4x(key, 16, h, U, 16);
+	for (int i = 1; i <= 19; i++) {
+		uint8_t k2[16];
+		for (int j = 0; j < 16; j++)
+			k2[j] = (uint8_t)(key[j] ^ i);
+		rc4x(k2, 16, U, U, 16);
+	}
+	memset(U + 16, 0, 16);
+
+	/* The object stream (object 5) holds the open action (object 7): JavaScript. */
+	const char *o7 = "<< /S /JavaScript /JS (app.alert\\(1\\)) >>";
+	char head[32], body[512];
+	snprintf(head, sizeof head, "7 0 ");
+	snprintf(body, sizeof body, "%s%s", head, o7);
+	uint8_t z[1024];
+	uLongf zl = sizeof z;
+	compress2(z, &zl, (const Bytef *)body, (uLong)strlen(body), 9);
+	uint8_t ok[21], okh[16];
+	memcpy(ok, key, 16);
+	ok[16] = 5, ok[17] = 0, ok[18] = 0, ok[19] = 0, ok[20] = 0;
+	md5(ok, 21, NULL, 0, okh);
+	rc4x(okh, 16, z, z, zl);
+	sb_str(b, "%PDF-1.6\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction 7 0 R >>\nendobj\n"
+		  "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+	char h5[160];
+	snprintf(h5, sizeof h5, "5 0 obj\n<< /Type /ObjStm /N 1 /First %zu /Filter /FlateDecode /Length %lu >>\nstream\n",
+		 strlen(head), (unsigned long)zl);
+	sb_str(b, h5);
+	sb_put(b, z, zl);
+	sb_str(b, "\nendstream\nendobj\n");
+	sb_str(b, "6 0 obj\n<< /Filter /Standard /V 2 /R 3 /Length 128 /P -1340 /O ");
+	hexs(b, O, 32);
+	sb_str(b, " /U ");
+	hexs(b, U, 32);
+	sb_str(b, " >>\nendobj\ntrailer\n<< /Root 1 0 R /Encrypt 6 0 R /ID [");
+	hexs(b, id, 16);
+	hexs(b, id, 16);
+	sb_str(b, "] >>\n%%EOF\n");
+}
+
+/* Encrypted with an empty user password: every viewer opens it without asking, and runs it. */
+void f_encrypted_empty_js(struct sbuf *b) { encrypted_js(b, ""); }
+/* Its twin: a real user password; nothing can be read without it. */
+void f_encrypted_pw_js(struct sbuf *b) { encrypted_js(b, "secret"); }

@@ -352,5 +352,7 @@ void f_launch(struct sbuf *b);
 void f_attached_exe(struct sbuf *b);
 void f_auto_uri(struct sbuf *b);
 void f_encrypted(struct sbuf *b);
+void f_encrypted_empty_js(struct sbuf *b);
+void f_encrypted_pw_js(struct sbuf *b);
 
 #endif

@@ -269,5 +269,37 @@ check("lnk detail", len(d) == 1 and
       "arguments -w hidden -nop -enc SQBF" in d[0] and "WINWORD.EXE" in d[0] and d[0].endswith("starts PowerShell"),
       str(d))
 
+# 14. qpdf, a real reader, is the oracle for the empty-password decryption: it opens open-locked.pdf with
+# the empty password and reads the JavaScript crible found in the encrypted object stream; it refuses the twin.
+import shutil
+check("qpdf present", shutil.which("qpdf") is not None, "bootstrap installs qpdf")
+if shutil.which("qpdf"):
+    src = open(os.path.join(samples, "open-locked.pdf"), "rb").read()
+    ref = src.replace(b"/OpenAction 7 0 R >>", b"/OpenAction 7 0 R /PieceInfo 5 0 R >>")
+    with open(os.path.join(work, "ref.pdf"), "wb") as f:
+        f.write(ref)
+    q = subprocess.run(["qpdf", "--decrypt", "--password=", "--qdf", "--object-streams=disable",
+                        "--stream-data=uncompress", os.path.join(work, "ref.pdf"), os.path.join(work, "dec.pdf")],
+                       capture_output=True, timeout=60)
+    dec = open(os.path.join(work, "dec.pdf"), "rb").read() if os.path.exists(os.path.join(work, "dec.pdf")) else b""
+    check("qpdf opens it", q.returncode in (0, 3) and b"/S /JavaScript /JS (app.alert" in dec, q.stderr[-300:])
+    q = subprocess.run(["qpdf", "--decrypt", "--password=", os.path.join(samples, "locked-js.pdf"),
+                        os.path.join(work, "dec2.pdf")], capture_output=True, timeout=60)
+    check("qpdf refuses the twin", q.returncode == 2 and b"invalid password" in q.stderr, q.stderr[-300:])
+
+    # qpdf writes AES-128 (R4) and AES-256 (R6) files whose /Launch sits only in encrypted object streams.
+    for bits, user in (("128", ""), ("256", ""), ("256", "pw")):
+        out_pdf = os.path.join(work, "aes%s%s.pdf" % (bits, user))
+        args = ["qpdf", "--object-streams=generate", "--encrypt", user, "owner", bits]
+        args += ["--use-aes=y"] if bits == "128" else []
+        subprocess.run(args + ["--", os.path.join(samples, "launch.pdf"), out_pdf], capture_output=True, timeout=60)
+        raw = open(out_pdf, "rb").read() if os.path.exists(out_pdf) else b""
+        rc, out, _ = run(["scan", "--json", out_pdf])
+        o = json.loads(out) if out else {"findings": []}
+        ids = sorted(x["id"] for x in o["findings"])
+        want = ["container.encrypted"] if user else ["doc.pdf-active"]
+        check("qpdf AES-%s%s" % (bits, " with a password" if user else ""),
+              raw and b"/Launch" not in raw and ids == want, "%s %s" % (ids, out[:200]))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

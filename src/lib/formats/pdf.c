@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../codec/pdf_crypt.h"
 #include "../codec/pdf_filters.h"
 #include "format.h"
 
@@ -344,6 +345,12 @@ struct pdf {
 	size_t nnames, cnames;
 	unsigned nobjects, nobjstm;
 	bool nomem, broken_stream;
+	/* encryption: what /Encrypt and /ID say (collected first), and the key when the empty password opens it */
+	bool collecting;
+	struct cr_pdf_encrypt enc;
+	bool have_enc, have_id;
+	struct cr_pdf_crypt crypt;
+	bool decrypting;
 };
 
 #define PUSH(arr, n, c, v)                                                  \
@@ -360,6 +367,52 @@ struct pdf {
 		}                                                           \
 		(arr)[(n)++] = (v);                                         \
 	} while (0)
+
+static void copy_bytes(uint8_t *dst, size_t room, size_t *len, const struct val *v)
+{
+	if (!v || v->k != V_STR)
+		return;
+	*len = v->slen < room ? v->slen : room;
+	memcpy(dst, v->s, *len);
+}
+
+/* The /Encrypt dictionary (standard handler) and the trailer's /ID, wherever they are. */
+static void collect(struct pdf *x, const struct val *v, int depth)
+{
+	if (depth > MAX_DEPTH || (v->k != V_DICT && v->k != V_ARRAY))
+		return;
+	if (v->k == V_ARRAY) {
+		for (size_t i = 0; i < v->n; i++)
+			collect(x, &v->items[i], depth + 1);
+		return;
+	}
+	const struct val *id = dget(v, "ID");
+	if (dget(v, "Encrypt") && id && id->k == V_ARRAY && id->n >= 1 && id->items[0].k == V_STR && !x->have_id) {
+		copy_bytes(x->enc.id, sizeof x->enc.id, &x->enc.idl, &id->items[0]);
+		x->have_id = true;
+	}
+	const struct val *e = dget(v, "Encrypt");
+	if (e && e->k == V_DICT)
+		collect(x, e, depth + 1);
+	if (is_name(dget(v, "Filter"), "Standard") && dget(v, "O") && dget(v, "U") && !x->have_enc) {
+		const struct val *q;
+		x->enc.v = (q = dget(v, "V")) && q->k == V_NUM ? (int)q->num : 0;
+		x->enc.r = (q = dget(v, "R")) && q->k == V_NUM ? (int)q->num : 0;
+		x->enc.length_bits = (q = dget(v, "Length")) && q->k == V_NUM ? (int)q->num : 40;
+		x->enc.p = (q = dget(v, "P")) && q->k == V_NUM ? (int32_t)q->num : 0;
+		q = dget(v, "EncryptMetadata");
+		x->enc.encrypt_metadata = !(q && q->k == V_KW && !strcmp(q->s, "false"));
+		copy_bytes(x->enc.o, sizeof x->enc.o, &x->enc.ol, dget(v, "O"));
+		copy_bytes(x->enc.u, sizeof x->enc.u, &x->enc.ul, dget(v, "U"));
+		copy_bytes(x->enc.ue, sizeof x->enc.ue, &x->enc.uel, dget(v, "UE"));
+		/* R4's crypt filter: /CF << /StdCF << /CFM /AESV2 >> >> */
+		const struct val *cf = dget(v, "CF");
+		for (size_t i = 0; cf && cf->k == V_DICT && i < cf->n; i++)
+			if (is_name(dget(&cf->items[2 * i + 1], "CFM"), "AESV2"))
+				x->enc.aes = true;
+		x->have_enc = true;
+	}
+}
 
 /* Every name in the value, and what its dictionaries say. */
 static void judge(struct pdf *x, const struct val *v, uint32_t num, const char *where, int depth)
@@ -428,12 +481,20 @@ static void judge(struct pdf *x, const struct val *v, uint32_t num, const char *
 			x->names[x->nnames].num = (uint32_t)r->num;
 			/* UTF-16BE names (a BOM) keep their ASCII letters. */
 			size_t k = 0;
-			if (fn && fn->k == V_STR)
-				for (size_t j = 0; j < fn->slen && k + 1 < sizeof x->names[0].name; j++) {
-					unsigned char ch = (unsigned char)fn->s[j];
-					if (ch >= 0x20 && ch != 0x7f && ch != 0xfe && ch != 0xff)
-						x->names[x->nnames].name[k++] = (char)ch;
-				}
+			const uint8_t *fs = fn && fn->k == V_STR ? (const uint8_t *)fn->s : NULL;
+			size_t fl = fs ? fn->slen : 0;
+			uint8_t *dec = NULL;
+			if (fs && x->decrypting) {
+				/* Strings are encrypted with their object's key (generation 0 assumed, as writers give). */
+				dec = cr_pdf_crypt_decrypt(&x->crypt, num, 0, fs, fl, &fl);
+				fs = dec;
+			}
+			for (size_t j = 0; fs && j < fl && k + 1 < sizeof x->names[0].name; j++) {
+				unsigned char ch = fs[j];
+				if (ch >= 0x20 && ch != 0x7f && ch != 0xfe && ch != 0xff)
+					x->names[x->nnames].name[k++] = (char)ch;
+			}
+			free(dec);
 			x->names[x->nnames].name[k] = '\0';
 			x->nnames++;
 		}
@@ -505,7 +566,8 @@ static uint8_t *decode_stream(struct pdf *x, const struct val *dict, const uint8
 	return cur;
 }
 
-static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, const char *where, bool in_objstm);
+static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, uint32_t gen, const char *where,
+		   bool in_objstm);
 
 /* The objects of an object stream: N pairs "number offset", then the objects from /First. */
 static void objstm(struct pdf *x, const struct val *dict, const uint8_t *d, size_t len, uint32_t num)
@@ -540,7 +602,7 @@ static void objstm(struct pdf *x, const struct val *dict, const uint8_t *d, size
 		size_t e = i + 1 < got && (size_t)fv->num + offs[i + 1] > s && (size_t)fv->num + offs[i + 1] <= len
 				   ? (size_t)fv->num + offs[i + 1]
 				   : len;
-		object(x, d + s, e - s, nums[i], w, true);
+		object(x, d + s, e - s, nums[i], 0, w, true);
 	}
 out:
 	free(nums);
@@ -549,7 +611,8 @@ out:
 }
 
 /* One object's body (after "obj"): its value, and its stream if one follows. */
-static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, const char *where, bool in_objstm)
+static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, uint32_t gen, const char *where,
+		   bool in_objstm)
 {
 	struct arena a = {0};
 	struct lex l = {.p = p, .n = n, .a = &a};
@@ -558,6 +621,11 @@ static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, cons
 	if (!parse_val(&l, &v, 0)) {
 		if (l.fail && a.total >= (512u << 20))
 			x->broken_stream = true;
+		arena_free(&a);
+		return;
+	}
+	if (x->collecting) {
+		collect(x, &v, 0);
 		arena_free(&a);
 		return;
 	}
@@ -587,9 +655,21 @@ static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, cons
 				e--;
 			bool is_objstm = is_name(dget(&v, "Type"), "ObjStm");
 			bool is_emb = is_name(dget(&v, "Type"), "EmbeddedFile");
-			if ((is_objstm || is_emb) && !x->encrypted) {
-				size_t dl = 0;
-				uint8_t *d = decode_stream(x, &v, p + s, e - s, &dl);
+			if ((is_objstm || is_emb) && (!x->encrypted || x->decrypting)) {
+				size_t dl = 0, cl = e - s;
+				const uint8_t *raw = p + s;
+				uint8_t *clear = NULL;
+				if (x->decrypting) {
+					clear = cr_pdf_crypt_decrypt(&x->crypt, num, gen, raw, cl, &cl);
+					if (!clear) {
+						x->broken_stream = true;
+						arena_free(&a);
+						return;
+					}
+					raw = clear;
+				}
+				uint8_t *d = decode_stream(x, &v, raw, cl, &dl);
+				free(clear);
 				if (d && is_objstm) {
 					objstm(x, &v, d, dl, num);
 					free(d);
@@ -607,7 +687,7 @@ static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, cons
 }
 
 /* "N G obj": the number and generation before the keyword at p[k]. */
-static bool obj_header(const uint8_t *p, size_t k, uint32_t *num)
+static bool obj_header(const uint8_t *p, size_t k, uint32_t *num, uint32_t *gen)
 {
 	size_t i = k;
 	while (i > 0 && is_ws(p[i - 1]))
@@ -615,8 +695,12 @@ static bool obj_header(const uint8_t *p, size_t k, uint32_t *num)
 	size_t ge = i;
 	while (i > 0 && p[i - 1] >= '0' && p[i - 1] <= '9')
 		i--;
-	if (i == ge || i == 0 || !is_ws(p[i - 1]))
+	if (i == ge || i == 0 || !is_ws(p[i - 1]) || ge - i > 5)
 		return false;
+	unsigned long g = 0;
+	for (size_t j = i; j < ge; j++)
+		g = g * 10 + (p[j] - '0');
+	*gen = (uint32_t)g;
 	while (i > 0 && is_ws(p[i - 1]))
 		i--;
 	size_t ne = i;
@@ -629,6 +713,36 @@ static bool obj_header(const uint8_t *p, size_t k, uint32_t *num)
 		v = v * 10 + (p[j] - '0');
 	*num = (uint32_t)v;
 	return true;
+}
+
+/* Every "N G obj ... endobj" of the file, in order. */
+static void scan_objects(struct pdf *x, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n && !cr_walk_stopped(x->w) && !x->nomem;) {
+		const uint8_t *k = memmem(p + i, n - i, "obj", 3);
+		if (!k)
+			break;
+		size_t at = (size_t)(k - p);
+		i = at + 3;
+		uint32_t num, gen;
+		if ((at + 3 < n && !is_ws(p[at + 3]) && !is_delim(p[at + 3])) || !obj_header(p, at, &num, &gen))
+			continue;
+		const uint8_t *end = memmem(p + i, n - i, "endobj", 6);
+		size_t e = end ? (size_t)(end - p) : n;
+		/* A stream may hold "endobj" in its data: the stream's own end keyword decides. */
+		const uint8_t *st = memmem(p + i, e - i, "stream", 6);
+		if (st) {
+			const uint8_t *es = memmem(st, n - (size_t)(st - p), "endstream", 9);
+			if (es && (size_t)(es - p) > e) {
+				end = memmem(es, n - (size_t)(es - p), "endobj", 6);
+				e = end ? (size_t)(end - p) : n;
+			}
+		}
+		char where[48];
+		snprintf(where, sizeof where, "object %u", num);
+		object(x, p + i, e - i, num, gen, where, false);
+		i = e;
+	}
 }
 
 static void walk_pdf(struct cr_walk *w)
@@ -662,31 +776,24 @@ static void walk_pdf(struct cr_walk *w)
 			x.encrypted = true;
 			break;
 		}
-	for (size_t i = 0; i + 3 <= n && !cr_walk_stopped(w) && !x.nomem;) {
-		const uint8_t *k = memmem(p + i, n - i, "obj", 3);
-		if (!k)
-			break;
-		size_t at = (size_t)(k - p);
-		i = at + 3;
-		uint32_t num;
-		if ((at + 3 < n && !is_ws(p[at + 3]) && !is_delim(p[at + 3])) || !obj_header(p, at, &num))
-			continue;
-		const uint8_t *end = memmem(p + i, n - i, "endobj", 6);
-		size_t e = end ? (size_t)(end - p) : n;
-		/* A stream may hold "endobj" in its data: the stream's own end keyword decides. */
-		const uint8_t *st = memmem(p + i, e - i, "stream", 6);
-		if (st) {
-			const uint8_t *es = memmem(st, n - (size_t)(st - p), "endstream", 9);
-			if (es && (size_t)(es - p) > e) {
-				end = memmem(es, n - (size_t)(es - p), "endobj", 6);
-				e = end ? (size_t)(end - p) : n;
-			}
+	if (x.encrypted) {
+		/* First the /Encrypt dictionary and /ID (in an object, a trailer or an xref stream's dictionary). */
+		x.collecting = true;
+		scan_objects(&x, p, n);
+		for (const uint8_t *t = p; (t = memmem(t, n - (size_t)(t - p), "trailer", 7)) != NULL; t += 7) {
+			struct arena ta = {0};
+			struct lex l = {.p = t + 7, .n = n - (size_t)(t + 7 - p), .a = &ta};
+			struct val v;
+			if (parse_val(&l, &v, 0))
+				collect(&x, &v, 0);
+			arena_free(&ta);
 		}
-		char where[48];
-		snprintf(where, sizeof where, "object %u", num);
-		object(&x, p + i, e - i, num, where, false);
-		i = e;
+		x.collecting = false;
+		/* The empty user password opens it in every viewer without a prompt: read it as they do. */
+		if (x.have_enc && cr_pdf_crypt_open(&x.crypt, &x.enc))
+			x.decrypting = true;
 	}
+	scan_objects(&x, p, n);
 	if (x.nomem) {
 		s->err = CRIBLE_ENOMEM;
 		goto out;
@@ -709,8 +816,9 @@ static void walk_pdf(struct cr_walk *w)
 			}
 	if (auto_uri)
 		cr_emit(s, F_DOC_PDF_ACTIVE, CRIBLE_SEV_LOW, "an /OpenAction or /AA opens a /URI by itself");
-	if (x.encrypted)
-		cr_emit(s, F_CONTAINER_ENCRYPTED, -1, "PDF encrypted (/Encrypt): its streams and strings were not read");
+	if (x.encrypted && !x.decrypting)
+		cr_emit(s, F_CONTAINER_ENCRYPTED, -1,
+			"PDF encrypted (/Encrypt) with a user password: its streams and strings were not read");
 	if (x.broken_stream)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "a stream that does not decode (what decoded was read)");
 	for (size_t i = 0; i < x.nemb && !cr_walk_stopped(w); i++) {
