@@ -238,3 +238,28 @@ void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o)
 		walk_one(s, o, f, t, off);
 	}
 }
+
+const uint8_t *cr_walk_whole(struct cr_walk *w, uint64_t cap, const char *what, uint8_t **own)
+{
+	const struct cr_obj *o = w->o;
+	*own = NULL;
+	if (o->view->size > cap) {
+		cr_emit(w->s, F_CONTAINER_UNINSPECTED, -1, "%s larger than %llu MiB: not read", what,
+			(unsigned long long)(cap >> 20));
+		return NULL;
+	}
+	if (o->src->mem)
+		return o->src->mem;
+	size_t n = (size_t)o->view->size;
+	if (!(*own = malloc(n ? n : 1))) {
+		w->s->err = CRIBLE_ENOMEM;
+		return NULL;
+	}
+	if (cr_src_read(o->src, 0, *own, n) != (ssize_t)n) {
+		free(*own);
+		*own = NULL;
+		w->s->err = CRIBLE_EIO;
+		return NULL;
+	}
+	return *own;
+}

@@ -46,6 +46,14 @@ enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *s
 char *cr_entry_label(const uint8_t *name, size_t len);
 
 /*
+ * The whole container in memory, for walkers that read it as one buffer
+ * (RTF, PDF, OneNote): its own bytes when it is in memory, else a copy in
+ * *own (free it).  NULL when it is larger than cap (container.uninspected
+ * is emitted, naming `what`) or cannot be read (s->err).
+ */
+const uint8_t *cr_walk_whole(struct cr_walk *w, uint64_t cap, const char *what, uint8_t **own);
+
+/*
  * An OLE Package's embedded file (the Ole10Native layout, size field
  * first) reported as an entry named as the Packager names it, with
  * doc.embedded; where prefixes its label (formats/ole.c).

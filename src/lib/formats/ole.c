@@ -173,6 +173,19 @@ static uint64_t read_stream(struct ole *x, const struct cr_cfb_dirent *e, struct
 	return read_chain(x, e->start, e->size, sp, buf, cap);
 }
 
+/* A stream's first bytes (at most cap) in a malloc'd buffer; NULL on ENOMEM (s->err set). */
+static uint8_t *stream_head(struct ole *x, const struct cr_cfb_dirent *e, size_t cap, size_t *len)
+{
+	size_t want = e->size < cap ? (size_t)e->size : cap;
+	uint8_t *b = malloc(want ? want : 1);
+	if (!b) {
+		x->w->s->err = CRIBLE_ENOMEM;
+		return NULL;
+	}
+	*len = (size_t)read_stream(x, e, NULL, b, want);
+	return b;
+}
+
 /* An OLE name made printable: control characters as \xNN. */
 static size_t name_show(const char *n, char *out, size_t room)
 {
@@ -292,14 +305,7 @@ static uint8_t *vba_stream(void *arg, uint32_t storage, const char *name, size_t
 		if (strncmp(x->path[i], x->path[storage], sl) != 0 || x->path[i][sl] != '/' ||
 		    strchr(x->path[i] + sl + 1, '/') || strcasecmp(e->name, name) != 0)
 			continue;
-		size_t want = e->size < cap ? (size_t)e->size : cap;
-		uint8_t *b = malloc(want ? want : 1);
-		if (!b) {
-			x->w->s->err = CRIBLE_ENOMEM;
-			return NULL;
-		}
-		*len = (size_t)read_stream(x, e, NULL, b, want);
-		return b;
+		return stream_head(x, e, cap, len);
 	}
 	return NULL;
 }
@@ -326,16 +332,8 @@ static bool at_root(const struct ole *x, uint32_t i)
 static uint8_t *root_stream(struct ole *x, const char *name, size_t cap, size_t *len)
 {
 	for (uint32_t i = 1; i < x->n; i++)
-		if (x->d[i].type == CR_CFB_STREAM && at_root(x, i) && strcmp(x->d[i].name, name) == 0) {
-			size_t want = x->d[i].size < cap ? (size_t)x->d[i].size : cap;
-			uint8_t *b = malloc(want ? want : 1);
-			if (!b) {
-				x->w->s->err = CRIBLE_ENOMEM;
-				return NULL;
-			}
-			*len = (size_t)read_stream(x, &x->d[i], NULL, b, want);
-			return b;
-		}
+		if (x->d[i].type == CR_CFB_STREAM && at_root(x, i) && strcmp(x->d[i].name, name) == 0)
+			return stream_head(x, &x->d[i], cap, len);
 	return NULL;
 }
 

@@ -25,27 +25,11 @@ static const uint8_t header_guid[16] = {0xE7, 0x16, 0xE3, 0xBD, 0x65, 0x26, 0x11
 static void walk_onenote(struct cr_walk *w)
 {
 	const struct cr_obj *o = w->o;
-	struct cr_scan *s = w->s;
-	if (o->view->size > MAX_ONE) {
-		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "OneNote section larger than %llu MiB: its files were not read",
-			(unsigned long long)(MAX_ONE >> 20));
+	uint8_t *own;
+	const uint8_t *p = cr_walk_whole(w, MAX_ONE, "OneNote section", &own);
+	if (!p)
 		return;
-	}
 	size_t n = (size_t)o->view->size;
-	const uint8_t *p = o->src->mem;
-	uint8_t *own = NULL;
-	if (!p) {
-		if (!(own = malloc(n ? n : 1))) {
-			s->err = CRIBLE_ENOMEM;
-			return;
-		}
-		if (cr_src_read(o->src, 0, own, n) != (ssize_t)n) {
-			free(own);
-			s->err = CRIBLE_EIO;
-			return;
-		}
-		p = own;
-	}
 	unsigned k = 0;
 	for (size_t i = 0; i + 36 <= n && !cr_walk_stopped(w);) {
 		const uint8_t *g = memmem(p + i, n - i, header_guid, 16);

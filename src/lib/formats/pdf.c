@@ -749,26 +749,11 @@ static void walk_pdf(struct cr_walk *w)
 {
 	const struct cr_obj *o = w->o;
 	struct cr_scan *s = w->s;
-	if (o->view->size > MAX_PDF) {
-		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "PDF larger than %llu MiB: its objects were not read",
-			(unsigned long long)(MAX_PDF >> 20));
+	uint8_t *own;
+	const uint8_t *p = cr_walk_whole(w, MAX_PDF, "PDF", &own);
+	if (!p)
 		return;
-	}
 	size_t n = (size_t)o->view->size;
-	const uint8_t *p = o->src->mem;
-	uint8_t *own = NULL;
-	if (!p) {
-		if (!(own = malloc(n ? n : 1))) {
-			s->err = CRIBLE_ENOMEM;
-			return;
-		}
-		if (cr_src_read(o->src, 0, own, n) != (ssize_t)n) {
-			free(own);
-			s->err = CRIBLE_EIO;
-			return;
-		}
-		p = own;
-	}
 	struct pdf x = {.w = w};
 	/* Trailers first: /Encrypt decides whether streams can be decoded. */
 	for (const uint8_t *t = p; (t = memmem(t, n - (size_t)(t - p), "/Encrypt", 8)) != NULL; t += 8)

@@ -339,27 +339,11 @@ static void walk_rtf(struct cr_walk *w)
 {
 	const struct cr_obj *o = w->o;
 	struct cr_scan *s = w->s;
-	if (o->view->size > MAX_RTF) {
-		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "RTF larger than %llu MiB: its objects and fields were not read",
-			(unsigned long long)(MAX_RTF >> 20));
+	uint8_t *own;
+	const uint8_t *p = cr_walk_whole(w, MAX_RTF, "RTF", &own);
+	if (!p)
 		return;
-	}
 	size_t n = (size_t)o->view->size;
-	const uint8_t *p = o->src->mem;
-	uint8_t *own = NULL;
-	if (!p) {
-		own = malloc(n ? n : 1);
-		if (!own) {
-			s->err = CRIBLE_ENOMEM;
-			return;
-		}
-		if (cr_src_read(o->src, 0, own, n) != (ssize_t)n) {
-			free(own);
-			s->err = CRIBLE_EIO;
-			return;
-		}
-		p = own;
-	}
 	struct rtf *r = calloc(1, sizeof *r);
 	if (!r) {
 		free(own);
