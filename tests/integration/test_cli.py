@@ -269,6 +269,14 @@ check("lnk detail", len(d) == 1 and
       "arguments -w hidden -nop -enc SQBF" in d[0] and "WINWORD.EXE" in d[0] and d[0].endswith("starts PowerShell"),
       str(d))
 
+# 13b. A PDF object too large to parse is said so, never judged clean.
+big_pdf = os.path.join(work, "bigarray.pdf")
+with open(big_pdf, "wb") as f:
+    f.write(b"%PDF-1.4\n1 0 obj\n[" + b"() " * 3000000 + b"]\nendobj\ntrailer\n<< /Root 1 0 R >>\n")
+rc, out, _ = run(["scan", "--json", big_pdf])
+o = json.loads(out)
+check("pdf object past the cap", rc == 1 and [x["id"] for x in o["findings"]] == ["container.uninspected"], out[:300])
+
 # 14. qpdf, a real reader, is the oracle for the empty-password decryption: it opens open-locked.pdf with
 # the empty password and reads the JavaScript crible found in the encrypted object stream; it refuses the twin.
 import shutil

@@ -39,6 +39,7 @@
 #define STREAM_CAP (64u << 20)
 #define MAX_DEPTH 64
 #define MAX_ITEMS (1u << 20)	/* values per object */
+#define ARENA_MAX (64u << 20)	/* memory for one object's values: a larger one is not read, and said so */
 
 enum vk { V_NULL, V_NUM, V_NAME, V_STR, V_REF, V_ARRAY, V_DICT, V_KW };
 
@@ -64,7 +65,7 @@ static void *arena_alloc(struct arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	if (a->nblocks == 0 || a->used + n > a->size) {
 		size_t sz = n > 65536 ? n : 65536;
-		if (a->nblocks == sizeof a->blocks / sizeof a->blocks[0] || a->total + sz > (512u << 20))
+		if (a->nblocks == sizeof a->blocks / sizeof a->blocks[0] || a->total + sz > ARENA_MAX)
 			return NULL;
 		char *b = malloc(sz);
 		if (!b)
@@ -160,28 +161,36 @@ static void parse_name(struct lex *l, struct val *v)
 
 static void parse_string(struct lex *l, struct val *v)
 {
-	/* (literal) with nesting and escapes; the bytes are kept raw but for \-escapes of delimiters. */
-	size_t s = ++l->i;
-	int nest = 1;
-	char *d = arena_alloc(l->a, l->n - s + 1 < 65536 ? l->n - s + 1 : 65536);
-	size_t k = 0, room = l->n - s + 1 < 65536 ? l->n - s + 1 : 65536;
+	/* (literal) with nesting and escapes.  First its end, so the copy takes what it needs. */
+	size_t s = ++l->i, e = s;
+	for (int nest = 1; e < l->n; e++) {
+		if (l->p[e] == '\\') {
+			e++;
+			continue;
+		}
+		if (l->p[e] == '(')
+			nest++;
+		else if (l->p[e] == ')' && --nest == 0)
+			break;
+	}
+	size_t room = e - s + 1;
+	char *d = arena_alloc(l->a, room);
 	if (!d) {
 		l->fail = true;
 		return;
 	}
-	while (l->i < l->n) {
+	size_t k = 0;
+	while (l->i < e && l->i < l->n) {
 		uint8_t c = l->p[l->i++];
 		if (c == '\\' && l->i < l->n) {
-			uint8_t e = l->p[l->i++];
-			c = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
-		} else if (c == '(') {
-			nest++;
-		} else if (c == ')' && --nest == 0) {
-			break;
+			uint8_t x = l->p[l->i++];
+			c = x == 'n' ? '\n' : x == 'r' ? '\r' : x == 't' ? '\t' : x;
 		}
 		if (k + 1 < room)
 			d[k++] = (char)c;
 	}
+	if (l->i < l->n)
+		l->i++;	/* the closing parenthesis */
 	d[k] = '\0';
 	*v = (struct val){.k = V_STR, .s = d, .slen = k};
 }
@@ -345,6 +354,7 @@ struct pdf {
 	size_t nnames, cnames;
 	unsigned nobjects, nobjstm;
 	bool nomem, broken_stream;
+	unsigned unread;		/* objects too large to parse */
 	/* encryption: what /Encrypt and /ID say (collected first), and the key when the empty password opens it */
 	bool collecting;
 	struct cr_pdf_encrypt enc;
@@ -618,9 +628,10 @@ static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, uint
 	struct lex l = {.p = p, .n = n, .a = &a};
 	struct val v;
 	x->nobjects++;
-	if (!parse_val(&l, &v, 0)) {
-		if (l.fail && a.total >= (512u << 20))
-			x->broken_stream = true;
+	bool ok = parse_val(&l, &v, 0);
+	if (l.fail && !x->collecting)
+		x->unread++;	/* past ARENA_MAX or MAX_ITEMS: not all of it judged, and the report says so */
+	if (!ok) {
 		arena_free(&a);
 		return;
 	}
@@ -806,6 +817,9 @@ static void walk_pdf(struct cr_walk *w)
 			"PDF encrypted (/Encrypt) with a user password: its streams and strings were not read");
 	if (x.broken_stream)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "a stream that does not decode (what decoded was read)");
+	if (x.unread)
+		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "%u object%s too large to parse (over %u MiB of values): not judged",
+			x.unread, x.unread == 1 ? "" : "s", ARENA_MAX >> 20);
 	for (size_t i = 0; i < x.nemb && !cr_walk_stopped(w); i++) {
 		const char *name = NULL;
 		for (size_t j = 0; j < x.nnames; j++)
