@@ -255,3 +255,14 @@ static void encrypted_js(struct sbuf *b, const char *user)
 void f_encrypted_empty_js(struct sbuf *b) { encrypted_js(b, ""); }
 /* Its twin: a real user password; nothing can be read without it. */
 void f_encrypted_pw_js(struct sbuf *b) { encrypted_js(b, "secret"); }
+
+/* An attachment behind a filter crible does not decode (JBIG2): said so, never judged clean. */
+void f_undecoded_attachment(struct sbuf *b)
+{
+	sb_str(b, "%PDF-1.7\n");
+	obj(b, 1, "<< /Type /Catalog /Names << /EmbeddedFiles << /Names [(a) 2 0 R] >> >> >>");
+	obj(b, 2, "<< /Type /Filespec /F (scan.exe) /EF << /F 3 0 R >> >>");
+	static const char data[] = "MZ\x90\0\x03\0\0\0";
+	stream_obj(b, 3, "/Type /EmbeddedFile /Filter /JBIG2Decode", data, sizeof data - 1, false);
+	tail(b, 1);
+}

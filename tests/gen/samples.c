@@ -1380,6 +1380,8 @@ const struct scenario scenarios[] = {
 	{"attached.pdf", f_attached_exe, "", "pdf", "doc.embedded exec.native", "block", "a program attached to a PDF"},
 	{"tracker.pdf", f_auto_uri, "", "pdf", "doc.pdf-active", "allow", "an open action that opens a link (low)"},
 	{"locked.pdf", f_encrypted, "", "pdf", "container.encrypted", "warn", "an encrypted PDF"},
+	{"jbig.pdf", f_undecoded_attachment, "", "pdf", "container.uninspected", "block",
+	 "an attachment behind a filter not decoded here: not judged clean"},
 	{"open-locked.pdf", f_encrypted_empty_js, "", "pdf", "doc.pdf-active", "block",
 	 "RC4-encrypted with an empty user password: decrypted, its object stream's JavaScript found"},
 	{"locked-js.pdf", f_encrypted_pw_js, "", "pdf", "container.encrypted", "warn",

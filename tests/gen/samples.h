@@ -354,5 +354,6 @@ void f_auto_uri(struct sbuf *b);
 void f_encrypted(struct sbuf *b);
 void f_encrypted_empty_js(struct sbuf *b);
 void f_encrypted_pw_js(struct sbuf *b);
+void f_undecoded_attachment(struct sbuf *b);
 
 #endif

@@ -355,6 +355,7 @@ struct pdf {
 	unsigned nobjects, nobjstm;
 	bool nomem, broken_stream;
 	unsigned unread;		/* objects too large to parse */
+	char undecoded[64];		/* a filter an object stream or an embedded file needed that is not decoded here */
 	/* encryption: what /Encrypt and /ID say (collected first), and the key when the empty password opens it */
 	bool collecting;
 	struct cr_pdf_encrypt enc;
@@ -538,8 +539,16 @@ static uint8_t *decode_stream(struct pdf *x, const struct val *dict, const uint8
 		if (fs[i]->k != V_NAME)
 			break;
 		enum cr_pdf_filter pf = cr_pdf_filter_named(fs[i]->s);
-		if (pf == PF_UNSUPPORTED)
-			break;	/* image codecs (DCT, JBIG2, JPX, CCITT): nothing to read past them */
+		if (pf == PF_UNSUPPORTED) {
+			/*
+			 * Image codecs (DCT, JBIG2, JPX, CCITT) and unknown names: a viewer
+			 * extracting the file would decode them; what they hide is not seen.
+			 */
+			if (!x->undecoded[0])
+				snprintf(x->undecoded, sizeof x->undecoded, "%.60s", fs[i]->s);
+			free(cur);
+			return NULL;
+		}
 		struct cr_pdf_parms pp = {.predictor = 1, .colors = 1, .bpc = 8, .columns = 1, .early = 1};
 		const struct val *q;
 		if ((q = dget(ps[i], "Predictor")) && q->k == V_NUM)
@@ -817,6 +826,9 @@ static void walk_pdf(struct cr_walk *w)
 			"PDF encrypted (/Encrypt) with a user password: its streams and strings were not read");
 	if (x.broken_stream)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "a stream that does not decode (what decoded was read)");
+	if (x.undecoded[0])
+		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "an object stream or embedded file behind the /%s filter: not decoded",
+			x.undecoded);
 	if (x.unread)
 		cr_emit(s, F_CONTAINER_UNINSPECTED, -1, "%u object%s too large to parse (over %u MiB of values): not judged",
 			x.unread, x.unread == 1 ? "" : "s", ARENA_MAX >> 20);
