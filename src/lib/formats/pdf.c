@@ -53,12 +53,14 @@ struct val {
 	size_t n;
 };
 
-/* A bump allocator per object: the tree is freed at once. */
+/* A bump allocator per object: the tree is freed at once.  Not zeroed whole (an object costs no 8 KiB memset): arena_init sets what is read. */
 struct arena {
-	char *blocks[4096];
 	size_t nblocks, used, size;
 	size_t total;
+	char *blocks[1024];	/* 64 KiB blocks or larger: ARENA_MAX fits */
 };
+
+static void arena_init(struct arena *a) { a->nblocks = a->used = a->size = a->total = 0; }
 
 static void *arena_alloc(struct arena *a, size_t n)
 {
@@ -84,7 +86,27 @@ static void arena_free(struct arena *a)
 {
 	for (size_t i = 0; i < a->nblocks; i++)
 		free(a->blocks[i]);
-	memset(a, 0, sizeof *a);
+	a->nblocks = a->used = a->size = a->total = 0;
+}
+
+/*
+ * A short needle in p[0, n): memchr (vectorised) for its first byte, then a
+ * compare.  glibc's memmem sets up a two-way search on every call, which
+ * costs more than the search itself for "obj" and "endstream".
+ */
+static const uint8_t *find(const uint8_t *p, size_t n, const char *needle, size_t m)
+{
+	const uint8_t *end = p + n;
+	while (n >= m) {
+		const uint8_t *c = memchr(p, needle[0], n - m + 1);
+		if (!c)
+			return NULL;
+		if (memcmp(c + 1, needle + 1, m - 1) == 0)
+			return c;
+		p = c + 1;
+		n = (size_t)(end - p);
+	}
+	return NULL;
 }
 
 static bool is_ws(int c) { return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32; }
@@ -595,7 +617,8 @@ static void objstm(struct pdf *x, const struct val *dict, const uint8_t *d, size
 	if (!nv || !fv || nv->k != V_NUM || fv->k != V_NUM || fv->num < 0 || (size_t)fv->num > len || nv->num < 0)
 		return;
 	x->nobjstm++;
-	struct arena a = {0};
+	struct arena a;
+	arena_init(&a);
 	struct lex l = {.p = d, .n = (size_t)fv->num, .a = &a};
 	long count = nv->num < 1000000 ? nv->num : 1000000;
 	uint32_t *nums = malloc((size_t)count * sizeof *nums + 1);
@@ -633,7 +656,8 @@ out:
 static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, uint32_t gen, const char *where,
 		   bool in_objstm)
 {
-	struct arena a = {0};
+	struct arena a;
+	arena_init(&a);
 	struct lex l = {.p = p, .n = n, .a = &a};
 	struct val v;
 	x->nobjects++;
@@ -661,7 +685,7 @@ static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, uint
 			/* /Length when it lands on "endstream"; else up to the keyword, as readers recover. */
 			const struct val *lv = dget(&v, "Length");
 			size_t e = n;
-			const uint8_t *es = s < n ? memmem(p + s, n - s, "endstream", 9) : NULL;
+			const uint8_t *es = s < n ? find(p + s, n - s, "endstream", 9) : NULL;
 			if (es)
 				e = (size_t)(es - p);
 			if (lv && lv->k == V_NUM && lv->num >= 0 && (size_t)lv->num <= n - s) {
@@ -739,7 +763,7 @@ static bool obj_header(const uint8_t *p, size_t k, uint32_t *num, uint32_t *gen)
 static void scan_objects(struct pdf *x, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i + 3 <= n && !cr_walk_stopped(x->w) && !x->nomem;) {
-		const uint8_t *k = memmem(p + i, n - i, "obj", 3);
+		const uint8_t *k = find(p + i, n - i, "obj", 3);
 		if (!k)
 			break;
 		size_t at = (size_t)(k - p);
@@ -747,14 +771,14 @@ static void scan_objects(struct pdf *x, const uint8_t *p, size_t n)
 		uint32_t num, gen;
 		if ((at + 3 < n && !is_ws(p[at + 3]) && !is_delim(p[at + 3])) || !obj_header(p, at, &num, &gen))
 			continue;
-		const uint8_t *end = memmem(p + i, n - i, "endobj", 6);
+		const uint8_t *end = find(p + i, n - i, "endobj", 6);
 		size_t e = end ? (size_t)(end - p) : n;
 		/* A stream may hold "endobj" in its data: the stream's own end keyword decides. */
-		const uint8_t *st = memmem(p + i, e - i, "stream", 6);
+		const uint8_t *st = find(p + i, e - i, "stream", 6);
 		if (st) {
-			const uint8_t *es = memmem(st, n - (size_t)(st - p), "endstream", 9);
+			const uint8_t *es = find(st, n - (size_t)(st - p), "endstream", 9);
 			if (es && (size_t)(es - p) > e) {
-				end = memmem(es, n - (size_t)(es - p), "endobj", 6);
+				end = find(es, n - (size_t)(es - p), "endobj", 6);
 				e = end ? (size_t)(end - p) : n;
 			}
 		}
@@ -776,7 +800,7 @@ static void walk_pdf(struct cr_walk *w)
 	size_t n = (size_t)o->view->size;
 	struct pdf x = {.w = w};
 	/* Trailers first: /Encrypt decides whether streams can be decoded. */
-	for (const uint8_t *t = p; (t = memmem(t, n - (size_t)(t - p), "/Encrypt", 8)) != NULL; t += 8)
+	for (const uint8_t *t = p; (t = find(t, n - (size_t)(t - p), "/Encrypt", 8)) != NULL; t += 8)
 		if (t + 8 < p + n && (is_ws(t[8]) || is_delim(t[8]))) {
 			x.encrypted = true;
 			break;
@@ -785,8 +809,9 @@ static void walk_pdf(struct cr_walk *w)
 		/* First the /Encrypt dictionary and /ID (in an object, a trailer or an xref stream's dictionary). */
 		x.collecting = true;
 		scan_objects(&x, p, n);
-		for (const uint8_t *t = p; (t = memmem(t, n - (size_t)(t - p), "trailer", 7)) != NULL; t += 7) {
-			struct arena ta = {0};
+		for (const uint8_t *t = p; (t = find(t, n - (size_t)(t - p), "trailer", 7)) != NULL; t += 7) {
+			struct arena ta;
+			arena_init(&ta);
 			struct lex l = {.p = t + 7, .n = n - (size_t)(t + 7 - p), .a = &ta};
 			struct val v;
 			if (parse_val(&l, &v, 0))
