@@ -277,6 +277,18 @@ rc, out, _ = run(["scan", "--json", big_pdf])
 o = json.loads(out)
 check("pdf object past the cap", rc == 1 and [x["id"] for x in o["findings"]] == ["container.uninspected"], out[:300])
 
+# 13c. A decoy standard-handler dictionary the empty password opens does not stand in for the one the
+# trailer names (which needs a password): the file stays encrypted, not read with the wrong key.
+ol = open(os.path.join(samples, "open-locked.pdf"), "rb").read()
+lj = open(os.path.join(samples, "locked-js.pdf"), "rb").read()
+a0 = ol.index(b"6 0 obj")
+decoy = b"9" + ol[a0 + 1:ol.index(b"endobj", a0) + 7]
+with open(os.path.join(work, "decoy.pdf"), "wb") as f:
+    f.write(lj.replace(b"%PDF-1.6\n", b"%PDF-1.6\n" + decoy, 1))
+rc, out, _ = run(["scan", "--json", os.path.join(work, "decoy.pdf")])
+o = json.loads(out)
+check("pdf decoy encrypt dictionary", [x["id"] for x in o["findings"]] == ["container.encrypted"], out[:300])
+
 # 14. qpdf, a real reader, is the oracle for the empty-password decryption: it opens open-locked.pdf with
 # the empty password and reads the JavaScript crible found in the encrypted object stream; it refuses the twin.
 import shutil

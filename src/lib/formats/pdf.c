@@ -381,7 +381,14 @@ struct pdf {
 	/* encryption: what /Encrypt and /ID say (collected first), and the key when the empty password opens it */
 	bool collecting;
 	struct cr_pdf_encrypt enc;
-	bool have_enc, have_id;
+	bool have_id;
+	bool enc_named, enc_conflict;	/* a trailer named an /Encrypt; two named different ones */
+	uint32_t enc_ref;		/* the object it names (0: inline) */
+	struct {
+		uint32_t num;
+		struct cr_pdf_encrypt e;
+	} cand[16];			/* standard-handler dictionaries seen, by object */
+	size_t ncand;
 	struct cr_pdf_crypt crypt;
 	bool decrypting;
 };
@@ -409,42 +416,81 @@ static void copy_bytes(uint8_t *dst, size_t room, size_t *len, const struct val 
 	memcpy(dst, v->s, *len);
 }
 
-/* The /Encrypt dictionary (standard handler) and the trailer's /ID, wherever they are. */
-static void collect(struct pdf *x, const struct val *v, int depth)
+/* A standard security handler's dictionary: what the key derivation needs. */
+static void enc_fields(const struct val *v, struct cr_pdf_encrypt *enc)
+{
+	const struct val *q;
+	enc->v = (q = dget(v, "V")) && q->k == V_NUM ? (int)q->num : 0;
+	enc->r = (q = dget(v, "R")) && q->k == V_NUM ? (int)q->num : 0;
+	enc->length_bits = (q = dget(v, "Length")) && q->k == V_NUM ? (int)q->num : 40;
+	enc->p = (q = dget(v, "P")) && q->k == V_NUM ? (int32_t)q->num : 0;
+	q = dget(v, "EncryptMetadata");
+	enc->encrypt_metadata = !(q && q->k == V_KW && !strcmp(q->s, "false"));
+	copy_bytes(enc->o, sizeof enc->o, &enc->ol, dget(v, "O"));
+	copy_bytes(enc->u, sizeof enc->u, &enc->ul, dget(v, "U"));
+	copy_bytes(enc->ue, sizeof enc->ue, &enc->uel, dget(v, "UE"));
+	/* R4's crypt filter: /CF << /StdCF << /CFM /AESV2 >> >> */
+	const struct val *cf = dget(v, "CF");
+	for (size_t i = 0; cf && cf->k == V_DICT && i < cf->n; i++)
+		if (is_name(dget(&cf->items[2 * i + 1], "CFM"), "AESV2"))
+			enc->aes = true;
+}
+
+/*
+ * The /Encrypt dictionary the trailers name, and the first /ID.  Only the
+ * dictionary a trailer (or an xref stream's dictionary) points at counts:
+ * a decoy standard-handler dictionary that the empty password opens must
+ * not stand in for the real one, which may need a password.  Trailers that
+ * name different dictionaries leave the file undecrypted.
+ */
+static void collect(struct pdf *x, const struct val *v, uint32_t num, int depth)
 {
 	if (depth > MAX_DEPTH || (v->k != V_DICT && v->k != V_ARRAY))
 		return;
 	if (v->k == V_ARRAY) {
 		for (size_t i = 0; i < v->n; i++)
-			collect(x, &v->items[i], depth + 1);
+			collect(x, &v->items[i], num, depth + 1);
 		return;
 	}
-	const struct val *id = dget(v, "ID");
-	if (dget(v, "Encrypt") && id && id->k == V_ARRAY && id->n >= 1 && id->items[0].k == V_STR && !x->have_id) {
+	const struct val *id = dget(v, "ID"), *e = dget(v, "Encrypt");
+	if (e && id && id->k == V_ARRAY && id->n >= 1 && id->items[0].k == V_STR && !x->have_id) {
 		copy_bytes(x->enc.id, sizeof x->enc.id, &x->enc.idl, &id->items[0]);
 		x->have_id = true;
 	}
-	const struct val *e = dget(v, "Encrypt");
-	if (e && e->k == V_DICT)
-		collect(x, e, depth + 1);
-	if (is_name(dget(v, "Filter"), "Standard") && dget(v, "O") && dget(v, "U") && !x->have_enc) {
-		const struct val *q;
-		x->enc.v = (q = dget(v, "V")) && q->k == V_NUM ? (int)q->num : 0;
-		x->enc.r = (q = dget(v, "R")) && q->k == V_NUM ? (int)q->num : 0;
-		x->enc.length_bits = (q = dget(v, "Length")) && q->k == V_NUM ? (int)q->num : 40;
-		x->enc.p = (q = dget(v, "P")) && q->k == V_NUM ? (int32_t)q->num : 0;
-		q = dget(v, "EncryptMetadata");
-		x->enc.encrypt_metadata = !(q && q->k == V_KW && !strcmp(q->s, "false"));
-		copy_bytes(x->enc.o, sizeof x->enc.o, &x->enc.ol, dget(v, "O"));
-		copy_bytes(x->enc.u, sizeof x->enc.u, &x->enc.ul, dget(v, "U"));
-		copy_bytes(x->enc.ue, sizeof x->enc.ue, &x->enc.uel, dget(v, "UE"));
-		/* R4's crypt filter: /CF << /StdCF << /CFM /AESV2 >> >> */
-		const struct val *cf = dget(v, "CF");
-		for (size_t i = 0; cf && cf->k == V_DICT && i < cf->n; i++)
-			if (is_name(dget(&cf->items[2 * i + 1], "CFM"), "AESV2"))
-				x->enc.aes = true;
-		x->have_enc = true;
+	if (e && (e->k == V_REF || e->k == V_DICT)) {
+		/* Inline: reference 0 stands for "this trailer's own dictionary". */
+		uint32_t ref = e->k == V_REF ? (uint32_t)e->num : 0;
+		if (x->enc_named && x->enc_ref != ref)
+			x->enc_conflict = true;
+		x->enc_named = true;
+		x->enc_ref = ref;
+		if (e->k == V_DICT && is_name(dget(e, "Filter"), "Standard") && x->ncand < 16) {
+			x->cand[x->ncand].num = 0;
+			enc_fields(e, &x->cand[x->ncand++].e);
+		}
 	}
+	if (num && is_name(dget(v, "Filter"), "Standard") && dget(v, "O") && dget(v, "U") && x->ncand < 16) {
+		x->cand[x->ncand].num = num;
+		enc_fields(v, &x->cand[x->ncand++].e);
+	}
+}
+
+/* The dictionary the trailers name, when they agree and it was found. */
+static bool encrypt_dict(struct pdf *x)
+{
+	if (!x->enc_named || x->enc_conflict)
+		return false;
+	for (size_t i = 0; i < x->ncand; i++)
+		if (x->cand[i].num == x->enc_ref) {
+			uint8_t id[64];
+			size_t idl = x->enc.idl;
+			memcpy(id, x->enc.id, sizeof id);
+			x->enc = x->cand[i].e;
+			memcpy(x->enc.id, id, sizeof id);
+			x->enc.idl = idl;
+			return true;
+		}
+	return false;
 }
 
 /* Every name in the value, and what its dictionaries say. */
@@ -669,7 +715,7 @@ static void object(struct pdf *x, const uint8_t *p, size_t n, uint32_t num, uint
 		return;
 	}
 	if (x->collecting) {
-		collect(x, &v, 0);
+		collect(x, &v, num, 0);
 		arena_free(&a);
 		return;
 	}
@@ -815,12 +861,12 @@ static void walk_pdf(struct cr_walk *w)
 			struct lex l = {.p = t + 7, .n = n - (size_t)(t + 7 - p), .a = &ta};
 			struct val v;
 			if (parse_val(&l, &v, 0))
-				collect(&x, &v, 0);
+				collect(&x, &v, 0, 0);
 			arena_free(&ta);
 		}
 		x.collecting = false;
 		/* The empty user password opens it in every viewer without a prompt: read it as they do. */
-		if (x.have_enc && cr_pdf_crypt_open(&x.crypt, &x.enc))
+		if (encrypt_dict(&x) && cr_pdf_crypt_open(&x.crypt, &x.enc))
 			x.decrypting = true;
 	}
 	scan_objects(&x, p, n);

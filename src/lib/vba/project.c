@@ -231,7 +231,8 @@ void cr_vba_project(struct cr_scan *s, cr_vba_stream_fn get, void *arg, uint32_t
 		s->err = CRIBLE_ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < nm; i++) {
+	/* Each module is a search of the directory: the scan's limits stop a project of thousands. */
+	for (size_t i = 0; i < nm && !cr_stopped(s); i++) {
 		struct module *m = &mods[i];
 		size_t nl = strlen(names);
 		if (nl + strlen(m->name) + 8 < sizeof names)
