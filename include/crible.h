@@ -94,7 +94,9 @@ typedef enum crible_limit {
 	CRIBLE_LIMIT_RATIO = 3,		/* expanded / compressed per container (100) */
 	CRIBLE_LIMIT_RATIO_FLOOR = 4,	/* the ratio is checked past this many bytes (16 MiB) */
 	CRIBLE_LIMIT_TIME_MS = 5,	/* wall time for one object, in milliseconds (10 000) */
-	CRIBLE_LIMIT_INPUT = 6		/* bytes crible_job_write accepts (0: no limit) */
+	CRIBLE_LIMIT_INPUT = 6,		/* bytes crible_job_write accepts (0: no limit) */
+	CRIBLE_LIMIT_WRITE_BYTES = 7,	/* bytes crible_job_extract writes (1 GiB) */
+	CRIBLE_LIMIT_WRITE_FILES = 8	/* files, folders and links crible_job_extract creates (100 000) */
 } crible_limit;
 
 /* Options, on or off (crible_ctx_set_option, crible_job_set_option). */
@@ -307,6 +309,76 @@ crible_err crible_job_set_sink(crible_job *job, crible_sink_fn fn, void *arg);
  * when the process does.
  */
 crible_err crible_broker_start(const char *path);
+
+/* --- extraction --------------------------------------------------------- */
+
+/*
+ * Extraction is a sink on the same walk as the scan: every entry is judged
+ * and written by one pass over the archive, into a private folder inside
+ * dirfd (".crible-extract-PID-N", mode 0700), moved into place with
+ * RENAME_NOREPLACE only when the whole extraction succeeds, removed
+ * otherwise (a run killed outright leaves it behind; the next extraction
+ * into the same folder removes it).  Every create is resolved beneath
+ * dirfd by the kernel (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS),
+ * files are created O_EXCL, modes lose setuid, setgid and sticky bits and
+ * take the umask, no device, FIFO or socket is made, and links are made
+ * last, a symlink only when it resolves inside against the final tree.
+ *
+ * Default: all or nothing.  Nothing is written when the verdict is block,
+ * when the readings of the archive disagree (container.corrupt,
+ * container.uninspected, zip.* at the archive's level), or when an entry
+ * cannot be written as it is (encrypted, special, a name the target
+ * cannot hold).  CRIBLE_X_SANITIZE writes the safe entries, renames those
+ * whose only hazard is their name, skips the rest, and reports each.
+ * Quotas: CRIBLE_LIMIT_WRITE_BYTES and CRIBLE_LIMIT_WRITE_FILES; past
+ * either, nothing is written.
+ */
+enum {
+	CRIBLE_X_SANITIZE = 1,	/* write the safe entries, rename naming hazards, skip the rest */
+	CRIBLE_X_WINDOWS = 2,	/* names for NTFS and FAT: '\' separates, no streams, devices, trailing dots, reserved characters, case-only twins */
+	CRIBLE_X_HASH = 4	/* SHA-256 of each file written, in the result */
+};
+
+/*
+ * Judges the archive in fd (a seekable regular file, not closed) and
+ * extracts it beneath dirfd (not closed).  CRIBLE_OK whenever a result
+ * says what happened (crible_result_extract_status); an error only when
+ * the archive could not be judged, and then nothing was written.
+ */
+crible_err crible_job_extract(crible_job *job, int fd, int dirfd, unsigned flags, crible_result **out);
+
+/* Called after each entry extraction handles, from the extracting thread. */
+typedef void (*crible_progress_fn)(void *arg, uint64_t entries, uint64_t bytes);
+crible_err crible_job_set_progress(crible_job *job, crible_progress_fn fn, void *arg);
+
+typedef enum crible_xstatus {
+	CRIBLE_XS_NONE = 0,	/* the result is a scan's, not an extraction's */
+	CRIBLE_XS_WRITTEN = 1,	/* written (with CRIBLE_X_SANITIZE: at least one entry) */
+	CRIBLE_XS_REFUSED = 2,	/* judged unsafe as a whole, or a quota: nothing written */
+	CRIBLE_XS_FAILED = 3	/* the folder could not take it (a name already there, I/O): nothing written */
+} crible_xstatus;
+
+typedef enum crible_xaction {
+	CRIBLE_XA_WRITTEN = 0,
+	CRIBLE_XA_RENAMED = 1,	/* written under `path`, a safe name */
+	CRIBLE_XA_SKIPPED = 2
+} crible_xaction;
+
+typedef struct crible_xentry {
+	const char *name;	/* the entry's name as the findings' `where` shows it */
+	const char *path;	/* where it was (or would have been) written, relative to the folder; NULL if none */
+	crible_xaction action;
+	crible_entry_kind kind;
+	int has_data;
+	uint64_t size;
+	const char *sha256;	/* with CRIBLE_X_HASH, of a file written; else NULL */
+	const char *why;	/* renamed or skipped: the finding ids or the reason */
+} crible_xentry;
+
+/* The extraction's status; *reason (when not NULL) gets why it was refused or failed, or "". */
+crible_xstatus crible_result_extract_status(const crible_result *r, const char **reason);
+size_t crible_result_nxentries(const crible_result *r);
+const crible_xentry *crible_result_xentry(const crible_result *r, size_t i);
 
 /* --- one-call scans (a job each) ----------------------------------------- */
 

@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "crible.h"
 
 /* Exit statuses of `crible scan` (shared/spec/findings.md). */
 enum { EXIT_CLEAN = 0, EXIT_BLOCKED = 1, EXIT_ERROR = 2 };
@@ -31,5 +34,12 @@ void inputs_free(struct inputs *in);
 int volumes_find(struct inputs *in);
 
 int cmd_scan(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+
+/* options.c: what scan and extract share.  Each prints its own error and returns -1. */
+int parse_u64(const char *s, uint64_t *out);
+int opt_policy(crible_ctx *ctx, const char *file);	/* --policy FILE */
+int opt_severity(crible_ctx *ctx, char *arg);		/* --severity ID=SEV */
+int opt_rules(crible_ctx *ctx, const char *path);	/* --rules PATH */
 
 #endif

@@ -338,41 +338,6 @@ static int read_list(struct inputs *in, const char *file)
 	return rc;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int load_policy(crible_ctx *ctx, const char *file)
-{
-	FILE *f = fopen(file, "re");
-	if (!f) {
-		fprintf(stderr, "crible: %s: %s\n", file, strerror(errno));
-		return -1;
-	}
-	char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof buf, f);
-	int toolong = !feof(f);
-	fclose(f);
-	if (toolong) {
-		fprintf(stderr, "crible: %s: policy larger than 64 KiB\n", file);
-		return -1;
-	}
-	int line = 0;
-	crible_err e = crible_ctx_load_policy(ctx, buf, n, &line);
-	if (e != CRIBLE_OK) {
-		fprintf(stderr, "crible: %s:%d: %s\n", file, line, crible_strerror(e));
-		return -1;
-	}
-	return 0;
-}
-
 enum { O_LIST = 254, O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
        O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT, O_RULES };
 
@@ -435,43 +400,17 @@ int cmd_scan(int argc, char **argv)
 			rn.declared = optarg;
 			break;
 		case O_POLICY:
-			if (load_policy(rn.ctx, optarg) != 0)
+			if (opt_policy(rn.ctx, optarg) != 0)
 				goto out;
 			break;
-		case O_RULES: {
-			char *msg = NULL;
-			crible_err e = crible_ctx_set_rules(rn.ctx, optarg, &msg);
-			if (e != CRIBLE_OK) {
-				fprintf(stderr, "crible: --rules: %s\n", msg ? msg : crible_strerror(e));
-				free(msg);
+		case O_RULES:
+			if (opt_rules(rn.ctx, optarg) != 0)
 				goto out;
-			}
 			break;
-		}
-		case O_SEVERITY: {
-			char *eq = strchr(optarg, '=');
-			crible_severity sev;
-			if (!eq) {
-				fprintf(stderr, "crible: --severity wants ID=SEVERITY, got '%s'\n", optarg);
+		case O_SEVERITY:
+			if (opt_severity(rn.ctx, optarg) != 0)
 				goto out;
-			}
-			*eq = '\0';
-			if (!strcmp(eq + 1, "high") || !strcmp(eq + 1, "block"))
-				sev = CRIBLE_SEV_HIGH;
-			else if (!strcmp(eq + 1, "medium") || !strcmp(eq + 1, "warn"))
-				sev = CRIBLE_SEV_MEDIUM;
-			else if (!strcmp(eq + 1, "low") || !strcmp(eq + 1, "allow"))
-				sev = CRIBLE_SEV_LOW;
-			else {
-				fprintf(stderr, "crible: --severity: unknown severity '%s'\n", eq + 1);
-				goto out;
-			}
-			if (crible_ctx_set_severity(rn.ctx, optarg, sev) != CRIBLE_OK) {
-				fprintf(stderr, "crible: --severity: unknown finding id '%s'\n", optarg);
-				goto out;
-			}
 			break;
-		}
 		case O_IDENTIFY:
 			rn.identify = 1;
 			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_IDENTIFY_ONLY, 1);

@@ -55,6 +55,8 @@ static void limits_default(struct cr_limits *lim)
 	lim->ratio_floor = 16ull << 20;
 	lim->time_ms = 10000;
 	lim->max_input = 0;
+	lim->max_write = 1ull << 30;
+	lim->max_files = 100000;
 }
 
 crible_ctx *crible_ctx_new(void)
@@ -126,6 +128,10 @@ static uint64_t *limit_slot(struct cr_limits *l, crible_limit which)
 		return &l->time_ms;
 	case CRIBLE_LIMIT_INPUT:
 		return &l->max_input;
+	case CRIBLE_LIMIT_WRITE_BYTES:
+		return &l->max_write;
+	case CRIBLE_LIMIT_WRITE_FILES:
+		return &l->max_files;
 	}
 	return NULL;
 }

@@ -23,6 +23,8 @@ struct crible_job {
 	struct cr_sink sink;
 	atomic_int cancel;
 	struct cr_spool in;	/* crible_job_write's chunks */
+	crible_progress_fn progress;
+	void *parg;
 	bool writing, over, used;
 	char err[256];
 };
@@ -252,6 +254,56 @@ crible_err crible_job_finish(crible_job *j, crible_result **out)
 	cr_spool_src(&j->in, &src);
 	crible_err e = run(j, &src, j->name, out);
 	cr_spool_free(&j->in);
+	return e;
+}
+
+/* --- extraction ---------------------------------------------------------- */
+
+crible_err crible_job_set_progress(crible_job *j, crible_progress_fn fn, void *arg)
+{
+	if (!j)
+		return CRIBLE_EINVAL;
+	j->progress = fn;
+	j->parg = arg;
+	return CRIBLE_OK;
+}
+
+crible_err crible_job_extract(crible_job *j, int fd, int dirfd, unsigned flags, crible_result **out)
+{
+	if (!j || fd < 0 || dirfd < 0 || !out || (flags & ~(unsigned)(CRIBLE_X_SANITIZE | CRIBLE_X_WINDOWS | CRIBLE_X_HASH)))
+		return j ? fail(j, CRIBLE_EINVAL, "bad argument") : CRIBLE_EINVAL;
+	*out = NULL;
+	if (j->used)
+		return fail(j, CRIBLE_EINVAL, "a job scans once");
+	if (j->fn)
+		return fail(j, CRIBLE_EINVAL, "extraction is the job's sink: no other sink may be set");
+	struct stat st, dst;
+	if (fstat(fd, &st) != 0)
+		return fail(j, CRIBLE_EIO, "cannot stat the archive: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return fail(j, CRIBLE_EISDIR, "is a directory");
+	if (!S_ISREG(st.st_mode))
+		return fail(j, CRIBLE_EINVAL, "not a regular file");
+	if (fstat(dirfd, &dst) != 0 || !S_ISDIR(dst.st_mode))
+		return fail(j, CRIBLE_EINVAL, "the destination is not a folder");
+	j->used = true;
+	j->err[0] = '\0';
+	struct cr_src src = {.size = (uint64_t)st.st_size, .mem = NULL, .fd = fd};
+	crible_err e = cr_extract(&j->cfg, &src, j->name, j->declared, &j->cancel, dirfd, flags, j->progress, j->parg,
+				  out);
+	switch (e) {
+	case CRIBLE_OK:
+		break;
+	case CRIBLE_ECANCELED:
+		fail(j, e, "the extraction was cancelled; nothing was written");
+		break;
+	case CRIBLE_EIO:
+		fail(j, e, "the archive could not be read, or the staging folder made: %s", strerror(errno));
+		break;
+	default:
+		fail(j, e, "%s", crible_strerror(e));
+		break;
+	}
 	return e;
 }
 

@@ -196,6 +196,7 @@ void crible_result_free(crible_result *r)
 	free(r->pub);
 	free(r->seen);
 	cr_list_free(r);
+	cr_xrep_free(r->x);
 	free(r);
 }
 

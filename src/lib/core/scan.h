@@ -29,6 +29,8 @@ struct cr_limits {
 	uint64_t ratio_floor;
 	uint64_t time_ms;
 	uint64_t max_input;	/* bytes crible_job_write takes; 0: no limit */
+	uint64_t max_write;	/* bytes crible_job_extract writes */
+	uint64_t max_files;	/* files, folders and links it creates */
 };
 
 /*
@@ -81,6 +83,7 @@ struct crible_result {
 	crible_listed *list;	/* the entry listing (CRIBLE_OPT_LIST), owned */
 	size_t nlist, listcap;
 	bool listing;		/* the scan kept a listing: render it even when empty */
+	struct cr_xrep *x;	/* what an extraction did (extract/extract.c), or NULL */
 };
 
 /* One object being scanned: what the rules and the walkers see. */
@@ -194,6 +197,24 @@ bool cr_type_satisfies(enum cr_tid detected, enum cr_tid wanted, bool script_in_
 
 /* Whether a type is dangerous to open: executable, script, shortcut, HTML, scripted SVG. */
 bool cr_type_dangerous(enum cr_tid t, bool script_in_markup);
+
+/* extract/extract.c: the extraction report a result carries. */
+struct cr_xrep {
+	crible_xstatus status;
+	char *reason;
+	crible_xentry *v;	/* strings owned */
+	size_t n, cap;
+	uint64_t files, bytes;
+};
+void cr_xrep_free(struct cr_xrep *x);
+
+/*
+ * Scans src (named name) and extracts it beneath dirfd: the engine's
+ * side of crible_job_extract.
+ */
+crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+		      const atomic_int *cancel, int dirfd, unsigned flags, crible_progress_fn progress, void *parg,
+		      crible_result **out);
 
 /* listing.c: the entry listing (CRIBLE_OPT_LIST). */
 struct cr_entry;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../formats/format.h"
 #include "../rules/entry.h"
@@ -149,9 +150,15 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 	if (s->sink && s->err == CRIBLE_OK) {
 		struct cr_sink_entry se = {.where = (const char *const *)s->where, .nwhere = s->nwhere, .e = e,
 					   .data = scan ? data : NULL, .entry_sev = s->mark_sev,
-					   .verdict = (int)s->res->verdict, .depth = s->depth + 1};
+					   .verdict = (int)s->res->verdict, .depth = s->depth + 1, .ctype = w->type};
+		/* The time budget is for judging: what the sink spends (writing a file) is given back. */
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (s->sink->fn(s->sink->arg, &se) != 0)
 			s->err = CRIBLE_ECANCELED;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (s->bud)
+			s->bud->deadline_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
 	}
 	if (s->ctx->list && s->err == CRIBLE_OK)
 		cr_list_entry(s, e, scan ? data : NULL);

@@ -179,6 +179,7 @@ struct cr_sink_entry {
 	int entry_sev;
 	int verdict;
 	unsigned depth;			/* containers above the entry's data */
+	enum cr_tid ctype;		/* the reading of the container the entry belongs to */
 };
 
 struct cr_sink {

@@ -234,7 +234,8 @@ void cr_la_produce(const struct cr_src *src, enum cr_tid t, unsigned reading, co
 			break;
 		bool ok = true;
 		const char *why = NULL;
-		if (h.kind == E_FILE && !h.encrypted) {
+		/* A hard link may carry the data (cpio newc puts it on the last link): read it, it is judged. */
+		if ((h.kind == E_FILE || (h.kind == E_HARDLINK && h.size)) && !h.encrypted) {
 			for (;;) {
 				la_ssize_t n = archive_read_data(a, buf, CHUNK);
 				if (n == 0)
@@ -325,7 +326,8 @@ static bool lw_end(void *arg, bool ok, const char *why)
 	bool fresh = !l->decorate || l->decorate(l->darg, &e);
 	struct cr_src data;
 	cr_spool_src(&l->sp, &data);
-	bool have = fresh && l->h.kind == E_FILE && !l->h.encrypted && (ok || l->sp.size);
+	bool have = fresh && (l->h.kind == E_FILE || (l->h.kind == E_HARDLINK && l->sp.size)) && !l->h.encrypted &&
+		    (ok || l->sp.size);
 	cr_entry(l->w, &e, have ? &data : NULL);
 	cr_spool_free(&l->sp);
 	cr_spool_init(&l->sp);

@@ -11,6 +11,54 @@
 #include "../core/scan.h"
 #include "buf.h"
 
+static const char *xstatus_name(crible_xstatus s)
+{
+	return s == CRIBLE_XS_WRITTEN ? "written" : s == CRIBLE_XS_REFUSED ? "refused" : s == CRIBLE_XS_FAILED ? "failed" : "none";
+}
+
+static const char *xaction_name(crible_xaction a)
+{
+	return a == CRIBLE_XA_WRITTEN ? "written" : a == CRIBLE_XA_RENAMED ? "renamed" : "skipped";
+}
+
+/*
+ * What an extraction did:
+ *   "extract":{"status":"written|refused|failed","reason":…,"files":N,"bytes":N,
+ *              "entries":[{"name":…,"action":"written|renamed|skipped","path":…,
+ *                          "kind":…,"size":N,"sha256":…,"why":…}]}
+ */
+static void cr_xrep_json(struct cr_buf *b, const struct cr_xrep *x)
+{
+	cr_buf_printf(b, ",\"extract\":{\"status\":\"%s\"", xstatus_name(x->status));
+	if (x->reason && *x->reason) {
+		cr_buf_str(b, ",\"reason\":");
+		cr_buf_json_str(b, x->reason);
+	}
+	cr_buf_printf(b, ",\"files\":%llu,\"bytes\":%llu,\"entries\":[", (unsigned long long)x->files,
+		      (unsigned long long)x->bytes);
+	for (size_t i = 0; i < x->n; i++) {
+		const crible_xentry *e = &x->v[i];
+		cr_buf_str(b, i ? ",{\"name\":" : "{\"name\":");
+		cr_buf_json_str(b, e->name ? e->name : "");
+		cr_buf_printf(b, ",\"action\":\"%s\"", xaction_name(e->action));
+		if (e->path) {
+			cr_buf_str(b, ",\"path\":");
+			cr_buf_json_str(b, e->path);
+		}
+		cr_buf_printf(b, ",\"kind\":\"%s\"", cr_kind_name((int)e->kind));
+		if (e->has_data)
+			cr_buf_printf(b, ",\"size\":%llu", (unsigned long long)e->size);
+		if (e->sha256)
+			cr_buf_printf(b, ",\"sha256\":\"%s\"", e->sha256);
+		if (e->why) {
+			cr_buf_str(b, ",\"why\":");
+			cr_buf_json_str(b, e->why);
+		}
+		cr_buf_add(b, "}", 1);
+	}
+	cr_buf_str(b, "]}");
+}
+
 crible_err crible_result_json(const crible_result *r, const char *path, char **json, size_t *len)
 {
 	if (!r || !path || !json)
@@ -76,6 +124,8 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 		}
 		cr_buf_add(&b, "]", 1);
 	}
+	if (r->x)
+		cr_xrep_json(&b, r->x);
 	cr_buf_add(&b, "}", 1);
 	if (b.failed) {
 		cr_buf_free(&b);

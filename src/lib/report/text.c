@@ -13,6 +13,44 @@
 #include "../core/scan.h"
 #include "buf.h"
 
+/*
+ * What an extraction did: one summary line, then each entry renamed or
+ * skipped (every entry written too, verbose):
+ *   extract: written 12 files (3400 bytes), 1 renamed, 2 skipped
+ *   renamed  con.txt -> _con.txt: path.device
+ *   skipped  ../evil.sh: path.traversal
+ */
+static void xtext(struct cr_buf *b, const struct cr_xrep *x, bool verbose)
+{
+	size_t ren = 0, sk = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		ren += x->v[i].action == CRIBLE_XA_RENAMED;
+		sk += x->v[i].action == CRIBLE_XA_SKIPPED;
+	}
+	if (x->status == CRIBLE_XS_WRITTEN)
+		cr_buf_printf(b, "  extract: written %llu entries (%llu bytes), %zu renamed, %zu skipped\n",
+			      (unsigned long long)x->files, (unsigned long long)x->bytes, ren, sk);
+	else
+		cr_buf_printf(b, "  extract: %s, nothing written: %s\n",
+			      x->status == CRIBLE_XS_FAILED ? "failed" : "refused", x->reason ? x->reason : "");
+	for (size_t i = 0; i < x->n; i++) {
+		const crible_xentry *e = &x->v[i];
+		if (e->action == CRIBLE_XA_WRITTEN && !verbose)
+			continue;
+		cr_buf_printf(b, "  %-8s %s", e->action == CRIBLE_XA_WRITTEN ? "written" : e->action == CRIBLE_XA_RENAMED
+										     ? "renamed"
+										     : "skipped",
+			      e->name ? e->name : "");
+		if (e->action == CRIBLE_XA_RENAMED && e->path)
+			cr_buf_printf(b, " -> %s", e->path);
+		if (e->why)
+			cr_buf_printf(b, ": %s", e->why);
+		if (e->sha256 && verbose)
+			cr_buf_printf(b, " %llu %s", (unsigned long long)e->size, e->sha256);
+		cr_buf_add(b, "\n", 1);
+	}
+}
+
 static void text(struct cr_buf *b, const crible_result *r, const char *path, bool verbose)
 {
 	crible_verdict v = crible_result_verdict(r);
@@ -46,6 +84,8 @@ static void text(struct cr_buf *b, const crible_result *r, const char *path, boo
 			cr_buf_printf(b, " (%llu in all)", (unsigned long long)f->count);
 		cr_buf_add(b, "\n", 1);
 	}
+	if (r->x)
+		xtext(b, r->x, verbose);
 	for (size_t i = 0; i < r->nlist; i++) {
 		const crible_listed *l = &r->list[i];
 		cr_buf_printf(b, "  entry  %-8s", cr_kind_name((int)l->kind));

@@ -95,6 +95,15 @@ static inline bool cr_next_comp(const uint8_t *name, size_t len, size_t *pos, co
 	return true;
 }
 
+/*
+ * The name rules' character and component tests, for the extractor's
+ * renaming (extract/xname.c): a code point Windows best-fit turns into a
+ * path character, a bidi control, a Windows device name.
+ */
+bool cr_path_bestfit(uint32_t cp);
+bool cr_path_bidi(uint32_t cp);
+bool cr_path_device(const uint8_t *c, size_t n);
+
 /* Whether a component reads as ".." on Windows: two dots, then only dots and spaces. */
 bool cr_comp_is_dotdot(const uint8_t *c, size_t n);
 

@@ -94,6 +94,10 @@ static int device(const uint8_t *c, size_t n)
 	return b == 4 && (!memcmp(w, "com", 3) || !memcmp(w, "lpt", 3)) && w[3] >= '0' && w[3] <= '9';
 }
 
+bool cr_path_bestfit(uint32_t cp) { return bestfit(cp) != NULL; }
+bool cr_path_bidi(uint32_t cp) { return bidi(cp) != 0; }
+bool cr_path_device(const uint8_t *c, size_t n) { return device(c, n) != 0; }
+
 static void show(char *out, size_t outlen, const uint8_t *c, size_t n)
 {
 	size_t k = 0;
