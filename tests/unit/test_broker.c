@@ -6,6 +6,8 @@
  * The same tests run in the release and the sanitizer builds: the broker
  * is single-threaded, so its forks are safe under any allocator.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -125,6 +127,67 @@ static void test_worker_descriptors(void **st)
 }
 
 /* The clean run the fault tests are measured against. */
+/* Extracts a clean tar into a new folder with a fault; the status and the folder's entries. */
+static crible_err extract_with(uint32_t fault, char *msg, size_t msglen, size_t *nentries)
+{
+	struct sbuf b = {0};
+	a_tar_ok(&b);
+	int fd = memfd_create("x.tar", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b.p, b.len), (ssize_t)b.len);
+	sb_free(&b);
+	char dir[] = "/tmp/crible-xbroker-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	crible_ctx *ctx = crible_ctx_new();
+	crible_job *job = crible_job_new(ctx);
+	crible_job_set_name(job, "x.tar");
+	cr_broker_fault = fault;
+	crible_result *r = NULL;
+	crible_err e = crible_job_extract(job, fd, dfd, 0, &r);
+	cr_broker_fault = CR_FAULT_NONE;
+	snprintf(msg, msglen, "%s", crible_job_errmsg(job));
+	if (e == CRIBLE_OK)
+		assert_int_equal(crible_result_extract_status(r, NULL), CRIBLE_XS_WRITTEN);
+	crible_result_free(r);
+	crible_job_free(job);
+	crible_ctx_free(ctx);
+	*nentries = 0;
+	DIR *dp = fdopendir(dfd);
+	struct dirent *de;
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			(*nentries)++;
+	closedir(dp);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	close(fd);
+	return e;
+}
+
+/*
+ * Extraction reads the archive in a worker: a worker killed by its
+ * sandbox, or crashing, costs the whole extraction (nothing written,
+ * an error that says why), and the clean run writes.
+ */
+static void test_extract_reader_isolated(void **st)
+{
+	(void)st;
+	char msg[256];
+	size_t n;
+	assert_int_equal(extract_with(CR_FAULT_NONE, msg, sizeof msg, &n), CRIBLE_OK);
+	assert_true(n > 0);
+	assert_int_equal(extract_with(CR_FAULT_SYSCALL, msg, sizeof msg, &n), CRIBLE_EIO);
+	print_message("%s\n", msg);
+	assert_non_null(strstr(msg, "killed by its sandbox"));
+	assert_int_equal(n, 0);
+	assert_int_equal(extract_with(CR_FAULT_CRASH, msg, sizeof msg, &n), CRIBLE_EIO);
+	assert_non_null(strstr(msg, "crashed"));
+	assert_int_equal(n, 0);
+}
+
 static void test_worker_clean(void **st)
 {
 	(void)st;
@@ -360,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_worker_descriptors),
 		cmocka_unit_test(test_worker_clean),
+		cmocka_unit_test(test_extract_reader_isolated),
 		cmocka_unit_test(test_seccomp_violation),
 		cmocka_unit_test(test_worker_crash),
 		cmocka_unit_test(test_worker_deadline),

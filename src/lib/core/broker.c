@@ -111,11 +111,12 @@ static int spawn_broker(const char **why)
 }
 
 /* Sends the request with the two descriptors; under mu. */
-static int send_req(const struct cr_job_req *req, int wend, int data)
+static int send_req(const struct cr_job_req *req, const void *cfg, size_t cfglen, int wend, int data)
 {
 	struct cr_msg m;
 	cr_msg_begin(&m, 'J');
 	cr_msg_put(&m, req, sizeof *req);
+	cr_msg_put(&m, cfg, cfglen);
 	struct iovec iov = {m.buf, m.len};
 	union {
 		char buf[CMSG_SPACE(2 * sizeof(int))];
@@ -156,7 +157,17 @@ static int read_only(int fd)
 
 int cr_broker_submit(const struct cr_job_req *req, int data, struct cr_job_conn *jc, const char **why)
 {
+	return cr_broker_submit_cfg(req, NULL, 0, data, jc, why);
+}
+
+int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t cfglen, int data,
+			 struct cr_job_conn *jc, const char **why)
+{
 	memset(jc, 0, sizeof *jc);
+	if (cfglen > CR_WIRE_CFG) {
+		*why = "the scan's configuration is too large to send";
+		return -1;
+	}
 	jc->fd = -1;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -170,7 +181,7 @@ int cr_broker_submit(const struct cr_job_req *req, int data, struct cr_job_conn 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (ctl < 0 && spawn_broker(why) != 0)
 			break;
-		if (send_req(req, sv[1], ro >= 0 ? ro : data) == 0) {
+		if (send_req(req, cfg, cfglen, sv[1], ro >= 0 ? ro : data) == 0) {
 			rc = 0;
 			break;
 		}
@@ -313,6 +324,8 @@ struct job {
 	bool killed;		/* its client left; waiting to reap it */
 	int sock, data;
 	struct cr_job_req req;
+	uint8_t *cfg;		/* a scan job's configuration (malloc'd), or NULL */
+	size_t cfglen;
 };
 
 static struct job jobs[MAX_JOBS];
@@ -339,7 +352,7 @@ static void start(struct job *j, const struct cr_worker_cfg *cfg, int ctlfd, int
 	if (pid == 0) {
 		close(ctlfd);
 		close(sfd);
-		cr_worker_main(j->sock, j->data, &j->req, cfg);
+		cr_worker_main(j->sock, j->data, &j->req, j->cfg, j->cfglen, cfg);
 	}
 	close(j->data);
 	j->data = -1;
@@ -356,6 +369,7 @@ static void start(struct job *j, const struct cr_worker_cfg *cfg, int ctlfd, int
 
 static void drop(size_t i)
 {
+	free(jobs[i].cfg);
 	if (jobs[i].sock >= 0)
 		close(jobs[i].sock);
 	if (jobs[i].data >= 0)
@@ -366,7 +380,7 @@ static void drop(size_t i)
 /* Takes one request off the control socket; false when the host has gone. */
 static bool take(int ctlfd)
 {
-	uint8_t buf[1 + sizeof(struct cr_job_req)];
+	static uint8_t buf[1 + sizeof(struct cr_job_req) + CR_WIRE_CFG];
 	union {
 		char b[CMSG_SPACE(4 * sizeof(int))];
 		struct cmsghdr align;
@@ -386,17 +400,25 @@ static bool take(int ctlfd)
 				memcpy(&fds[nfd++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
 		}
 	struct cr_job_req req;
-	bool ok = n == (ssize_t)sizeof buf && buf[0] == 'J' && nfd == 2 && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
+	bool ok = n >= (ssize_t)(1 + sizeof req) && buf[0] == 'J' && nfd == 2 && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
+	uint8_t *cfgb = NULL;
+	size_t cfglen = ok ? (size_t)n - 1 - sizeof req : 0;
 	if (ok) {
 		memcpy(&req, buf + 1, sizeof req);
 		ok = req.version == CR_WIRE_VERSION && njobs < MAX_JOBS;
+	}
+	if (ok && cfglen) {
+		cfgb = malloc(cfglen);
+		if (cfgb)
+			memcpy(cfgb, buf + 1 + sizeof req, cfglen);
+		ok = cfgb != NULL;
 	}
 	if (!ok) {
 		for (int i = 0; i < nfd; i++)
 			close(fds[i]);
 		return true;
 	}
-	jobs[njobs++] = (struct job){.pid = 0, .sock = fds[0], .data = fds[1], .req = req};
+	jobs[njobs++] = (struct job){.pid = 0, .sock = fds[0], .data = fds[1], .req = req, .cfg = cfgb, .cfglen = cfglen};
 	return true;
 }
 

@@ -44,6 +44,9 @@ struct cr_job_conn {
  * static string) when no broker can be had.
  */
 int cr_broker_submit(const struct cr_job_req *req, int data, struct cr_job_conn *jc, const char **why);
+/* The same with a scan job's configuration (at most CR_WIRE_CFG bytes) after the request. */
+int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t cfglen, int data,
+			 struct cr_job_conn *jc, const char **why);
 
 enum cr_recv {
 	RECV_MSG = 1,		/* a worker message is in buf */
@@ -81,8 +84,11 @@ struct cr_worker_cfg {
 int cr_broker_main(int ctl);
 
 /* Runs one job in a freshly forked worker and exits; never returns. */
-void cr_worker_main(int sock, int data, const struct cr_job_req *req, const struct cr_worker_cfg *cfg)
-	__attribute__((noreturn));
+void cr_worker_main(int sock, int data, const struct cr_job_req *req, const uint8_t *jobcfg, size_t jobcfglen,
+		    const struct cr_worker_cfg *cfg) __attribute__((noreturn));
+
+/* extract/confined.c: a scan job in its worker, the sandbox up; the worker exits after it. */
+void cr_confined_worker(int sock, int data, const struct cr_job_req *req, const uint8_t *jobcfg, size_t jobcfglen);
 
 /* Set in a worker: readers run in process there, the worker is the sandbox. */
 extern bool cr_in_worker;

@@ -1,11 +1,13 @@
 /* ctx.c - the scan context: limits, policy, accept list. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "scan.h"
 #include "../rules/yara.h"
+#include "wire.h"
 
 const char *crible_version(void) { return CRIBLE_VERSION; }
 
@@ -369,6 +371,96 @@ crible_err crible_ctx_load_policy(crible_ctx *ctx, const char *text, size_t len,
 			}
 		}
 		i = e + 1;
+	}
+	return CRIBLE_OK;
+}
+
+/* --- a configuration across the broker (a scan job's worker) ------------------ */
+
+void cr_cfg_pack(const crible_ctx *cfg, const char *name, const char *declared, uint32_t xflags, struct cr_msg *m)
+{
+	const struct cr_limits *l = &cfg->lim;
+	const uint64_t lim[] = {l->max_depth, l->max_expanded, l->max_entries, l->max_ratio, l->ratio_floor,
+				l->time_ms, l->max_input, l->max_write, l->max_files};
+	cr_msg_u32(m, (uint32_t)(sizeof lim / sizeof lim[0]));
+	for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)
+		cr_msg_u64(m, lim[i]);
+	cr_msg_u8(m, (uint8_t)((cfg->hash ? 1 : 0) | (cfg->identify_only ? 2 : 0) | (cfg->shallow ? 4 : 0) |
+			       (cfg->list ? 8 : 0)));
+	cr_msg_bytes(m, cfg->sev, sizeof cfg->sev);
+	/* The accept list as crible_ctx_set_accept reads it. */
+	char acc[4096];
+	size_t k = 0;
+	for (size_t i = 0; i < cfg->naccept; i++) {
+		const struct cr_accept *a = &cfg->accept[i];
+		int w = snprintf(acc + k, sizeof acc - k, "%s%s%s%s", i ? "," : "", a->kind == ACC_EXT ? "." : "", a->s,
+				 a->kind == ACC_WILD ? "*" : "");
+		if (w < 0 || (size_t)w >= sizeof acc - k) {
+			m->bad = true;	/* too long to send: the caller scans in process */
+			return;
+		}
+		k += (size_t)w;
+	}
+	cr_msg_bytes(m, acc, k);
+	cr_msg_u8(m, name != NULL);
+	cr_msg_bytes(m, name ? name : "", name ? strlen(name) : 0);
+	cr_msg_u8(m, declared != NULL);
+	cr_msg_bytes(m, declared ? declared : "", declared ? strlen(declared) : 0);
+	cr_msg_u32(m, xflags);
+}
+
+static char *dup_bytes(const uint8_t *p, size_t n)
+{
+	if (memchr(p, 0, n))
+		return NULL;
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+crible_err cr_cfg_unpack(const uint8_t *p, size_t n, crible_ctx *cfg, char **name, char **declared, uint32_t *xflags)
+{
+	*name = *declared = NULL;
+	struct cr_rmsg r = {p, n};
+	uint32_t nl;
+	uint64_t lim[9];
+	if (!cr_rmsg_u32(&r, &nl) || nl != 9)
+		return CRIBLE_EINVAL;
+	for (int i = 0; i < 9; i++)
+		if (!cr_rmsg_u64(&r, &lim[i]))
+			return CRIBLE_EINVAL;
+	struct cr_limits *l = &cfg->lim;
+	l->max_depth = lim[0] > CR_MAX_DEPTH_HARD ? CR_MAX_DEPTH_HARD : lim[0];
+	l->max_expanded = lim[1], l->max_entries = lim[2], l->max_ratio = lim[3], l->ratio_floor = lim[4];
+	l->time_ms = lim[5], l->max_input = lim[6], l->max_write = lim[7], l->max_files = lim[8];
+	uint8_t opt, has;
+	const uint8_t *b;
+	size_t bl;
+	if (!cr_rmsg_u8(&r, &opt) || !cr_rmsg_bytes(&r, &b, &bl) || bl != sizeof cfg->sev)
+		return CRIBLE_EINVAL;
+	cfg->hash = opt & 1, cfg->identify_only = (opt & 2) != 0, cfg->shallow = (opt & 4) != 0, cfg->list = (opt & 8) != 0;
+	memcpy(cfg->sev, b, sizeof cfg->sev);
+	for (size_t i = 0; i < F_NIDS; i++)
+		if (cfg->sev[i] > CRIBLE_SEV_HIGH || cfg->sev[i] < -1)
+			return CRIBLE_EINVAL;
+	if (!cr_rmsg_bytes(&r, &b, &bl))
+		return CRIBLE_EINVAL;
+	char *acc = dup_bytes(b, bl);
+	crible_err e = acc ? crible_ctx_set_accept(cfg, acc) : CRIBLE_EINVAL;
+	free(acc);
+	if (e != CRIBLE_OK)
+		return e;
+	if (!cr_rmsg_u8(&r, &has) || !cr_rmsg_bytes(&r, &b, &bl) || (has && !(*name = dup_bytes(b, bl))))
+		return CRIBLE_EINVAL;
+	if (!cr_rmsg_u8(&r, &has) || !cr_rmsg_bytes(&r, &b, &bl) || (has && !(*declared = dup_bytes(b, bl))) ||
+	    !cr_rmsg_u32(&r, xflags) || r.len != 0) {
+		free(*name);
+		free(*declared);
+		*name = *declared = NULL;
+		return CRIBLE_EINVAL;
 	}
 	return CRIBLE_OK;
 }

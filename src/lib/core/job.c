@@ -289,16 +289,21 @@ crible_err crible_job_extract(crible_job *j, int fd, int dirfd, unsigned flags, 
 	j->used = true;
 	j->err[0] = '\0';
 	struct cr_src src = {.size = (uint64_t)st.st_size, .mem = NULL, .fd = fd};
+	char why[200];
 	crible_err e = cr_extract(&j->cfg, &src, j->name, j->declared, &j->cancel, dirfd, flags, j->progress, j->parg,
-				  out);
+				  out, why, sizeof why);
 	switch (e) {
 	case CRIBLE_OK:
 		break;
+	case CRIBLE_EIO:
+		if (why[0]) {
+			fail(j, e, "%s; nothing was written", why);
+			break;
+		}
+		fail(j, e, "the archive could not be read, or the staging folder made: %s", strerror(errno));
+		break;
 	case CRIBLE_ECANCELED:
 		fail(j, e, "the extraction was cancelled; nothing was written");
-		break;
-	case CRIBLE_EIO:
-		fail(j, e, "the archive could not be read, or the staging folder made: %s", strerror(errno));
 		break;
 	default:
 		fail(j, e, "%s", crible_strerror(e));

@@ -186,6 +186,14 @@ crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on);
 crible_err cr_cfg_copy(crible_ctx *dst, const crible_ctx *src);
 /* Frees what cr_cfg_copy allocated. */
 void cr_cfg_clear(crible_ctx *cfg);
+/*
+ * A configuration and a job's claims for a scan job's worker (YARA rules
+ * do not cross: such scans stay in process); m->bad when it does not fit.
+ */
+struct cr_msg;
+void cr_cfg_pack(const crible_ctx *cfg, const char *name, const char *declared, uint32_t xflags, struct cr_msg *m);
+/* The reverse into cfg (a fresh context's defaults); *name and *declared malloc'd or NULL. */
+crible_err cr_cfg_unpack(const uint8_t *p, size_t n, crible_ctx *cfg, char **name, char **declared, uint32_t *xflags);
 
 /* The rules over one identified object (rules/). */
 void cr_rules_type(struct cr_scan *s, const struct cr_obj *o);
@@ -214,7 +222,7 @@ void cr_xrep_free(struct cr_xrep *x);
  */
 crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
 		      const atomic_int *cancel, int dirfd, unsigned flags, crible_progress_fn progress, void *parg,
-		      crible_result **out);
+		      crible_result **out, char *err, size_t errlen);
 
 /* listing.c: the entry listing (CRIBLE_OPT_LIST). */
 struct cr_entry;

@@ -8,13 +8,18 @@
  *
  * Control socket, client -> broker:
  *   'J' job request (struct cr_job_req), with two descriptors attached
- *       (SCM_RIGHTS): the job socket's worker end, and the data.
+ *       (SCM_RIGHTS): the job socket's worker end, and the data; a scan
+ *       job's configuration follows the request (at most CR_WIRE_CFG
+ *       bytes, ctx.c packs it).
  *
  * Job socket, broker and worker -> client, in this order:
  *   'S' started: u32 worker pid (from the broker, right after the fork)
  *   worker messages, by job kind:
  *     archive: 'E' entry header, 'D' data, 'Z' end of entry, 'F' fault,
  *     probe:   'P' the worker's open descriptors (u32 fd, u64 dev, u64 ino, u32 mode)*
+ *     scan:    the whole engine on the data; entries an extraction writes
+ *              ('N' entry, 'D' data, 'Z' end), then the result ('R', a
+ *              'G' per finding) or 'Q' an error (extract/confined.c)
  *     and last 'X' done
  *   'W' wait status: i32, from the broker once the worker is reaped.
  * The client never writes to the job socket; closing it tells the broker
@@ -27,12 +32,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CR_WIRE_VERSION 2
+#define CR_WIRE_VERSION 3
+#define CR_WIRE_CFG 8192
 #define CR_WIRE_MAX (64u * 1024u)
 
 enum cr_job_kind {
 	CR_JOB_ARCHIVE = 1,	/* read a container with libarchive, stream its entries back */
 	CR_JOB_PROBE = 2,	/* report the worker's descriptors (tests) */
+	CR_JOB_SCAN = 3,	/* the whole engine on the data, entries streamed to an extraction */
 };
 
 /* Faults a test can ask a worker to commit after its sandbox is up. */
@@ -51,6 +58,7 @@ struct cr_job_req {
 	uint32_t fault;		/* enum cr_fault */
 	uint32_t reading;	/* CR_LA_* flags: which reading of the container (libarch.h) */
 	uint32_t spare;		/* zero */
+	uint64_t spool_cap;	/* a scan job: bytes its spools may hold in all (RLIMIT_FSIZE) */
 	uint64_t base, size;	/* the object within the data descriptor */
 	uint64_t time_ms;	/* what is left of the scan's time */
 	uint64_t mem_cap;	/* bytes the worker may add to its address space */

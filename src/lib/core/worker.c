@@ -63,8 +63,14 @@ static void limits(const struct cr_job_req *req)
 {
 	struct rlimit r0 = {0, 0};
 	setrlimit(RLIMIT_CORE, &r0);
-	setrlimit(RLIMIT_FSIZE, &r0);
-	struct rlimit nf = {8, 8};
+	/*
+	 * No file is written, except by a scan job into its anonymous
+	 * spools (memfds), bounded by the scan's expansion limit.
+	 */
+	bool scan = req->kind == CR_JOB_SCAN;
+	struct rlimit fs = {scan ? (rlim_t)req->spool_cap : 0, scan ? (rlim_t)req->spool_cap : 0};
+	setrlimit(RLIMIT_FSIZE, &fs);
+	struct rlimit nf = {scan ? 64 : 8, scan ? 64 : 8};
 	setrlimit(RLIMIT_NOFILE, &nf);
 	/*
 	 * The cap is on growth: the worker inherits the broker's mappings,
@@ -112,7 +118,7 @@ static void privileges(const struct cr_worker_cfg *cfg)
 
 #define ALLOW(call, ...) (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(call), __VA_ARGS__) == 0)
 
-static void sandbox(void)
+static void sandbox(bool scan)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
@@ -145,6 +151,17 @@ static void sandbox(void)
 		/* Libraries probing for files (locale, gconv) get an error, not a death. */
 		seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0) == 0 &&
 		seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0) == 0;
+	/*
+	 * A scan job spools decompressed data into anonymous memory files:
+	 * it may make them and use descriptors past its two (no path can be
+	 * opened, so those are the only ones there are).  glibc's qsort asks
+	 * the machine's memory size.
+	 */
+	if (ok && scan)
+		ok = ALLOW(memfd_create, 0) && ALLOW(write, 1, SCMP_A0(SCMP_CMP_GT, FD_DATA)) &&
+		     ALLOW(pread64, 1, SCMP_A0(SCMP_CMP_GT, FD_DATA)) && ALLOW(lseek, 1, SCMP_A0(SCMP_CMP_GT, FD_DATA)) &&
+		     ALLOW(read, 1, SCMP_A0(SCMP_CMP_GT, FD_DATA)) && ALLOW(ftruncate, 1, SCMP_A0(SCMP_CMP_GT, FD_DATA)) &&
+		     ALLOW(sysinfo, 0) && ALLOW(getrandom, 0);
 	if (!ok || seccomp_load(ctx) != 0)
 		die(123);
 	seccomp_release(ctx);
@@ -263,7 +280,8 @@ static void fault(uint32_t f, uint64_t cap)
 	}
 }
 
-void cr_worker_main(int sock, int data, const struct cr_job_req *req, const struct cr_worker_cfg *cfg)
+void cr_worker_main(int sock, int data, const struct cr_job_req *req, const uint8_t *jobcfg, size_t jobcfglen,
+		    const struct cr_worker_cfg *cfg)
 {
 	cr_in_worker = true;
 	sigset_t none;
@@ -279,7 +297,7 @@ void cr_worker_main(int sock, int data, const struct cr_job_req *req, const stru
 	descriptors(sock, data, cfg);
 	limits(req);
 	privileges(cfg);
-	sandbox();
+	sandbox(req->kind == CR_JOB_SCAN);
 	fault(req->fault, req->mem_cap);
 
 	static struct out o;
@@ -289,6 +307,8 @@ void cr_worker_main(int sock, int data, const struct cr_job_req *req, const stru
 		cr_la_produce(&src, (enum cr_tid)req->type, req->reading, &ev, &o, NULL, NULL);
 	} else if (req->kind == CR_JOB_PROBE) {
 		probe(&o);
+	} else if (req->kind == CR_JOB_SCAN) {
+		cr_confined_worker(FD_SOCK, FD_DATA, req, jobcfg, jobcfglen);
 	}
 	cr_msg_begin(&o.m, 'X');
 	send_msg(&o);

@@ -1,10 +1,12 @@
-/* spool.c - memory, then an O_TMPFILE file in $TMPDIR (or /tmp). */
+/* spool.c - memory, then an O_TMPFILE file in $TMPDIR (or /tmp), or a memfd inside a broker worker. */
 #include "spool.h"
+#include "../core/broker.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 void cr_spool_init(struct cr_spool *sp)
@@ -50,10 +52,15 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 		return 0;
 	}
 	if (sp->fd < 0) {
-		const char *dir = getenv("TMPDIR");
-		if (!dir || !*dir)
-			dir = "/tmp";
-		sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		/* In a broker worker no path can be opened: an anonymous memory file. */
+		if (cr_in_worker) {
+			sp->fd = memfd_create("crible-spool", MFD_CLOEXEC);
+		} else {
+			const char *dir = getenv("TMPDIR");
+			if (!dir || !*dir)
+				dir = "/tmp";
+			sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		}
 		if (sp->fd < 0)
 			return -1;
 		if (write_all(sp->fd, sp->mem, sp->len) != 0)
