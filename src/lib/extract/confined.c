@@ -423,6 +423,47 @@ static bool dispatch(struct host *h, const uint8_t *buf, size_t len)
 	}
 }
 
+/* After the last message: the result, or why there is none. */
+static crible_err conclude(struct host *h, bool complete, crible_result **out)
+{
+	if (h->in_entry)
+		cr_xw_end(h->w, false);
+	h->in_entry = false;
+	crible_err e = CRIBLE_OK;
+	if (h->oom || cr_xw_broken(h->w))
+		e = CRIBLE_ENOMEM;
+	else if (h->failed)
+		e = h->err;
+	else if (!complete || !h->have_result)
+		e = CRIBLE_EIO;
+	if (e == CRIBLE_OK)
+		e = cr_result_finish(h->r);
+	if (e != CRIBLE_OK) {
+		crible_result_free(h->r);
+		h->r = NULL;
+		return e;
+	}
+	*out = h->r;
+	return CRIBLE_OK;
+}
+
+crible_err cr_confined_feed(const struct cr_src *src, struct cr_xw *w, const uint8_t *msgs, size_t len,
+			    crible_result **out)
+{
+	*out = NULL;
+	struct host h = {.w = w, .src = src};
+	bool ok = true;
+	while (ok && len >= 4) {
+		uint32_t n = (uint32_t)msgs[0] | (uint32_t)msgs[1] << 8 | (uint32_t)msgs[2] << 16 | (uint32_t)msgs[3] << 24;
+		if (n > len - 4 || n > 1 + CR_WIRE_MAX)
+			break;
+		ok = dispatch(&h, msgs + 4, n) && !cr_xw_broken(w);
+		msgs += 4 + n;
+		len -= 4 + n;
+	}
+	return conclude(&h, ok, out);
+}
+
 crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
 			   const atomic_int *cancel, struct cr_xw *w, crible_result **out, char *why, size_t whylen)
 {
@@ -473,8 +514,6 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 		proto = rv == RECV_ERROR;
 		break;
 	}
-	if (h.in_entry)
-		cr_xw_end(w, false);
 	if (!jc.done && !jc.exited && !timeout && !canceled) {
 		/* Say why it ended: wait briefly for its status. */
 		uint64_t until = now_ns() + 200000000ull;
@@ -484,27 +523,20 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 	}
 	free(buf);
 	cr_job_close(&jc);
-	crible_err e = CRIBLE_OK;
-	char death[96];
-	if (canceled || (cancel && atomic_load(cancel)))
-		e = CRIBLE_ECANCELED;
-	else if (h.oom || cr_xw_broken(w))
-		e = CRIBLE_ENOMEM;
-	else if (h.failed)
-		e = h.err;
-	else if (proto || timeout || !jc.done || !h.have_result) {
+	if (canceled || (cancel && atomic_load(cancel))) {
+		conclude(&h, false, out);
+		crible_result_free(*out);
+		*out = NULL;
+		return CRIBLE_ECANCELED;
+	}
+	bool complete = !proto && !timeout && jc.done;
+	crible_err e = conclude(&h, complete, out);
+	if (e == CRIBLE_EIO) {
+		char death[96];
 		snprintf(why, whylen, "the sandboxed reader %s%s", jc.exited && !proto && !timeout ? "ended: " : "",
 			 proto ? "sent a malformed reply"
 			 : timeout ? "did not finish in time"
 			 : jc.exited ? cr_job_death(jc.status, death, sizeof death) : "went away without a result");
-		e = CRIBLE_EIO;
 	}
-	if (e == CRIBLE_OK)
-		e = cr_result_finish(h.r);
-	if (e != CRIBLE_OK) {
-		crible_result_free(h.r);
-		return e;
-	}
-	*out = h.r;
-	return CRIBLE_OK;
+	return e;
 }

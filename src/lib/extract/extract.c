@@ -1227,6 +1227,9 @@ static void xrun_free(struct cr_xw *x)
 		close(x->stage);
 }
 
+cr_xreader_fn cr_extract_reader;
+void *cr_extract_reader_arg;
+
 crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
 		      const atomic_int *cancel, int dirfd, unsigned flags, crible_progress_fn progress, void *parg,
 		      crible_result **out, char *err, size_t errlen)
@@ -1253,7 +1256,9 @@ crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const cha
 	 * reader crible does not own is allowed (the strict profile, the
 	 * fuzzers) or YARA rules are set (compiled rules do not cross).
 	 */
-	if (cfg->external_readers && !cfg->yara) {
+	if (cr_extract_reader) {
+		e = cr_extract_reader(cr_extract_reader_arg, src, &x, &r);
+	} else if (cfg->external_readers && !cfg->yara) {
 		e = cr_confined_run(cfg, src, name, declared, cancel, &x, &r, err, errlen);
 	} else {
 		struct cr_sink sk = {sink, &x};

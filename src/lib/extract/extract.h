@@ -65,4 +65,17 @@ bool cr_xw_broken(const struct cr_xw *w);
 crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
 			   const atomic_int *cancel, struct cr_xw *w, crible_result **out, char *why, size_t whylen);
 
+/*
+ * The same from messages already received, each after a little-endian
+ * u32 length: what the fuzzer feeds (fuzz/fuzz_confined.c).  src is the
+ * archive stored entries are read from.
+ */
+crible_err cr_confined_feed(const struct cr_src *src, struct cr_xw *w, const uint8_t *msgs, size_t len,
+			    crible_result **out);
+
+/* The fuzzer's reading half in place of the worker (NULL: the worker, or in process). */
+typedef crible_err (*cr_xreader_fn)(void *arg, const struct cr_src *src, struct cr_xw *w, crible_result **out);
+extern cr_xreader_fn cr_extract_reader;
+extern void *cr_extract_reader_arg;
+
 #endif
