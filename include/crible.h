@@ -373,6 +373,7 @@ typedef struct crible_xentry {
 	uint64_t size;
 	const char *sha256;	/* with CRIBLE_X_HASH, of a file written; else NULL */
 	const char *why;	/* renamed or skipped: the finding ids or the reason */
+	int other_reading;	/* skipped as another reader's version of an entry written (judged, not written) */
 } crible_xentry;
 
 /* The extraction's status; *reason (when not NULL) gets why it was refused or failed, or "". */

@@ -201,9 +201,10 @@ for name, mode in (("clean.tar", "w"), ("clean.tar.gz", "w:gz"), ("clean.tar.xz"
 p = os.path.join(work, "clean.zip")
 subprocess.run(["bsdtar", "-a", "-cf", p, "-C", src, "top"], check=True)
 clean["clean.zip"] = p
-p = os.path.join(work, "clean.cpio")
-subprocess.run(["bsdtar", "--format", "newc", "-cf", p, "-C", src, "top"], check=True)
-clean["clean.cpio"] = p
+for name, fmt in (("clean.cpio", "newc"), ("clean.7z", "7zip"), ("clean.iso", "iso9660")):
+    p = os.path.join(work, name)
+    subprocess.run(["bsdtar", "--format", fmt, "-cf", p, "-C", src, "top"], check=True)
+    clean[name] = p
 # A policy that lets run.sh through: the comparison is about bytes, not verdicts.
 policy = os.path.join(work, "policy")
 open(policy, "w").write("exec.script low\n")

@@ -45,6 +45,12 @@ enum {
 	CR_E_WEAK_CRYPTO = 1u << 1,	/* ZipCrypto, RAR 2.x/3.x: container.weak-crypto */
 	CR_E_COUNTED = 1u << 2,		/* the data's bytes were charged to the budget already (decoded) */
 	CR_E_NAME_OURS = 1u << 3,	/* the name is made up by the walker (x.tar from x.tar.gz): not judged */
+	/*
+	 * The entry as a reader other than the primary one lists it (ISO's
+	 * primary or Joliet tree after the Rock Ridge reading): judged like
+	 * any entry, never extracted (an extraction writes one reading).
+	 */
+	CR_E_OTHER_READING = 1u << 4,
 };
 
 /* A finding the walker has about one entry, emitted at the entry's place. */

@@ -87,6 +87,8 @@ struct xent {
 	bool renamed;
 	crible_xaction action;
 	char *why;
+	bool other;		/* another reader's version of an entry written */
+	bool made_before;	/* a folder that existed when its entry came */
 };
 
 /* A string map for collisions and hard link targets: key -> entry index (-1: a folder made implicitly). */
@@ -464,6 +466,12 @@ static char *claim_path(struct cr_xw *x, struct xent *e, char *path)
 		}
 		long *v = smap_find(&x->paths, key);
 		bool clash = v && !(e->kind == E_DIR && (*v < 0 || x->e[*v].kind == E_DIR));
+		/*
+		 * A folder an earlier entry made keeps its mode, as bsdtar
+		 * leaves a folder it did not create (7z lists folders last).
+		 */
+		if (!clash && v)
+			e->made_before = true;
 		if (!clash) {
 			if (!v && smap_add(&x->paths, key, (long)(e - x->e)) < 0)
 				x->oom = true;
@@ -713,9 +721,19 @@ void cr_xw_entry(struct cr_xw *x, const struct cr_xin *in)
 			return;
 		}
 	}
-	/* Another reading of an entry already here (Python's file for a ZIP symlink): judged, not written. */
-	if ((ce->flags & CR_E_NAME_OURS) && smap_find(&x->raws, e->raw)) {
-		skip(x, e, false, "%s", "another reader's version of an entry written once: judged, not written");
+	/*
+	 * Another reading of an entry already here (Python's file for a ZIP
+	 * symlink, an ISO's primary tree after Rock Ridge): judged, not
+	 * written.  One only another reader lists means the readers disagree.
+	 */
+	bool known = smap_find(&x->raws, e->raw) != NULL;
+	if (((ce->flags & CR_E_NAME_OURS) && known) || (ce->flags & CR_E_OTHER_READING)) {
+		if (known) {
+			skip(x, e, false, "%s", "another reader's version of an entry written once: judged, not written");
+			e->other = true;
+		}
+		else
+			skip(x, e, true, "%s", "only another reader of the archive lists it: the readers disagree");
 		return;
 	}
 	char *path;
@@ -1074,7 +1092,7 @@ static void folder_modes(struct cr_xw *x, const bool *existed)
 	cr_dest_init(&fin, x->dirfd);
 	for (size_t i = x->n; i-- > 0;) {
 		struct xent *e = &x->e[i];
-		if (e->kind != E_DIR || !e->written || !e->has_mode || existed[i])
+		if (e->kind != E_DIR || !e->written || !e->has_mode || existed[i] || e->made_before)
 			continue;
 		int fd = cr_dest_open(&fin, e->path, O_RDONLY | O_DIRECTORY, 0);
 		if (fd >= 0) {
@@ -1175,6 +1193,7 @@ static void report(struct cr_xw *x, crible_result *r)
 		o->sha256 = e->has_sha && e->action != CRIBLE_XA_SKIPPED ? strdup(e->sha) : NULL;
 		o->why = e->why;
 		e->why = NULL;
+		o->other_reading = e->other;
 		if (e->action != CRIBLE_XA_SKIPPED && x->status == CRIBLE_XS_WRITTEN) {
 			files++;
 			if (e->kind == E_FILE)

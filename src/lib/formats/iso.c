@@ -135,8 +135,10 @@ static bool decorate(void *arg, struct cr_entry *e)
 		if (f->path[ns] && (f->len[ns] != len || memcmp(f->path[ns], name, len) != 0))
 			cr_entry_alt(e, (const uint8_t *)f->path[ns], f->len[ns], ns == CR_ISO_JOLIET);
 	/* A later reading: a file the primary tree shares was judged by the first, names and data. */
-	if (!x->first)
+	if (!x->first) {
+		e->flags |= CR_E_OTHER_READING;
 		return x->all_data || !f->path[CR_ISO_PRIMARY];
+	}
 	if (e->kind != E_FILE && e->kind != E_HARDLINK)
 		return true;	/* the extension matters for what opens as a file */
 	/* Rock Ridge against Joliet first (Linux against Windows), then each against the primary name. */

@@ -15,7 +15,8 @@
 
 /*
  * What an extraction did: one summary line, then each entry renamed or
- * skipped (every entry written too, verbose):
+ * skipped (verbose: every entry written too, and other readers' versions
+ * of entries written):
  *   extract: written 12 files (3400 bytes), 1 renamed, 2 skipped
  *   renamed  con.txt -> _con.txt: path.device
  *   skipped  ../evil.sh: path.traversal
@@ -35,7 +36,7 @@ static void xtext(struct cr_buf *b, const struct cr_xrep *x, bool verbose)
 			      x->status == CRIBLE_XS_FAILED ? "failed" : "refused", x->reason ? x->reason : "");
 	for (size_t i = 0; i < x->n; i++) {
 		const crible_xentry *e = &x->v[i];
-		if (e->action == CRIBLE_XA_WRITTEN && !verbose)
+		if ((e->action == CRIBLE_XA_WRITTEN || e->other_reading) && !verbose)
 			continue;
 		cr_buf_printf(b, "  %-8s %s", e->action == CRIBLE_XA_WRITTEN ? "written" : e->action == CRIBLE_XA_RENAMED
 										     ? "renamed"
