@@ -10,22 +10,15 @@ exit statuses, option errors.  Ends with 'N passed, N failed'.
 """
 import json, os, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, finish, runner
+
 crible, gen = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, info=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, info))
+_run = runner(crible)
 
 
 def run(args, stdin=None):
-    p = subprocess.run([crible] + args, input=stdin, capture_output=True, timeout=60)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    return _run(args, stdin=stdin, timeout=60)
 
 
 work = tempfile.mkdtemp(prefix="crible-test-")
@@ -321,5 +314,4 @@ if shutil.which("qpdf"):
         check("qpdf AES-%s%s" % (bits, " with a password" if user else ""),
               raw and b"/Launch" not in raw and ids == want, "%s %s" % (ids, out[:200]))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

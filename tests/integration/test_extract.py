@@ -19,22 +19,11 @@ Ends with 'N passed, N failed'.
 """
 import hashlib, io, json, os, shutil, signal, stat, subprocess, sys, tarfile, tempfile, threading, time, zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, finish, runner
+
 crible, gen = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, info=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(info)[:600]))
-
-
-def run(args, env=None, timeout=120):
-    p = subprocess.run([crible] + args, capture_output=True, timeout=timeout, env=env)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+run = runner(crible)
 
 
 work = tempfile.mkdtemp(prefix="crible-extract-")
@@ -382,6 +371,30 @@ for sig in (signal.SIGKILL, signal.SIGTERM):
     else:
         check("SIGTERM removes everything", left == [] and p.returncode == 2, "%s %s" % (p.returncode, left))
 
+# --- the progress line: on a terminal only ---------------------------------------------
+import pty, select
+d = dest("progress")
+master, slave = pty.openpty()
+p = subprocess.Popen([crible, "extract", huge, d], stdout=slave, stderr=slave)
+os.close(slave)
+seen = b""
+while True:
+    r, _, _ = select.select([master], [], [], 30)
+    if not r:
+        break
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+p.wait(timeout=60)
+os.close(master)
+check("progress on a terminal", p.returncode == 0 and b" entries, " in seen and b"MiB/s" in seen, seen[-300:])
+d = dest("quiet")
+rc, out, err = run(["extract", huge, d])
+check("no progress when not a terminal", rc == 0 and "entries," not in err and "MiB/s" not in out + err, err[-300:])
+
 shutil.rmtree(work, ignore_errors=True)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

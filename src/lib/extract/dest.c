@@ -363,9 +363,28 @@ static char *join(const char *pre, const char *name)
 	return p;
 }
 
-/* Nothing in `from` lands on something in `to`, except folders on folders (merged). */
-static int preflight(int from, int to, const char *pre, char **conflict, int depth)
+/* Opens folder `name` on both sides and runs fn on the pair, under pre/name; fn's result, or -1. */
+static int on_both(int from, int to, const char *pre, const char *name,
+		   int (*fn)(int from, int to, const char *pre, void *arg, int depth), void *arg, int depth)
 {
+	int f = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int t = f >= 0 ? openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	char *sub = join(pre, name);
+	int rc = f < 0 || t < 0 || !sub ? -1 : fn(f, t, sub, arg, depth + 1);
+	int saved = errno;
+	free(sub);
+	if (f >= 0)
+		close(f);
+	if (t >= 0)
+		close(t);
+	errno = saved;
+	return rc;
+}
+
+/* Nothing in `from` lands on something in `to`, except folders on folders (merged). */
+static int preflight(int from, int to, const char *pre, void *arg, int depth)
+{
+	char **conflict = arg;
 	size_t n;
 	char **v = names_of(from, &n);
 	if (!v)
@@ -389,20 +408,7 @@ static int preflight(int from, int to, const char *pre, char **conflict, int dep
 			rc = -1;
 			continue;
 		}
-		int f = openat(from, v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int t = f >= 0 ? openat(to, v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-		char *sub = join(pre, v[i]);
-		if (f < 0 || t < 0 || !sub)
-			rc = -1;
-		else
-			rc = preflight(f, t, sub, conflict, depth + 1);
-		int saved = errno;
-		free(sub);
-		if (f >= 0)
-			close(f);
-		if (t >= 0)
-			close(t);
-		errno = saved;
+		rc = on_both(from, to, pre, v[i], preflight, conflict, depth);
 	}
 	names_free(v, n);
 	return rc;
@@ -452,8 +458,14 @@ static int rename_noreplace(int from, const char *name, int to)
 	return renameat(from, name, to, name);
 }
 
-static int move_all(int from, int to, const char *pre, struct movelog *log, char **conflict)
+struct moving {
+	struct movelog *log;
+	char **conflict;
+};
+
+static int move_all(int from, int to, const char *pre, void *arg, int depth)
 {
+	struct moving *mv = arg;
 	size_t n;
 	char **v = names_of(from, &n);
 	if (!v)
@@ -461,7 +473,7 @@ static int move_all(int from, int to, const char *pre, struct movelog *log, char
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (rename_noreplace(from, v[i], to) == 0) {
-			rc = log_push(log, pre, v[i], false);
+			rc = log_push(mv->log, pre, v[i], false);
 			continue;
 		}
 		if (errno != EEXIST && errno != ENOTEMPTY) {
@@ -470,34 +482,17 @@ static int move_all(int from, int to, const char *pre, struct movelog *log, char
 		}
 		struct stat a, b;
 		if (fstatat(from, v[i], &a, AT_SYMLINK_NOFOLLOW) != 0 || fstatat(to, v[i], &b, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISDIR(a.st_mode) || !S_ISDIR(b.st_mode)) {
-			if (conflict && !*conflict)
-				*conflict = join(pre, v[i]);
+		    !S_ISDIR(a.st_mode) || !S_ISDIR(b.st_mode) || depth > CR_DEST_MAX_DEPTH) {
+			if (mv->conflict && !*mv->conflict)
+				*mv->conflict = join(pre, v[i]);
 			errno = EEXIST;
 			rc = -1;
 			continue;
 		}
-		int f = openat(from, v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int t = f >= 0 ? openat(to, v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-		char *sub = join(pre, v[i]);
-		if (f < 0 || t < 0 || !sub)
-			rc = -1;
-		else
-			rc = move_all(f, t, sub, log, conflict);
-		int saved = errno;
-		free(sub);
-		if (f >= 0)
-			close(f);
-		if (t >= 0)
-			close(t);
-		if (rc == 0) {
-			if (unlinkat(from, v[i], AT_REMOVEDIR) != 0)
-				rc = -1;
-			else
-				rc = log_push(log, pre, v[i], true);
-		} else {
-			errno = saved;
-		}
+		/* A folder on both sides: its contents move, then it goes. */
+		rc = on_both(from, to, pre, v[i], move_all, mv, depth);
+		if (rc == 0)
+			rc = unlinkat(from, v[i], AT_REMOVEDIR) != 0 ? -1 : log_push(mv->log, pre, v[i], true);
 	}
 	names_free(v, n);
 	return rc;
@@ -531,7 +526,8 @@ int cr_dest_commit(int from, int to, char **conflict)
 	if (preflight(from, to, "", conflict, 0) != 0)
 		return -1;
 	struct movelog log = {0};
-	int rc = move_all(from, to, "", &log, conflict);
+	struct moving mv = {&log, conflict};
+	int rc = move_all(from, to, "", &mv, 0);
 	int saved = errno;
 	if (rc != 0)
 		undo(from, to, &log);
