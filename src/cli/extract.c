@@ -251,6 +251,7 @@ int cmd_extract(int argc, char **argv)
 	if (show && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
 		clock_gettime(CLOCK_MONOTONIC, &bar.start);
 		bar.last = bar.start;
+		bar.last.tv_sec -= 1;	/* the first entry shows at once, then five times a second */
 		crible_job_set_progress(job, progress, &bar);
 	}
 	running = job;

@@ -287,6 +287,24 @@ check("windows sanitize tree", sorted(tree(d)) == sorted(["_CON.txt", "b.txt", "
                                                           "q_.txt", "sub", "sub/x.txt", "Docs", "Docs/one.txt",
                                                           "Docs/two.txt", "fine.txt"]), sorted(tree(d)))
 
+# --- not an archive, an empty one, command line errors -----------------------------------
+rc, obj, err, same, _ = extract([], os.path.join(samples, "picture.png"), dest("png"))
+check("not an archive", rc == 2 and obj.get("extract", {}).get("status") == "failed" and
+      "not an archive" in obj.get("extract", {}).get("reason", "") and os.listdir(os.path.join(arena, "dest-png")) == [],
+      obj.get("extract"))
+empty = os.path.join(work, "empty.zip")
+with zipfile.ZipFile(empty, "w"):
+    pass
+for mode in ([], ["--sanitize"]):
+    rc, obj, err, same, _ = extract(mode, empty, dest("empty"))
+    check("empty archive %s" % mode, rc == 0 and obj.get("extract", {}).get("status") == "written" and
+          os.listdir(os.path.join(arena, "dest-empty")) == [], "%d %s" % (rc, obj.get("extract")))
+for args, msg in ((["extract"], "want ARCHIVE and DIR"), (["extract", "a"], "want ARCHIVE and DIR"),
+                  (["extract", "--for", "beos", "a", "b"], "--for"),
+                  (["extract", os.path.join(work, "missing.tar"), dest("missing")], "No such file")):
+    rc, out, err = run(args)
+    check("usage " + " ".join(args[:3]), rc == 2 and msg in err, "%d %r" % (rc, err))
+
 # --- quotas ------------------------------------------------------------------------------
 rc, obj, _, same, _ = extract(["--max-files", "5"], clean["clean.tar"], dest("quota"))
 check("max-files", rc == 1 and "--max-files" in obj.get("extract", {}).get("reason", "") and

@@ -1298,10 +1298,10 @@ crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const cha
 		errno = saved;
 		return e;
 	}
-	if (!x.have_prefix && x.status == CRIBLE_XS_NONE)
-		set_reason(&x, CRIBLE_XS_REFUSED, "%s", cr_walkable(&(struct cr_ident){.type = r->type})
-						       ? "no entry to extract"
-						       : "not an archive crible reads: nothing to extract");
+	/* A file that is no archive is an error, as for bsdtar; an empty archive extracts to nothing. */
+	if (!x.have_prefix && x.status == CRIBLE_XS_NONE && !cr_walkable(&(struct cr_ident){.type = r->type}))
+		set_reason(&x, CRIBLE_XS_FAILED, "not an archive crible reads (%s): nothing to extract",
+			   cr_type_get(r->type)->name);
 	/* Default: all or nothing. */
 	if (!x.sanitize && x.status == CRIBLE_XS_NONE) {
 		if (r->verdict == CRIBLE_BLOCK)
@@ -1328,7 +1328,7 @@ crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const cha
 		size_t written = 0;
 		for (size_t i = 0; i < x.n; i++)
 			written += x.e[i].action != CRIBLE_XA_SKIPPED && x.e[i].written;
-		if (x.sanitize && written == 0)
+		if (x.sanitize && written == 0 && x.n)
 			set_reason(&x, CRIBLE_XS_REFUSED, "%s", "no entry was safe to write");
 	}
 	bool *existed = calloc(x.n ? x.n : 1, sizeof *existed);
