@@ -877,11 +877,26 @@ static void append_why(struct xent *e, const char *id)
 /* Sanitize: every entry with a high finding that its renaming does not undo is unsafe. */
 static void judge_entries(struct cr_xw *x, const crible_result *r)
 {
+	/* Entries by label: the first in a map, the others chained (duplicates share their findings). */
 	struct smap bylabel = {0};
-	for (size_t i = 0; i < x->n; i++)
-		if (x->e[i].label && !smap_find(&bylabel, x->e[i].label) && smap_add(&bylabel, x->e[i].label, (long)i) < 0)
+	long *next = malloc((x->n ? x->n : 1) * sizeof *next);
+	if (!next) {
+		x->oom = true;
+		return;
+	}
+	for (size_t i = x->n; i-- > 0;) {
+		next[i] = -1;
+		if (!x->e[i].label)
+			continue;
+		long *v = smap_find(&bylabel, x->e[i].label);
+		if (v) {
+			next[i] = *v;
+			*v = (long)i;
+		} else if (smap_add(&bylabel, x->e[i].label, (long)i) < 0) {
 			x->oom = true;
-	bool truncated = r->truncated;
+		}
+	}
+	bool truncated = r->truncated || x->oom;
 	for (size_t i = 0; i < x->n; i++) {
 		struct xent *e = &x->e[i];
 		if (truncated && e->action != CRIBLE_XA_SKIPPED) {
@@ -896,11 +911,9 @@ static void judge_entries(struct cr_xw *x, const crible_result *r)
 		const char *lab = entry_of(x, f->where, f->nwhere);
 		if (!lab)
 			continue;
-		/* Every entry under that label (duplicates share their findings). */
-		for (size_t i = 0; i < x->n; i++) {
+		long *first = smap_find(&bylabel, lab);
+		for (long i = first ? *first : -1; i >= 0; i = next[i]) {
 			struct xent *e = &x->e[i];
-			if (!e->label || strcmp(e->label, lab))
-				continue;
 			bool own = f->nwhere == x->nprefix + 1;
 			if (own && neutralizable(f->fid) && (e->renamed || f->fid == F_ENTRY_SETID) &&
 			    e->action != CRIBLE_XA_SKIPPED) {
@@ -916,6 +929,7 @@ static void judge_entries(struct cr_xw *x, const crible_result *r)
 		}
 	}
 	smap_free(&bylabel);
+	free(next);
 }
 
 /* Removes an unsafe entry from staging. */
