@@ -119,7 +119,15 @@ typedef enum crible_option {
 	 * gains "entries", the verbose text one line per entry.  It is what
 	 * crible judged, to hold against what a real extractor writes.
 	 */
-	CRIBLE_OPT_LIST = 4
+	CRIBLE_OPT_LIST = 4,
+	/*
+	 * Run the whole scan in a sandboxed broker worker (off): the calling
+	 * process never parses the content, and a reader that crashes or
+	 * loops costs the scan an error (CRIBLE_EIO, never a result), not
+	 * the process.  What the daemon uses.  Scans with a sink, YARA rules
+	 * or external readers off stay in process.
+	 */
+	CRIBLE_OPT_CONFINED = 5
 } crible_option;
 
 typedef struct crible_ctx crible_ctx;

@@ -15,6 +15,7 @@ static void help(FILE *f)
 	      "commands:\n"
 	      "  scan      scan files, directories or standard input (crible scan --help)\n"
 	      "  extract   judge an archive and extract it into a folder it cannot escape\n"
+	      "  serve     the clamd protocol for mail servers, proxies and upload forms\n"
 	      "  version   print the version\n"
 	      "\n"
 	      "See crible(1).\n",
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "scan"))
 		return cmd_scan(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	if (!strcmp(cmd, "extract"))
 		return cmd_extract(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

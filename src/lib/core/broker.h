@@ -64,6 +64,14 @@ enum cr_recv {
 enum cr_recv cr_job_recv(struct cr_job_conn *jc, uint8_t *buf, size_t cap, size_t *len, uint64_t deadline_ns,
 			 const atomic_int *cancel);
 
+/*
+ * A descriptor holding src for a job: its own (*own -1), or a sealed
+ * memfd copy of a memory source (*own: the descriptor to close).  -1 on
+ * failure.  core/reader.c.
+ */
+struct cr_src;
+int cr_job_data_fd(const struct cr_src *src, uint64_t *base, int *own);
+
 /* Closes the job: a worker still running is killed by the broker. */
 void cr_job_close(struct cr_job_conn *jc);
 

@@ -179,6 +179,9 @@ crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on)
 	case CRIBLE_OPT_LIST:
 		cfg->list = on != 0;
 		return CRIBLE_OK;
+	case CRIBLE_OPT_CONFINED:
+		cfg->confined = on != 0;
+		return CRIBLE_OK;
 	}
 	return CRIBLE_EINVAL;
 }

@@ -161,15 +161,25 @@ static crible_err run(crible_job *j, const struct cr_src *src, const char *name,
 		return fail(j, CRIBLE_EINVAL, "a job scans once");
 	j->used = true;
 	j->err[0] = '\0';
-	crible_err e = cr_scan_top(&j->cfg, src, name, j->declared, j->fn ? &j->sink : NULL, &j->cancel, out);
+	char why[200] = "";
+	crible_err e;
+	/* Confined: the whole scan in a broker worker, unless something only this process has must run in it. */
+	if (j->cfg.confined && !j->fn && !j->cfg.yara && j->cfg.external_readers)
+		e = cr_confined_scan(&j->cfg, src, name, j->declared, &j->cancel, out, why, sizeof why);
+	else
+		e = cr_scan_top(&j->cfg, src, name, j->declared, j->fn ? &j->sink : NULL, &j->cancel, out);
 	switch (e) {
 	case CRIBLE_OK:
 		break;
+	case CRIBLE_EIO:
+		if (why[0]) {
+			fail(j, e, "%s; nothing was judged clean", why);
+			break;
+		}
+		fail(j, e, "the input could not be read: %s", strerror(errno));
+		break;
 	case CRIBLE_ECANCELED:
 		fail(j, e, "the scan was cancelled; nothing was judged clean");
-		break;
-	case CRIBLE_EIO:
-		fail(j, e, "the input could not be read: %s", strerror(errno));
 		break;
 	default:
 		fail(j, e, "%s", crible_strerror(e));

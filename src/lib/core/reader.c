@@ -38,7 +38,7 @@ static uint64_t now_ns(void)
 }
 
 /* A descriptor holding src: its own, or a sealed memfd copy of a memory source. */
-static int data_fd(const struct cr_src *src, uint64_t *base, int *own)
+int cr_job_data_fd(const struct cr_src *src, uint64_t *base, int *own)
 {
 	*own = -1;
 	if (src->fd >= 0) {
@@ -154,7 +154,7 @@ void cr_reader_run(struct cr_walk *w, const struct cr_src *src, enum cr_tid t, u
 	}
 	uint64_t base, now = now_ns();
 	int own;
-	int fd = data_fd(src, &base, &own);
+	int fd = cr_job_data_fd(src, &base, &own);
 	if (fd < 0) {
 		s->err = CRIBLE_EIO;
 		return;

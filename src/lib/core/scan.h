@@ -47,6 +47,7 @@ struct crible_ctx {
 	bool shallow;		/* do not open containers */
 	bool external_readers;	/* read what libarchive reads, in workers (CRIBLE_OPT_EXTERNAL_READERS) */
 	bool list;		/* keep the entry listing (CRIBLE_OPT_LIST) */
+	bool confined;		/* the whole scan in a broker worker (CRIBLE_OPT_CONFINED) */
 	struct cr_yara *yara;	/* the user's YARA rules, or NULL */
 };
 
@@ -205,6 +206,13 @@ bool cr_type_satisfies(enum cr_tid detected, enum cr_tid wanted, bool script_in_
 
 /* Whether a type is dangerous to open: executable, script, shortcut, HTML, scripted SVG. */
 bool cr_type_dangerous(enum cr_tid t, bool script_in_markup);
+
+/*
+ * extract/confined.c: the whole scan of src in a broker worker (no
+ * sink); on CRIBLE_EIO, why says what happened to the worker.
+ */
+crible_err cr_confined_scan(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+			    const atomic_int *cancel, crible_result **out, char *why, size_t whylen);
 
 /* extract/extract.c: the extraction report a result carries. */
 struct cr_xrep {

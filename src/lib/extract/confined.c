@@ -45,6 +45,7 @@
 #include "extract.h"
 
 #define SCAN_MEM_CAP (1024ull << 20)
+#define XF_SCAN 1u	/* the job is a scan: the worker sends the result only */
 
 extern uint32_t cr_broker_fault;	/* core/reader.c: the fault the next worker commits (tests) */
 
@@ -181,7 +182,8 @@ void cr_confined_worker(int sock, int data, const struct cr_job_req *req, const 
 	struct cr_src src = {.size = req->size, .fd = data, .base = req->base};
 	struct cr_sink sk = {wsink_fn, &ws};
 	crible_result *r = NULL;
-	crible_err e = cr_scan_top(cfg, &src, name, declared, &sk, NULL, &r);
+	/* A scan (not an extraction) has no entries to send: no sink. */
+	crible_err e = cr_scan_top(cfg, &src, name, declared, (xflags & XF_SCAN) ? NULL : &sk, NULL, &r);
 	if (e != CRIBLE_OK)
 		send_err(&ws, e);
 	else
@@ -392,7 +394,7 @@ static bool dispatch(struct host *h, const uint8_t *buf, size_t len)
 	struct cr_rmsg m = {buf + 1, len - 1};
 	switch (buf[0]) {
 	case 'N':
-		return !h->have_result && on_entry(h, &m);
+		return h->w && !h->have_result && on_entry(h, &m);
 	case 'D':
 		if (!h->in_entry)
 			return false;
@@ -430,7 +432,7 @@ static crible_err conclude(struct host *h, bool complete, crible_result **out)
 		cr_xw_end(h->w, false);
 	h->in_entry = false;
 	crible_err e = CRIBLE_OK;
-	if (h->oom || cr_xw_broken(h->w))
+	if (h->oom || (h->w && cr_xw_broken(h->w)))
 		e = CRIBLE_ENOMEM;
 	else if (h->failed)
 		e = h->err;
@@ -457,7 +459,7 @@ crible_err cr_confined_feed(const struct cr_src *src, struct cr_xw *w, const uin
 		uint32_t n = (uint32_t)msgs[0] | (uint32_t)msgs[1] << 8 | (uint32_t)msgs[2] << 16 | (uint32_t)msgs[3] << 24;
 		if (n > len - 4 || n > 1 + CR_WIRE_MAX)
 			break;
-		ok = dispatch(&h, msgs + 4, n) && !cr_xw_broken(w);
+		ok = dispatch(&h, msgs + 4, n) && !(w && cr_xw_broken(w));
 		msgs += 4 + n;
 		len -= 4 + n;
 	}
@@ -470,22 +472,33 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 	*out = NULL;
 	static _Thread_local struct cr_msg cm;
 	cr_msg_begin(&cm, 'C');
-	cr_cfg_pack(cfg, name, declared, 0, &cm);
-	if (cm.bad || cm.len - 1 > CR_WIRE_CFG || src->fd < 0) {
+	cr_cfg_pack(cfg, name, declared, w ? 0 : XF_SCAN, &cm);
+	if (cm.bad || cm.len - 1 > CR_WIRE_CFG) {
 		snprintf(why, whylen, "%s", "the scan's configuration cannot be sent to the sandboxed reader");
 		return CRIBLE_EIO;
 	}
+	uint64_t base;
+	int own;
+	int fd = cr_job_data_fd(src, &base, &own);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s", "the input cannot be handed to the sandboxed reader");
+		return CRIBLE_EIO;
+	}
 	/*
-	 * The worker's own clock: the judging budget, plus what writing may
-	 * take (the engine gives the sink's time back to its own deadline).
+	 * The worker's own clock: the judging budget, plus (extracting) what
+	 * writing may take: the engine gives the sink's time back to its own
+	 * deadline, this is the backstop for a reader that loops.
 	 */
-	uint64_t ms = cfg->lim.time_ms + 60000 + src->size / (4u << 20) * 1000;
-	struct cr_job_req req = {.version = CR_WIRE_VERSION, .kind = CR_JOB_SCAN, .base = src->base, .size = src->size,
+	uint64_t ms = cfg->lim.time_ms + (w ? 60000 + src->size / (4u << 20) * 1000 : 2000);
+	struct cr_job_req req = {.version = CR_WIRE_VERSION, .kind = CR_JOB_SCAN, .base = base, .size = src->size,
 				 .time_ms = ms, .mem_cap = SCAN_MEM_CAP, .spool_cap = cfg->lim.max_expanded + 1,
 				 .fault = cr_broker_fault};
 	struct cr_job_conn jc;
 	const char *bwhy = NULL;
-	if (cr_broker_submit_cfg(&req, cm.buf + 1, cm.len - 1, src->fd, &jc, &bwhy) != 0) {
+	int sub = cr_broker_submit_cfg(&req, cm.buf + 1, cm.len - 1, fd, &jc, &bwhy);
+	if (own >= 0)
+		close(own);	/* the broker holds its own copy now */
+	if (sub != 0) {
 		snprintf(why, whylen, "the sandboxed reader could not be started (%s)", bwhy ? bwhy : "no broker");
 		return CRIBLE_EIO;
 	}
@@ -505,7 +518,7 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 				proto = true;
 				break;
 			}
-			if (cr_xw_broken(w))
+			if (w && cr_xw_broken(w))
 				break;
 			continue;
 		}
@@ -533,10 +546,17 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 	crible_err e = conclude(&h, complete, out);
 	if (e == CRIBLE_EIO) {
 		char death[96];
-		snprintf(why, whylen, "the sandboxed reader %s%s", jc.exited && !proto && !timeout ? "ended: " : "",
+		snprintf(why, whylen, "the sandboxed %s %s%s", w ? "reader" : "scan", jc.exited && !proto && !timeout ? "ended: " : "",
 			 proto ? "sent a malformed reply"
 			 : timeout ? "did not finish in time"
 			 : jc.exited ? cr_job_death(jc.status, death, sizeof death) : "went away without a result");
 	}
 	return e;
+}
+
+crible_err cr_confined_scan(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+			    const atomic_int *cancel, crible_result **out, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	return cr_confined_run(cfg, src, name, declared, cancel, NULL, out, why, whylen);
 }

@@ -1,0 +1,47 @@
+/*
+ * server.h - crible serve: the supervisor.
+ *
+ * The supervisor owns the listening sockets and the connections; it
+ * reads requests and bodies, never file content: every scan runs in a
+ * sandboxed broker worker (CRIBLE_OPT_CONFINED), so a reader that
+ * crashes or loops costs one request, answered as an error.  One thread
+ * per connection reads with deadlines, so a slow client holds a thread,
+ * never a worker; scans wait for one of max_scans slots, at most
+ * queue_ms, then are answered as overloaded.
+ */
+#ifndef CRIBLE_DAEMON_SERVER_H
+#define CRIBLE_DAEMON_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SERVE_MAX_LISTEN 8
+
+struct serve_cfg {
+	const char *config;		/* the file it was read from, for RELOAD and SIGHUP; NULL: none */
+	char *clamd[SERVE_MAX_LISTEN];	/* HOST:PORT to listen on with the clamd protocol */
+	size_t nclamd;
+	char *clamd_socket;		/* a unix socket path, or NULL */
+	uint64_t stream_max;		/* INSTREAM bytes (StreamMaxLength) */
+	unsigned max_scans;		/* scans at once */
+	unsigned max_conns;		/* connections at once */
+	unsigned queue_ms;		/* how long a scan waits for a slot */
+	unsigned command_ms;		/* idle time allowed between commands */
+	unsigned read_ms;		/* time allowed for each read of a body */
+	bool warn_found;		/* a warn verdict answers FOUND, not OK */
+	char *policy;			/* a policy file, or NULL */
+	char *accept;			/* an accept list, or NULL */
+	uint64_t scan_ms;		/* the time limit of one scan */
+};
+
+/* Defaults: 127.0.0.1:3310, 100 MiB streams, 2 scans per core, 256 connections. */
+void serve_cfg_defaults(struct serve_cfg *c);
+/* Reads a config file into c ("key value" or "key = value" lines, '#' comments); -1 with a message on stderr. */
+int serve_cfg_load(struct serve_cfg *c, const char *path);
+void serve_cfg_free(struct serve_cfg *c);
+
+/* Runs until SIGTERM, SIGINT or SHUTDOWN; the exit status. */
+int serve_run(struct serve_cfg *c);
+
+#endif
