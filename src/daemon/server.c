@@ -243,6 +243,7 @@ struct conn {
 	enum clamd_frame frame;
 	bool session;
 	unsigned id;		/* the command's number in a session */
+	int passed_fd;		/* a descriptor that came with the bytes read (FILDES), or -1 */
 };
 
 static uint64_t now_ms(void)
@@ -503,24 +504,43 @@ static int instream(struct conn *c)
 	return rc;
 }
 
+/* Keeps a descriptor passed in SCM_RIGHTS (one; any other is closed). */
+static void take_fd(struct conn *c, struct msghdr *mh)
+{
+	for (struct cmsghdr *m = CMSG_FIRSTHDR(mh); m; m = CMSG_NXTHDR(mh, m)) {
+		if (m->cmsg_level != SOL_SOCKET || m->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (m->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(m) + i * sizeof(int), sizeof fd);
+			if (c->passed_fd < 0)
+				c->passed_fd = fd;
+			else
+				close(fd);
+		}
+	}
+}
+
 /* FILDES: the descriptor arrives with at least one byte, in SCM_RIGHTS. */
 static int fildes(struct conn *c)
 {
 	if (!c->unix_sock)
 		return reply(c, "FILDES: didn't receive file descriptor. ERROR") ? -2 : -1;
-	char dummy[16];
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {dummy, sizeof dummy};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
-	/* The byte may have come with the command: then the descriptor came with it too, and was lost to recv. */
-	ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
-	int fd = -1;
-	for (struct cmsghdr *m = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; m; m = CMSG_NXTHDR(&mh, m))
-		if (m->cmsg_level == SOL_SOCKET && m->cmsg_type == SCM_RIGHTS && m->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(m), sizeof fd);
+	/* The descriptor came with the command's bytes, or comes with the next ones. */
+	if (c->passed_fd < 0) {
+		char dummy[16];
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = {dummy, sizeof dummy};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
+		if (recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC) > 0)
+			take_fd(c, &mh);
+	}
+	int fd = c->passed_fd;
+	c->passed_fd = -1;
 	if (fd < 0)
 		return reply(c, "FILDES: didn't receive file descriptor. ERROR") ? -2 : -1;
 	char name[32];
@@ -610,11 +630,20 @@ static long next_record(struct conn *c)
 			return end;
 		if (c->have >= CLAMD_MAX_RECORD)
 			return -1;
-		ssize_t r = recv(c->fd, c->buf + c->have, CLAMD_MAX_RECORD - c->have, 0);
+		/* On a unix socket a descriptor may come with these bytes (FILDES): recvmsg keeps it. */
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = {c->buf + c->have, CLAMD_MAX_RECORD - c->have};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = c->unix_sock ? u.b : NULL,
+				    .msg_controllen = c->unix_sock ? sizeof u.b : 0};
+		ssize_t r = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			return -1;
+		take_fd(c, &mh);
 		c->have += (size_t)r;
 	}
 }
@@ -714,6 +743,8 @@ static void *conn_main(void *arg)
 			break;
 	}
 	close(c->fd);
+	if (c->passed_fd >= 0)
+		close(c->passed_fd);
 	atomic_fetch_sub(&S.conns, 1);
 	free(c);
 	return NULL;
@@ -895,6 +926,7 @@ int serve_run(struct serve_cfg *cfg)
 				continue;
 			}
 			c->fd = cfd;
+			c->passed_fd = -1;
 			c->unix_sock = is_unix[i];
 			peer_name(cfd, is_unix[i], c->peer, sizeof c->peer);
 			atomic_fetch_add(&S.conns, 1);

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `crible serve`'s clamd protocol.
+
+usage: test_serve.py CRIBLE CRIBLE_GEN
+
+A daemon is started on a free TCP port and a unix socket, and driven as
+its clients drive clamd (shared/research/peers.md §1): byte-exact replies
+for every command in z, n and legacy framing; INSTREAM as Rspamd sends it
+(zINSTREAM, one chunk, read to NUL) and as Nextcloud does (nINSTREAM,
+chunks, one line); the exact size-limit error; SCAN and its kin on files
+and folders; FILDES; IDSESSION; STATS; a worker killed mid-request (an
+ERROR, never OK, and the next request served); a client sending one byte
+a second while others are served; RELOAD, SIGHUP and SHUTDOWN.  Then
+Debian's clamdscan --stream against the port.  Ends with 'N passed, N
+failed'.
+"""
+import json, os, re, signal, socket, struct, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, finish
+
+crible, gen = sys.argv[1], sys.argv[2]
+work = tempfile.mkdtemp(prefix="crible-serve-")
+samples = os.path.join(work, "samples")
+subprocess.run([gen, samples], check=True, capture_output=True)
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Daemon:
+    def __init__(self, *extra):
+        self.port = free_port()
+        self.sock = os.path.join(work, "clamd-%d.sock" % self.port)
+        self.log = open(os.path.join(work, "serve-%d.log" % self.port), "w+")
+        self.p = subprocess.Popen([crible, "serve", "--clamd", "127.0.0.1:%d" % self.port, "--clamd-socket", self.sock]
+                                  + list(extra), stderr=self.log)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("the daemon did not start")
+
+    def talk(self, msg, chunks=None, unix=False, timeout=30, fds=None):
+        s = socket.socket(socket.AF_UNIX if unix else socket.AF_INET)
+        s.settimeout(timeout)
+        s.connect(self.sock if unix else ("127.0.0.1", self.port))
+        s.sendall(msg)
+        if fds is not None:
+            socket.send_fds(s, [b"x"], fds)
+        if chunks is not None:
+            for c in chunks:
+                s.sendall(struct.pack(">I", len(c)) + c)
+            s.sendall(b"\0\0\0\0")
+        out = b""
+        while True:
+            try:
+                d = s.recv(65536)
+            except OSError:
+                break
+            if not d:
+                break
+            out += d
+        s.close()
+        return out
+
+    def logs(self):
+        self.log.flush()
+        self.log.seek(0)
+        return [json.loads(l) for l in self.log.read().splitlines() if l.startswith("{")]
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            self.p.wait(timeout=30)
+
+
+d = Daemon()
+S = lambda p: os.path.join(samples, p)
+
+# 1. Framing and the simple commands, byte for byte.
+for msg, want in ((b"zPING\0", b"PONG\0"), (b"nPING\n", b"PONG\n"), (b"PING\n", b"PONG\n"),
+                  (b"zVERSION\0", b"crible 0.1.0\0"), (b"nVERSION\n", b"crible 0.1.0\n"),
+                  (b"INSTREAM\n", b"UNKNOWN COMMAND\n"), (b"VERSIONCOMMANDS\n", b"UNKNOWN COMMAND\n"),
+                  (b"zFROBNICATE\0", b"UNKNOWN COMMAND\0"), (b"zPING extra\0", b"UNKNOWN COMMAND\0"),
+                  (b"zEND\0", b"UNKNOWN COMMAND\0"), (b"zDETSTATS\0", b"")):
+    got = d.talk(msg)
+    check("reply to %r" % msg, got == want, got)
+got = d.talk(b"nVERSIONCOMMANDS\n")
+check("VERSIONCOMMANDS", re.fullmatch(rb"crible 0\.1\.0\| COMMANDS:( [A-Z]+)+\n", got) is not None and
+      b" INSTREAM" in got and b" IDSESSION" in got and b" FILDES" in got, got)
+
+# 2. INSTREAM as Rspamd sends it (one chunk, read to NUL) and as Nextcloud does (chunks, one line).
+for name, body, want in (("clean", b"hello world\n", b"stream: OK"), ("eicar", EICAR, b"stream: Crible.Sig.Eicar FOUND"),
+                         ("zip-slip", open(S("slip.zip"), "rb").read(), b"stream: Crible.Path.Traversal FOUND"),
+                         ("pe as pdf", open(S("report.pdf"), "rb").read(), b"stream: Crible.Exec.Native FOUND")):
+    got = d.talk(b"zINSTREAM\0", chunks=[body])
+    check("rspamd %s" % name, got == want + b"\0", got)
+    pieces = [body[i:i + 7] for i in range(0, len(body), 7)]
+    got = d.talk(b"nINSTREAM\n", chunks=pieces)
+    check("nextcloud %s" % name, got == want + b"\n", got)
+got = d.talk(b"zINSTREAM\0", chunks=[])
+check("empty stream", got == b"stream: OK\0", got)
+logs = d.logs()
+check("one JSON log line per scan", len([l for l in logs if l["command"] == "INSTREAM"]) == 9 and
+      all(set(l) >= {"time", "client", "protocol", "command", "name", "ms"} for l in logs), logs[-1:])
+check("log names the findings", any(l.get("findings") == ["sig.eicar"] and l.get("verdict") == "block" for l in logs))
+
+# 3. The size limit: the exact error, and the connection closes.
+small = Daemon("--stream-max", "1000")
+got = small.talk(b"zINSTREAM\0", chunks=[b"a" * 600, b"b" * 600])
+check("size limit", got == b"INSTREAM size limit exceeded. ERROR\0", got)
+got = small.talk(b"nINSTREAM\n", chunks=[b"a" * 1000])
+check("at the limit", got == b"stream: OK\n", got)
+small.stop()
+
+# 4. Paths on this host.
+got = d.talk(("zSCAN %s\0" % S("notes.txt")).encode())
+check("SCAN clean file", got == ("%s: OK\0" % S("notes.txt")).encode(), got)
+got = d.talk(("zSCAN %s\0" % S("report.pdf")).encode())
+check("SCAN hostile file", got == ("%s: Crible.Exec.Native FOUND\0" % S("report.pdf")).encode(), got)
+got = d.talk(b"zSCAN /no/such/file\0")
+check("SCAN missing", got.endswith(b"ERROR\0") and got.startswith(b"/no/such/file: "), got)
+got = d.talk(b"zSCAN relative/path\0")
+check("SCAN relative", got == b"relative/path: Path must be absolute. ERROR\0", got)
+folder = os.path.join(work, "folder")
+os.makedirs(os.path.join(folder, "sub"))
+open(os.path.join(folder, "a.txt"), "w").write("fine\n")
+open(os.path.join(folder, "sub", "b.txt"), "wb").write(EICAR)
+open(os.path.join(folder, "sub", "c.zip"), "wb").write(open(S("slip.zip"), "rb").read())
+got = d.talk(("nCONTSCAN %s\n" % folder).encode())
+check("CONTSCAN folder", got.decode().splitlines() == ["%s/sub/b.txt: Crible.Sig.Eicar FOUND" % folder,
+                                                         "%s/sub/c.zip: Crible.Path.Traversal FOUND" % folder], got)
+got = d.talk(("nSCAN %s\n" % folder).encode())
+check("SCAN folder stops at the first", got.decode().splitlines() == ["%s/sub/b.txt: Crible.Sig.Eicar FOUND" % folder], got)
+got = d.talk(("nMULTISCAN %s\n" % os.path.join(folder, "a.txt")).encode())
+check("MULTISCAN clean", got == ("%s/a.txt: OK\n" % folder).encode(), got)
+got = d.talk(("zALLMATCHSCAN %s\0" % S("report.pdf")).encode())
+check("ALLMATCHSCAN every blocking finding", got.split(b"\0")[:-1] == [("%s: Crible.Exec.Native FOUND" % S("report.pdf")).encode(),
+                                                                        ("%s: Crible.Type.Mismatch FOUND" % S("report.pdf")).encode()], got)
+
+# 5. FILDES on the unix socket, and not on TCP.
+with open(S("notes.txt"), "rb") as fh:
+    got = d.talk(b"zFILDES\0", unix=True, fds=[fh.fileno()])
+check("FILDES clean", re.fullmatch(rb"fd\[\d+\]: OK\0", got) is not None, got)
+with open(S("report.pdf"), "rb") as fh:
+    got = d.talk(b"nFILDES\n", unix=True, fds=[fh.fileno()])
+check("FILDES hostile", re.fullmatch(rb"fd\[\d+\]: Crible\.Exec\.Native FOUND\n", got) is not None, got)
+got = d.talk(b"zFILDES\0")
+check("FILDES over TCP", got == b"FILDES: didn't receive file descriptor. ERROR\0", got)
+
+# 6. IDSESSION: numbered replies, in order; a command not allowed ends the session.
+msg = (b"zIDSESSION\0zPING\0zINSTREAM\0" + struct.pack(">I", len(EICAR)) + EICAR + b"\0\0\0\0" + b"zVERSION\0" +
+       ("zSCAN %s\0" % S("notes.txt")).encode() + b"zEND\0")
+got = d.talk(msg)
+check("IDSESSION", got == b"1: PONG\0" + b"2: stream: Crible.Sig.Eicar FOUND\0" + b"3: crible 0.1.0\0" +
+      ("4: %s: OK\0" % S("notes.txt")).encode(), got)
+got = d.talk(b"zIDSESSION\0zPING\0zCONTSCAN /tmp\0zPING\0")
+check("IDSESSION refuses CONTSCAN", got == b"1: PONG\0" + b"2: Command invalid inside IDSESSION. ERROR\0", got)
+got = d.talk(b"nSTATS\n")
+check("STATS", got.startswith(b"POOLS: ") and got.endswith(b"\nEND\n") and b"REQUESTS: " in got, got)
+
+# 7. A worker killed mid-request: that client gets an ERROR, never OK; the next is served.
+import gzip
+bomb = gzip.compress(b"\0" * (900 << 20), compresslevel=9)
+broker = subprocess.run(["pgrep", "-P", str(d.p.pid), "crible-broker"], capture_output=True, text=True).stdout.split()
+result = {}
+t = threading.Thread(target=lambda: result.setdefault("r", d.talk(b"zINSTREAM\0", chunks=[bomb])))
+t.start()
+killed = False
+deadline = time.time() + 20
+while time.time() < deadline and not killed and broker:
+    kids = subprocess.run(["pgrep", "-P", broker[0]], capture_output=True, text=True).stdout.split()
+    for k in kids:
+        try:
+            os.kill(int(k), signal.SIGKILL)
+            killed = True
+        except OSError:
+            pass
+    time.sleep(0.01)
+t.join(timeout=60)
+got = result.get("r", b"")
+check("worker killed: an error", killed and got.startswith(b"stream: ") and got.endswith(b" ERROR\0") and b"OK" not in got,
+      (killed, got))
+got = d.talk(b"zINSTREAM\0", chunks=[EICAR])
+check("worker killed: the next is served", got == b"stream: Crible.Sig.Eicar FOUND\0", got)
+
+# 8. A client sending one byte a second holds its own thread, nobody else's.
+slow = socket.create_connection(("127.0.0.1", d.port))
+def drip():
+    for ch in b"zINSTREAM\0":
+        try:
+            slow.send(bytes([ch]))
+        except OSError:
+            return
+        time.sleep(1)
+threading.Thread(target=drip, daemon=True).start()
+time.sleep(1.5)
+t0 = time.time()
+replies = [d.talk(b"zINSTREAM\0", chunks=[b"fast %d" % i]) for i in range(20)]
+took = time.time() - t0
+check("a slow client delays nobody", all(r == b"stream: OK\0" for r in replies) and took < 5, (took, replies[:2]))
+slow.close()
+
+# 9. clamdscan, Debian's client, against the port.
+conf = os.path.join(work, "clamd.conf")
+open(conf, "w").write("TCPSocket %d\nTCPAddr 127.0.0.1\n" % d.port)
+files = {"clean.txt": (b"hello\n", 0, "OK"), "eicar.com": (EICAR, 1, "Crible.Sig.Eicar FOUND"),
+         "slip.zip": (open(S("slip.zip"), "rb").read(), 1, "Crible.Path.Traversal FOUND")}
+for name, (body, rc, want) in files.items():
+    p = os.path.join(work, name)
+    open(p, "wb").write(body)
+    r = subprocess.run(["clamdscan", "--config-file=" + conf, "--stream", "--no-summary", p], capture_output=True,
+                       text=True, timeout=60)
+    check("clamdscan %s" % name, r.returncode == rc and r.stdout.strip() == "%s: %s" % (p, want), (r.returncode, r.stdout, r.stderr))
+
+# 10. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
+got = d.talk(b"zRELOAD\0")
+check("RELOAD", got == b"RELOADING\0", got)
+d.p.send_signal(signal.SIGHUP)
+time.sleep(0.3)
+check("served after reloads", d.talk(b"zPING\0") == b"PONG\0")
+d.talk(b"zSHUTDOWN\0")
+try:
+    d.p.wait(timeout=30)
+except subprocess.TimeoutExpired:
+    pass
+check("SHUTDOWN stops", d.p.poll() == 0, d.p.poll())
+check("the unix socket is removed", not os.path.exists(d.sock))
+d.stop()
+finish()
