@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Load benchmark: concurrent INSTREAM clients against crible serve and clamd, in one run.
+
+usage: bench/serve.py [--crible build-release/crible] [--clients 8] [--rounds 3] [--markdown OUT]
+
+The same files go to both daemons, each request on its own connection as
+Rspamd and Nextcloud send them (zINSTREAM, the file as one chunk, the
+zero terminator, the reply read to NUL).  The corpus: files from this
+machine (documentation, programs, libraries, compressed files, up to
+1 MiB each) and crible's generated samples (archives, documents, pages,
+executables).  clamd runs with a one-signature database (no signature
+feed is reachable here), so its cost with the full feed is higher,
+never lower; both run with scans at once = 2 per core.
+
+Reported per daemon: requests per second, p50 and p99 latency, and the
+peak memory of the daemon and every process under it (crible: the
+supervisor, the broker and its workers), as PSS (a page shared by forked
+workers counted once in all), sampled every 50 ms.
+"""
+import argparse, glob, os, shutil, socket, statistics, struct, subprocess, sys, tempfile, threading, time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--crible", default="build-release/crible")
+ap.add_argument("--gen", default="build-release/tests/crible-gen")
+ap.add_argument("--clients", type=int, default=8)
+ap.add_argument("--rounds", type=int, default=3)
+ap.add_argument("--markdown")
+a = ap.parse_args()
+crible = os.path.abspath(a.crible)
+work = tempfile.mkdtemp(prefix="crible-bench-serve-")
+cores = os.cpu_count() or 2
+
+
+def corpus():
+    files = []
+    subprocess.run([os.path.abspath(a.gen), os.path.join(work, "samples")], check=True, capture_output=True)
+    files += sorted(glob.glob(os.path.join(work, "samples", "*")))
+    for pattern in ("/usr/share/doc/*/copyright", "/usr/share/doc/*/*.gz", "/usr/bin/*", "/usr/lib/x86_64-linux-gnu/*.so*",
+                    "/usr/share/common-licenses/*", "/etc/*.conf"):
+        for p in sorted(glob.glob(pattern))[:60]:
+            try:
+                if os.path.isfile(p) and not os.path.islink(p) and 0 < os.path.getsize(p) <= (1 << 20):
+                    files.append(p)
+            except OSError:
+                pass
+    return [open(p, "rb").read() for p in files if not p.endswith("scenarios.tsv")]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, proc, secs=120):
+    for _ in range(int(secs * 20)):
+        if proc.poll() is not None:
+            sys.exit("the daemon exited: %s" % proc.returncode)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("the daemon did not listen")
+
+
+def instream(port, body):
+    s = socket.create_connection(("127.0.0.1", port), timeout=120)
+    s.sendall(b"zINSTREAM\0" + struct.pack(">I", len(body)) + body + b"\0\0\0\0")
+    out = b""
+    while not out.endswith(b"\0"):
+        d = s.recv(4096)
+        if not d:
+            break
+        out += d
+    s.close()
+    return out
+
+
+def tree_rss(pid):
+    """Proportional resident KiB (PSS: shared pages split between sharers) of pid and its descendants."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for l in open("/proc/%d/smaps_rollup" % p):
+                if l.startswith("Pss:"):
+                    total += int(l.split()[1])
+            kids = open("/proc/%d/task/%d/children" % (p, p)).read().split()
+            todo += [int(k) for k in kids]
+        except OSError:
+            pass
+    return total
+
+
+def load(port, pid, bodies):
+    jobs = [b for _ in range(a.rounds) for b in bodies]
+    lat, errors, lock, nxt = [], [0], threading.Lock(), [0]
+    peak, done = [0], threading.Event()
+
+    def sampler():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(pid))
+            time.sleep(0.05)
+
+    def client():
+        while True:
+            with lock:
+                i = nxt[0]
+                nxt[0] += 1
+            if i >= len(jobs):
+                return
+            t0 = time.perf_counter()
+            r = instream(port, jobs[i])
+            dt = time.perf_counter() - t0
+            with lock:
+                lat.append(dt)
+                if not r.startswith(b"stream: ") or r.endswith(b"ERROR\0"):
+                    errors[0] += 1
+    threading.Thread(target=sampler, daemon=True).start()
+    t0 = time.perf_counter()
+    ts = [threading.Thread(target=client) for _ in range(a.clients)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    wall = time.perf_counter() - t0
+    done.set()
+    lat.sort()
+    return {"rps": len(jobs) / wall, "p50": lat[len(lat) // 2] * 1000, "p99": lat[int(len(lat) * 0.99)] * 1000,
+            "rss": peak[0] / 1024, "errors": errors[0], "n": len(jobs)}
+
+
+bodies = corpus()
+size = sum(map(len, bodies))
+print("corpus: %d files, %.1f MiB; %d clients, %d rounds" % (len(bodies), size / 1048576, a.clients, a.rounds), flush=True)
+
+# crible serve
+cport = free_port()
+cp = subprocess.Popen([crible, "serve", "--clamd", "127.0.0.1:%d" % cport, "--max-scans", str(2 * cores)],
+                      stderr=subprocess.DEVNULL)
+wait_port(cport, cp)
+instream(cport, b"warm up")
+res_c = load(cport, cp.pid, bodies)
+cp.terminate()
+cp.wait()
+
+# clamd with a one-signature database
+db = os.path.join(work, "db")
+os.makedirs(db)
+open(os.path.join(db, "bench.ndb"), "w").write("Bench.OneSignature:0:*:%s\n" % b"crible bench: no file holds this".hex())
+kport = free_port()
+conf = os.path.join(work, "clamd.conf")
+open(conf, "w").write("Foreground yes\nTCPSocket %d\nTCPAddr 127.0.0.1\nDatabaseDirectory %s\nMaxThreads %d\n"
+                      "StreamMaxLength 100M\nLogFile %s\nPidFile %s\n" % (kport, db, 2 * cores,
+                                                                            os.path.join(work, "clamd.log"),
+                                                                            os.path.join(work, "clamd.pid")))
+user = [] if os.geteuid() else ["User root\n"]
+if user:
+    open(conf, "a").write(user[0])
+kp = subprocess.Popen(["clamd", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_port(kport, kp)
+instream(kport, b"warm up")
+res_k = load(kport, kp.pid, bodies)
+kp.terminate()
+kp.wait()
+
+rows = [("crible serve", res_c), ("clamd (1 signature)", res_k)]
+for name, r in rows:
+    print("%-22s %7.1f req/s  p50 %6.1f ms  p99 %7.1f ms  peak PSS %6.1f MiB  errors %d of %d" %
+          (name, r["rps"], r["p50"], r["p99"], r["rss"], r["errors"], r["n"]), flush=True)
+ratio = res_c["rps"] / res_k["rps"]
+print("throughput crible / clamd: %.2f" % ratio)
+if a.markdown:
+    with open(a.markdown, "w") as f:
+        f.write("| daemon | requests/s | p50 | p99 | peak PSS (all processes) | errors |\n|---|---:|---:|---:|---:|---:|\n")
+        for name, r in rows:
+            f.write("| %s | %.1f | %.1f ms | %.1f ms | %.1f MiB | %d of %d |\n" %
+                    (name, r["rps"], r["p50"], r["p99"], r["rss"], r["errors"], r["n"]))
+        f.write("\nThroughput crible / clamd: **%.2f**.\n" % ratio)
+shutil.rmtree(work, ignore_errors=True)
