@@ -20,7 +20,7 @@ pkgs=(
   libarchive-tools unzip 7zip genisoimage   # the differential tests' real readers: bsdtar, Info-ZIP,
   xorriso tar util-linux                    #   7zz, isoinfo, xorriso, GNU tar, setpriv
   qpdf                                      # the PDF decryption oracle
-  clamdscan                                 # a real clamd client against crible serve
+  clamdscan c-icap                          # real clamd and ICAP clients against crible serve
   file time                                 # bench baselines: file(1), GNU time
 )
 

@@ -11,13 +11,16 @@ static void usage(FILE *f)
 {
 	fputs("usage: crible serve [options]\n"
 	      "\n"
-	      "The clamd protocol for mail servers, proxies and upload forms: every scan\n"
-	      "runs in a sandboxed worker; a block answers 'stream: Crible.Id.Name FOUND'.\n"
+	      "The clamd protocol for mail servers and upload forms, ICAP for proxies: every\n"
+	      "scan runs in a sandboxed worker; a block answers 'stream: Crible.Id.Name FOUND'\n"
+	      "or, over ICAP, an HTTP 403 page.\n"
 	      "\n"
 	      "  --config FILE          settings, one 'key value' per line (docs/serve.md)\n"
 	      "  --clamd HOST:PORT      listen for clamd clients (default 127.0.0.1:3310;\n"
 	      "                         repeatable)\n"
 	      "  --clamd-socket PATH    and on a unix socket (FILDES works there)\n"
+	      "  --icap HOST:PORT       listen for ICAP clients (proxies: services crible_req,\n"
+	      "                         crible_resp, crible; default 127.0.0.1:1344)\n"
 	      "  --policy FILE          severity overrides, as for crible scan\n"
 	      "  --accept LIST          allowed types, as for crible scan\n"
 	      "  --stream-max BYTES     INSTREAM size limit (100 MiB)\n"
@@ -29,7 +32,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-enum { O_CONFIG = 256, O_CLAMD, O_SOCKET, O_POLICY, O_ACCEPT, O_STREAMMAX, O_MAXSCANS, O_WARNFOUND };
+enum { O_CONFIG = 256, O_CLAMD, O_ICAP, O_SOCKET, O_POLICY, O_ACCEPT, O_STREAMMAX, O_MAXSCANS, O_WARNFOUND };
 
 int cmd_serve(int argc, char **argv)
 {
@@ -37,6 +40,7 @@ int cmd_serve(int argc, char **argv)
 		{"config", required_argument, NULL, O_CONFIG},
 		{"clamd", required_argument, NULL, O_CLAMD},
 		{"clamd-socket", required_argument, NULL, O_SOCKET},
+		{"icap", required_argument, NULL, O_ICAP},
 		{"policy", required_argument, NULL, O_POLICY},
 		{"accept", required_argument, NULL, O_ACCEPT},
 		{"stream-max", required_argument, NULL, O_STREAMMAX},
@@ -64,6 +68,10 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case O_CLAMD:
 			if (cfg.nclamd == SERVE_MAX_LISTEN || !(cfg.clamd[cfg.nclamd++] = strdup(optarg)))
+				goto out;
+			break;
+		case O_ICAP:
+			if (cfg.nicap == SERVE_MAX_LISTEN || !(cfg.icap[cfg.nicap++] = strdup(optarg)))
 				goto out;
 			break;
 		case O_SOCKET:
@@ -105,10 +113,12 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "crible serve: unexpected argument '%s'\n", argv[optind]);
 		goto out;
 	}
-	if (!cfg.nclamd && !cfg.clamd_socket && !(cfg.clamd[0] = strdup("127.0.0.1:3310")))
-		goto out;
-	if (cfg.clamd[0] && !cfg.nclamd)
-		cfg.nclamd = 1;
+	/* Nothing named: every face on its usual port. */
+	if (!cfg.nclamd && !cfg.clamd_socket && !cfg.nicap) {
+		if (!(cfg.clamd[0] = strdup("127.0.0.1:3310")) || !(cfg.icap[0] = strdup("127.0.0.1:1344")))
+			goto out;
+		cfg.nclamd = cfg.nicap = 1;
+	}
 	rc = serve_run(&cfg);
 out:
 	serve_cfg_free(&cfg);

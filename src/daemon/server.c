@@ -38,6 +38,7 @@
 
 #include "../cli/cli.h"
 #include "clamd.h"
+#include "icap.h"
 #include "crible.h"
 
 /* --- configuration -------------------------------------------------------- */
@@ -59,6 +60,9 @@ void serve_cfg_free(struct serve_cfg *c)
 {
 	for (size_t i = 0; i < c->nclamd; i++)
 		free(c->clamd[i]);
+	for (size_t i = 0; i < c->nicap; i++)
+		free(c->icap[i]);
+	c->nicap = 0;
 	free(c->clamd_socket);
 	free(c->policy);
 	free(c->accept);
@@ -117,6 +121,9 @@ int serve_cfg_load(struct serve_cfg *c, const char *path)
 		} else if (!strcmp(k, "clamd")) {
 			if (c->nclamd == SERVE_MAX_LISTEN || !(c->clamd[c->nclamd++] = strdup(v)))
 				rc = -1;
+		} else if (!strcmp(k, "icap")) {
+			if (c->nicap == SERVE_MAX_LISTEN || !(c->icap[c->nicap++] = strdup(v)))
+				rc = -1;
 		} else if (!strcmp(k, "clamd_socket")) {
 			rc = set_str(&c->clamd_socket, v);
 		} else if (!strcmp(k, "stream_max")) {
@@ -160,6 +167,7 @@ struct server {
 	int wake[2];			/* a byte wakes the accept loop (signals, SHUTDOWN, RELOAD) */
 	pthread_mutex_t logmu;
 	time_t started;
+	char istag[33];			/* under ctxlock */
 };
 
 static struct server S;
@@ -197,6 +205,49 @@ static crible_ctx *make_ctx(const struct serve_cfg *c)
 	return ctx;
 }
 
+/* "crible-VERSION-DIGEST": FNV-1a over what decides a verdict (policy file bytes, accept list, options). */
+static void make_istag(const struct serve_cfg *c, char out[33])
+{
+	uint64_t h = 1469598103934665603ull;
+#define MIX(p, n) for (size_t i_ = 0; i_ < (n); i_++) h = (h ^ ((const uint8_t *)(p))[i_]) * 1099511628211ull
+	MIX(crible_version(), strlen(crible_version()));
+	if (c->accept)
+		MIX(c->accept, strlen(c->accept));
+	if (c->policy) {
+		FILE *f = fopen(c->policy, "re");
+		char b[4096];
+		size_t n;
+		while (f && (n = fread(b, 1, sizeof b, f)) > 0)
+			MIX(b, n);
+		if (f)
+			fclose(f);
+	}
+	uint8_t flags[2] = {c->warn_found, 0};
+	MIX(flags, sizeof flags);
+	MIX(&c->scan_ms, sizeof c->scan_ms);
+#undef MIX
+	snprintf(out, 33, "crible-%s-%08x", crible_version(), (unsigned)(h ^ (h >> 32)));
+}
+
+const char *serve_istag(void)
+{
+	static _Thread_local char copy[33];
+	pthread_rwlock_rdlock(&S.ctxlock);
+	memcpy(copy, S.istag, sizeof copy);
+	pthread_rwlock_unlock(&S.ctxlock);
+	return copy;
+}
+
+uint64_t serve_stream_max(void)
+{
+	pthread_rwlock_rdlock(&S.ctxlock);
+	uint64_t v = S.cfg->stream_max;
+	pthread_rwlock_unlock(&S.ctxlock);
+	return v;
+}
+
+unsigned serve_max_conns(void) { return S.cfg->max_conns; }
+
 static void reload(void)
 {
 	struct serve_cfg fresh;
@@ -226,6 +277,7 @@ static void reload(void)
 	S.cfg->warn_found = fresh.warn_found;
 	S.cfg->stream_max = fresh.stream_max;
 	S.cfg->scan_ms = fresh.scan_ms;
+	make_istag(&fresh, S.istag);
 	pthread_rwlock_unlock(&S.ctxlock);
 	crible_ctx_free(old);	/* jobs hold copies of what they read */
 	serve_cfg_free(&fresh);
@@ -237,6 +289,7 @@ static void reload(void)
 struct conn {
 	int fd;
 	bool unix_sock;
+	bool icap;		/* an ICAP connection (icap.c), not clamd */
 	char peer[80];
 	char buf[CLAMD_MAX_RECORD + 1];
 	size_t have;
@@ -339,17 +392,18 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* One JSON line per scan request on stderr. */
-static void log_request(const struct conn *c, const char *cmd, const char *name, const crible_result *r,
-			const char *error, uint64_t ms)
+static void log_request(const struct serve_req *q, const crible_result *r, const char *error, uint64_t ms)
 {
 	pthread_mutex_lock(&S.logmu);
 	FILE *f = stderr;
 	fprintf(f, "{\"time\":%lld,\"client\":", (long long)time(NULL));
-	json_str(f, c->peer);
-	fputs(",\"protocol\":\"clamd\",\"command\":", f);
-	json_str(f, cmd);
+	json_str(f, q->peer);
+	fputs(",\"protocol\":", f);
+	json_str(f, q->proto);
+	fputs(",\"command\":", f);
+	json_str(f, q->cmd);
 	fputs(",\"name\":", f);
-	json_str(f, name);
+	json_str(f, q->name ? q->name : "");
 	if (r) {
 		fprintf(f, ",\"size\":%llu", (unsigned long long)crible_result_size(r));
 		if (crible_result_sha256(r))
@@ -370,16 +424,9 @@ static void log_request(const struct conn *c, const char *cmd, const char *name,
 	pthread_mutex_unlock(&S.logmu);
 }
 
-/*
- * Scans what fd holds (path when fd < 0) in a worker; the reply for
- * `name`.  all: every distinct blocking finding on its own line
- * (ALLMATCHSCAN).  Returns 1 when FOUND, 0 when OK, -1 when ERROR, -2
- * when the reply could not be sent.  quiet_ok: no line for OK (the
- * files of a folder: one OK line for the folder at the end).
- */
-static int scan_reply(struct conn *c, const char *cmd, const char *name, int fd, const char *path, bool all,
-		      bool quiet_ok)
+int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t errlen)
 {
+	*out = NULL;
 	uint64_t t0 = now_ms();
 	atomic_fetch_add(&S.requests, 1);
 	/* A slot, or overloaded: never an unbounded queue. */
@@ -397,64 +444,88 @@ static int scan_reply(struct conn *c, const char *cmd, const char *name, int fd,
 	if (got != 0) {
 		atomic_fetch_add(&S.overloaded, 1);
 		atomic_fetch_add(&S.errors, 1);
-		log_request(c, cmd, name, NULL, "overloaded", now_ms() - t0);
-		return reply(c, "%s: Server overloaded: no scan slot within %u ms. ERROR", name, S.cfg->queue_ms) ? -2
-														    : -1;
+		snprintf(err, errlen, "Server overloaded: no scan slot within %u ms", S.cfg->queue_ms);
+		log_request(q, NULL, "overloaded", now_ms() - t0);
+		return -1;
 	}
 	atomic_fetch_add(&S.scanning, 1);
 	pthread_rwlock_rdlock(&S.ctxlock);
 	crible_job *job = crible_job_new(S.ctx);
-	bool warn_found = S.cfg->warn_found;
 	pthread_rwlock_unlock(&S.ctxlock);
-	crible_result *r = NULL;
 	crible_err e = CRIBLE_ENOMEM;
-	if (job)
-		e = fd >= 0 ? crible_job_scan_fd(job, fd, &r) : crible_job_scan_path(job, path, &r);
+	if (job && crible_job_set_name(job, q->name_claim) == CRIBLE_OK &&
+	    crible_job_set_declared_type(job, q->declared) == CRIBLE_OK)
+		e = q->fd >= 0 ? crible_job_scan_fd(job, q->fd, out)
+		    : q->path  ? crible_job_scan_path(job, q->path, out)
+			       : crible_job_scan_mem(job, q->mem, q->len, out);
 	atomic_fetch_sub(&S.scanning, 1);
 	sem_post(&S.slots);
-	int rc;
 	if (e != CRIBLE_OK) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s", job && *crible_job_errmsg(job) ? crible_job_errmsg(job) : crible_strerror(e));
-		one_line(msg);
+		snprintf(err, errlen, "%s", job && *crible_job_errmsg(job) ? crible_job_errmsg(job) : crible_strerror(e));
+		one_line(err);
 		atomic_fetch_add(&S.errors, 1);
-		log_request(c, cmd, name, NULL, msg, now_ms() - t0);
-		rc = reply(c, "%s: %s ERROR", name, msg) ? -2 : -1;
+		log_request(q, NULL, err, now_ms() - t0);
+		crible_job_free(job);
+		return -1;
+	}
+	crible_job_free(job);
+	if (crible_result_verdict(*out) == CRIBLE_BLOCK)
+		atomic_fetch_add(&S.found, 1);
+	log_request(q, *out, NULL, now_ms() - t0);
+	return 0;
+}
+
+bool serve_warn_found(void)
+{
+	pthread_rwlock_rdlock(&S.ctxlock);
+	bool w = S.cfg->warn_found;
+	pthread_rwlock_unlock(&S.ctxlock);
+	return w;
+}
+
+/*
+ * Scans what fd holds (path when fd < 0) in a worker; the reply for
+ * `name`.  all: every distinct blocking finding on its own line
+ * (ALLMATCHSCAN).  Returns 1 when FOUND, 0 when OK, -1 when ERROR, -2
+ * when the reply could not be sent.  quiet_ok: no line for OK (the
+ * files of a folder: one OK line for the folder at the end).
+ */
+static int scan_reply(struct conn *c, const char *cmd, const char *name, int fd, const char *path, bool all,
+		      bool quiet_ok)
+{
+	struct serve_req q = {.proto = "clamd", .peer = c->peer, .cmd = cmd, .name = name, .fd = fd, .path = path,
+			      .name_claim = path};
+	crible_result *r;
+	char msg[300];
+	if (serve_scan(&q, &r, msg, sizeof msg) != 0)
+		return reply(c, "%s: %s ERROR", name, msg) ? -2 : -1;
+	const crible_finding *f = clamd_found(r, serve_warn_found());
+	bool found = f || crible_result_verdict(r) == CRIBLE_BLOCK;
+	char fname[128];
+	clamd_finding_name(f ? f->id : "verdict.block", fname, sizeof fname);
+	int rc = found ? 1 : 0;
+	if (!found) {
+		if (!quiet_ok && reply(c, "%s: OK", name))
+			rc = -2;
+	} else if (!all) {
+		if (reply(c, "%s: %s FOUND", name, fname))
+			rc = -2;
 	} else {
-		const crible_finding *f = clamd_found(r, warn_found);
-		bool found = f || crible_result_verdict(r) == CRIBLE_BLOCK;
-		char fname[128];
-		clamd_finding_name(f ? f->id : "verdict.block", fname, sizeof fname);
-		rc = found ? 1 : 0;
-		if (!found) {
-			if (!quiet_ok && reply(c, "%s: OK", name))
-				rc = -2;
-		} else if (!all) {
+		/* Every distinct id of the deciding severity, once each, in report order. */
+		crible_severity want = f ? f->severity : CRIBLE_SEV_HIGH;
+		for (size_t i = 0; i < crible_result_count(r) && rc != -2; i++) {
+			const crible_finding *x = crible_result_finding(r, i);
+			bool dup = x->severity != want;
+			for (size_t k = 0; k < i && !dup; k++)
+				dup = crible_result_finding(r, k)->severity == want && !strcmp(crible_result_finding(r, k)->id, x->id);
+			if (dup)
+				continue;
+			clamd_finding_name(x->id, fname, sizeof fname);
 			if (reply(c, "%s: %s FOUND", name, fname))
 				rc = -2;
-		} else {
-			bool seen[64] = {0};
-			for (size_t i = 0; i < crible_result_count(r) && rc != -2; i++) {
-				const crible_finding *x = crible_result_finding(r, i);
-				if (x->severity != (crible_result_verdict(r) == CRIBLE_BLOCK ? CRIBLE_SEV_HIGH : CRIBLE_SEV_MEDIUM))
-					continue;
-				size_t h = 0;
-				for (const char *p = x->id; *p; p++)
-					h = h * 31 + (unsigned char)*p;
-				if (seen[h % 64])
-					continue;
-				seen[h % 64] = true;
-				clamd_finding_name(x->id, fname, sizeof fname);
-				if (reply(c, "%s: %s FOUND", name, fname))
-					rc = -2;
-			}
 		}
-		if (found)
-			atomic_fetch_add(&S.found, 1);
-		log_request(c, cmd, name, r, NULL, now_ms() - t0);
 	}
 	crible_result_free(r);
-	crible_job_free(job);
 	return rc;
 }
 
@@ -720,7 +791,12 @@ static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
 	set_timeout(c->fd, S.cfg->command_ms);
-	for (;;) {
+	if (c->icap) {
+		/* Bodies come in chunks: each read gets read_ms. */
+		set_timeout(c->fd, S.cfg->read_ms);
+		icap_conn(c->fd, c->peer);
+	}
+	for (; !c->icap;) {
 		long end = next_record(c);
 		if (end < 0)
 			break;
@@ -810,9 +886,9 @@ static int listen_unix(const char *path)
  * names this process, LISTEN_FDS counts them from fd 3, LISTEN_FDNAMES
  * tells a unix socket from TCP only through the socket itself.
  */
-static size_t inherited(int *fds, bool *is_unix, size_t cap)
+static size_t inherited(int *fds, bool *is_unix, bool *is_icap, size_t cap)
 {
-	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS"), *names = getenv("LISTEN_FDNAMES");
 	if (!pid || !n || strtol(pid, NULL, 10) != (long)getpid())
 		return 0;
 	long k = strtol(n, NULL, 10);
@@ -823,8 +899,16 @@ static size_t inherited(int *fds, bool *is_unix, size_t cap)
 		socklen_t sl = sizeof ss;
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
 			continue;
+		/* The i-th name of LISTEN_FDNAMES (FileDescriptorName=): "icap" serves ICAP, anything else clamd. */
+		const char *nm = names;
+		for (long j = 0; nm && j < i; j++) {
+			nm = strchr(nm, ':');
+			if (nm)
+				nm++;
+		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 		is_unix[got] = ss.ss_family == AF_UNIX;
+		is_icap[got] = nm && !strncmp(nm, "icap", 4) && (nm[4] == ':' || nm[4] == '\0');
 		fds[got++] = fd;
 	}
 	unsetenv("LISTEN_PID");
@@ -863,13 +947,20 @@ int serve_run(struct serve_cfg *cfg)
 		return EXIT_ERROR;
 	if (!(S.ctx = make_ctx(cfg)))
 		return EXIT_ERROR;
-	int fds[SERVE_MAX_LISTEN + 2];
-	bool is_unix[SERVE_MAX_LISTEN + 2];
-	size_t nfd = inherited(fds, is_unix, SERVE_MAX_LISTEN + 1);
+	int fds[2 * SERVE_MAX_LISTEN + 2];
+	bool is_unix[2 * SERVE_MAX_LISTEN + 2], is_icap[2 * SERVE_MAX_LISTEN + 2] = {0};
+	size_t nfd = inherited(fds, is_unix, is_icap, 2 * SERVE_MAX_LISTEN + 1);
+	make_istag(cfg, S.istag);
 	if (!nfd) {
 		for (size_t i = 0; i < cfg->nclamd; i++) {
 			if ((fds[nfd] = listen_tcp(cfg->clamd[i])) < 0)
 				return EXIT_ERROR;
+			is_unix[nfd++] = false;
+		}
+		for (size_t i = 0; i < cfg->nicap; i++) {
+			if ((fds[nfd] = listen_tcp(cfg->icap[i])) < 0)
+				return EXIT_ERROR;
+			is_icap[nfd] = true;
 			is_unix[nfd++] = false;
 		}
 		if (cfg->clamd_socket) {
@@ -891,7 +982,7 @@ int serve_run(struct serve_cfg *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "crible serve: %s: listening (%zu sockets), %u scans at once\n", crible_version(), nfd,
 		cfg->max_scans);
-	struct pollfd pf[SERVE_MAX_LISTEN + 3];
+	struct pollfd pf[2 * SERVE_MAX_LISTEN + 3];
 	for (size_t i = 0; i < nfd; i++)
 		pf[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 	pf[nfd] = (struct pollfd){.fd = S.wake[0], .events = POLLIN};
@@ -928,6 +1019,7 @@ int serve_run(struct serve_cfg *cfg)
 			c->fd = cfd;
 			c->passed_fd = -1;
 			c->unix_sock = is_unix[i];
+			c->icap = is_icap[i];
 			peer_name(cfd, is_unix[i], c->peer, sizeof c->peer);
 			atomic_fetch_add(&S.conns, 1);
 			int pe = pthread_create(&t, &attr, conn_main, c);

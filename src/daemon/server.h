@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crible.h"
+
 #define SERVE_MAX_LISTEN 8
 
 struct serve_cfg {
@@ -23,6 +25,8 @@ struct serve_cfg {
 	char *clamd[SERVE_MAX_LISTEN];	/* HOST:PORT to listen on with the clamd protocol */
 	size_t nclamd;
 	char *clamd_socket;		/* a unix socket path, or NULL */
+	char *icap[SERVE_MAX_LISTEN];	/* HOST:PORT to listen on with ICAP */
+	size_t nicap;
 	uint64_t stream_max;		/* INSTREAM bytes (StreamMaxLength) */
 	unsigned max_scans;		/* scans at once */
 	unsigned max_conns;		/* connections at once */
@@ -40,6 +44,34 @@ void serve_cfg_defaults(struct serve_cfg *c);
 /* Reads a config file into c ("key value" or "key = value" lines, '#' comments); -1 with a message on stderr. */
 int serve_cfg_load(struct serve_cfg *c, const char *path);
 void serve_cfg_free(struct serve_cfg *c);
+
+/* One scan request, from any protocol. */
+struct serve_req {
+	const char *proto;		/* "clamd", "icap" */
+	const char *peer;		/* ip@port or "unix" */
+	const char *cmd;		/* INSTREAM, RESPMOD, ... */
+	const char *name;		/* what the reply and the log call it */
+	const char *name_claim;		/* the name the object claims (its extension is judged), or NULL */
+	const char *declared;		/* the Content-Type it claims, or NULL */
+	int fd;				/* the bytes: a descriptor, */
+	const char *path;		/* or a path on this host, */
+	const void *mem;		/* or memory */
+	size_t len;
+};
+
+/*
+ * Scans in a sandboxed worker, under a scan slot (waiting at most
+ * queue_ms), and logs the request.  0 with *out, or -1 with err (the
+ * worker failed, overloaded): never a result then.
+ */
+int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t errlen);
+/* Whether a warn verdict answers FOUND (the current configuration). */
+bool serve_warn_found(void);
+/* The ICAP service tag: the version and a digest of what decides verdicts (changes on a reload that changes them). */
+const char *serve_istag(void);
+/* The largest body judged (stream_max), and the connection cap. */
+uint64_t serve_stream_max(void);
+unsigned serve_max_conns(void);
 
 /* Runs until SIGTERM, SIGINT or SHUTDOWN; the exit status. */
 int serve_run(struct serve_cfg *c);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end tests of `crible serve`'s clamd protocol.
+"""End-to-end tests of `crible serve`: the clamd protocol and ICAP.
 
 usage: test_serve.py CRIBLE CRIBLE_GEN
 
@@ -10,8 +10,11 @@ for every command in z, n and legacy framing; INSTREAM as Rspamd sends it
 chunks, one line); the exact size-limit error; SCAN and its kin on files
 and folders; FILDES; IDSESSION; STATS; a worker killed mid-request (an
 ERROR, never OK, and the next request served); a client sending one byte
-a second while others are served; RELOAD, SIGHUP and SHUTDOWN.  Then
-Debian's clamdscan --stream against the port.  Ends with 'N passed, N
+a second while others are served; RELOAD, SIGHUP and SHUTDOWN; Debian's
+clamdscan --stream against the port.  ICAP with Debian's c-icap-client
+(OPTIONS, RESPMOD with and without 204 and preview, REQMOD) and by hand
+(multipart uploads split into their files, preview with ieof, a
+malformed Encapsulated header).  Ends with 'N passed, N
 failed'.
 """
 import json, os, re, signal, socket, struct, subprocess, sys, tempfile, threading, time
@@ -222,7 +225,123 @@ for name, (body, rc, want) in files.items():
                        text=True, timeout=60)
     check("clamdscan %s" % name, r.returncode == rc and r.stdout.strip() == "%s: %s" % (p, want), (r.returncode, r.stdout, r.stderr))
 
-# 10. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
+# 10. ICAP (RFC 3507): c-icap-client, Debian's, and requests written by hand.
+icap = Daemon("--icap", "127.0.0.1:%d" % free_port())
+icap_port = int([a for a in icap.p.args if a.startswith("127.0.0.1:") and a != "127.0.0.1:%d" % icap.port][0].split(":")[1])
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", icap_port), timeout=1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+
+
+def cic(*args):
+    r = subprocess.run(["c-icap-client", "-i", "127.0.0.1", "-p", str(icap_port)] + list(args), capture_output=True,
+                       text=True, timeout=60)
+    return r.stdout + r.stderr
+
+
+for svc, methods in (("crible_resp", "RESPMOD"), ("crible_req", "REQMOD"), ("crible", "RESPMOD, REQMOD")):
+    out = cic("-s", svc, "-v")
+    check("OPTIONS %s" % svc, "ICAP/1.0 200 OK" in out and "Methods: %s\n" % methods in out and "Allow: 204" in out
+          and "Preview: 4096" in out and "Transfer-Preview: *" in out and re.search(r'ISTag: "crible-0\.1\.0-[0-9a-f]{8}"', out),
+          out)
+out = cic("-s", "nosuch", "-v")
+check("unknown service", "404" in out, out)
+clean = os.path.join(work, "clean.txt")
+open(clean, "w").write("hello, proxy\n")
+eic = os.path.join(work, "eicar.com")
+open(eic, "wb").write(EICAR)
+big = os.path.join(work, "big.bin")
+open(big, "wb").write(bytes(range(256)) * 4096)
+out = cic("-s", "crible_resp", "-f", clean, "-resp", "http://files.example/notes.txt", "-v")
+check("RESPMOD clean: 204", "ICAP/1.0 204 No Content" in out, out)
+out = cic("-s", "crible_resp", "-f", eic, "-resp", "http://files.example/eicar.com", "-v")
+check("RESPMOD EICAR: 403", "X-Infection-Found: Type=0; Resolution=2; Threat=Crible.Sig.Eicar;" in out and
+      "HTTP/1.1 403 Forbidden" in out and "X-Violations-Found: 1" in out, out)
+out = cic("-s", "crible_resp", "-f", big, "-resp", "http://files.example/big.bin", "-v")
+check("RESPMOD past the preview (100 Continue): 204", "ICAP/1.0 204 No Content" in out, out)
+echo = os.path.join(work, "echo.out")
+out = cic("-s", "crible_resp", "-f", big, "-resp", "http://files.example/big.bin", "-no204", "-nopreview", "-o", echo, "-v")
+check("RESPMOD without 204: the body back, byte for byte", "ICAP/1.0 200 OK" in out and os.path.exists(echo) and
+      open(echo, "rb").read() == open(big, "rb").read(), out[:400])
+out = cic("-s", "crible_req", "-f", S("report.pdf"), "-req", "http://upload.example/cv.pdf", "-v")
+check("REQMOD PE named .pdf: 403", "Threat=Crible.Exec.Native;" in out and "HTTP/1.1 403 Forbidden" in out, out)
+
+
+def icap_raw(msg, read_until_close=True):
+    s = socket.create_connection(("127.0.0.1", icap_port), timeout=30)
+    s.sendall(msg)
+    out = b""
+    while True:
+        try:
+            d = s.recv(65536)
+        except OSError:
+            break
+        if not d:
+            break
+        out += d
+        if not read_until_close and (out.endswith(b"0\r\n\r\n") or b" 204 " in out[:20] and out.endswith(b"\r\n\r\n")):
+            break
+    s.close()
+    return out
+
+
+def chunked(body):
+    return (b"%x\r\n" % len(body) + body + b"\r\n" if body else b"") + b"0\r\n\r\n"
+
+
+def reqmod(http_hdr, body, extra=b"Allow: 204\r\n"):
+    return (b"REQMOD icap://127.0.0.1/crible_req ICAP/1.0\r\nHost: 127.0.0.1\r\n" + extra +
+            b"Connection: close\r\nEncapsulated: req-hdr=0, req-body=%d\r\n\r\n" % len(http_hdr) + http_hdr + chunked(body))
+
+
+def multipart(parts, boundary=b"XyZzY"):
+    out = b""
+    for name, filename, ctype, data in parts:
+        out += b"--" + boundary + b"\r\nContent-Disposition: form-data; name=\"" + name + b"\""
+        if filename:
+            out += b"; filename=\"" + filename + b"\""
+        out += b"\r\n"
+        if ctype:
+            out += b"Content-Type: " + ctype + b"\r\n"
+        out += b"\r\n" + data + b"\r\n"
+    return out + b"--" + boundary + b"--\r\n"
+
+
+body = multipart([(b"comment", None, None, b"my CV, thanks"), (b"cv", b"cv.pdf", b"application/pdf", open(S("report.pdf"), "rb").read())])
+hdr = (b"POST /upload HTTP/1.1\r\nHost: forms.example\r\nContent-Type: multipart/form-data; boundary=XyZzY\r\n"
+       b"Content-Length: %d\r\n\r\n" % len(body))
+got = icap_raw(reqmod(hdr, body))
+check("multipart upload: the file part is judged by its form name", b"Threat=Crible.Exec.Native;" in got and
+      b"\r\n\tcv.pdf\r\n" in got and b"HTTP/1.1 403 Forbidden" in got, got[:600])
+body = multipart([(b"comment", None, None, b"hello"), (b"pic", b"photo.png", b"image/png", open(S("picture.png"), "rb").read())])
+hdr = (b"POST /upload HTTP/1.1\r\nHost: forms.example\r\nContent-Type: multipart/form-data; boundary=XyZzY\r\n"
+       b"Content-Length: %d\r\n\r\n" % len(body))
+got = icap_raw(reqmod(hdr, body))
+check("multipart upload clean: 204", got.startswith(b"ICAP/1.0 204 No Content\r\n"), got[:300])
+body = multipart([(b"doc", b"notes.txt", b"text/plain", b"just words\n"), (b"doc2", b"invoice.png", b"image/png", EICAR)])
+hdr = (b"POST /upload HTTP/1.1\r\nHost: forms.example\r\nContent-Type: multipart/form-data; boundary=XyZzY\r\n\r\n")
+got = icap_raw(reqmod(hdr, body))
+check("multipart: a later part blocks", b"Threat=Crible.Sig.Eicar;" in got and b"\tinvoice.png\r\n" in got, got[:600])
+# Preview with ieof: the whole body in the preview, no 100 Continue.
+rq = b"GET /dl/setup.txt HTTP/1.1\r\nHost: y\r\n\r\n"
+rs = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+msg = (b"RESPMOD icap://127.0.0.1/crible_resp ICAP/1.0\r\nHost: x\r\nPreview: 4096\r\nConnection: close\r\n"
+       b"Encapsulated: req-hdr=0, res-hdr=%d, res-body=%d\r\n\r\n" % (len(rq), len(rq) + len(rs)) + rq + rs +
+       b"%x\r\n" % len(EICAR) + EICAR + b"\r\n0; ieof\r\n\r\n")
+got = icap_raw(msg)
+check("preview with ieof: judged without 100 Continue", b"100 Continue" not in got and b"Threat=Crible.Sig.Eicar;" in got, got[:400])
+got = icap_raw(b"RESPMOD icap://127.0.0.1/crible_req ICAP/1.0\r\nHost: x\r\nEncapsulated: null-body=0\r\n\r\n")
+check("RESPMOD to a REQMOD service: 405", got.startswith(b"ICAP/1.0 405 "), got[:200])
+got = icap_raw(b"RESPMOD icap://127.0.0.1/crible_resp ICAP/1.0\r\nHost: x\r\nEncapsulated: res-hdr=zz\r\n\r\n")
+check("malformed Encapsulated: 400", got.startswith(b"ICAP/1.0 400 "), got[:200])
+logs = icap.logs()
+check("ICAP requests logged", any(l.get("protocol") == "icap" and l.get("command") == "REQMOD" for l in logs))
+icap.stop()
+
+# 11. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
 got = d.talk(b"zRELOAD\0")
 check("RELOAD", got == b"RELOADING\0", got)
 d.p.send_signal(signal.SIGHUP)
