@@ -14,13 +14,14 @@ pkgs=(
   libutf8proc-dev                           # Unicode case folding and normalisation of entry names
   libexpat1-dev                             # SVG and XML read as a browser's XML parser reads them
   libyara-dev                               # user YARA rules (crible scan --rules)
+  libmicrohttpd-dev                         # crible serve's HTTP API (no HTTP parsing of our own)
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench
   libarchive-tools unzip 7zip genisoimage   # the differential tests' real readers: bsdtar, Info-ZIP,
   xorriso tar util-linux                    #   7zz, isoinfo, xorriso, GNU tar, setpriv
   qpdf                                      # the PDF decryption oracle
-  clamdscan c-icap                          # real clamd and ICAP clients against crible serve
+  clamdscan c-icap curl                     # real clamd, ICAP and HTTP clients against crible serve
   file time                                 # bench baselines: file(1), GNU time
 )
 

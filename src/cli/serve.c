@@ -21,6 +21,8 @@ static void usage(FILE *f)
 	      "  --clamd-socket PATH    and on a unix socket (FILDES works there)\n"
 	      "  --icap HOST:PORT       listen for ICAP clients (proxies: services crible_req,\n"
 	      "                         crible_resp, crible; default 127.0.0.1:1344)\n"
+	      "  --http HOST:PORT       the HTTP API: POST /v1/scan, /healthz, /readyz,\n"
+	      "                         /metrics (default 127.0.0.1:8080)\n"
 	      "  --policy FILE          severity overrides, as for crible scan\n"
 	      "  --accept LIST          allowed types, as for crible scan\n"
 	      "  --stream-max BYTES     INSTREAM size limit (100 MiB)\n"
@@ -32,7 +34,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-enum { O_CONFIG = 256, O_CLAMD, O_ICAP, O_SOCKET, O_POLICY, O_ACCEPT, O_STREAMMAX, O_MAXSCANS, O_WARNFOUND };
+enum { O_CONFIG = 256, O_CLAMD, O_ICAP, O_HTTP, O_SOCKET, O_POLICY, O_ACCEPT, O_STREAMMAX, O_MAXSCANS, O_WARNFOUND };
 
 int cmd_serve(int argc, char **argv)
 {
@@ -41,6 +43,7 @@ int cmd_serve(int argc, char **argv)
 		{"clamd", required_argument, NULL, O_CLAMD},
 		{"clamd-socket", required_argument, NULL, O_SOCKET},
 		{"icap", required_argument, NULL, O_ICAP},
+		{"http", required_argument, NULL, O_HTTP},
 		{"policy", required_argument, NULL, O_POLICY},
 		{"accept", required_argument, NULL, O_ACCEPT},
 		{"stream-max", required_argument, NULL, O_STREAMMAX},
@@ -72,6 +75,10 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case O_ICAP:
 			if (cfg.nicap == SERVE_MAX_LISTEN || !(cfg.icap[cfg.nicap++] = strdup(optarg)))
+				goto out;
+			break;
+		case O_HTTP:
+			if (cfg.nhttp == SERVE_MAX_LISTEN || !(cfg.http[cfg.nhttp++] = strdup(optarg)))
 				goto out;
 			break;
 		case O_SOCKET:
@@ -114,10 +121,11 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	/* Nothing named: every face on its usual port. */
-	if (!cfg.nclamd && !cfg.clamd_socket && !cfg.nicap) {
-		if (!(cfg.clamd[0] = strdup("127.0.0.1:3310")) || !(cfg.icap[0] = strdup("127.0.0.1:1344")))
+	if (!cfg.nclamd && !cfg.clamd_socket && !cfg.nicap && !cfg.nhttp) {
+		if (!(cfg.clamd[0] = strdup("127.0.0.1:3310")) || !(cfg.icap[0] = strdup("127.0.0.1:1344")) ||
+		    !(cfg.http[0] = strdup("127.0.0.1:8080")))
 			goto out;
-		cfg.nclamd = cfg.nicap = 1;
+		cfg.nclamd = cfg.nicap = cfg.nhttp = 1;
 	}
 	rc = serve_run(&cfg);
 out:

@@ -38,6 +38,7 @@
 
 #include "../cli/cli.h"
 #include "clamd.h"
+#include "http.h"
 #include "icap.h"
 #include "crible.h"
 
@@ -62,7 +63,11 @@ void serve_cfg_free(struct serve_cfg *c)
 		free(c->clamd[i]);
 	for (size_t i = 0; i < c->nicap; i++)
 		free(c->icap[i]);
-	c->nicap = 0;
+	for (size_t i = 0; i < c->nhttp; i++)
+		free(c->http[i]);
+	c->nicap = c->nhttp = 0;
+	free(c->http_token);
+	c->http_token = NULL;
 	free(c->clamd_socket);
 	free(c->policy);
 	free(c->accept);
@@ -124,6 +129,11 @@ int serve_cfg_load(struct serve_cfg *c, const char *path)
 		} else if (!strcmp(k, "icap")) {
 			if (c->nicap == SERVE_MAX_LISTEN || !(c->icap[c->nicap++] = strdup(v)))
 				rc = -1;
+		} else if (!strcmp(k, "http")) {
+			if (c->nhttp == SERVE_MAX_LISTEN || !(c->http[c->nhttp++] = strdup(v)))
+				rc = -1;
+		} else if (!strcmp(k, "http_token")) {
+			rc = set_str(&c->http_token, v);
 		} else if (!strcmp(k, "clamd_socket")) {
 			rc = set_str(&c->clamd_socket, v);
 		} else if (!strcmp(k, "stream_max")) {
@@ -168,9 +178,49 @@ struct server {
 	pthread_mutex_t logmu;
 	time_t started;
 	char istag[33];			/* under ctxlock */
+	/* Metrics: requests by protocol and outcome, findings by id, latency, bytes. */
+	pthread_mutex_t mmu;
+	unsigned long long req[3][4];	/* clamd, icap, http x allow, warn, block, error */
+	unsigned long long lat[10];	/* seconds <= 0.001 .. 10, +Inf */
+	double lat_sum;
+	unsigned long long bytes;
+	char *fid[64];
+	unsigned long long fcount[64];
+	size_t nfid;
 };
 
 static struct server S;
+
+static const double lat_le[9] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 10};
+
+static void account(const char *proto, const crible_result *r, uint64_t ms)
+{
+	int p = !strcmp(proto, "clamd") ? 0 : !strcmp(proto, "icap") ? 1 : 2;
+	int v = r ? (int)crible_result_verdict(r) : 3;
+	double secs = (double)ms / 1000.0;
+	pthread_mutex_lock(&S.mmu);
+	S.req[p][v]++;
+	size_t b = 0;
+	while (b < 9 && secs > lat_le[b])
+		b++;
+	S.lat[b]++;
+	S.lat_sum += secs;
+	if (r) {
+		S.bytes += crible_result_size(r);
+		for (size_t i = 0; i < crible_result_count(r); i++) {
+			const char *id = crible_result_finding(r, i)->id;
+			size_t k = 0;
+			while (k < S.nfid && strcmp(S.fid[k], id))
+				k++;
+			if (k == S.nfid && S.nfid < 64 && (S.fid[k] = strdup(id)))
+				S.nfid++;
+			if (k < S.nfid)
+				S.fcount[k] += crible_result_finding(r, i)->count;
+		}
+	}
+	pthread_mutex_unlock(&S.mmu);
+}
+
 
 static void wake(void)
 {
@@ -446,6 +496,7 @@ int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t
 		atomic_fetch_add(&S.errors, 1);
 		snprintf(err, errlen, "Server overloaded: no scan slot within %u ms", S.cfg->queue_ms);
 		log_request(q, NULL, "overloaded", now_ms() - t0);
+		account(q->proto, NULL, now_ms() - t0);
 		return -1;
 	}
 	atomic_fetch_add(&S.scanning, 1);
@@ -454,7 +505,8 @@ int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t
 	pthread_rwlock_unlock(&S.ctxlock);
 	crible_err e = CRIBLE_ENOMEM;
 	if (job && crible_job_set_name(job, q->name_claim) == CRIBLE_OK &&
-	    crible_job_set_declared_type(job, q->declared) == CRIBLE_OK)
+	    crible_job_set_declared_type(job, q->declared) == CRIBLE_OK &&
+	    (!q->accept || crible_job_set_accept(job, q->accept) == CRIBLE_OK))
 		e = q->fd >= 0 ? crible_job_scan_fd(job, q->fd, out)
 		    : q->path  ? crible_job_scan_path(job, q->path, out)
 			       : crible_job_scan_mem(job, q->mem, q->len, out);
@@ -465,6 +517,7 @@ int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t
 		one_line(err);
 		atomic_fetch_add(&S.errors, 1);
 		log_request(q, NULL, err, now_ms() - t0);
+		account(q->proto, NULL, now_ms() - t0);
 		crible_job_free(job);
 		return -1;
 	}
@@ -472,7 +525,63 @@ int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t
 	if (crible_result_verdict(*out) == CRIBLE_BLOCK)
 		atomic_fetch_add(&S.found, 1);
 	log_request(q, *out, NULL, now_ms() - t0);
+	account(q->proto, *out, now_ms() - t0);
 	return 0;
+}
+
+const char *serve_http_token(void) { return S.cfg->http_token; }
+
+bool serve_ready(void)
+{
+	if (atomic_load(&S.stop) || crible_broker_start(NULL) != CRIBLE_OK)
+		return false;
+	int v = 0;
+	sem_getvalue(&S.slots, &v);
+	return v > 0 || atomic_load(&S.waiting) == 0;
+}
+
+char *serve_metrics(void)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	static const char *protos[3] = {"clamd", "icap", "http"}, *outs[4] = {"allow", "warn", "block", "error"};
+	pthread_mutex_lock(&S.mmu);
+	fputs("# HELP crible_requests_total Scan requests by protocol and outcome (verdict, or error).\n"
+	      "# TYPE crible_requests_total counter\n", f);
+	for (int p = 0; p < 3; p++)
+		for (int v = 0; v < 4; v++)
+			fprintf(f, "crible_requests_total{protocol=\"%s\",outcome=\"%s\"} %llu\n", protos[p], outs[v], S.req[p][v]);
+	fputs("# HELP crible_findings_total Findings reported, by id.\n# TYPE crible_findings_total counter\n", f);
+	for (size_t k = 0; k < S.nfid; k++)
+		fprintf(f, "crible_findings_total{id=\"%s\"} %llu\n", S.fid[k], S.fcount[k]);
+	fputs("# HELP crible_scan_seconds Time from a request's body to its answer.\n# TYPE crible_scan_seconds histogram\n", f);
+	unsigned long long cum = 0;
+	for (int b = 0; b < 9; b++) {
+		cum += S.lat[b];
+		fprintf(f, "crible_scan_seconds_bucket{le=\"%g\"} %llu\n", lat_le[b], cum);
+	}
+	cum += S.lat[9];
+	fprintf(f, "crible_scan_seconds_bucket{le=\"+Inf\"} %llu\ncrible_scan_seconds_sum %.6f\ncrible_scan_seconds_count %llu\n",
+		cum, S.lat_sum, cum);
+	fprintf(f, "# HELP crible_scanned_bytes_total Bytes judged.\n# TYPE crible_scanned_bytes_total counter\n"
+		   "crible_scanned_bytes_total %llu\n", S.bytes);
+	pthread_mutex_unlock(&S.mmu);
+	int busy = atomic_load(&S.scanning);
+	fprintf(f, "# HELP crible_workers Scan slots (each a sandboxed worker while busy).\n# TYPE crible_workers gauge\n"
+		   "crible_workers{state=\"busy\"} %d\ncrible_workers{state=\"idle\"} %d\n",
+		busy, (int)S.cfg->max_scans - busy);
+	fprintf(f, "# HELP crible_queue_depth Scans waiting for a slot.\n# TYPE crible_queue_depth gauge\ncrible_queue_depth %d\n",
+		atomic_load(&S.waiting));
+	fprintf(f, "# HELP crible_worker_failures_total Scans that could not run (a worker died or overran, overload).\n"
+		   "# TYPE crible_worker_failures_total counter\ncrible_worker_failures_total %llu\n",
+		(unsigned long long)atomic_load(&S.errors));
+	fprintf(f, "# HELP crible_connections Open connections (clamd, ICAP).\n# TYPE crible_connections gauge\n"
+		   "crible_connections %d\n", atomic_load(&S.conns));
+	fclose(f);
+	return out;
 }
 
 bool serve_warn_found(void)
@@ -886,7 +995,7 @@ static int listen_unix(const char *path)
  * names this process, LISTEN_FDS counts them from fd 3, LISTEN_FDNAMES
  * tells a unix socket from TCP only through the socket itself.
  */
-static size_t inherited(int *fds, bool *is_unix, bool *is_icap, size_t cap)
+static size_t inherited(int *fds, bool *is_unix, bool *is_icap, int *hfds, size_t *nh, size_t cap)
 {
 	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS"), *names = getenv("LISTEN_FDNAMES");
 	if (!pid || !n || strtol(pid, NULL, 10) != (long)getpid())
@@ -907,6 +1016,11 @@ static size_t inherited(int *fds, bool *is_unix, bool *is_icap, size_t cap)
 				nm++;
 		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (nm && !strncmp(nm, "http", 4) && (nm[4] == ':' || nm[4] == '\0')) {
+			if (*nh < SERVE_MAX_LISTEN)
+				hfds[(*nh)++] = fd;
+			continue;
+		}
 		is_unix[got] = ss.ss_family == AF_UNIX;
 		is_icap[got] = nm && !strncmp(nm, "icap", 4) && (nm[4] == ':' || nm[4] == '\0');
 		fds[got++] = fd;
@@ -917,6 +1031,20 @@ static size_t inherited(int *fds, bool *is_unix, bool *is_icap, size_t cap)
 	return got;
 }
 
+void serve_peer_name(const struct sockaddr *sa, char *out, size_t len)
+{
+	char h[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (sa && sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, h, sizeof h);
+		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, h, sizeof h);
+		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	}
+	snprintf(out, len, "%s@%u", h, port);
+}
+
 static void peer_name(int fd, bool is_unix, char *out, size_t len)
 {
 	struct sockaddr_storage ss;
@@ -925,16 +1053,7 @@ static void peer_name(int fd, bool is_unix, char *out, size_t len)
 		snprintf(out, len, "%s", is_unix ? "unix" : "?");
 		return;
 	}
-	char h[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-	if (ss.ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, h, sizeof h);
-		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, h, sizeof h);
-		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	}
-	snprintf(out, len, "%s@%u", h, port);
+	serve_peer_name((struct sockaddr *)&ss, out, len);
 }
 
 int serve_run(struct serve_cfg *cfg)
@@ -943,13 +1062,16 @@ int serve_run(struct serve_cfg *cfg)
 	S.started = time(NULL);
 	pthread_rwlock_init(&S.ctxlock, NULL);
 	pthread_mutex_init(&S.logmu, NULL);
+	pthread_mutex_init(&S.mmu, NULL);
 	if (pipe2(S.wake, O_CLOEXEC | O_NONBLOCK) != 0 || sem_init(&S.slots, 0, cfg->max_scans) != 0)
 		return EXIT_ERROR;
 	if (!(S.ctx = make_ctx(cfg)))
 		return EXIT_ERROR;
 	int fds[2 * SERVE_MAX_LISTEN + 2];
 	bool is_unix[2 * SERVE_MAX_LISTEN + 2], is_icap[2 * SERVE_MAX_LISTEN + 2] = {0};
-	size_t nfd = inherited(fds, is_unix, is_icap, 2 * SERVE_MAX_LISTEN + 1);
+	int hfds[SERVE_MAX_LISTEN + 1];
+	size_t nh = 0;
+	size_t nfd = inherited(fds, is_unix, is_icap, hfds, &nh, 2 * SERVE_MAX_LISTEN + 1);
 	make_istag(cfg, S.istag);
 	if (!nfd) {
 		for (size_t i = 0; i < cfg->nclamd; i++) {
@@ -963,6 +1085,9 @@ int serve_run(struct serve_cfg *cfg)
 			is_icap[nfd] = true;
 			is_unix[nfd++] = false;
 		}
+		for (size_t i = 0; i < cfg->nhttp; i++)
+			if ((hfds[nh++] = listen_tcp(cfg->http[i])) < 0)
+				return EXIT_ERROR;
 		if (cfg->clamd_socket) {
 			if ((fds[nfd] = listen_unix(cfg->clamd_socket)) < 0)
 				return EXIT_ERROR;
@@ -974,13 +1099,20 @@ int serve_run(struct serve_cfg *cfg)
 		fprintf(stderr, "crible serve: the broker (crible-broker) cannot be started: scans would all fail\n");
 		return EXIT_ERROR;
 	}
+	/* HTTP: libmicrohttpd's threads on our listening sockets. */
+	void *httpd[SERVE_MAX_LISTEN + 1];
+	for (size_t i = 0; i < nh; i++)
+		if (!(httpd[i] = http_start(hfds[i], cfg->max_conns, (cfg->read_ms + 999) / 1000))) {
+			fprintf(stderr, "crible serve: the HTTP server cannot start\n");
+			return EXIT_ERROR;
+		}
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "crible serve: %s: listening (%zu sockets), %u scans at once\n", crible_version(), nfd,
+	fprintf(stderr, "crible serve: %s: listening (%zu sockets), %u scans at once\n", crible_version(), nfd + nh,
 		cfg->max_scans);
 	struct pollfd pf[2 * SERVE_MAX_LISTEN + 3];
 	for (size_t i = 0; i < nfd; i++)
@@ -1034,6 +1166,10 @@ int serve_run(struct serve_cfg *cfg)
 	/* Drain: no new connection; those running finish (bounded by their deadlines). */
 	for (size_t i = 0; i < nfd; i++)
 		close(fds[i]);
+	for (size_t i = 0; i < nh; i++) {
+		http_stop(httpd[i]);
+		close(hfds[i]);
+	}
 	if (cfg->clamd_socket)
 		unlink(cfg->clamd_socket);
 	uint64_t until = now_ms() + (uint64_t)cfg->read_ms + cfg->scan_ms + 5000;

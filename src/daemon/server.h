@@ -27,6 +27,9 @@ struct serve_cfg {
 	char *clamd_socket;		/* a unix socket path, or NULL */
 	char *icap[SERVE_MAX_LISTEN];	/* HOST:PORT to listen on with ICAP */
 	size_t nicap;
+	char *http[SERVE_MAX_LISTEN];	/* HOST:PORT to listen on with HTTP */
+	size_t nhttp;
+	char *http_token;		/* bearer token the HTTP API requires, or NULL */
 	uint64_t stream_max;		/* INSTREAM bytes (StreamMaxLength) */
 	unsigned max_scans;		/* scans at once */
 	unsigned max_conns;		/* connections at once */
@@ -53,6 +56,7 @@ struct serve_req {
 	const char *name;		/* what the reply and the log call it */
 	const char *name_claim;		/* the name the object claims (its extension is judged), or NULL */
 	const char *declared;		/* the Content-Type it claims, or NULL */
+	const char *accept;		/* this request's accept list (HTTP accept=), or NULL: the configuration's */
 	int fd;				/* the bytes: a descriptor, */
 	const char *path;		/* or a path on this host, */
 	const void *mem;		/* or memory */
@@ -72,6 +76,15 @@ const char *serve_istag(void);
 /* The largest body judged (stream_max), and the connection cap. */
 uint64_t serve_stream_max(void);
 unsigned serve_max_conns(void);
+/* The HTTP bearer token, or NULL. */
+const char *serve_http_token(void);
+/* Whether a scan can start now: the broker answers and a slot is free. */
+bool serve_ready(void);
+/* The metrics in Prometheus text format (malloc'd). */
+char *serve_metrics(void);
+/* "ip@port" of a socket address (NULL: "?"). */
+struct sockaddr;
+void serve_peer_name(const struct sockaddr *sa, char *out, size_t len);
 
 /* Runs until SIGTERM, SIGINT or SHUTDOWN; the exit status. */
 int serve_run(struct serve_cfg *c);

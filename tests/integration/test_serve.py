@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end tests of `crible serve`: the clamd protocol and ICAP.
+"""End-to-end tests of `crible serve`: the clamd protocol, ICAP and HTTP.
 
 usage: test_serve.py CRIBLE CRIBLE_GEN
 
@@ -14,7 +14,9 @@ a second while others are served; RELOAD, SIGHUP and SHUTDOWN; Debian's
 clamdscan --stream against the port.  ICAP with Debian's c-icap-client
 (OPTIONS, RESPMOD with and without 204 and preview, REQMOD) and by hand
 (multipart uploads split into their files, preview with ieof, a
-malformed Encapsulated header).  Ends with 'N passed, N
+malformed Encapsulated header).  HTTP with curl: /healthz, /readyz,
+the bearer token, POST /v1/scan raw and multipart with accept=, 404,
+413, and /metrics checked against the Prometheus text format.  Ends with 'N passed, N
 failed'.
 """
 import json, os, re, signal, socket, struct, subprocess, sys, tempfile, threading, time
@@ -341,7 +343,89 @@ logs = icap.logs()
 check("ICAP requests logged", any(l.get("protocol") == "icap" and l.get("command") == "REQMOD" for l in logs))
 icap.stop()
 
-# 11. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
+# 11. HTTP: curl against the API, and /metrics read as Prometheus reads it.
+hport = free_port()
+token = "s3cret-token"
+conf_http = os.path.join(work, "http.conf")
+open(conf_http, "w").write("http_token %s\n" % token)
+web = Daemon("--http", "127.0.0.1:%d" % hport, "--config", conf_http)
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", hport), timeout=1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+base = "http://127.0.0.1:%d" % hport
+auth = ["-H", "Authorization: Bearer " + token]
+
+
+def curl(*args):
+    r = subprocess.run(["curl", "-s", "-w", "\n%{http_code}"] + list(args), capture_output=True, timeout=60)
+    body, _, code = r.stdout.rpartition(b"\n")
+    return int(code or 0), body
+
+
+code, body = curl(base + "/healthz")
+check("healthz (no token needed)", code == 200 and body == b"ok\n", (code, body))
+code, body = curl(base + "/readyz")
+check("readyz without the token: 401", code == 401, (code, body))
+code, body = curl(*auth, base + "/readyz")
+check("readyz", code == 200 and body == b"ready\n", (code, body))
+code, body = curl(*auth, "-H", "Authorization: Bearer wrong", base + "/metrics")
+code, body = curl("-H", "Authorization: Bearer wrong", base + "/metrics")
+check("a wrong token: 401", code == 401, code)
+code, body = curl(*auth, "--data-binary", "@" + S("report.pdf"), "-H", "Content-Type: application/pdf",
+                  base + "/v1/scan?name=cv.pdf")
+o = json.loads(body or b"{}")
+check("POST a PE named cv.pdf", code == 200 and o.get("path") == "cv.pdf" and o.get("verdict") == "block" and
+      sorted(f["id"] for f in o.get("findings", [])) == ["exec.native", "type.mismatch"], (code, body[:300]))
+code, body = curl(*auth, "--data-binary", "@" + S("notes.txt"), base + "/v1/scan?name=notes.txt&accept=image/png")
+o = json.loads(body or b"{}")
+check("accept= per request", code == 200 and [f["id"] for f in o.get("findings", [])] == ["type.disallowed"], (code, body[:300]))
+code, body = curl(*auth, "-F", "comment=hello", "-F", "cv=@%s;filename=cv.pdf;type=application/pdf" % S("report.pdf"),
+                  "-F", "pic=@%s" % S("picture.png"), base + "/v1/scan")
+o = json.loads(body or b"{}")
+res = o.get("results", [])
+check("multipart: one result per part", code == 200 and [r["path"] for r in res] == ["form-field", "cv.pdf", "picture.png"]
+      and [r["verdict"] for r in res] == ["allow", "block", "allow"], (code, body[:400]))
+code, body = curl(*auth, base + "/v1/nothing")
+check("unknown endpoint: 404", code == 404, code)
+code, body = curl(*auth, base + "/metrics")
+text = body.decode()
+samples = {}
+ok = True
+for line in text.splitlines():
+    if not line or line.startswith("#"):
+        ok = ok and re.fullmatch(r"# (HELP|TYPE) crible_[a-z_]+ .+", line) is not None or not line
+        continue
+    m = re.fullmatch(r'(crible_[a-z_]+)(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? (-?[0-9.e+]+|\+Inf)', line)
+    ok = ok and m is not None
+    if m:
+        samples[m.group(1) + (m.group(2) or "")] = float(m.group(4))
+check("metrics: Prometheus text format", code == 200 and ok and samples, text[:300])
+check("metrics: requests by protocol and outcome", samples.get('crible_requests_total{protocol="http",outcome="block"}', 0) >= 2
+      and samples.get('crible_requests_total{protocol="http",outcome="allow"}', 0) >= 2, samples)
+check("metrics: findings by id", samples.get('crible_findings_total{id="exec.native"}', 0) >= 2, samples)
+check("metrics: latency histogram", samples.get('crible_scan_seconds_bucket{le="+Inf"}', 0) ==
+      samples.get("crible_scan_seconds_count", -1) and samples.get("crible_scan_seconds_count", 0) >= 5, samples)
+check("metrics: workers and queue", 'crible_workers{state="idle"}' in samples and "crible_queue_depth" in samples and
+      "crible_worker_failures_total" in samples)
+big = os.path.join(work, "too-big.bin")
+open(big, "wb").write(b"\0" * (2 << 20))
+web.stop()
+small_web = Daemon("--http", "127.0.0.1:%d" % free_port(), "--stream-max", "1000000")
+hp2 = int([a for a in small_web.p.args if a.startswith("127.0.0.1:") and a != "127.0.0.1:%d" % small_web.port][0].split(":")[1])
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", hp2), timeout=1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+code, body = curl("--data-binary", "@" + big, "http://127.0.0.1:%d/v1/scan?name=big.bin" % hp2)
+check("past stream_max: 413, never a verdict", code == 413 and b"verdict" not in body and b"error" in body, (code, body[:200]))
+small_web.stop()
+
+# 12. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
 got = d.talk(b"zRELOAD\0")
 check("RELOAD", got == b"RELOADING\0", got)
 d.p.send_signal(signal.SIGHUP)
