@@ -21,7 +21,7 @@ pkgs=(
   libarchive-tools unzip 7zip genisoimage   # the differential tests' real readers: bsdtar, Info-ZIP,
   xorriso tar util-linux                    #   7zz, isoinfo, xorriso, GNU tar, setpriv
   qpdf                                      # the PDF decryption oracle
-  clamdscan c-icap curl                     # real clamd, ICAP and HTTP clients against crible serve
+  clamdscan c-icap curl squid               # real clamd, ICAP and HTTP clients against crible serve
   file time                                 # bench baselines: file(1), GNU time
 )
 
