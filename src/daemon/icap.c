@@ -88,7 +88,39 @@ static void consume(struct ic *c, size_t n)
  * *ieof when it said so.  0, 1 when past max (the rest is read and
  * dropped), -1 on a broken stream.
  */
-static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool *ieof)
+/*
+ * The early answer for a large body.  Squid 5 keeps an unanswered body
+ * in a 64 KiB pipe and sends no more until the ICAP answer starts, while
+ * crible answers only once it has judged every byte.  So past EARLY_AT
+ * bytes the answer starts: 200 and the message's own HTTP headers, no
+ * body byte.  The body follows only if it is judged clean; otherwise the
+ * connection is cut before the first body byte, and the client gets the
+ * headers and nothing else (never the file).
+ */
+#define EARLY_AT (32u * 1024u)
+
+struct early {
+	const char *http;	/* the header block to echo */
+	size_t len;
+	bool req;		/* REQMOD: req-hdr/req-body, else res-hdr/res-body */
+	bool sent;
+};
+
+static int send_early(struct ic *c, struct early *e)
+{
+	char head[512];
+	int n = snprintf(head, sizeof head,
+			 "ICAP/1.0 200 OK\r\nISTag: \"%s\"\r\nService: crible/%s\r\nEncapsulated: %s=0, %s=%zu\r\n\r\n",
+			 serve_istag(), crible_version(), e->req ? "req-hdr" : "res-hdr", e->req ? "req-body" : "res-body",
+			 e->len);
+	e->sent = true;
+	return n > 0 && (size_t)n < sizeof head && send_all(c->fd, head, (size_t)n) == 0 &&
+			       send_all(c->fd, e->http, e->len) == 0
+		       ? 0
+		       : -1;
+}
+
+static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool *ieof, struct early *early)
 {
 	static _Thread_local char chunk[1 << 16];
 	int over = 0;
@@ -122,6 +154,8 @@ static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool
 				*total += k;
 			size -= k;
 		}
+		if (early && !early->sent && *total >= EARLY_AT && send_early(c, early) != 0)
+			return -1;
 		char crlf[2];
 		if (read_exact(c, crlf, 2) != 0 || crlf[0] != '\r' || crlf[1] != '\n')
 			return -1;
@@ -149,6 +183,23 @@ static int respond(struct ic *c, const char *status, const char *extra, const ch
 		char sz[32];
 		int sl = snprintf(sz, sizeof sz, "%zx\r\n", k);
 		if (send_all(c->fd, sz, (size_t)sl) != 0 || send_all(c->fd, p, k) != 0 || send_all(c->fd, "\r\n", 2) != 0)
+			return -1;
+		off += k;
+	}
+	return send_all(c->fd, "0\r\n\r\n", 5);
+}
+
+/* The body in chunks, then the last chunk. */
+static int respond_body(struct ic *c, int bodyfd, uint64_t bodylen)
+{
+	static _Thread_local char chunk[1 << 16];
+	for (uint64_t off = 0; off < bodylen;) {
+		size_t k = bodylen - off < sizeof chunk ? (size_t)(bodylen - off) : sizeof chunk;
+		if (pread(bodyfd, chunk, k, (off_t)off) != (ssize_t)k)
+			return -1;
+		char sz[32];
+		int sl = snprintf(sz, sizeof sz, "%zx\r\n", k);
+		if (send_all(c->fd, sz, (size_t)sl) != 0 || send_all(c->fd, chunk, k) != 0 || send_all(c->fd, "\r\n", 2) != 0)
 			return -1;
 		off += k;
 	}
@@ -287,6 +338,8 @@ static bool modify(struct ic *c, const struct icap_msg *m)
 		}
 	}
 	free(copy);
+	long hs0 = e.req_hdr >= 0 && req ? e.req_hdr : e.res_hdr >= 0 ? e.res_hdr : 0;
+	struct early early = {.http = http + hs0, .len = hlen - (size_t)hs0, .req = req};
 	/* The body, into an unlinked file; a preview first, then 100 Continue for the rest. */
 	int fd = -1;
 	uint64_t total = 0;
@@ -296,12 +349,14 @@ static bool modify(struct ic *c, const struct icap_msg *m)
 		fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 		if (fd < 0)
 			fd = memfd_create("crible-icap", MFD_CLOEXEC);
-		int rc = fd >= 0 ? read_chunks(c, fd, &total, serve_stream_max(), &ieof) : -1;
+		bool preview = icap_header(m->h, m->nh, "Preview") != NULL;
+		/* Inside a preview nothing may be answered but 100, 204 or the whole answer: no early start there. */
+		int rc = fd >= 0 ? read_chunks(c, fd, &total, serve_stream_max(), &ieof, preview ? NULL : &early) : -1;
 		if (rc == 0 && icap_header(m->h, m->nh, "Preview") && !ieof) {
 			if (send_all(c->fd, "ICAP/1.0 100 Continue\r\n\r\n", 25) != 0)
 				rc = -1;
 			else
-				rc = read_chunks(c, fd, &total, serve_stream_max(), &ieof);
+				rc = read_chunks(c, fd, &total, serve_stream_max(), &ieof, &early);
 		}
 		if (rc < 0) {
 			if (fd >= 0)
@@ -334,7 +389,13 @@ static bool modify(struct ic *c, const struct icap_msg *m)
 			judge(&o, cmd, claim, encoded ? NULL : ctype, fd, NULL, 0);
 	}
 	bool ok;
-	if (o.error) {
+	if (early.sent) {
+		/* Headers went out already: the body follows only when clean; otherwise cut before its first byte. */
+		if (o.error || o.block)
+			ok = false;
+		else
+			ok = respond_body(c, fd, total) == 0;
+	} else if (o.error) {
 		char extra[400];
 		snprintf(extra, sizeof extra, "X-Crible-Error: %s\r\n", o.why);
 		ok = respond(c, "500 Server Error", extra, "null-body=0", NULL, 0, -1, 0, NULL) == 0;

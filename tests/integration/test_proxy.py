@@ -6,9 +6,10 @@ usage: test_proxy.py CRIBLE
 crible serve answers ICAP; Debian's Squid 5 sends it every upload
 (REQMOD, icap://.../crible_req) and every download (RESPMOD,
 .../crible_resp), bypass off; a local HTTP server holds the files and
-takes the uploads.  curl goes through the proxy: clean downloads arrive
-byte-identical, hostile ones (EICAR, a PE named .pdf, a zip-slip
-archive) are 403 with crible's page; a clean upload reaches the server,
+takes the uploads.  curl goes through the proxy: clean downloads (2 KiB
+to 2 MiB) arrive byte-identical, hostile ones (EICAR, a PE named .pdf)
+are 403 with crible's page, and a hostile one past 32 KiB (whose answer
+had started) arrives without a single body byte; a clean upload reaches the server,
 a hostile one (a PE in a multipart form named cv.pdf) is 403 and never
 arrives.  Ends with 'N passed, N failed'.
 """
@@ -45,7 +46,9 @@ def wait_port(port, secs=60):
 files = {"notes.txt": b"plain words, nothing else\n" * 100, "eicar.com": EICAR,
          "report.pdf": b"MZ" + b"\0" * 58 + b"\x80\0\0\0" + b"\0" * 64 + b"PE\0\0\x4c\x01\x01\0" + b"\0" * 12 + b"\xe0\0\x02\x01"
          + b"\x0b\x01" + b"\0" * 900,
-         "medium.bin": bytes(range(256)) * 160}
+         "medium.bin": bytes(range(256)) * 160, "big.bin": bytes(range(256)) * 8192}
+# A program 200 KiB long named as a report: judged after Squid has the answer's headers.
+files["big-report.pdf"] = files["report.pdf"] + b"\0" * (200 << 10)
 uploads = []
 
 
@@ -119,15 +122,24 @@ def curl(*args):
 
 
 url = "http://127.0.0.1:%d/" % web_port
-# Bodies under 64 KiB: Squid 5 stops sending a larger RESPMOD body until the
-# ICAP answer starts, and crible answers once it has judged all of it
-# (docs/serve.md, "Not yet").
-for name in ("notes.txt", "medium.bin"):
+# Bodies under and over 64 KiB: past 32 KiB crible starts its answer (Squid
+# sends no more of an unanswered body), and sends the body once judged clean.
+for name in ("notes.txt", "medium.bin", "big.bin"):
     code, body = curl(url + name)
     check("download %s arrives byte-identical" % name, code == 200 and body == files[name], (code, len(body)))
 for name, threat in (("eicar.com", b"Crible.Sig.Eicar"), ("report.pdf", b"Crible.Exec.Native")):
     code, body = curl(url + name)
     check("download %s is 403" % name, code == 403 and threat in body and files[name] not in body, (code, body[:200]))
+
+# A large hostile download: the answer had started, so it is cut before its first body byte.
+code, body = curl(url + "big-report.pdf")
+check("large hostile download: not one byte of it", len(body) == 0 and code in (0, 200), (code, len(body)))
+big_up = os.path.join(work, "big-upload.bin")
+open(big_up, "wb").write(files["big.bin"])
+n0 = len(uploads)
+code, body = curl("-F", "f=@%s;filename=data.bin" % big_up, url + "upload")
+check("large clean upload reaches the server", code == 200 and len(uploads) == n0 + 1 and files["big.bin"] in uploads[-1],
+      (code, body[:200]))
 
 clean = os.path.join(work, "clean.txt")
 open(clean, "wb").write(files["notes.txt"])
