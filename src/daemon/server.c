@@ -974,7 +974,7 @@ static int listen_unix(const char *path)
 		fprintf(stderr, "crible serve: %s: path too long for a socket\n", path);
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	/* A socket file left by an earlier run is replaced; anything else at the path is not. */
 	struct stat st;
