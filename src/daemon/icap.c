@@ -24,21 +24,6 @@ struct ic {
 	size_t have;
 };
 
-static int send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Reads until buf holds `until` (a string) or n bytes; the index past it, or -1. */
 static long fill_until(struct ic *c, const char *until)
 {
@@ -114,8 +99,8 @@ static int send_early(struct ic *c, struct early *e)
 			 serve_istag(), crible_version(), e->req ? "req-hdr" : "res-hdr", e->req ? "req-body" : "res-body",
 			 e->len);
 	e->sent = true;
-	return n > 0 && (size_t)n < sizeof head && send_all(c->fd, head, (size_t)n) == 0 &&
-			       send_all(c->fd, e->http, e->len) == 0
+	return n > 0 && (size_t)n < sizeof head && serve_send_all(c->fd, head, (size_t)n) == 0 &&
+			       serve_send_all(c->fd, e->http, e->len) == 0
 		       ? 0
 		       : -1;
 }
@@ -162,18 +147,9 @@ static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool
 	}
 }
 
-static int respond(struct ic *c, const char *status, const char *extra, const char *encap, const void *http,
-		   size_t httplen, int bodyfd, uint64_t bodylen, const void *bodymem)
+/* A body (from memory, or from bodyfd) in chunks, then the last chunk. */
+static int respond_body(struct ic *c, int bodyfd, uint64_t bodylen, const void *bodymem)
 {
-	char head[4096];
-	int n = snprintf(head, sizeof head, "ICAP/1.0 %s\r\nISTag: \"%s\"\r\nService: crible/%s\r\n%sEncapsulated: %s\r\n\r\n",
-			 status, serve_istag(), crible_version(), extra ? extra : "", encap);
-	if (n < 0 || (size_t)n >= sizeof head || send_all(c->fd, head, (size_t)n) != 0)
-		return -1;
-	if (httplen && send_all(c->fd, http, httplen) != 0)
-		return -1;
-	if (bodyfd < 0 && !bodymem)
-		return 0;
 	static _Thread_local char chunk[1 << 16];
 	for (uint64_t off = 0; off < bodylen;) {
 		size_t k = bodylen - off < sizeof chunk ? (size_t)(bodylen - off) : sizeof chunk;
@@ -182,28 +158,27 @@ static int respond(struct ic *c, const char *status, const char *extra, const ch
 			return -1;
 		char sz[32];
 		int sl = snprintf(sz, sizeof sz, "%zx\r\n", k);
-		if (send_all(c->fd, sz, (size_t)sl) != 0 || send_all(c->fd, p, k) != 0 || send_all(c->fd, "\r\n", 2) != 0)
+		if (serve_send_all(c->fd, sz, (size_t)sl) != 0 || serve_send_all(c->fd, p, k) != 0 ||
+		    serve_send_all(c->fd, "\r\n", 2) != 0)
 			return -1;
 		off += k;
 	}
-	return send_all(c->fd, "0\r\n\r\n", 5);
+	return serve_send_all(c->fd, "0\r\n\r\n", 5);
 }
 
-/* The body in chunks, then the last chunk. */
-static int respond_body(struct ic *c, int bodyfd, uint64_t bodylen)
+static int respond(struct ic *c, const char *status, const char *extra, const char *encap, const void *http,
+		   size_t httplen, int bodyfd, uint64_t bodylen, const void *bodymem)
 {
-	static _Thread_local char chunk[1 << 16];
-	for (uint64_t off = 0; off < bodylen;) {
-		size_t k = bodylen - off < sizeof chunk ? (size_t)(bodylen - off) : sizeof chunk;
-		if (pread(bodyfd, chunk, k, (off_t)off) != (ssize_t)k)
-			return -1;
-		char sz[32];
-		int sl = snprintf(sz, sizeof sz, "%zx\r\n", k);
-		if (send_all(c->fd, sz, (size_t)sl) != 0 || send_all(c->fd, chunk, k) != 0 || send_all(c->fd, "\r\n", 2) != 0)
-			return -1;
-		off += k;
-	}
-	return send_all(c->fd, "0\r\n\r\n", 5);
+	char head[4096];
+	int n = snprintf(head, sizeof head, "ICAP/1.0 %s\r\nISTag: \"%s\"\r\nService: crible/%s\r\n%sEncapsulated: %s\r\n\r\n",
+			 status, serve_istag(), crible_version(), extra ? extra : "", encap);
+	if (n < 0 || (size_t)n >= sizeof head || serve_send_all(c->fd, head, (size_t)n) != 0)
+		return -1;
+	if (httplen && serve_send_all(c->fd, http, httplen) != 0)
+		return -1;
+	if (bodyfd < 0 && !bodymem)
+		return 0;
+	return respond_body(c, bodyfd, bodylen, bodymem);
 }
 
 static void html_escape(const char *s, char *out, size_t outlen)
@@ -353,7 +328,7 @@ static bool modify(struct ic *c, const struct icap_msg *m)
 		/* Inside a preview nothing may be answered but 100, 204 or the whole answer: no early start there. */
 		int rc = fd >= 0 ? read_chunks(c, fd, &total, serve_stream_max(), &ieof, preview ? NULL : &early) : -1;
 		if (rc == 0 && icap_header(m->h, m->nh, "Preview") && !ieof) {
-			if (send_all(c->fd, "ICAP/1.0 100 Continue\r\n\r\n", 25) != 0)
+			if (serve_send_all(c->fd, "ICAP/1.0 100 Continue\r\n\r\n", 25) != 0)
 				rc = -1;
 			else
 				rc = read_chunks(c, fd, &total, serve_stream_max(), &ieof, &early);
@@ -394,7 +369,7 @@ static bool modify(struct ic *c, const struct icap_msg *m)
 		if (o.error || o.block)
 			ok = false;
 		else
-			ok = respond_body(c, fd, total) == 0;
+			ok = respond_body(c, fd, total, NULL) == 0;
 	} else if (o.error) {
 		char extra[400];
 		snprintf(extra, sizeof extra, "X-Crible-Error: %s\r\n", o.why);

@@ -363,7 +363,7 @@ static void set_timeout(int fd, unsigned ms)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-static int send_all(int fd, const void *p, size_t n)
+int serve_send_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 	while (n) {
@@ -392,7 +392,7 @@ static int reply(struct conn *c, const char *fmt, ...)
 		return -1;
 	size_t len = (size_t)k + ((size_t)n < sizeof line - (size_t)k - 1 ? (size_t)n : sizeof line - (size_t)k - 2);
 	line[len++] = clamd_term(c->frame);
-	return send_all(c->fd, line, len);
+	return serve_send_all(c->fd, line, len);
 }
 
 /* Reads exactly n bytes with the read deadline; 0, or -1 (timeout, EOF, error). */

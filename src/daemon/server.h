@@ -86,6 +86,9 @@ char *serve_metrics(void);
 struct sockaddr;
 void serve_peer_name(const struct sockaddr *sa, char *out, size_t len);
 
+/* Sends all of p[0..n) on a socket (MSG_NOSIGNAL, EINTR retried); 0, or -1. */
+int serve_send_all(int fd, const void *p, size_t n);
+
 /* Runs until SIGTERM, SIGINT or SHUTDOWN; the exit status. */
 int serve_run(struct serve_cfg *c);
 
