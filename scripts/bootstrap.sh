@@ -22,6 +22,8 @@ pkgs=(
   xorriso tar util-linux                    #   7zz, isoinfo, xorriso, GNU tar, setpriv
   qpdf                                      # the PDF decryption oracle
   clamdscan c-icap curl squid               # real clamd, ICAP and HTTP clients against crible serve
+  haproxy                                   # two daemons behind a real load balancer
+  python3-flask                             # examples/upload-gate, the upload form that asks crible first
   file time                                 # bench baselines: file(1), GNU time
 )
 

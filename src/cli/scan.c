@@ -78,7 +78,7 @@ static void usage(FILE *f)
 /* Streams standard input into the job as it arrives (the library spools it). */
 static crible_err feed_stdin(crible_job *job, crible_result **r)
 {
-	static _Thread_local char buf[65536];
+	char buf[65536];
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
@@ -100,7 +100,7 @@ static crible_err feed_stdin(crible_job *job, crible_result **r)
  */
 static crible_err feed_volumes(crible_job *job, int fd, const struct input *in, crible_result **r, const char **bad)
 {
-	static _Thread_local uint8_t buf[1 << 16];
+	uint8_t buf[1 << 16];
 	for (size_t k = 0; k <= in->nvols; k++) {
 		int f = k ? open(in->vols[k - 1], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : fd;
 		if (f < 0) {

@@ -25,6 +25,8 @@ static void usage(FILE *f)
 	      "                         /metrics (default 127.0.0.1:8080)\n"
 	      "  --policy FILE          severity overrides, as for crible scan\n"
 	      "  --accept LIST          allowed types, as for crible scan\n"
+	      "  --rules PATH           YARA rules (a .yar file or a directory of them),\n"
+	      "                         matched in the workers; reread on SIGHUP\n"
 	      "  --stream-max BYTES     INSTREAM size limit (100 MiB)\n"
 	      "  --max-scans N          scans at once (2 per core)\n"
 	      "  --warn-found           a warn verdict answers FOUND, not OK\n"
@@ -34,7 +36,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-enum { O_CONFIG = 256, O_CLAMD, O_ICAP, O_HTTP, O_SOCKET, O_POLICY, O_ACCEPT, O_STREAMMAX, O_MAXSCANS, O_WARNFOUND };
+enum { O_CONFIG = 256, O_CLAMD, O_ICAP, O_HTTP, O_SOCKET, O_POLICY, O_ACCEPT, O_RULES, O_STREAMMAX, O_MAXSCANS, O_WARNFOUND };
 
 int cmd_serve(int argc, char **argv)
 {
@@ -46,6 +48,7 @@ int cmd_serve(int argc, char **argv)
 		{"http", required_argument, NULL, O_HTTP},
 		{"policy", required_argument, NULL, O_POLICY},
 		{"accept", required_argument, NULL, O_ACCEPT},
+		{"rules", required_argument, NULL, O_RULES},
 		{"stream-max", required_argument, NULL, O_STREAMMAX},
 		{"max-scans", required_argument, NULL, O_MAXSCANS},
 		{"warn-found", no_argument, NULL, O_WARNFOUND},
@@ -92,6 +95,10 @@ int cmd_serve(int argc, char **argv)
 		case O_ACCEPT:
 			free(cfg.accept);
 			cfg.accept = strdup(optarg);
+			break;
+		case O_RULES:
+			free(cfg.rules);
+			cfg.rules = strdup(optarg);
 			break;
 		case O_STREAMMAX:
 		case O_MAXSCANS:

@@ -32,8 +32,7 @@
 #include "server.h"
 
 struct req {
-	int fd;			/* the body, in an unlinked file */
-	uint64_t len;
+	struct serve_body b;	/* the body, held once */
 	bool over;		/* past stream_max */
 };
 
@@ -145,16 +144,16 @@ static enum MHD_Result scan(struct MHD_Connection *c, struct req *rq, const char
 	if (ctype && !strncasecmp(ctype, "multipart/form-data", 19) && header_param(ctype, "boundary", boundary, sizeof boundary)) {
 		/* One result per part, under its form file name. */
 		append(&p, "{\"results\":[", 12);
-		void *map = rq->len ? mmap(NULL, (size_t)rq->len, PROT_READ, MAP_PRIVATE, rq->fd, 0) : MAP_FAILED;
-		bool split = map != MAP_FAILED && multipart_split(map, (size_t)rq->len, boundary, part, &p);
+		void *map = rq->b.len ? mmap(NULL, (size_t)rq->b.len, PROT_READ, MAP_PRIVATE, rq->b.fd, 0) : MAP_FAILED;
+		bool split = map != MAP_FAILED && multipart_split(map, (size_t)rq->b.len, boundary, part, &p);
 		if (map != MAP_FAILED)
-			munmap(map, (size_t)rq->len);
+			munmap(map, (size_t)rq->b.len);
 		if (!split && !p.code)
 			return json_error(c, MHD_HTTP_BAD_REQUEST, path, "malformed multipart/form-data body");
 		append(&p, "]}\n", 3);
 		ok = !p.code && !p.failed;
 	} else {
-		ok = judge(&p, path, name && *name ? name : NULL, ctype, rq->fd, NULL, 0);
+		ok = judge(&p, path, name && *name ? name : NULL, ctype, rq->b.fd, NULL, 0);
 		append(&p, "\n", 1);
 	}
 	enum MHD_Result res;
@@ -210,11 +209,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			rq = calloc(1, sizeof *rq);
 			if (!rq)
 				return MHD_NO;
-			const char *dir = getenv("TMPDIR");
-			rq->fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-			if (rq->fd < 0)
-				rq->fd = memfd_create("crible-http", MFD_CLOEXEC);
-			if (rq->fd < 0) {
+			if (serve_body_open(&rq->b) != 0) {
 				free(rq);
 				return MHD_NO;
 			}
@@ -240,17 +235,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return answer(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"no such endpoint\"}\n", "application/json");
 	}
 	if (*upload_size) {
-		/* Body bytes as they arrive, into the file; past the limit they are counted and dropped. */
+		/* Body bytes as they arrive, into the body; past the limit they are counted and dropped. */
 		size_t n = *upload_size;
 		*upload_size = 0;
-		if (rq->over || n > serve_stream_max() - rq->len) {
+		if (rq->over || n > serve_stream_max() - rq->b.len) {
 			rq->over = true;
 			return MHD_YES;
 		}
-		if (pwrite(rq->fd, upload, n, (off_t)rq->len) != (ssize_t)n)
-			return MHD_NO;
-		rq->len += n;
-		return MHD_YES;
+		return serve_body_append(&rq->b, upload, n) == 0 ? MHD_YES : MHD_NO;
 	}
 	char peer[80];
 	peer_of(c, peer, sizeof peer);
@@ -262,7 +254,7 @@ static void done(void *cls, struct MHD_Connection *c, void **state, enum MHD_Req
 	(void)cls, (void)c, (void)why;
 	struct req *rq = *state;
 	if (rq) {
-		close(rq->fd);
+		serve_body_close(&rq->b);
 		free(rq);
 		*state = NULL;
 	}

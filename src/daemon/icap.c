@@ -105,9 +105,10 @@ static int send_early(struct ic *c, struct early *e)
 		       : -1;
 }
 
-static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool *ieof, struct early *early)
+/* Chunks into the body, up to max bytes (past it they are read and dropped: 1); 0 at the last chunk, -1 on error. */
+static int read_chunks(struct ic *c, struct serve_body *b, uint64_t max, bool *ieof, struct early *early)
 {
-	static _Thread_local char chunk[1 << 16];
+	char chunk[1 << 16];	/* on the stack: thread-local storage is zeroed for every connection thread */
 	int over = 0;
 	for (;;) {
 		long e = fill_until(c, "\r\n");
@@ -131,15 +132,13 @@ static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool
 			size_t k = size < sizeof chunk ? (size_t)size : sizeof chunk;
 			if (read_exact(c, chunk, k) != 0)
 				return -1;
-			if (*total + k > max)
+			if (over || b->len + k > max)
 				over = 1;
-			else if (pwrite(fd, chunk, k, (off_t)*total) != (ssize_t)k)
+			else if (serve_body_append(b, chunk, k) != 0)
 				return -1;
-			if (!over)
-				*total += k;
 			size -= k;
 		}
-		if (early && !early->sent && *total >= EARLY_AT && send_early(c, early) != 0)
+		if (early && !early->sent && b->len >= EARLY_AT && send_early(c, early) != 0)
 			return -1;
 		char crlf[2];
 		if (read_exact(c, crlf, 2) != 0 || crlf[0] != '\r' || crlf[1] != '\n')
@@ -150,7 +149,7 @@ static int read_chunks(struct ic *c, int fd, uint64_t *total, uint64_t max, bool
 /* A body (from memory, or from bodyfd) in chunks, then the last chunk. */
 static int respond_body(struct ic *c, int bodyfd, uint64_t bodylen, const void *bodymem)
 {
-	static _Thread_local char chunk[1 << 16];
+	char chunk[1 << 16];	/* on the stack: thread-local storage is zeroed for every connection thread */
 	for (uint64_t off = 0; off < bodylen;) {
 		size_t k = bodylen - off < sizeof chunk ? (size_t)(bodylen - off) : sizeof chunk;
 		const char *p = bodymem ? (const char *)bodymem + off : chunk;
@@ -315,31 +314,29 @@ static bool modify(struct ic *c, const struct icap_msg *m)
 	free(copy);
 	long hs0 = e.req_hdr >= 0 && req ? e.req_hdr : e.res_hdr >= 0 ? e.res_hdr : 0;
 	struct early early = {.http = http + hs0, .len = hlen - (size_t)hs0, .req = req};
-	/* The body, into an unlinked file; a preview first, then 100 Continue for the rest. */
+	/* The body, held once; a preview first, then 100 Continue for the rest. */
+	struct serve_body b = {.fd = -1};
 	int fd = -1;
 	uint64_t total = 0;
 	bool ieof = false, over = false;
 	if (e.body >= 0) {
-		const char *dir = getenv("TMPDIR");
-		fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-		if (fd < 0)
-			fd = memfd_create("crible-icap", MFD_CLOEXEC);
 		bool preview = icap_header(m->h, m->nh, "Preview") != NULL;
 		/* Inside a preview nothing may be answered but 100, 204 or the whole answer: no early start there. */
-		int rc = fd >= 0 ? read_chunks(c, fd, &total, serve_stream_max(), &ieof, preview ? NULL : &early) : -1;
-		if (rc == 0 && icap_header(m->h, m->nh, "Preview") && !ieof) {
+		int rc = serve_body_open(&b) == 0 ? read_chunks(c, &b, serve_stream_max(), &ieof, preview ? NULL : &early) : -1;
+		if (rc == 0 && preview && !ieof) {
 			if (serve_send_all(c->fd, "ICAP/1.0 100 Continue\r\n\r\n", 25) != 0)
 				rc = -1;
 			else
-				rc = read_chunks(c, fd, &total, serve_stream_max(), &ieof, &early);
+				rc = read_chunks(c, &b, serve_stream_max(), &ieof, &early);
 		}
 		if (rc < 0) {
-			if (fd >= 0)
-				close(fd);
+			serve_body_close(&b);
 			free(http);
 			return false;
 		}
 		over = rc == 1;
+		fd = b.fd;
+		total = b.len;
 	}
 	struct outcome o = {.peer = c->peer};
 	const char *cmd = req ? "REQMOD" : "RESPMOD";

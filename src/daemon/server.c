@@ -17,6 +17,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -71,8 +73,9 @@ void serve_cfg_free(struct serve_cfg *c)
 	free(c->clamd_socket);
 	free(c->policy);
 	free(c->accept);
+	free(c->rules);
 	c->nclamd = 0;
-	c->clamd_socket = c->policy = c->accept = NULL;
+	c->clamd_socket = c->policy = c->accept = c->rules = NULL;
 }
 
 static int set_str(char **dst, const char *v)
@@ -155,6 +158,8 @@ int serve_cfg_load(struct serve_cfg *c, const char *path)
 			rc = set_str(&c->policy, v);
 		} else if (!strcmp(k, "accept")) {
 			rc = set_str(&c->accept, v);
+		} else if (!strcmp(k, "rules")) {
+			rc = set_str(&c->rules, v);
 		} else {
 			fprintf(stderr, "crible serve: %s:%d: unknown setting '%s'\n", path, line, k);
 			rc = -1;
@@ -238,7 +243,11 @@ static void on_signal(int sig)
 	wake();
 }
 
-/* A context from the config: the daemon's limits, policy and accept list; every scan confined. */
+/*
+ * A context from the config: the daemon's limits, policy, accept list
+ * and YARA rules; every scan confined (the rules are compiled here, once,
+ * and cross to the broker, which forks every worker with them loaded).
+ */
 static crible_ctx *make_ctx(const struct serve_cfg *c)
 {
 	crible_ctx *ctx = crible_ctx_new();
@@ -252,30 +261,71 @@ static crible_ctx *make_ctx(const struct serve_cfg *c)
 		crible_ctx_free(ctx);
 		return NULL;
 	}
+	char *err = NULL;
+	crible_err e = c->rules ? crible_ctx_set_rules(ctx, c->rules, &err) : CRIBLE_OK;
+	if (e != CRIBLE_OK) {
+		fprintf(stderr, "crible serve: rules: %s\n", err ? err : crible_strerror(e));
+		free(err);
+		crible_ctx_free(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
-/* "crible-VERSION-DIGEST": FNV-1a over what decides a verdict (policy file bytes, accept list, options). */
+static bool rule_name(const char *n)
+{
+	size_t l = strlen(n);
+	return (l > 4 && !strcmp(n + l - 4, ".yar")) || (l > 5 && !strcmp(n + l - 5, ".yara"));
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+
+#define MIX(p, n) for (size_t i_ = 0; i_ < (n); i_++) h = (h ^ ((const uint8_t *)(p))[i_]) * 1099511628211ull
+
+static uint64_t mix_file(uint64_t h, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char b[4096];
+	size_t n;
+	MIX(path, strlen(path) + 1);
+	while (f && (n = fread(b, 1, sizeof b, f)) > 0)
+		MIX(b, n);
+	if (f)
+		fclose(f);
+	return h;
+}
+
+/*
+ * "crible-VERSION-DIGEST": FNV-1a over what decides a verdict (the policy
+ * file's bytes, the accept list, the options, every rule file's name and
+ * bytes), so that it changes when a reload changes an answer.
+ */
 static void make_istag(const struct serve_cfg *c, char out[33])
 {
 	uint64_t h = 1469598103934665603ull;
-#define MIX(p, n) for (size_t i_ = 0; i_ < (n); i_++) h = (h ^ ((const uint8_t *)(p))[i_]) * 1099511628211ull
 	MIX(crible_version(), strlen(crible_version()));
 	if (c->accept)
 		MIX(c->accept, strlen(c->accept));
-	if (c->policy) {
-		FILE *f = fopen(c->policy, "re");
-		char b[4096];
-		size_t n;
-		while (f && (n = fread(b, 1, sizeof b, f)) > 0)
-			MIX(b, n);
-		if (f)
-			fclose(f);
+	if (c->policy)
+		h = mix_file(h, c->policy);
+	struct stat st;
+	if (c->rules && stat(c->rules, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct dirent **names = NULL;
+		int n = scandir(c->rules, &names, NULL, by_name);
+		for (int i = 0; i < n; i++) {
+			char p[4096];
+			if (rule_name(names[i]->d_name) &&
+			    snprintf(p, sizeof p, "%s/%s", c->rules, names[i]->d_name) < (int)sizeof p)
+				h = mix_file(h, p);
+			free(names[i]);
+		}
+		free(names);
+	} else if (c->rules) {
+		h = mix_file(h, c->rules);
 	}
 	uint8_t flags[2] = {c->warn_found, 0};
 	MIX(flags, sizeof flags);
 	MIX(&c->scan_ms, sizeof c->scan_ms);
-#undef MIX
 	snprintf(out, 33, "crible-%s-%08x", crible_version(), (unsigned)(h ^ (h >> 32)));
 }
 
@@ -311,6 +361,7 @@ static void reload(void)
 	if (!S.cfg->config) {
 		fresh.policy = S.cfg->policy ? strdup(S.cfg->policy) : NULL;
 		fresh.accept = S.cfg->accept ? strdup(S.cfg->accept) : NULL;
+		fresh.rules = S.cfg->rules ? strdup(S.cfg->rules) : NULL;
 		fresh.scan_ms = S.cfg->scan_ms;
 		fresh.warn_found = S.cfg->warn_found;
 		fresh.stream_max = S.cfg->stream_max;
@@ -376,6 +427,59 @@ int serve_send_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int serve_body_open(struct serve_body *b)
+{
+	*b = (struct serve_body){.fd = memfd_create("crible-body", MFD_CLOEXEC)};
+	return b->fd >= 0 ? 0 : -1;
+}
+
+/* From memory to an unlinked file, once the body is past SERVE_BODY_MEM; memory stays if there is no such file. */
+static void body_to_disk(struct serve_body *b)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	b->on_disk = true;	/* tried once */
+	if (fd < 0)
+		return;
+	off_t off = 0;
+	while ((uint64_t)off < b->len) {
+		ssize_t k = sendfile(fd, b->fd, &off, (size_t)(b->len - (uint64_t)off));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			close(fd);
+			return;
+		}
+	}
+	close(b->fd);
+	b->fd = fd;
+}
+
+int serve_body_append(struct serve_body *b, const void *p, size_t n)
+{
+	if (!b->on_disk && b->len + n > SERVE_BODY_MEM)
+		body_to_disk(b);
+	const char *c = p;
+	while (n) {
+		ssize_t w = pwrite(b->fd, c, n, (off_t)b->len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+		b->len += (uint64_t)w;
+	}
+	return 0;
+}
+
+void serve_body_close(struct serve_body *b)
+{
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
 }
 
 /* One reply: "ID: " in a session, the text, the terminator the request used. */
@@ -531,13 +635,17 @@ int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t
 
 const char *serve_http_token(void) { return S.cfg->http_token; }
 
+/*
+ * Ready: not draining, the broker answers, and fewer scans wait than two
+ * rounds of slots.  Busy slots alone do not make it unready: a load
+ * balancer checking every few hundred milliseconds would mark every
+ * loaded daemon down at once, and answer 503 for all of them.
+ */
 bool serve_ready(void)
 {
 	if (atomic_load(&S.stop) || crible_broker_start(NULL) != CRIBLE_OK)
 		return false;
-	int v = 0;
-	sem_getvalue(&S.slots, &v);
-	return v > 0 || atomic_load(&S.waiting) == 0;
+	return atomic_load(&S.waiting) < 2 * (int)S.cfg->max_scans;
 }
 
 char *serve_metrics(void)
@@ -638,18 +746,15 @@ static int scan_reply(struct conn *c, const char *cmd, const char *name, int fd,
 	return rc;
 }
 
-/* INSTREAM: chunks into an unlinked file (the body is held once), then one scan of it. */
+/* INSTREAM: chunks into one body (held once), then one scan of it. */
 static int instream(struct conn *c)
 {
-	const char *dir = getenv("TMPDIR");
-	int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create("crible-instream", MFD_CLOEXEC);
-	if (fd < 0)
+	struct serve_body b;
+	if (serve_body_open(&b) != 0)
 		return reply(c, "stream: cannot hold the stream: %s ERROR", strerror(errno)) ? -2 : -1;
 	set_timeout(c->fd, S.cfg->read_ms);
 	uint64_t total = 0;
-	static _Thread_local char chunk[1 << 16];
+	char chunk[1 << 16];	/* on the stack: thread-local storage is zeroed for every connection thread */
 	int rc = 0;
 	for (;;) {
 		uint8_t lb[4];
@@ -668,7 +773,7 @@ static int instream(struct conn *c)
 		total += len;
 		while (len) {
 			uint32_t k = len < sizeof chunk ? len : (uint32_t)sizeof chunk;
-			if (read_exact(c, chunk, k) != 0 || pwrite(fd, chunk, k, (off_t)(total - len)) != (ssize_t)k) {
+			if (read_exact(c, chunk, k) != 0 || serve_body_append(&b, chunk, k) != 0) {
 				rc = -2;
 				break;
 			}
@@ -679,8 +784,8 @@ static int instream(struct conn *c)
 	}
 	set_timeout(c->fd, S.cfg->command_ms);
 	if (rc == 0)
-		rc = scan_reply(c, "INSTREAM", "stream", fd, NULL, false, false);
-	close(fd);
+		rc = scan_reply(c, "INSTREAM", "stream", b.fd, NULL, false, false);
+	serve_body_close(&b);
 	return rc;
 }
 

@@ -39,6 +39,7 @@ struct serve_cfg {
 	bool warn_found;		/* a warn verdict answers FOUND, not OK */
 	char *policy;			/* a policy file, or NULL */
 	char *accept;			/* an accept list, or NULL */
+	char *rules;			/* YARA rules: a .yar file or a directory of them, or NULL */
 	uint64_t scan_ms;		/* the time limit of one scan */
 };
 
@@ -88,6 +89,24 @@ void serve_peer_name(const struct sockaddr *sa, char *out, size_t len);
 
 /* Sends all of p[0..n) on a socket (MSG_NOSIGNAL, EINTR retried); 0, or -1. */
 int serve_send_all(int fd, const void *p, size_t n);
+
+/*
+ * A request body, held once: in memory (a memfd) while it is small, in
+ * an unlinked file under $TMPDIR once past SERVE_BODY_MEM (a file on
+ * disk cost every small request an inode, and 256 connections at once
+ * hold at most 256 MiB of small bodies).  The worker reads fd.
+ */
+#define SERVE_BODY_MEM (1u << 20)
+struct serve_body {
+	int fd;
+	uint64_t len;
+	bool on_disk;
+};
+/* 0, or -1 with errno. */
+int serve_body_open(struct serve_body *b);
+/* Appends n bytes; 0, or -1 with errno (the body is then unusable). */
+int serve_body_append(struct serve_body *b, const void *p, size_t n);
+void serve_body_close(struct serve_body *b);
 
 /* Runs until SIGTERM, SIGINT or SHUTDOWN; the exit status. */
 int serve_run(struct serve_cfg *c);

@@ -1,5 +1,5 @@
 """What the integration tests share: counted checks and running the command."""
-import subprocess, sys
+import socket, subprocess, sys, time
 
 counts = {"passed": 0, "failed": 0}
 
@@ -19,6 +19,28 @@ def runner(crible):
         p = subprocess.run([crible] + args, input=stdin, capture_output=True, timeout=timeout, env=env)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
     return run
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, secs=60, proc=None):
+    """True once 127.0.0.1:PORT accepts a connection; False after SECS or when PROC has exited."""
+    for _ in range(int(secs * 20)):
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 def finish():

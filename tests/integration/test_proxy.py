@@ -16,30 +16,12 @@ arrives.  Ends with 'N passed, N failed'.
 import http.server, os, shutil, socket, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish
+from harness import check, finish, free_port, wait_port
 
 crible = sys.argv[1]
 work = tempfile.mkdtemp(prefix="crible-proxy-")
 os.chmod(work, 0o755)
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_port(port, secs=60):
-    for _ in range(secs * 20):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
 
 
 # The files the web server holds.

@@ -10,7 +10,8 @@ for every command in z, n and legacy framing; INSTREAM as Rspamd sends it
 chunks, one line); the exact size-limit error; SCAN and its kin on files
 and folders; FILDES; IDSESSION; STATS; a worker killed mid-request (an
 ERROR, never OK, and the next request served); a client sending one byte
-a second while others are served; RELOAD, SIGHUP and SHUTDOWN; Debian's
+a second while others are served; YARA rules matched in the workers and
+reread on SIGHUP; RELOAD, SIGHUP and SHUTDOWN; Debian's
 clamdscan --stream against the port.  ICAP with Debian's c-icap-client
 (OPTIONS, RESPMOD with and without 204 and preview, REQMOD) and by hand
 (multipart uploads split into their files, preview with ieof, a
@@ -22,21 +23,13 @@ failed'.
 import json, os, re, signal, socket, struct, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish
+from harness import check, finish, free_port, wait_port
 
 crible, gen = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="crible-serve-")
 samples = os.path.join(work, "samples")
 subprocess.run([gen, samples], check=True, capture_output=True)
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Daemon:
@@ -46,13 +39,8 @@ class Daemon:
         self.log = open(os.path.join(work, "serve-%d.log" % self.port), "w+")
         self.p = subprocess.Popen([crible, "serve", "--clamd", "127.0.0.1:%d" % self.port, "--clamd-socket", self.sock]
                                   + list(extra), stderr=self.log)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("the daemon did not start")
+        if not wait_port(self.port, 10, self.p):
+            raise SystemExit("the daemon did not start")
 
     def talk(self, msg, chunks=None, unix=False, timeout=30, fds=None):
         s = socket.socket(socket.AF_UNIX if unix else socket.AF_INET)
@@ -118,6 +106,14 @@ logs = d.logs()
 check("one JSON log line per scan", len([l for l in logs if l["command"] == "INSTREAM"]) == 9 and
       all(set(l) >= {"time", "client", "protocol", "command", "name", "ms"} for l in logs), logs[-1:])
 check("log names the findings", any(l.get("findings") == ["sig.eicar"] and l.get("verdict") == "block" for l in logs))
+
+# A body past 1 MiB moves from memory to a file while it arrives: the bytes judged are the bytes sent.
+import hashlib
+big = bytes(range(251)) * 12000  # 2.9 MiB
+got = d.talk(b"zINSTREAM\0", chunks=[big[i:i + 100000] for i in range(0, len(big), 100000)])
+last = d.logs()[-1]
+check("a 2.9 MiB stream, judged whole", got == b"stream: OK\0" and last.get("size") == len(big) and
+      last.get("sha256") == hashlib.sha256(big).hexdigest(), (got, last))
 
 # 3. The size limit: the exact error, and the connection closes.
 small = Daemon("--stream-max", "1000")
@@ -230,12 +226,7 @@ for name, (body, rc, want) in files.items():
 # 10. ICAP (RFC 3507): c-icap-client, Debian's, and requests written by hand.
 icap = Daemon("--icap", "127.0.0.1:%d" % free_port())
 icap_port = int([a for a in icap.p.args if a.startswith("127.0.0.1:") and a != "127.0.0.1:%d" % icap.port][0].split(":")[1])
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", icap_port), timeout=1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
+wait_port(icap_port, 5)
 
 
 def cic(*args):
@@ -350,12 +341,7 @@ token = "s3cret-token"
 conf_http = os.path.join(work, "http.conf")
 open(conf_http, "w").write("http_token %s\n" % token)
 web = Daemon("--http", "127.0.0.1:%d" % hport, "--config", conf_http)
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", hport), timeout=1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
+wait_port(hport, 5)
 base = "http://127.0.0.1:%d" % hport
 auth = ["-H", "Authorization: Bearer " + token]
 
@@ -416,17 +402,63 @@ open(big, "wb").write(b"\0" * (2 << 20))
 web.stop()
 small_web = Daemon("--http", "127.0.0.1:%d" % free_port(), "--stream-max", "1000000")
 hp2 = int([a for a in small_web.p.args if a.startswith("127.0.0.1:") and a != "127.0.0.1:%d" % small_web.port][0].split(":")[1])
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", hp2), timeout=1).close()
-        break
-    except OSError:
-        time.sleep(0.05)
+wait_port(hp2, 5)
 code, body = curl("--data-binary", "@" + big, "http://127.0.0.1:%d/v1/scan?name=big.bin" % hp2)
 check("past stream_max: 413, never a verdict", code == 413 and b"verdict" not in body and b"error" in body, (code, body[:200]))
 small_web.stop()
 
-# 12. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
+# 12. YARA rules in the daemon: matched in the workers, reread on SIGHUP (the ISTag follows), a
+#     broken rule file at reload leaves the running rules in place.
+rdir = os.path.join(work, "rules")
+os.mkdir(rdir)
+open(os.path.join(rdir, "lures.yar"), "w").write('rule lure_one { strings: $a = "INVOICE-7731" condition: $a }\n')
+conf_y = os.path.join(work, "yara.conf")
+yport = free_port()
+open(conf_y, "w").write("rules %s\nicap 127.0.0.1:%d\n" % (rdir, yport))
+y = Daemon("--config", conf_y)
+wait_port(yport, 5)
+
+
+def istag(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"OPTIONS icap://127.0.0.1/crible ICAP/1.0\r\nHost: x\r\nEncapsulated: null-body=0\r\n\r\n")
+    out = s.recv(4096).decode("latin-1")
+    s.close()
+    m = re.search(r"ISTag: (\S+)", out)
+    return m.group(1) if m else None
+
+
+one, two = b"pay INVOICE-7731 today\n", b"pay INVOICE-9902 today\n"
+check("a YARA rule matches in the worker", y.talk(b"zINSTREAM\0", chunks=[one]) == b"stream: Crible.Rule.Yara FOUND\0")
+check("a file no rule matches is OK", y.talk(b"zINSTREAM\0", chunks=[two]) == b"stream: OK\0")
+check("the log names the rule", any(l.get("findings") == ["rule.yara"] for l in y.logs()), y.logs()[-1:])
+tag0 = istag(yport)
+open(os.path.join(rdir, "lures.yar"), "w").write('rule lure_two { strings: $a = "INVOICE-9902" condition: $a }\n')
+y.p.send_signal(signal.SIGHUP)
+for _ in range(100):
+    y.log.flush()
+    if "configuration reloaded" in open(y.log.name).read():
+        break
+    time.sleep(0.05)
+check("SIGHUP rereads the rules", y.talk(b"zINSTREAM\0", chunks=[two]) == b"stream: Crible.Rule.Yara FOUND\0" and
+      y.talk(b"zINSTREAM\0", chunks=[one]) == b"stream: OK\0")
+tag1 = istag(yport)
+check("the ISTag changes with the rules", tag0 and tag1 and tag0 != tag1, (tag0, tag1))
+open(os.path.join(rdir, "lures.yar"), "w").write('rule broken { strings: $a = "x" condition: $b }\n')
+y.p.send_signal(signal.SIGHUP)
+for _ in range(100):
+    if "reload failed" in open(y.log.name).read():
+        break
+    time.sleep(0.05)
+check("a broken rule file at reload: the running rules stay",
+      "reload failed" in open(y.log.name).read() and
+      y.talk(b"zINSTREAM\0", chunks=[two]) == b"stream: Crible.Rule.Yara FOUND\0" and istag(yport) == tag1)
+y.stop()
+r = subprocess.run([crible, "serve", "--rules", os.path.join(rdir, "lures.yar"), "--clamd", "127.0.0.1:%d" % free_port()],
+                   capture_output=True, timeout=30)
+check("a broken rule file at start: the daemon does not start", r.returncode != 0 and b"lures.yar" in r.stderr, r.stderr)
+
+# 13. RELOAD and SIGHUP keep serving; SHUTDOWN stops.
 got = d.talk(b"zRELOAD\0")
 check("RELOAD", got == b"RELOADING\0", got)
 d.p.send_signal(signal.SIGHUP)

@@ -232,6 +232,26 @@ static void test_worker_crash(void **st)
 	crible_ctx_free(ctx);
 }
 
+/*
+ * abort() in a worker ends it with SIGABRT, not SIGSYS: the filter's
+ * tgkill rule names the worker's own pid, patched into the program the
+ * broker compiled once.
+ */
+static void test_worker_abort(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	crible_result *r = scan_cpio(ctx, CR_FAULT_ABORT);
+	const crible_finding *f = find(r, "container.uninspected");
+	assert_non_null(f);
+	print_message("%s\n", f->detail);
+	assert_non_null(strstr(f->detail, "ABRT"));
+	assert_null(strstr(f->detail, "SYS"));
+	assert_int_equal(crible_result_verdict(r), CRIBLE_BLOCK);
+	crible_result_free(r);
+	crible_ctx_free(ctx);
+}
+
 /* A worker that loops stops at the scan's deadline: limit.time, not a hang. */
 static void test_worker_deadline(void **st)
 {
@@ -302,6 +322,74 @@ static void test_cancel(void **st)
 	crible_job_free(job);
 	sb_free(&b);
 	crible_ctx_free(ctx);
+}
+
+/* A rule file in a fresh folder; the folder's path (static). */
+static const char *rule_file(const char *name, const char *text)
+{
+	static char dir[64];
+	snprintf(dir, sizeof dir, "/tmp/crible-yara-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	static char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void rm_rule_file(const char *path)
+{
+	unlink(path);
+	char dir[128];
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+}
+
+/* A confined scan with YARA rules: the rules cross to the worker, and a reload's rules are its own. */
+static void test_confined_yara(void **st)
+{
+	(void)st;
+	const char *p1 = rule_file("one.yar", "rule marker_one { strings: $a = \"CRIBLE-ONE\" condition: $a }\n");
+	crible_ctx *a = crible_ctx_new();
+	crible_ctx_set_option(a, CRIBLE_OPT_CONFINED, 1);
+	assert_int_equal(crible_ctx_set_rules(a, p1, NULL), CRIBLE_OK);
+	rm_rule_file(p1);
+	const char *p2 = rule_file("two.yar", "rule marker_two { strings: $a = \"CRIBLE-TWO\" condition: $a }\n");
+	crible_ctx *b = crible_ctx_new();
+	crible_ctx_set_option(b, CRIBLE_OPT_CONFINED, 1);
+	assert_int_equal(crible_ctx_set_rules(b, p2, NULL), CRIBLE_OK);
+	rm_rule_file(p2);
+	static const char text[] = "plain words, then CRIBLE-ONE and CRIBLE-TWO\n";
+	/* Alternating: each context's scans see its own rules, never the other's. */
+	for (int i = 0; i < 6; i++) {
+		crible_ctx *c = i % 2 ? b : a;
+		crible_result *r = NULL;
+		assert_int_equal(crible_scan_mem(c, text, sizeof text - 1, "notes.txt", NULL, &r), CRIBLE_OK);
+		const crible_finding *f = find(r, "rule.yara");
+		assert_non_null(f);
+		assert_string_equal(f->detail, i % 2 ? "two.yar:marker_two" : "one.yar:marker_one");
+		assert_int_equal(crible_result_verdict(r), CRIBLE_BLOCK);
+		crible_result_free(r);
+	}
+	/* It ran in a worker: a worker that crashes makes the scan an error, not a result. */
+	cr_broker_fault = CR_FAULT_CRASH;
+	crible_result *r = NULL;
+	assert_int_equal(crible_scan_mem(a, text, sizeof text - 1, "notes.txt", NULL, &r), CRIBLE_EIO);
+	cr_broker_fault = CR_FAULT_NONE;
+	assert_null(r);
+	/* An archive, with the rules in the worker: its findings as without them, and no rule matched. */
+	struct sbuf z = {0};
+	a_cpio_hostile(&z);
+	assert_int_equal(crible_scan_mem(a, z.p, z.len, "x.cpio", NULL, &r), CRIBLE_OK);
+	assert_non_null(find(r, "sig.eicar"));
+	assert_null(find(r, "rule.yara"));
+	crible_result_free(r);
+	sb_free(&z);
+	crible_ctx_free(a);
+	crible_ctx_free(b);
 }
 
 /* A broker that dies is replaced by the next job. */
@@ -426,6 +514,8 @@ int main(void)
 		cmocka_unit_test(test_extract_reader_isolated),
 		cmocka_unit_test(test_seccomp_violation),
 		cmocka_unit_test(test_worker_crash),
+		cmocka_unit_test(test_worker_abort),
+		cmocka_unit_test(test_confined_yara),
 		cmocka_unit_test(test_worker_deadline),
 		cmocka_unit_test(test_worker_memory_cap),
 		cmocka_unit_test(test_cancel),

@@ -103,8 +103,8 @@ static bool flate(const uint8_t *in, size_t n, struct out *o)
 static bool lzw(const uint8_t *in, size_t n, int early, struct out *o)
 {
 	/* The table: prefix code and last byte per entry; strings rebuilt backwards. */
-	static _Thread_local uint16_t prefix[4096];
-	static _Thread_local uint8_t suffix[4096], stack[4096];
+	uint16_t prefix[4096];
+	uint8_t suffix[4096], stack[4096];
 	unsigned next = 258, width = 9, prev = 4096;
 	uint32_t acc = 0;
 	unsigned bits = 0;

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../rules/yara.h"
 #include "broker.h"
 #include "crible.h"
 
@@ -110,8 +111,8 @@ static int spawn_broker(const char **why)
 	return 0;
 }
 
-/* Sends the request with the two descriptors; under mu. */
-static int send_req(const struct cr_job_req *req, const void *cfg, size_t cfglen, int wend, int data)
+/* Sends the request with its two or three descriptors; under mu. */
+static int send_req(const struct cr_job_req *req, const void *cfg, size_t cfglen, int wend, int data, int rules)
 {
 	struct cr_msg m;
 	cr_msg_begin(&m, 'J');
@@ -119,17 +120,19 @@ static int send_req(const struct cr_job_req *req, const void *cfg, size_t cfglen
 	cr_msg_put(&m, cfg, cfglen);
 	struct iovec iov = {m.buf, m.len};
 	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
+		char buf[CMSG_SPACE(3 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof u);
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	int fds[3] = {wend, data, rules};
+	size_t nfd = rules >= 0 ? 3 : 2;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = CMSG_SPACE(nfd * sizeof(int))};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-	int fds[2] = {wend, data};
-	memcpy(CMSG_DATA(c), fds, sizeof fds);
+	c->cmsg_len = CMSG_LEN(nfd * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, nfd * sizeof(int));
 	for (;;) {
 		ssize_t w = sendmsg(ctl, &mh, MSG_NOSIGNAL);
 		if (w == (ssize_t)m.len)
@@ -157,10 +160,10 @@ static int read_only(int fd)
 
 int cr_broker_submit(const struct cr_job_req *req, int data, struct cr_job_conn *jc, const char **why)
 {
-	return cr_broker_submit_cfg(req, NULL, 0, data, jc, why);
+	return cr_broker_submit_cfg(req, NULL, 0, data, -1, jc, why);
 }
 
-int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t cfglen, int data,
+int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t cfglen, int data, int rules,
 			 struct cr_job_conn *jc, const char **why)
 {
 	memset(jc, 0, sizeof *jc);
@@ -181,7 +184,7 @@ int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t c
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (ctl < 0 && spawn_broker(why) != 0)
 			break;
-		if (send_req(req, cfg, cfglen, sv[1], ro >= 0 ? ro : data) == 0) {
+		if (send_req(req, cfg, cfglen, sv[1], ro >= 0 ? ro : data, rules) == 0) {
 			rc = 0;
 			break;
 		}
@@ -326,10 +329,56 @@ struct job {
 	struct cr_job_req req;
 	uint8_t *cfg;		/* a scan job's configuration (malloc'd), or NULL */
 	size_t cfglen;
+	struct rules *rules;	/* its YARA rules (a reference), or NULL */
 };
 
 static struct job jobs[MAX_JOBS];
 static size_t njobs;
+
+/*
+ * YARA rules, loaded once per digest and inherited by every worker
+ * forked while they are here.  An entry no queued job holds is replaced
+ * when a new digest needs its place (a daemon's reload leaves the old
+ * rules to the jobs that still have them, then they go).
+ */
+#define MAX_RULES 8
+
+static struct rules {
+	uint8_t digest[32];
+	struct cr_yara *y;
+	unsigned refs;		/* queued jobs holding it */
+	uint64_t used;		/* when it was last asked for */
+} rules_tab[MAX_RULES];
+static uint64_t rules_clock;
+
+/* The rules with that digest, loaded from fd when they are not here yet; NULL when they cannot be had. */
+static struct rules *rules_get(const uint8_t digest[32], int fd)
+{
+	struct rules *free_slot = NULL;
+	for (size_t i = 0; i < MAX_RULES; i++) {
+		struct rules *r = &rules_tab[i];
+		if (r->y && !memcmp(r->digest, digest, 32)) {
+			r->refs++;
+			r->used = ++rules_clock;
+			return r;
+		}
+		if (!r->refs && (!free_slot || !r->y || (free_slot->y && r->used < free_slot->used)))
+			free_slot = r;
+	}
+	struct cr_yara *y = NULL;
+	if (!free_slot || cr_yara_load(fd, digest, &y) != CRIBLE_OK)
+		return NULL;
+	cr_yara_free(free_slot->y);
+	*free_slot = (struct rules){.y = y, .refs = 1, .used = ++rules_clock};
+	memcpy(free_slot->digest, digest, 32);
+	return free_slot;
+}
+
+static void rules_put(struct rules *r)
+{
+	if (r && r->refs)
+		r->refs--;
+}
 
 static unsigned max_workers(void)
 {
@@ -352,8 +401,11 @@ static void start(struct job *j, const struct cr_worker_cfg *cfg, int ctlfd, int
 	if (pid == 0) {
 		close(ctlfd);
 		close(sfd);
+		cr_worker_yara = j->rules ? j->rules->y : NULL;
 		cr_worker_main(j->sock, j->data, &j->req, j->cfg, j->cfglen, cfg);
 	}
+	rules_put(j->rules);
+	j->rules = NULL;
 	close(j->data);
 	j->data = -1;
 	if (pid < 0) {
@@ -369,6 +421,7 @@ static void start(struct job *j, const struct cr_worker_cfg *cfg, int ctlfd, int
 
 static void drop(size_t i)
 {
+	rules_put(jobs[i].rules);
 	free(jobs[i].cfg);
 	if (jobs[i].sock >= 0)
 		close(jobs[i].sock);
@@ -400,13 +453,23 @@ static bool take(int ctlfd)
 				memcpy(&fds[nfd++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
 		}
 	struct cr_job_req req;
-	bool ok = n >= (ssize_t)(1 + sizeof req) && buf[0] == 'J' && nfd == 2 && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
+	static const uint8_t none[32];
+	bool ok = n >= (ssize_t)(1 + sizeof req) && buf[0] == 'J' && (nfd == 2 || nfd == 3) &&
+		  !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
 	uint8_t *cfgb = NULL;
 	size_t cfglen = ok ? (size_t)n - 1 - sizeof req : 0;
+	struct rules *rules = NULL;
 	if (ok) {
 		memcpy(&req, buf + 1, sizeof req);
-		ok = req.version == CR_WIRE_VERSION && njobs < MAX_JOBS;
+		bool has_rules = memcmp(req.rules, none, 32) != 0;
+		ok = req.version == CR_WIRE_VERSION && njobs < MAX_JOBS && has_rules == (nfd == 3) &&
+		     (!has_rules || req.kind == CR_JOB_SCAN);
+		/* Rules that cannot be loaded fail the job: it never runs without them. */
+		if (ok && has_rules)
+			ok = (rules = rules_get(req.rules, fds[2])) != NULL;
 	}
+	for (int i = 2; i < nfd; i++)
+		close(fds[i]);	/* the rules are loaded (or not): the worker never holds their descriptor */
 	if (ok && cfglen) {
 		cfgb = malloc(cfglen);
 		if (cfgb)
@@ -414,11 +477,13 @@ static bool take(int ctlfd)
 		ok = cfgb != NULL;
 	}
 	if (!ok) {
-		for (int i = 0; i < nfd; i++)
+		rules_put(rules);
+		for (int i = 0; i < nfd && i < 2; i++)
 			close(fds[i]);
 		return true;
 	}
-	jobs[njobs++] = (struct job){.pid = 0, .sock = fds[0], .data = fds[1], .req = req, .cfg = cfgb, .cfglen = cfglen};
+	jobs[njobs++] = (struct job){.pid = 0, .sock = fds[0], .data = fds[1], .req = req, .cfg = cfgb, .cfglen = cfglen,
+				     .rules = rules};
 	return true;
 }
 
@@ -442,6 +507,7 @@ int cr_broker_main(int ctlfd)
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (cfg.devnull < 0 || sfd < 0)
 		return 1;
+	cr_worker_prepare();
 	unsigned cap = max_workers();
 	struct pollfd *pf = calloc(MAX_JOBS + 2, sizeof *pf);
 	if (!pf)

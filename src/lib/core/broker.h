@@ -45,7 +45,8 @@ struct cr_job_conn {
  */
 int cr_broker_submit(const struct cr_job_req *req, int data, struct cr_job_conn *jc, const char **why);
 /* The same with a scan job's configuration (at most CR_WIRE_CFG bytes) after the request. */
-int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t cfglen, int data,
+/* rules: the saved YARA rules named by req->rules, or -1. */
+int cr_broker_submit_cfg(const struct cr_job_req *req, const void *cfg, size_t cfglen, int data, int rules,
 			 struct cr_job_conn *jc, const char **why);
 
 enum cr_recv {
@@ -91,6 +92,9 @@ struct cr_worker_cfg {
 /* The broker's main loop on its control socket; returns the exit status. */
 int cr_broker_main(int ctl);
 
+/* Compiles the workers' seccomp filters once, in the broker (worker.c). */
+void cr_worker_prepare(void);
+
 /* Runs one job in a freshly forked worker and exits; never returns. */
 void cr_worker_main(int sock, int data, const struct cr_job_req *req, const uint8_t *jobcfg, size_t jobcfglen,
 		    const struct cr_worker_cfg *cfg) __attribute__((noreturn));
@@ -100,5 +104,7 @@ void cr_confined_worker(int sock, int data, const struct cr_job_req *req, const 
 
 /* Set in a worker: readers run in process there, the worker is the sandbox. */
 extern bool cr_in_worker;
+/* In a scan worker: the YARA rules its job named, loaded by the broker before the fork (or NULL). */
+extern struct cr_yara *cr_worker_yara;
 
 #endif

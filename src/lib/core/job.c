@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../rules/yara.h"
 #include "../io/spool.h"
 #include "scan.h"
 
@@ -164,7 +165,7 @@ static crible_err run(crible_job *j, const struct cr_src *src, const char *name,
 	char why[200] = "";
 	crible_err e;
 	/* Confined: the whole scan in a broker worker, unless something only this process has must run in it. */
-	if (j->cfg.confined && !j->fn && !j->cfg.yara && j->cfg.external_readers)
+	if (j->cfg.confined && !j->fn && cr_yara_crosses(j->cfg.yara) && j->cfg.external_readers)
 		e = cr_confined_scan(&j->cfg, src, name, j->declared, &j->cancel, out, why, sizeof why);
 	else
 		e = cr_scan_top(&j->cfg, src, name, j->declared, j->fn ? &j->sink : NULL, &j->cancel, out);

@@ -16,9 +16,11 @@ static bool sha256_src(const struct cr_src *src, char hex[65])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	static _Thread_local uint8_t buf[65536];
+	enum { STEP = 65536 };
+	uint8_t *buf = malloc(STEP);
+	ok = ok && buf;
 	for (uint64_t off = 0; ok && off < src->size;) {
-		size_t n = src->size - off < sizeof buf ? (size_t)(src->size - off) : sizeof buf;
+		size_t n = src->size - off < STEP ? (size_t)(src->size - off) : STEP;
 		ssize_t got = src->mem ? (memcpy(buf, src->mem + off, n), (ssize_t)n) : cr_src_read(src, off, buf, n);
 		if (got <= 0) {
 			ok = false;
@@ -31,6 +33,7 @@ static bool sha256_src(const struct cr_src *src, char hex[65])
 	unsigned dl = 0;
 	ok = ok && EVP_DigestFinal_ex(md, d, &dl) && dl == 32;
 	EVP_MD_CTX_free(md);
+	free(buf);
 	for (int i = 0; ok && i < 32; i++) {
 		static const char x[] = "0123456789abcdef";
 		hex[2 * i] = x[d[i] >> 4];

@@ -10,7 +10,9 @@
  *   'J' job request (struct cr_job_req), with two descriptors attached
  *       (SCM_RIGHTS): the job socket's worker end, and the data; a scan
  *       job's configuration follows the request (at most CR_WIRE_CFG
- *       bytes, ctx.c packs it).
+ *       bytes, ctx.c packs it).  A scan job with YARA rules (req.rules
+ *       not zero) attaches a third: the rules as libyara saved them,
+ *       which the broker loads once per digest (rules/yara.c).
  *
  * Job socket, broker and worker -> client, in this order:
  *   'S' started: u32 worker pid (from the broker, right after the fork)
@@ -32,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CR_WIRE_VERSION 3
+#define CR_WIRE_VERSION 4
 #define CR_WIRE_CFG 8192
 #define CR_WIRE_MAX (64u * 1024u)
 
@@ -49,6 +51,7 @@ enum cr_fault {
 	CR_FAULT_CRASH = 2,	/* SIGSEGV */
 	CR_FAULT_HANG = 3,	/* loops until the deadline */
 	CR_FAULT_MEMORY = 4,	/* allocates past the memory cap */
+	CR_FAULT_ABORT = 5,	/* abort(): SIGABRT, which its filter allows on itself only */
 };
 
 struct cr_job_req {
@@ -62,6 +65,7 @@ struct cr_job_req {
 	uint64_t base, size;	/* the object within the data descriptor */
 	uint64_t time_ms;	/* what is left of the scan's time */
 	uint64_t mem_cap;	/* bytes the worker may add to its address space */
+	uint8_t rules[32];	/* a scan job's YARA rules: the SHA-256 of their saved form, zero for none */
 };
 
 /* A growing message being built; `bad` once anything failed to fit. */

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../rules/yara.h"
 #include "../core/broker.h"
 #include "../core/wire.h"
 #include "../formats/format.h"
@@ -178,6 +179,15 @@ void cr_confined_worker(int sock, int data, const struct cr_job_req *req, const 
 	if (cr_cfg_unpack(jobcfg, jobcfglen, cfg, &name, &declared, &xflags) != CRIBLE_OK) {
 		send_err(&ws, CRIBLE_EINVAL);
 		return;
+	}
+	/* The rules the job named, which the broker holds (never freed here: the worker exits). */
+	static const uint8_t none[32];
+	if (memcmp(req->rules, none, 32) != 0) {
+		if (!cr_worker_yara) {
+			send_err(&ws, CRIBLE_ERULES);
+			return;
+		}
+		cfg->yara = cr_worker_yara;
 	}
 	struct cr_src src = {.size = req->size, .fd = data, .base = req->base};
 	struct cr_sink sk = {wsink_fn, &ws};
@@ -470,10 +480,16 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 			   const atomic_int *cancel, struct cr_xw *w, crible_result **out, char *why, size_t whylen)
 {
 	*out = NULL;
-	static _Thread_local struct cr_msg cm;
-	cr_msg_begin(&cm, 'C');
-	cr_cfg_pack(cfg, name, declared, w ? 0 : XF_SCAN, &cm);
-	if (cm.bad || cm.len - 1 > CR_WIRE_CFG) {
+	/* (On the heap: 64 KiB of thread-local storage would be zeroed for every thread a host starts.) */
+	struct cr_msg *cm = malloc(sizeof *cm);
+	if (!cm) {
+		snprintf(why, whylen, "%s", "out of memory");
+		return CRIBLE_ENOMEM;
+	}
+	cr_msg_begin(cm, 'C');
+	cr_cfg_pack(cfg, name, declared, w ? 0 : XF_SCAN, cm);
+	if (cm->bad || cm->len - 1 > CR_WIRE_CFG) {
+		free(cm);
 		snprintf(why, whylen, "%s", "the scan's configuration cannot be sent to the sandboxed reader");
 		return CRIBLE_EIO;
 	}
@@ -481,6 +497,7 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 	int own;
 	int fd = cr_job_data_fd(src, &base, &own);
 	if (fd < 0) {
+		free(cm);
 		snprintf(why, whylen, "%s", "the input cannot be handed to the sandboxed reader");
 		return CRIBLE_EIO;
 	}
@@ -493,9 +510,18 @@ crible_err cr_confined_run(const crible_ctx *cfg, const struct cr_src *src, cons
 	struct cr_job_req req = {.version = CR_WIRE_VERSION, .kind = CR_JOB_SCAN, .base = base, .size = src->size,
 				 .time_ms = ms, .mem_cap = SCAN_MEM_CAP, .spool_cap = cfg->lim.max_expanded + 1,
 				 .fault = cr_broker_fault};
+	int rules = cfg->yara ? cr_yara_fd(cfg->yara, req.rules) : -1;
+	if (cfg->yara && rules < 0) {
+		free(cm);
+		if (own >= 0)
+			close(own);
+		snprintf(why, whylen, "%s", "the YARA rules cannot be handed to the sandboxed reader");
+		return CRIBLE_EIO;
+	}
 	struct cr_job_conn jc;
 	const char *bwhy = NULL;
-	int sub = cr_broker_submit_cfg(&req, cm.buf + 1, cm.len - 1, fd, &jc, &bwhy);
+	int sub = cr_broker_submit_cfg(&req, cm->buf + 1, cm->len - 1, fd, rules, &jc, &bwhy);
+	free(cm);
 	if (own >= 0)
 		close(own);	/* the broker holds its own copy now */
 	if (sub != 0) {

@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../rules/yara.h"
 #include "../core/scan.h"
 #include "../formats/format.h"
 #include "dest.h"
@@ -43,6 +44,7 @@
 #include "xname.h"
 
 #define STAGE_PREFIX ".crible-extract-"
+#define COPY_BUF ((size_t)1 << 20) /* bytes copied at a time */
 
 /* Naming hazards the name mapping renames away, by the finding that reports them. */
 static bool neutralizable(enum cr_fid f)
@@ -333,27 +335,29 @@ static int copy_data(int out, const struct cr_src *src, EVP_MD_CTX *md, char sha
 	 * pread and write through a 1 MiB buffer: on tmpfs copy_file_range
 	 * splices page by page and took 1.8 s per GiB against 0.9 s.
 	 */
-	static _Thread_local uint8_t buf[1 << 20];
-	while (off < size) {
-		size_t want = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
-		const uint8_t *p;
-		if (src->mem) {
-			p = src->mem + off;
-		} else {
+	uint8_t *buf = size && !src->mem ? malloc(COPY_BUF) : NULL;
+	if (size && !src->mem && !buf)
+		return -1;
+	int rc = 0;
+	while (off < size && rc == 0) {
+		size_t want = size - off < COPY_BUF ? (size_t)(size - off) : COPY_BUF;
+		const uint8_t *p = src->mem ? src->mem + off : buf;
+		if (!src->mem) {
 			ssize_t got = cr_src_read(src, off, buf, want);
 			if (got != (ssize_t)want) {
 				if (got >= 0)
 					errno = EIO;
-				return -1;
+				rc = -1;
+				break;
 			}
-			p = buf;
 		}
-		if (md && !EVP_DigestUpdate(md, p, want))
-			return -1;
-		if (write_all(out, p, want) != 0)
-			return -1;
+		if ((md && !EVP_DigestUpdate(md, p, want)) || write_all(out, p, want) != 0)
+			rc = -1;
 		off += want;
 	}
+	free(buf);
+	if (rc != 0)
+		return -1;
 	if (md) {
 		uint8_t d[32];
 		unsigned dl = 0;
@@ -806,10 +810,10 @@ void cr_xw_entry(struct cr_xw *x, const struct cr_xin *in)
 		file_begin(x, e, ce);
 	/* In process, the bytes are here: write them now (a worker's follow as chunks). */
 	if (in->data && x->cur_fd >= 0) {
-		bool ok = true;
-		static _Thread_local uint8_t buf[1 << 20];
+		uint8_t *buf = in->data->mem || !in->data->size ? NULL : malloc(COPY_BUF);
+		bool ok = in->data->mem || !in->data->size || buf;
 		for (uint64_t off = 0; off < in->data->size && ok;) {
-			size_t want = in->data->size - off < sizeof buf ? (size_t)(in->data->size - off) : sizeof buf;
+			size_t want = in->data->size - off < COPY_BUF ? (size_t)(in->data->size - off) : COPY_BUF;
 			const uint8_t *p = in->data->mem ? in->data->mem + off : buf;
 			if (!in->data->mem && cr_src_read(in->data, off, buf, want) != (ssize_t)want)
 				ok = false;
@@ -817,6 +821,7 @@ void cr_xw_entry(struct cr_xw *x, const struct cr_xin *in)
 				break;
 			off += want;
 		}
+		free(buf);
 		cr_xw_end(x, ok);
 	}
 }
@@ -1287,11 +1292,12 @@ crible_err cr_extract(const crible_ctx *cfg, const struct cr_src *src, const cha
 	 * The reading half runs in a broker worker: the process that parses
 	 * the archive holds no writable descriptor.  In process only when no
 	 * reader crible does not own is allowed (the strict profile, the
-	 * fuzzers) or YARA rules are set (compiled rules do not cross).
+	 * fuzzers) or YARA rules are set that could not be saved for the
+	 * broker (rules/yara.c).
 	 */
 	if (cr_extract_reader) {
 		e = cr_extract_reader(cr_extract_reader_arg, src, &x, &r);
-	} else if (cfg->external_readers && !cfg->yara) {
+	} else if (cfg->external_readers && cr_yara_crosses(cfg->yara)) {
 		e = cr_confined_run(cfg, src, name, declared, cancel, &x, &r, err, errlen);
 	} else {
 		struct cr_sink sk = {sink, &x};

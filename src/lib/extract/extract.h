@@ -5,8 +5,8 @@
  * The reading half walks and judges the archive (the whole engine) and
  * picks the entries an extraction writes (cr_xsel_take); it runs in a
  * broker worker, sandboxed, holding no writable descriptor
- * (confined.c), or in process when no libarchive reader is allowed or
- * YARA rules are set.  The writing half (extract.c) holds the
+ * (confined.c), or in process when no libarchive reader is allowed.
+ * The writing half (extract.c) holds the
  * destination and gets each picked entry as a struct cr_xin, its data
  * either readable at once (in process) or as chunks that follow.
  */

@@ -381,19 +381,24 @@ static uint64_t find_sig_to(const struct cr_obj *o, uint64_t from, uint64_t to, 
 		const uint8_t *p = memmem(o->src->mem + from, (size_t)(size - from), sig, 4);
 		return p ? (uint64_t)(p - o->src->mem) : NOWHERE;
 	}
-	static _Thread_local uint8_t buf[65536 + 3];
-	for (uint64_t off = from; off < size;) {
-		size_t n = size - off < sizeof buf ? (size_t)(size - off) : sizeof buf;
+	enum { STEP = 65536 + 3 };
+	uint8_t *buf = malloc(STEP);
+	uint64_t at = NOWHERE;
+	for (uint64_t off = from; buf && off < size;) {
+		size_t n = size - off < STEP ? (size_t)(size - off) : STEP;
 		if (!rd(o, off, buf, n))
-			return NOWHERE;
+			break;
 		const uint8_t *p = memmem(buf, n, sig, 4);
-		if (p)
-			return off + (uint64_t)(p - buf);
+		if (p) {
+			at = off + (uint64_t)(p - buf);
+			break;
+		}
 		if (n < 4)
 			break;
 		off += n - 3;
 	}
-	return NOWHERE;
+	free(buf);
+	return at;
 }
 
 static uint64_t find_sig(const struct cr_obj *o, uint64_t from, const char sig[4])

@@ -11,6 +11,7 @@
  * into a jump table), so a file costs one or two comparisons, not a walk
  * over thousands of rules as in libmagic.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../io/cur.h"
@@ -381,7 +382,8 @@ static size_t first_archive(const uint8_t *p, size_t n, size_t take, enum cr_tid
 
 enum cr_tid cr_magic_embedded(const struct cr_view *v, uint64_t *off)
 {
-	static _Thread_local uint8_t buf[65536 + 64];
+	uint8_t *buf = NULL;
+	enum cr_tid found = T_UNKNOWN;
 	uint64_t end = v->size < EMBED_WINDOW ? v->size : EMBED_WINDOW;
 	for (uint64_t at = 0; at < end;) {
 		size_t n = end - at < 65536 ? (size_t)(end - at) : 65536;
@@ -390,19 +392,21 @@ enum cr_tid cr_magic_embedded(const struct cr_view *v, uint64_t *off)
 		const uint8_t *p;
 		if (at + take <= v->headlen)
 			p = v->head + at;
-		else if (cr_view_read(v, at, buf, take))
+		else if ((buf || (buf = malloc(65536 + 64))) && cr_view_read(v, at, buf, take))
 			p = buf;
 		else
-			return T_UNKNOWN;
+			break;
 		enum cr_tid t = T_UNKNOWN;
 		size_t i = first_archive(p, n, take, &t);
 		if (i != SIZE_MAX) {
 			*off = at + i;
-			return t;
+			found = t;
+			break;
 		}
 		at += n;
 	}
-	return T_UNKNOWN;
+	free(buf);
+	return found;
 }
 
 static enum cr_tid id_iso(const struct cr_view *v)

@@ -17,14 +17,19 @@
 #include "yara.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <yara.h>
 
 #include "../core/scan.h"
@@ -34,6 +39,8 @@
 
 struct cr_yara {
 	YR_RULES *rules;
+	int fd;			/* the saved rules (sealed memfd), or -1 */
+	uint8_t digest[32];	/* SHA-256 of its bytes */
 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -79,6 +86,8 @@ static bool rule_ext(const char *n)
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void save(struct cr_yara *y);
 
 crible_err cr_yara_compile(const char *path, struct cr_yara **out, char **err)
 {
@@ -165,6 +174,8 @@ crible_err cr_yara_compile(const char *path, struct cr_yara **out, char **err)
 		return CRIBLE_ENOMEM;
 	}
 	y->rules = rules;
+	y->fd = -1;
+	save(y);
 	*out = y;
 	return CRIBLE_OK;
 }
@@ -174,7 +185,119 @@ void cr_yara_free(struct cr_yara *y)
 	if (!y)
 		return;
 	yr_rules_destroy(y->rules);
+	if (y->fd >= 0)
+		close(y->fd);
 	free(y);
+}
+
+/* --- the rules across the broker ------------------------------------------- */
+
+#define MAX_SAVED (512ull << 20)
+
+struct wstream {
+	int fd;
+	EVP_MD_CTX *md;
+	bool bad;
+};
+
+static size_t w_write(const void *p, size_t size, size_t count, void *user)
+{
+	struct wstream *w = user;
+	size_t n = size * count;
+	for (size_t off = 0; off < n && !w->bad;) {
+		ssize_t k = write(w->fd, (const char *)p + off, n - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			w->bad = true;
+		else
+			off += (size_t)k;
+	}
+	if (!w->bad && !EVP_DigestUpdate(w->md, p, n))
+		w->bad = true;
+	return w->bad ? 0 : count;
+}
+
+/* Saves the rules into a sealed memfd; on any failure y->fd stays -1 (scans then stay in process). */
+static void save(struct cr_yara *y)
+{
+	struct wstream w = {.fd = memfd_create("crible-yara", MFD_CLOEXEC | MFD_ALLOW_SEALING), .md = EVP_MD_CTX_new()};
+	unsigned dl = 0;
+	bool ok = w.fd >= 0 && w.md && EVP_DigestInit_ex(w.md, EVP_sha256(), NULL);
+	if (ok) {
+		YR_STREAM st = {.user_data = &w, .write = w_write};
+		ok = yr_rules_save_stream(y->rules, &st) == ERROR_SUCCESS && !w.bad &&
+		     EVP_DigestFinal_ex(w.md, y->digest, &dl) && dl == 32 &&
+		     fcntl(w.fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0;
+	}
+	EVP_MD_CTX_free(w.md);
+	if (!ok && w.fd >= 0) {
+		close(w.fd);
+		w.fd = -1;
+	}
+	y->fd = w.fd;
+}
+
+int cr_yara_fd(const struct cr_yara *y, uint8_t digest[32])
+{
+	if (!y || y->fd < 0)
+		return -1;
+	memcpy(digest, y->digest, 32);
+	return y->fd;
+}
+
+bool cr_yara_crosses(const struct cr_yara *y) { return !y || y->fd >= 0; }
+
+struct rstream {
+	const uint8_t *p;
+	size_t len, off;
+};
+
+static size_t r_read(void *p, size_t size, size_t count, void *user)
+{
+	struct rstream *r = user;
+	if (size == 0 || count > (r->len - r->off) / size)
+		return 0;
+	memcpy(p, r->p + r->off, size * count);
+	r->off += size * count;
+	return count;
+}
+
+crible_err cr_yara_load(int fd, const uint8_t digest[32], struct cr_yara **out)
+{
+	*out = NULL;
+	pthread_once(&once, init);
+	if (init_rc != ERROR_SUCCESS)
+		return CRIBLE_ENOMEM;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 || (uint64_t)st.st_size > MAX_SAVED)
+		return CRIBLE_EIO;
+	size_t len = (size_t)st.st_size;
+	uint8_t *buf = malloc(len);
+	if (!buf)
+		return CRIBLE_ENOMEM;
+	crible_err e = CRIBLE_EIO;
+	uint8_t d[32];
+	unsigned dl = 0;
+	if (pread(fd, buf, len, 0) == (ssize_t)len && EVP_Digest(buf, len, d, &dl, EVP_sha256(), NULL) && dl == 32 &&
+	    !memcmp(d, digest, 32)) {
+		struct rstream r = {buf, len, 0};
+		YR_STREAM s = {.user_data = &r, .read = r_read};
+		YR_RULES *rules = NULL;
+		struct cr_yara *y = malloc(sizeof *y);
+		if (y && yr_rules_load_stream(&s, &rules) == ERROR_SUCCESS) {
+			y->rules = rules;
+			y->fd = -1;
+			memcpy(y->digest, digest, 32);
+			*out = y;
+			e = CRIBLE_OK;
+		} else {
+			e = y ? CRIBLE_EIO : CRIBLE_ENOMEM;
+			free(y);
+		}
+	}
+	free(buf);
+	return e;
 }
 
 static int severity_of(const YR_RULE *r)
