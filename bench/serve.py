@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Load benchmark: concurrent INSTREAM clients against crible serve and clamd, in one run.
 
-usage: bench/serve.py [--crible build-release/crible] [--clients 8] [--rounds 3] [--markdown OUT]
+usage: bench/serve.py [--crible build-release/crible] [--baseline OTHER/crible] [--clients 8] [--rounds 3]
+                      [--repeat 3] [--markdown OUT]
+
+--baseline adds another build of crible (an earlier commit's) as a row:
+before and after, in the same run.
 
 The same files go to both daemons, each request on its own connection as
 Rspamd and Nextcloud send them (zINSTREAM, the file as one chunk, the
@@ -10,7 +14,13 @@ machine (documentation, programs, libraries, compressed files, up to
 1 MiB each) and crible's generated samples (archives, documents, pages,
 executables).  clamd runs with a one-signature database (no signature
 feed is reachable here), so its cost with the full feed is higher,
-never lower; both run with scans at once = 2 per core.
+never lower.  clamd runs twice: as Debian configures it (it writes each
+stream to a file in its TemporaryDirectory, /tmp by default, on disk),
+and with that directory on tmpfs (/dev/shm), its best case.  All run
+with scans at once = 2 per core.  The daemons take turns, --repeat times
+each (crible, clamd, clamd on tmpfs, crible, ...), and the median run of
+each is reported: clamd's throughput with /tmp on this machine's disk
+moved by a factor of three from run to run.
 
 Reported per daemon: requests per second, p50 and p99 latency, and the
 peak memory of the daemon and every process under it (crible: the
@@ -24,6 +34,8 @@ ap.add_argument("--crible", default="build-release/crible")
 ap.add_argument("--gen", default="build-release/tests/crible-gen")
 ap.add_argument("--clients", type=int, default=8)
 ap.add_argument("--rounds", type=int, default=3)
+ap.add_argument("--repeat", type=int, default=3)
+ap.add_argument("--baseline")
 ap.add_argument("--markdown")
 a = ap.parse_args()
 crible = os.path.abspath(a.crible)
@@ -137,47 +149,85 @@ bodies = corpus()
 size = sum(map(len, bodies))
 print("corpus: %d files, %.1f MiB; %d clients, %d rounds" % (len(bodies), size / 1048576, a.clients, a.rounds), flush=True)
 
-# crible serve
-cport = free_port()
-cp = subprocess.Popen([crible, "serve", "--clamd", "127.0.0.1:%d" % cport, "--max-scans", str(2 * cores)],
-                      stderr=subprocess.DEVNULL)
-wait_port(cport, cp)
-instream(cport, b"warm up")
-res_c = load(cport, cp.pid, bodies)
-cp.terminate()
-cp.wait()
+def run_crible(exe=crible):
+    cport = free_port()
+    cp = subprocess.Popen([exe, "serve", "--clamd", "127.0.0.1:%d" % cport, "--max-scans", str(2 * cores)],
+                          stderr=subprocess.DEVNULL)
+    wait_port(cport, cp)
+    instream(cport, b"warm up")
+    r = load(cport, cp.pid, bodies)
+    cp.terminate()
+    cp.wait()
+    return r
+
 
 # clamd with a one-signature database
 db = os.path.join(work, "db")
 os.makedirs(db)
 open(os.path.join(db, "bench.ndb"), "w").write("Bench.OneSignature:0:*:%s\n" % b"crible bench: no file holds this".hex())
-kport = free_port()
-conf = os.path.join(work, "clamd.conf")
-open(conf, "w").write("Foreground yes\nTCPSocket %d\nTCPAddr 127.0.0.1\nDatabaseDirectory %s\nMaxThreads %d\n"
-                      "StreamMaxLength 100M\nLogFile %s\nPidFile %s\n" % (kport, db, 2 * cores,
-                                                                            os.path.join(work, "clamd.log"),
-                                                                            os.path.join(work, "clamd.pid")))
-user = [] if os.geteuid() else ["User root\n"]
-if user:
-    open(conf, "a").write(user[0])
-kp = subprocess.Popen(["clamd", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-wait_port(kport, kp)
-instream(kport, b"warm up")
-res_k = load(kport, kp.pid, bodies)
-kp.terminate()
-kp.wait()
+ktmp_disk = tempfile.mkdtemp(prefix="crible-bench-clamd-", dir="/tmp")
+ktmp_shm = tempfile.mkdtemp(prefix="crible-bench-clamd-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
 
-rows = [("crible serve", res_c), ("clamd (1 signature)", res_k)]
+
+def run_clamd(ktmp):
+    kport = free_port()
+    conf = os.path.join(work, "clamd.conf")
+    open(conf, "w").write("Foreground yes\nTCPSocket %d\nTCPAddr 127.0.0.1\nDatabaseDirectory %s\nMaxThreads %d\n"
+                          "StreamMaxLength 100M\nTemporaryDirectory %s\nLogFile %s\nPidFile %s\n"
+                          % (kport, db, 2 * cores, ktmp, os.path.join(work, "clamd.log"), os.path.join(work, "clamd.pid")))
+    if not os.geteuid():
+        open(conf, "a").write("User root\n")
+    kp = subprocess.Popen(["clamd", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(kport, kp)
+    instream(kport, b"warm up")
+    r = load(kport, kp.pid, bodies)
+    kp.terminate()
+    kp.wait()
+    return r
+
+
+runs_c, runs_k, runs_s, runs_b = [], [], [], []
+for k in range(a.repeat):
+    if a.baseline:
+        runs_b.append(run_crible(os.path.abspath(a.baseline)))
+        print("run %d: baseline crible %.1f req/s" % (k + 1, runs_b[-1]["rps"]), flush=True)
+    runs_c.append(run_crible())
+    runs_k.append(run_clamd(ktmp_disk))
+    runs_s.append(run_clamd(ktmp_shm))
+    print("run %d: crible %.1f req/s, clamd %.1f req/s, clamd on tmpfs %.1f req/s" %
+          (k + 1, runs_c[-1]["rps"], runs_k[-1]["rps"], runs_s[-1]["rps"]), flush=True)
+
+
+def median_run(runs):
+    """The run with the median throughput; its memory is the peak over all runs."""
+    r = dict(sorted(runs, key=lambda x: x["rps"])[len(runs) // 2])
+    r["rss"] = max(x["rss"] for x in runs)
+    r["errors"] = sum(x["errors"] for x in runs)
+    r["n"] = sum(x["n"] for x in runs)
+    return r
+
+
+res_c, res_k, res_s = median_run(runs_c), median_run(runs_k), median_run(runs_s)
+rows = [("crible serve", res_c), ("clamd (1 signature, temporary files in /tmp)", res_k),
+        ("clamd (1 signature, temporary files on tmpfs)", res_s)]
+if runs_b:
+    rows.insert(1, ("crible serve, baseline (%s)" % a.baseline, median_run(runs_b)))
 for name, r in rows:
-    print("%-22s %7.1f req/s  p50 %6.1f ms  p99 %7.1f ms  peak PSS %6.1f MiB  errors %d of %d" %
+    print("%-46s %7.1f req/s  p50 %6.1f ms  p99 %7.1f ms  peak PSS %6.1f MiB  errors %d of %d" %
           (name, r["rps"], r["p50"], r["p99"], r["rss"], r["errors"], r["n"]), flush=True)
 ratio = res_c["rps"] / res_k["rps"]
-print("throughput crible / clamd: %.2f" % ratio)
+ratio_s = res_c["rps"] / res_s["rps"]
+print("throughput crible / clamd: %.2f (clamd on tmpfs: %.2f)" % (ratio, ratio_s))
 if a.markdown:
     with open(a.markdown, "w") as f:
         f.write("| daemon | requests/s | p50 | p99 | peak PSS (all processes) | errors |\n|---|---:|---:|---:|---:|---:|\n")
         for name, r in rows:
             f.write("| %s | %.1f | %.1f ms | %.1f ms | %.1f MiB | %d of %d |\n" %
                     (name, r["rps"], r["p50"], r["p99"], r["rss"], r["errors"], r["n"]))
-        f.write("\nThroughput crible / clamd: **%.2f**.\n" % ratio)
+        f.write("\nThroughput crible / clamd: **%.2f**; crible / clamd on tmpfs: **%.2f** (median runs).  Every run, "
+                "requests/s: crible %s; clamd %s; clamd on tmpfs %s.\n" %
+                (ratio, ratio_s, ", ".join("%.0f" % r["rps"] for r in runs_c), ", ".join("%.0f" % r["rps"] for r in runs_k),
+                 ", ".join("%.0f" % r["rps"] for r in runs_s)))
 shutil.rmtree(work, ignore_errors=True)
+shutil.rmtree(ktmp_disk, ignore_errors=True)
+shutil.rmtree(ktmp_shm, ignore_errors=True)

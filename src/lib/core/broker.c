@@ -368,6 +368,7 @@ static struct rules *rules_get(const uint8_t digest[32], int fd)
 	struct cr_yara *y = NULL;
 	if (!free_slot || cr_yara_load(fd, digest, &y) != CRIBLE_OK)
 		return NULL;
+	cr_worker_note_vm(true);	/* the rules grew the broker */
 	cr_yara_free(free_slot->y);
 	*free_slot = (struct rules){.y = y, .refs = 1, .used = ++rules_clock};
 	memcpy(free_slot->digest, digest, 32);
@@ -397,6 +398,7 @@ static void send_u32(int fd, uint8_t type, uint32_t v)
 
 static void start(struct job *j, const struct cr_worker_cfg *cfg, int ctlfd, int sfd)
 {
+	cr_worker_note_vm(false);
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(ctlfd);

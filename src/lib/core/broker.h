@@ -94,6 +94,8 @@ int cr_broker_main(int ctl);
 
 /* Compiles the workers' seccomp filters once, in the broker (worker.c). */
 void cr_worker_prepare(void);
+/* Before a fork: notes the broker's address-space size for the worker's cap (force: read it now). */
+void cr_worker_note_vm(bool force);
 
 /* Runs one job in a freshly forked worker and exits; never returns. */
 void cr_worker_main(int sock, int data, const struct cr_job_req *req, const uint8_t *jobcfg, size_t jobcfglen,

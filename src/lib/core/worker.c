@@ -62,6 +62,32 @@ static void descriptors(int sock, int data, const struct cr_worker_cfg *cfg)
 	}
 }
 
+/*
+ * The broker's address-space size, which a worker starts with: read from
+ * /proc/self/statm in the broker every 64 forks and whenever it may have
+ * grown a lot (rules loaded), not by every worker (an open and a read
+ * were 2% of a small request's time).  Growth between readings is small
+ * (a job's configuration) and only tightens the worker's cap.
+ */
+static uint64_t broker_vm;
+
+void cr_worker_note_vm(bool force)
+{
+	static unsigned forks;
+	if (!force && forks++ % 64 != 0 && broker_vm)
+		return;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[64];
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		broker_vm = strtoull(buf, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+	}
+}
+
 static void limits(const struct cr_job_req *req)
 {
 	struct rlimit r0 = {0, 0};
@@ -79,17 +105,10 @@ static void limits(const struct cr_job_req *req)
 	 * The cap is on growth: the worker inherits the broker's mappings,
 	 * which vary with the build (a sanitizer reserves terabytes).
 	 */
-	uint64_t vm = 0;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		char buf[64];
-		ssize_t n = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			vm = strtoull(buf, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
-		}
-	}
+	uint64_t vm = broker_vm;
+	if (!vm)
+		cr_worker_note_vm(true);	/* not started by cr_broker_main (tests): read it here */
+	vm = broker_vm;
 	if (vm && req->mem_cap) {
 		struct rlimit as = {(rlim_t)(vm + req->mem_cap), (rlim_t)(vm + req->mem_cap)};
 		setrlimit(RLIMIT_AS, &as);
