@@ -27,7 +27,7 @@ peak memory of the daemon and every process under it (crible: the
 supervisor, the broker and its workers), as PSS (a page shared by forked
 workers counted once in all), sampled every 50 ms.
 """
-import argparse, glob, os, shutil, socket, statistics, struct, subprocess, sys, tempfile, threading, time
+import argparse, glob, os, shutil, subprocess, sys, tempfile, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--crible", default="build-release/crible")
@@ -38,6 +38,9 @@ ap.add_argument("--repeat", type=int, default=3)
 ap.add_argument("--baseline")
 ap.add_argument("--markdown")
 a = ap.parse_args()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
+import harness  # noqa: E402  (the tests' clamd client and port helpers)
+free_port = harness.free_port
 crible = os.path.abspath(a.crible)
 work = tempfile.mkdtemp(prefix="crible-bench-serve-")
 cores = os.cpu_count() or 2
@@ -58,37 +61,13 @@ def corpus():
     return [open(p, "rb").read() for p in files if not p.endswith("scenarios.tsv")]
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def wait_port(port, proc, secs=120):
-    for _ in range(int(secs * 20)):
-        if proc.poll() is not None:
-            sys.exit("the daemon exited: %s" % proc.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit("the daemon did not listen")
+    if not harness.wait_port(port, secs, proc):
+        sys.exit("the daemon did not listen (exit status %s)" % proc.poll())
 
 
 def instream(port, body):
-    s = socket.create_connection(("127.0.0.1", port), timeout=120)
-    s.sendall(b"zINSTREAM\0" + struct.pack(">I", len(body)) + body + b"\0\0\0\0")
-    out = b""
-    while not out.endswith(b"\0"):
-        d = s.recv(4096)
-        if not d:
-            break
-        out += d
-    s.close()
-    return out
+    return harness.instream(port, body, timeout=120) + b"\0"
 
 
 def tree_rss(pid):

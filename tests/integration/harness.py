@@ -1,5 +1,5 @@
 """What the integration tests share: counted checks and running the command."""
-import socket, subprocess, sys, time
+import socket, struct, subprocess, sys, time
 
 counts = {"passed": 0, "failed": 0}
 
@@ -41,6 +41,25 @@ def wait_port(port, secs=60, proc=None):
         except OSError:
             time.sleep(0.05)
     return False
+
+
+def instream(port, body, timeout=30):
+    """zINSTREAM as Rspamd sends it (one chunk, the zero terminator); the reply read to NUL, without it.
+
+    b'' when the connection is refused or cut before the reply."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        s.sendall(b"zINSTREAM\0" + struct.pack(">I", len(body)) + body + b"\0\0\0\0")
+        out = b""
+        while not out.endswith(b"\0"):
+            d = s.recv(4096)
+            if not d:
+                break
+            out += d
+        s.close()
+        return out.rstrip(b"\0")
+    except OSError:
+        return b""
 
 
 def finish():

@@ -14,10 +14,10 @@ the kill gets an error or a closed connection; once HAProxy has seen the
 death, every request is answered right by the survivor.  Ends with
 'N passed, N failed'.
 """
-import json, os, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, counts, finish, free_port, wait_port
+from harness import check, counts, finish, free_port, instream, wait_port
 
 crible = sys.argv[1]
 work = tempfile.mkdtemp(prefix="crible-scaleout-")
@@ -46,23 +46,6 @@ class Daemon:
             if line.startswith("{") and '"verdict"' in line:
                 n += 1
         return n
-
-
-def instream(port, body, timeout=30):
-    """zINSTREAM as Rspamd sends it; the reply read to NUL, b'' when the connection is cut."""
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        s.sendall(b"zINSTREAM\0" + struct.pack(">I", len(body)) + body + b"\0\0\0\0")
-        out = b""
-        while not out.endswith(b"\0"):
-            d = s.recv(4096)
-            if not d:
-                break
-            out += d
-        s.close()
-        return out.rstrip(b"\0")
-    except OSError:
-        return b""
 
 
 def http_scan(port, body, name, timeout=30):
