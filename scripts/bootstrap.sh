@@ -15,6 +15,8 @@ pkgs=(
   libexpat1-dev                             # SVG and XML read as a browser's XML parser reads them
   libyara-dev                               # user YARA rules (crible scan --rules)
   libmicrohttpd-dev                         # crible serve's HTTP API (no HTTP parsing of our own)
+  libxml2-dev libicu-dev nettle-dev         # static archives of libarchive's own dependencies: crible-broker
+                                            #   is linked static (meson -Dstatic_broker, docs/benchmarks.md)
   libcmocka-dev                             # unit tests
   libclang-rt-14-dev llvm                   # libFuzzer, sanitizer runtimes, symbolizer
   python3                                   # integration tests, conformance, bench
