@@ -398,6 +398,7 @@ struct conn {
 	bool session;
 	unsigned id;		/* the command's number in a session */
 	int passed_fd;		/* a descriptor that came with the bytes read (FILDES), or -1 */
+	bool linger;		/* closed while the client may still be sending (linger_close) */
 };
 
 static uint64_t now_ms(void)
@@ -768,6 +769,7 @@ static int instream(struct conn *c)
 		if (len > S.cfg->stream_max - total) {
 			reply(c, "INSTREAM size limit exceeded. ERROR");
 			rc = -2;	/* and the connection closes, as clamd does */
+			c->linger = true;
 			break;
 		}
 		total += len;
@@ -1001,6 +1003,33 @@ static bool command(struct conn *c, const struct clamd_req *q)
 	}
 }
 
+/*
+ * Closes after a reply the client may not have read while it is still
+ * sending (the size limit): a close with unread input sends a reset,
+ * which can destroy the reply in the client's buffer before it reads it
+ * (seen in one test run of eight).  So: end our side, then read and drop
+ * what still comes, for at most 2 s and 16 MiB, then close.
+ */
+static void linger_close(int fd)
+{
+	shutdown(fd, SHUT_WR);
+	uint64_t until = now_ms() + 2000, dropped = 0;
+	char sink[16384];
+	while (dropped < (16u << 20)) {
+		uint64_t t = now_ms();
+		if (t >= until)
+			break;
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, (int)(until - t)) <= 0)
+			break;
+		ssize_t n = recv(fd, sink, sizeof sink, 0);
+		if (n <= 0)
+			break;
+		dropped += (uint64_t)n;
+	}
+	close(fd);
+}
+
 static void *conn_main(void *arg)
 {
 	struct conn *c = arg;
@@ -1032,7 +1061,10 @@ static void *conn_main(void *arg)
 		if (!c->session)
 			break;
 	}
-	close(c->fd);
+	if (c->linger)
+		linger_close(c->fd);
+	else
+		close(c->fd);
 	if (c->passed_fd >= 0)
 		close(c->passed_fd);
 	atomic_fetch_sub(&S.conns, 1);
