@@ -368,10 +368,10 @@ static struct rules *rules_get(const uint8_t digest[32], int fd)
 	struct cr_yara *y = NULL;
 	if (!free_slot || cr_yara_load(fd, digest, &y) != CRIBLE_OK)
 		return NULL;
-	cr_worker_note_vm(true);	/* the rules grew the broker */
 	cr_yara_free(free_slot->y);
 	*free_slot = (struct rules){.y = y, .refs = 1, .used = ++rules_clock};
 	memcpy(free_slot->digest, digest, 32);
+	cr_worker_note_vm(true);	/* the broker's size changed by the rules */
 	return free_slot;
 }
 
