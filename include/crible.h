@@ -191,6 +191,13 @@ crible_err crible_ctx_set_accept(crible_ctx *ctx, const char *list);
  * to be called while scans run on the context.
  */
 crible_err crible_ctx_set_rules(crible_ctx *ctx, const char *path, char **err);
+/*
+ * The SHA-256 of the context's compiled rules (as libyara saves them):
+ * 1 and out filled when rules are set, 0 when none are (or they could not
+ * be saved).  It changes when the rules do; a daemon puts it in its ICAP
+ * ISTag.
+ */
+int crible_ctx_rules_digest(const crible_ctx *ctx, unsigned char out[32]);
 
 /*
  * Changes the severity of one finding id, or of every id under a prefix

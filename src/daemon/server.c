@@ -17,7 +17,6 @@
 #include "server.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -272,14 +271,6 @@ static crible_ctx *make_ctx(const struct serve_cfg *c)
 	return ctx;
 }
 
-static bool rule_name(const char *n)
-{
-	size_t l = strlen(n);
-	return (l > 4 && !strcmp(n + l - 4, ".yar")) || (l > 5 && !strcmp(n + l - 5, ".yara"));
-}
-
-static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
-
 #define MIX(p, n) for (size_t i_ = 0; i_ < (n); i_++) h = (h ^ ((const uint8_t *)(p))[i_]) * 1099511628211ull
 
 static uint64_t mix_file(uint64_t h, const char *path)
@@ -287,7 +278,6 @@ static uint64_t mix_file(uint64_t h, const char *path)
 	FILE *f = fopen(path, "re");
 	char b[4096];
 	size_t n;
-	MIX(path, strlen(path) + 1);
 	while (f && (n = fread(b, 1, sizeof b, f)) > 0)
 		MIX(b, n);
 	if (f)
@@ -297,10 +287,10 @@ static uint64_t mix_file(uint64_t h, const char *path)
 
 /*
  * "crible-VERSION-DIGEST": FNV-1a over what decides a verdict (the policy
- * file's bytes, the accept list, the options, every rule file's name and
- * bytes), so that it changes when a reload changes an answer.
+ * file's bytes, the accept list, the options, the digest of the rules the
+ * context compiled), so that it changes when a reload changes an answer.
  */
-static void make_istag(const struct serve_cfg *c, char out[33])
+static void make_istag(const struct serve_cfg *c, const crible_ctx *ctx, char out[33])
 {
 	uint64_t h = 1469598103934665603ull;
 	MIX(crible_version(), strlen(crible_version()));
@@ -308,21 +298,11 @@ static void make_istag(const struct serve_cfg *c, char out[33])
 		MIX(c->accept, strlen(c->accept));
 	if (c->policy)
 		h = mix_file(h, c->policy);
-	struct stat st;
-	if (c->rules && stat(c->rules, &st) == 0 && S_ISDIR(st.st_mode)) {
-		struct dirent **names = NULL;
-		int n = scandir(c->rules, &names, NULL, by_name);
-		for (int i = 0; i < n; i++) {
-			char p[4096];
-			if (rule_name(names[i]->d_name) &&
-			    snprintf(p, sizeof p, "%s/%s", c->rules, names[i]->d_name) < (int)sizeof p)
-				h = mix_file(h, p);
-			free(names[i]);
-		}
-		free(names);
-	} else if (c->rules) {
-		h = mix_file(h, c->rules);
-	}
+	unsigned char rules[32];
+	if (crible_ctx_rules_digest(ctx, rules))
+		MIX(rules, sizeof rules);
+	else if (c->rules)
+		MIX(c->rules, strlen(c->rules));
 	uint8_t flags[2] = {c->warn_found, 0};
 	MIX(flags, sizeof flags);
 	MIX(&c->scan_ms, sizeof c->scan_ms);
@@ -378,7 +358,7 @@ static void reload(void)
 	S.cfg->warn_found = fresh.warn_found;
 	S.cfg->stream_max = fresh.stream_max;
 	S.cfg->scan_ms = fresh.scan_ms;
-	make_istag(&fresh, S.istag);
+	make_istag(&fresh, ctx, S.istag);
 	pthread_rwlock_unlock(&S.ctxlock);
 	crible_ctx_free(old);	/* jobs hold copies of what they read */
 	serve_cfg_free(&fresh);
@@ -1209,7 +1189,7 @@ int serve_run(struct serve_cfg *cfg)
 	int hfds[SERVE_MAX_LISTEN + 1];
 	size_t nh = 0;
 	size_t nfd = inherited(fds, is_unix, is_icap, hfds, &nh, 2 * SERVE_MAX_LISTEN + 1);
-	make_istag(cfg, S.istag);
+	make_istag(cfg, S.ctx, S.istag);
 	if (!nfd) {
 		for (size_t i = 0; i < cfg->nclamd; i++) {
 			if ((fds[nfd] = listen_tcp(cfg->clamd[i])) < 0)

@@ -3,7 +3,8 @@
 
 usage: test_scaleout.py CRIBLE
 
-Two `crible serve` processes, each with its clamd, ICAP and HTTP faces,
+Two `crible serve` processes, each with its clamd, ICAP and HTTP faces
+and the same YARA rules,
 sit behind one HAProxy (the configuration of docs/deploy.md: round
 robin, health checks that speak each protocol, redispatch on a refused
 connection).  Before the kill: both daemons serve, their ICAP ISTags are
@@ -31,12 +32,19 @@ FILES = [(b"plain words, nothing else\n" * 200, "notes.txt", b"stream: OK"),
          (bytes(range(256)) * 64, "data.bin", b"stream: OK")]
 
 
+# The same rules for both, compiled by each: their ISTags must still agree.
+RULES = os.path.join(work, "lures.yar")
+open(RULES, "w").write('rule lure { strings: $a = "INVOICE-7731" condition: $a }\n'
+                       'rule pattern { strings: $b = /pay-[0-9]{4}-now/ condition: $b }\n')
+
+
 class Daemon:
     def __init__(self, tag):
         self.clamd, self.icap, self.http = free_port(), free_port(), free_port()
         self.logpath = os.path.join(work, "crible-%s.log" % tag)
         self.p = subprocess.Popen([crible, "serve", "--clamd", "127.0.0.1:%d" % self.clamd,
-                                   "--icap", "127.0.0.1:%d" % self.icap, "--http", "127.0.0.1:%d" % self.http],
+                                   "--icap", "127.0.0.1:%d" % self.icap, "--http", "127.0.0.1:%d" % self.http,
+                                   "--rules", RULES],
                                   stderr=open(self.logpath, "w"))
         self.up = all(wait_port(p, 20, self.p) for p in (self.clamd, self.icap, self.http))
 
@@ -138,7 +146,7 @@ time.sleep(1.0)  # rise 2 at 200 ms: both servers up
 
 # 1. Before the kill: both serve, same ISTag, every answer right.
 ta, tb = options(a.icap), options(b.icap)
-check("the two daemons announce the same ISTag", ta is not None and ta == tb, (ta, tb))
+check("the two daemons, each compiling the same rules, announce the same ISTag", ta is not None and ta == tb, (ta, tb))
 check("the ISTag through HAProxy is theirs", options(fi) == ta)
 wrong = []
 for i in range(16):

@@ -112,6 +112,11 @@ crible_err crible_ctx_set_rules(crible_ctx *ctx, const char *path, char **err)
 	return CRIBLE_OK;
 }
 
+int crible_ctx_rules_digest(const crible_ctx *ctx, unsigned char out[32])
+{
+	return ctx && cr_yara_fd(ctx->yara, out) >= 0;
+}
+
 /* Where a limit lives in a configuration; NULL for a number that names none. */
 static uint64_t *limit_slot(struct cr_limits *l, crible_limit which)
 {

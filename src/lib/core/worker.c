@@ -105,10 +105,9 @@ static void limits(const struct cr_job_req *req)
 	 * The cap is on growth: the worker inherits the broker's mappings,
 	 * which vary with the build (a sanitizer reserves terabytes).
 	 */
+	if (!broker_vm)
+		cr_worker_note_vm(true);	/* not noted before the fork: read it here */
 	uint64_t vm = broker_vm;
-	if (!vm)
-		cr_worker_note_vm(true);	/* not started by cr_broker_main (tests): read it here */
-	vm = broker_vm;
 	if (vm && req->mem_cap) {
 		struct rlimit as = {(rlim_t)(vm + req->mem_cap), (rlim_t)(vm + req->mem_cap)};
 		setrlimit(RLIMIT_AS, &as);
