@@ -262,8 +262,11 @@ static crible_ctx *make_ctx(const struct serve_cfg *c)
 	}
 	char *err = NULL;
 	crible_err e = c->rules ? crible_ctx_set_rules(ctx, c->rules, &err) : CRIBLE_OK;
-	if (e != CRIBLE_OK) {
-		fprintf(stderr, "crible serve: rules: %s\n", err ? err : crible_strerror(e));
+	unsigned char digest[32];
+	if (e != CRIBLE_OK || (c->rules && !crible_ctx_rules_digest(ctx, digest))) {
+		/* Rules that cannot cross to the workers would be matched here, in the supervisor: refused. */
+		fprintf(stderr, "crible serve: rules: %s\n",
+			err ? err : e != CRIBLE_OK ? crible_strerror(e) : "they cannot be handed to the sandboxed workers");
 		free(err);
 		crible_ctx_free(ctx);
 		return NULL;
