@@ -128,16 +128,20 @@ bodies = corpus()
 size = sum(map(len, bodies))
 print("corpus: %d files, %.1f MiB; %d clients, %d rounds" % (len(bodies), size / 1048576, a.clients, a.rounds), flush=True)
 
-def run_crible(exe=crible):
-    cport = free_port()
-    cp = subprocess.Popen([exe, "serve", "--clamd", "127.0.0.1:%d" % cport, "--max-scans", str(2 * cores)],
-                          stderr=subprocess.DEVNULL)
-    wait_port(cport, cp)
-    instream(cport, b"warm up")
-    r = load(cport, cp.pid, bodies)
-    cp.terminate()
-    cp.wait()
+def run_daemon(argv, port):
+    """Starts a daemon listening on port, warms it with one request, loads it; its results."""
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port, p)
+    instream(port, b"warm up")
+    r = load(port, p.pid, bodies)
+    p.terminate()
+    p.wait()
     return r
+
+
+def run_crible(exe=crible):
+    port = free_port()
+    return run_daemon([exe, "serve", "--clamd", "127.0.0.1:%d" % port, "--max-scans", str(2 * cores)], port)
 
 
 # clamd with a one-signature database
@@ -156,13 +160,7 @@ def run_clamd(ktmp):
                           % (kport, db, 2 * cores, ktmp, os.path.join(work, "clamd.log"), os.path.join(work, "clamd.pid")))
     if not os.geteuid():
         open(conf, "a").write("User root\n")
-    kp = subprocess.Popen(["clamd", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_port(kport, kp)
-    instream(kport, b"warm up")
-    r = load(kport, kp.pid, bodies)
-    kp.terminate()
-    kp.wait()
-    return r
+    return run_daemon(["clamd", "-c", conf], kport)
 
 
 runs_c, runs_k, runs_s, runs_b = [], [], [], []
