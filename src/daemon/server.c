@@ -382,6 +382,7 @@ struct conn {
 	unsigned id;		/* the command's number in a session */
 	int passed_fd;		/* a descriptor that came with the bytes read (FILDES), or -1 */
 	bool linger;		/* closed while the client may still be sending (linger_close) */
+	struct conn *next;	/* waiting for a thread (pool_run) */
 };
 
 static uint64_t now_ms(void)
@@ -529,11 +530,18 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* One JSON line per scan request on stderr. */
+/*
+ * One JSON line per scan request on stderr, written with one write(2):
+ * stderr is unbuffered, and a line printed piece by piece cost about 50
+ * system calls per request, under the lock every request takes.
+ */
 static void log_request(const struct serve_req *q, const crible_result *r, const char *error, uint64_t ms)
 {
-	pthread_mutex_lock(&S.logmu);
-	FILE *f = stderr;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+	if (!f)
+		return;
 	fprintf(f, "{\"time\":%lld,\"client\":", (long long)time(NULL));
 	json_str(f, q->peer);
 	fputs(",\"protocol\":", f);
@@ -558,8 +566,20 @@ static void log_request(const struct serve_req *q, const crible_result *r, const
 		json_str(f, error ? error : "");
 	}
 	fprintf(f, ",\"ms\":%llu}\n", (unsigned long long)ms);
-	fflush(f);
-	pthread_mutex_unlock(&S.logmu);
+	if (fclose(f) == 0) {
+		/* Lines of concurrent requests never interleave, even on a stream that splits long writes. */
+		pthread_mutex_lock(&S.logmu);
+		for (size_t off = 0; off < len;) {
+			ssize_t w = write(STDERR_FILENO, line + off, len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		pthread_mutex_unlock(&S.logmu);
+	}
+	free(line);
 }
 
 int serve_scan(const struct serve_req *q, crible_result **out, char *err, size_t errlen)
@@ -1013,9 +1033,8 @@ static void linger_close(int fd)
 	close(fd);
 }
 
-static void *conn_main(void *arg)
+static void serve_conn(struct conn *c)
 {
-	struct conn *c = arg;
 	set_timeout(c->fd, S.cfg->command_ms);
 	if (c->icap) {
 		/* Bodies come in chunks: each read gets read_ms. */
@@ -1052,7 +1071,78 @@ static void *conn_main(void *arg)
 		close(c->passed_fd);
 	atomic_fetch_sub(&S.conns, 1);
 	free(c);
+}
+
+/*
+ * Connection threads are kept for the next connection: a thread per
+ * connection cost a clone, an exit and a madvise of its stack on every
+ * request.  A thread waits idle for POOL_IDLE_S seconds, then ends; there
+ * are never more threads than connections (max_conns caps them).
+ */
+#define POOL_IDLE_S 30
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn *head, *tail;	/* accepted, waiting for an idle thread */
+	unsigned queued, idle;
+	pthread_attr_t attr;
+} pool = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void *pool_main(void *arg)
+{
+	struct conn *c = arg;
+	while (c) {
+		serve_conn(c);
+		pthread_mutex_lock(&pool.mu);
+		pool.idle++;
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += POOL_IDLE_S;
+		while (!pool.head && pthread_cond_timedwait(&pool.cv, &pool.mu, &until) != ETIMEDOUT)
+			;
+		pool.idle--;
+		if ((c = pool.head)) {
+			pool.head = c->next;
+			if (!pool.head)
+				pool.tail = NULL;
+			pool.queued--;
+		}
+		pthread_mutex_unlock(&pool.mu);
+	}
 	return NULL;
+}
+
+static void pool_init(void)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_attr_init(&pool.attr);
+	pthread_attr_setdetachstate(&pool.attr, PTHREAD_CREATE_DETACHED);
+}
+
+/* To an idle thread, or a new one; nonzero (an errno) when there is neither. */
+static int pool_run(struct conn *c)
+{
+	pthread_mutex_lock(&pool.mu);
+	if (pool.idle > pool.queued) {
+		c->next = NULL;
+		if (pool.tail)
+			pool.tail->next = c;
+		else
+			pool.head = c;
+		pool.tail = c;
+		pool.queued++;
+		pthread_cond_signal(&pool.cv);
+		pthread_mutex_unlock(&pool.mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&pool.mu);
+	pthread_t t;
+	return pthread_create(&t, &pool.attr, pool_main, c);
 }
 
 /* --- listeners and the accept loop ------------------------------------------ */
@@ -1238,9 +1328,7 @@ int serve_run(struct serve_cfg *cfg)
 	for (size_t i = 0; i < nfd; i++)
 		pf[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 	pf[nfd] = (struct pollfd){.fd = S.wake[0], .events = POLLIN};
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pool_init();
 	while (!atomic_load(&S.stop)) {
 		if (poll(pf, nfd + 1, -1) < 0 && errno != EINTR)
 			break;
@@ -1263,7 +1351,6 @@ int serve_run(struct serve_cfg *cfg)
 				continue;
 			}
 			struct conn *c = calloc(1, sizeof *c);
-			pthread_t t;
 			if (!c) {
 				close(cfd);
 				continue;
@@ -1274,7 +1361,7 @@ int serve_run(struct serve_cfg *cfg)
 			c->icap = is_icap[i];
 			peer_name(cfd, is_unix[i], c->peer, sizeof c->peer);
 			atomic_fetch_add(&S.conns, 1);
-			int pe = pthread_create(&t, &attr, conn_main, c);
+			int pe = pool_run(c);
 			if (pe != 0) {
 				fprintf(stderr, "crible serve: no thread for a connection: %s\n", strerror(pe));
 				atomic_fetch_sub(&S.conns, 1);
