@@ -9,6 +9,7 @@ pkgs=(
   gcc clang meson ninja-build pkg-config    # build (clang for the fuzzers)
   libssl-dev                                # SHA-256 (libcrypto)
   zlib1g-dev libbz2-dev liblzma-dev         # decompression
+  libisal-dev                               # deflate and CRC-32 through ISA-L (zlib is the test's reference)
   libzstd-dev liblz4-dev libarchive-dev     # more decompression; 7z, CAB, ISO, cpio, ar, XAR
   libseccomp-dev                            # the broker's workers: default-deny system call filter
   libutf8proc-dev                           # Unicode case folding and normalisation of entry names

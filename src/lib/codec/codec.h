@@ -48,6 +48,11 @@ struct cr_codec_ops {
 
 extern const struct cr_codec_ops cr_codec_deflate;	/* raw deflate (ZIP method 8) */
 extern const struct cr_codec_ops cr_codec_gzip;		/* gzip members, concatenated */
+extern const struct cr_codec_ops cr_codec_zlib;		/* a zlib stream (RFC 1950): PDF FlateDecode */
+/* zlib's inflate, the reference the three above are tested against (deflate.c). */
+extern const struct cr_codec_ops cr_codec_deflate_zlib;
+extern const struct cr_codec_ops cr_codec_gzip_zlib;
+extern const struct cr_codec_ops cr_codec_zlib_zlib;
 extern const struct cr_codec_ops cr_codec_bzip2;
 extern const struct cr_codec_ops cr_codec_xz;
 extern const struct cr_codec_ops cr_codec_lzma_zip;	/* ZIP method 14: version, properties, raw LZMA1 */

@@ -1,7 +1,8 @@
 /*
  * pdf_filters.c - PDF stream filters, decoded as readers decode them:
  *
- *  - FlateDecode: zlib (a raw deflate stream is accepted too: some writers
+ *  - FlateDecode: a zlib stream, read as zlib reads it, through ISA-L
+ *    (codec/deflate.c); a raw deflate stream is accepted too (some writers
  *    omit the header and readers take it); a cut stream keeps what came;
  *  - LZWDecode: 9- to 12-bit codes, 256 clear, 257 end, EarlyChange;
  *  - ASCIIHexDecode: whitespace skipped, '>' ends, an odd digit is
@@ -17,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
+
+#include "codec.h"
 
 enum cr_pdf_filter cr_pdf_filter_named(const char *n)
 {
@@ -62,38 +64,50 @@ static bool put(struct out *o, uint8_t b)
 	return true;
 }
 
+static bool put_all(struct out *o, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!put(o, p[i]))
+			return false;
+	return true;
+}
+
+/* Through ISA-L (codec/deflate.c), as zlib reads it: a zlib stream, or raw deflate when that fails at once. */
 static bool flate(const uint8_t *in, size_t n, struct out *o)
 {
 	for (int raw = 0; raw < 2; raw++) {
-		z_stream z;
-		memset(&z, 0, sizeof z);
-		if (inflateInit2(&z, raw ? -15 : 15) != Z_OK) {
+		const struct cr_codec_ops *ops = raw ? &cr_codec_deflate : &cr_codec_zlib;
+		void *st = ops->init();
+		if (!st) {
 			o->nomem = true;
 			return false;
 		}
 		uint8_t buf[16384];
-		z.next_in = (Bytef *)in;
-		z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
-		int rc = Z_OK;
-		size_t start = o->len;
-		while (rc == Z_OK) {
-			z.next_out = buf;
-			z.avail_out = sizeof buf;
-			rc = inflate(&z, Z_NO_FLUSH);
-			size_t got = sizeof buf - z.avail_out;
-			for (size_t i = 0; i < got; i++)
-				if (!put(o, buf[i])) {
-					inflateEnd(&z);
-					return false;
-				}
-			if (got == 0 && rc == Z_OK)
-				rc = Z_BUF_ERROR;
+		const uint8_t *p = in;
+		size_t left = n, start = o->len;
+		enum cr_step r;
+		const char *why = "";
+		for (;;) {
+			size_t made = sizeof buf, before = left;
+			r = ops->step(st, &p, &left, buf, &made, true, &why);
+			if (!put_all(o, buf, made)) {
+				ops->end(st);
+				return false;
+			}
+			if (r != STEP_OK)
+				break;
+			if (made == 0 && left == before)
+				break;	/* cut: what came is kept */
 		}
-		inflateEnd(&z);
-		if (rc == Z_STREAM_END)
+		ops->end(st);
+		if (r == STEP_END)
 			return true;
-		/* A zlib header error: try it as raw deflate once; else keep what came. */
-		if (!raw && o->len == start && rc == Z_DATA_ERROR)
+		if (r == STEP_ERR && !why) {
+			o->nomem = true;
+			return false;
+		}
+		/* A stream refused before any byte (a missing or wrong zlib header): tried as raw deflate once. */
+		if (!raw && o->len == start && r == STEP_ERR && strcmp(why, "needs a preset dictionary"))
 			continue;
 		return false;
 	}

@@ -33,7 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 #include "../io/cur.h"
 #include "../io/utf8.h"
@@ -364,7 +364,7 @@ static size_t read5(const struct cr_obj *o, uint64_t pos, uint8_t **buf, size_t 
 		return 0;
 	}
 	uint32_t crc = (uint32_t)pre[0] | (uint32_t)pre[1] << 8 | (uint32_t)pre[2] << 16 | (uint32_t)pre[3] << 24;
-	*crc_ok = (uint32_t)crc32(0, *buf + 4, (unsigned)(total - 4)) == crc;
+	*crc_ok = crc32_gzip_refl(0, *buf + 4, total - 4) == crc;
 	return total;
 }
 
@@ -586,7 +586,7 @@ static void quick_open(struct walk *w)
 		const uint8_t *from = c.p + 4, *hdr;
 		struct cr_cur r;
 		if (!cur_peek_u32le(&c, 0, &crc) || !cur_skip(&c, 4) || !cur_vint(&c, &rsize) || rsize > cur_left(&c) ||
-		    (uint32_t)crc32(0, from, (unsigned)(c.p - from + rsize)) != crc || !cur_sub(&c, &r, (size_t)rsize))
+		    crc32_gzip_refl(0, from, (uint64_t)(c.p - from) + rsize) != crc || !cur_sub(&c, &r, (size_t)rsize))
 			break;	/* UnRAR stops using a cache it cannot read */
 		if (!cur_vint(&r, &flags) || !cur_vint(&r, &off) || !cur_vint(&r, &hs) || hs > cur_left(&r) ||
 		    hs > MAX_HEADER5 + 8 || hs < 5 || off > w->qo_at || !cur_bytes(&r, &hdr, (size_t)hs))
@@ -661,7 +661,7 @@ static void walk4(struct walk *w, uint64_t pos)
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "truncated header at offset %llu", (unsigned long long)pos);
 			break;
 		}
-		if (((uint32_t)crc32(0, h + 2, hsize - 2) & 0xffff) != crc && type != 0x72)
+		if ((crc32_gzip_refl(0, h + 2, hsize - 2) & 0xffff) != crc && type != 0x72)
 			cr_emit(s, F_CONTAINER_CORRUPT, -1, "header CRC mismatch at offset %llu", (unsigned long long)pos);
 		uint64_t data = pos + hsize, dsize = add;
 		if (type == 0x74 || type == 0x7a) {

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 #include "../io/cur.h"
 #include "format.h"
@@ -91,7 +91,7 @@ static void parse_extra(struct zent *z, struct cr_cur ex, uint32_t csize32, uint
 			uint8_t ver;
 			uint32_t crc;
 			if (cur_u8(&d, &ver) && ver == 1 && cur_u32le(&d, &crc)) {
-				if (crc == (uint32_t)crc32(0, cdname, (unsigned)cdnlen)) {
+				if (crc == crc32_gzip_refl(0, cdname, cdnlen)) {
 					z->uname = d.p;
 					z->unlen = d.len;
 				}
@@ -161,14 +161,14 @@ static bool codec_of(uint16_t method, enum cr_codec *c)
 /* CRC-32 of a whole source, in chunks; false on a read error. */
 static bool src_crc(const struct cr_src *src, uint32_t *out)
 {
-	uLong c = crc32(0, Z_NULL, 0);
+	uint32_t c = 0;
 	if (src->mem) {
 		for (uint64_t off = 0; off < src->size;) {
-			uInt n = src->size - off > (1u << 30) ? (1u << 30) : (uInt)(src->size - off);
-			c = crc32(c, src->mem + off, n);
+			uint64_t n = src->size - off;
+			c = crc32_gzip_refl(c, src->mem + off, n);
 			off += n;
 		}
-		*out = (uint32_t)c;
+		*out = c;
 		return true;
 	}
 	uint8_t *buf = malloc(256 * 1024);
@@ -180,11 +180,11 @@ static bool src_crc(const struct cr_src *src, uint32_t *out)
 		ssize_t r = cr_src_read(src, off, buf, want);
 		ok = r == (ssize_t)want;
 		if (ok)
-			c = crc32(c, buf, (uInt)want);
+			c = crc32_gzip_refl(c, buf, want);
 		off += want;
 	}
 	free(buf);
-	*out = (uint32_t)c;
+	*out = c;
 	return ok;
 }
 
