@@ -4,6 +4,7 @@
  * whole and in the steps the second byte picks.  Any answer the two do
  * not share, beyond the one allowed difference (inflate_diff.h), aborts.
  */
+#define INFLATE_DIFF_CAP (4u << 20)
 #include "inflate_diff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

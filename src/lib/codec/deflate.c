@@ -161,7 +161,9 @@ static bool head_byte(struct ist *st, uint8_t b, const char **why)
 		}
 		return true;
 	}
-	st->hcrc = crc32_gzip_refl(st->hcrc, &b, 1);
+	/* The header's CRC-16 is computed only for a header that carries one (FHCRC): zlib's way. */
+	if (st->hpos < 4 || (st->flg & 0x02))
+		st->hcrc = crc32_gzip_refl(st->hcrc, &b, 1);
 	if (st->hpos < 10) {
 		unsigned i = st->hpos++;
 		if ((i == 0 && b != 0x1f) || (i == 1 && b != 0x8b)) {

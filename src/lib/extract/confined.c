@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -197,10 +198,13 @@ void cr_confined_worker(int sock, int data, const struct cr_job_req *req, const 
 	 * attachment-sized bodies).  The descriptor is the host's own copy
 	 * (a daemon's body, a spooled entry), which nobody truncates under
 	 * the worker; if it were, the worker would die of SIGBUS and the host
-	 * would report the object as not inspected.  A mapping the address
-	 * space cap refuses leaves the reads as they were.
+	 * would report the object as not inspected.  A descriptor shorter
+	 * than the object, or a mapping the address-space cap refuses, leaves
+	 * the reads as they were (and their short-read errors).
 	 */
-	if (req->size && req->base <= SIZE_MAX - req->size) {
+	struct stat fst;
+	if (req->size && req->base <= SIZE_MAX - req->size && fstat(data, &fst) == 0 &&
+	    (uint64_t)fst.st_size >= req->base + req->size) {
 		void *m = mmap(NULL, (size_t)(req->base + req->size), PROT_READ, MAP_PRIVATE, data, 0);
 		if (m != MAP_FAILED)
 			src.mem = (const uint8_t *)m + req->base;
