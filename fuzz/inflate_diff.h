@@ -85,7 +85,9 @@ static struct result run(const struct cr_codec_ops *ops, const uint8_t *in, size
  * it as long as only assigned codes occur, by the canonical assignment
  * RFC 1951 gives, as other readers that do not check the sets do.  That
  * is the one difference allowed: zlib's output until it refused is then
- * a prefix of ISA-L's, and ISA-L's is never shorter.
+ * a prefix of ISA-L's, and ISA-L's is never shorter.  crible then judges
+ * more than a zlib-based extractor writes (which writes nothing past the
+ * refusal), never less: no content is hidden from the scan.
  */
 static inline bool code_set_refusal(const char *why)
 {

@@ -5,14 +5,19 @@
  * check values) are read here, byte for byte as zlib reads them; ISA-L
  * decodes the deflate data and computes the CRC-32 or Adler-32 of it.
  *
- * ISA-L decodes deflate about four times faster than zlib and computes
- * the gzip CRC-32 as it goes (with PCLMULQDQ).  The bytes a stream decodes
- * to are those zlib gives, or both refuse it: tests/unit/test_inflate.c
- * compares the two on the generated samples and on some tens of
- * thousands of mutated and hand-made streams, and fuzz_inflate does the
- * same with every input the fuzzer makes.  Where they were found to
- * disagree, this file follows zlib (the reader of unzip, bsdtar, Python
- * and most extractors), and says so below.
+ * ISA-L decodes deflate several times faster than zlib and computes the
+ * CRC-32 as it goes (with PCLMULQDQ).  The bytes a stream decodes to are
+ * those zlib gives, or both refuse it: tests/unit/test_inflate.c compares
+ * the two on the generated samples and on mutated and hand-made streams,
+ * and fuzz_inflate on every input the fuzzer makes.  Where they were found
+ * to disagree, this file follows zlib (the reader of unzip, bsdtar, Python
+ * and most extractors): it reads the gzip and zlib wrappers itself (ISA-L
+ * took reserved gzip flags, and refused a right FHCRC fed a few bytes at
+ * a time), and it takes back the bytes after the deflate data that ISA-L
+ * keeps in its bit buffer.  One difference stays, by choice: a dynamic
+ * block whose code lengths make an incomplete or over-full code, which
+ * zlib refuses, is decoded by ISA-L as long as only assigned codes occur
+ * (fuzz/inflate_diff.h says why that is safe).
  *
  * ISA-L keeps the last 32 KiB of output in its own state between calls,
  * so the driver's output buffer is free to change from step to step.
