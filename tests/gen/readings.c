@@ -192,6 +192,23 @@ void r_zip_concat_twin(struct sbuf *b)
 	zip_write(b, z, 2);
 }
 
+/* A ZIP holding a stored ZIP (a JAR in a distribution): its end record lies inside the outer's data. */
+static void zip_in_zip(struct sbuf *b, const char *inner_name)
+{
+	const struct zspec in[] = {{inner_name, NULL, T(note)}, {"readme.txt", NULL, T(note)}};
+	struct sbuf x = {0};
+	zip_write(&x, in, 2);
+	const struct zspec out[] = {{"lib/inner.zip", NULL, x.p, x.len, 0}, {"notes.txt", NULL, T(note)}};
+	zip_write(b, out, 2);
+	sb_free(&x);
+}
+
+/* Benign: the inner archive holds two notes. */
+void r_zip_nested_stored(struct sbuf *b) { zip_in_zip(b, "a.txt"); }
+
+/* Hostile twin: the inner archive holds a traversal, judged where it is (in lib/inner.zip). */
+void r_zip_nested_stored_evil(struct sbuf *b) { zip_in_zip(b, "../../evil.txt"); }
+
 /*
  * The first archive's directory names its entry run.bat while its local
  * header says notes.txt: streaming readers and the last end record never

@@ -177,6 +177,8 @@ void r_zip_symlink_bat(struct sbuf *b);
 void r_zip_dir_data(struct sbuf *b);
 void r_zip_concat(struct sbuf *b);
 void r_zip_concat_twin(struct sbuf *b);
+void r_zip_nested_stored(struct sbuf *b);
+void r_zip_nested_stored_evil(struct sbuf *b);
 void r_zip_first_dir(struct sbuf *b);
 void r_zip_first_dir_twin(struct sbuf *b);
 void r_zip_cp437_yen(struct sbuf *b);

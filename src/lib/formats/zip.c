@@ -906,8 +906,29 @@ static int judged_before(const struct dir *main, const struct streamed *st, cons
 }
 
 /*
+ * An end record inside the data of a stored, unencrypted entry of the main
+ * directory: a ZIP held in the ZIP (a JAR in a distribution, a folder
+ * zipped with the archives in it).  That entry is walked as the archive
+ * it holds, so the directory is judged there, under its own name.  A
+ * reader that searches from the end (Info-ZIP, Python, libarchive,
+ * 7-Zip) finds the outer record first, and libzip, which weighs every
+ * candidate in the tail, keeps the one whose local headers match.
+ * Reading it again as a directory of this archive warned on every such
+ * benign archive.
+ */
+static bool inside_stored(const struct dir *main, uint64_t at)
+{
+	for (size_t i = 0; main && i < main->n; i++) {
+		const struct zent *z = &main->zs[i];
+		if (z->method == 0 && !(z->flags & 1) && z->lfh_ok && at > z->start && at + 22 <= z->end)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Every other end record the streaming reading passed, and every other
- * one in the tail: its directory is what a reader taking that record
+ * one in the tail (but inside_stored()): its directory is what a reader taking that record
  * lists (a forward scanner takes the first of two concatenated archives;
  * libzip weighs each candidate it finds from the end).  Entries judged already are not judged again;
  * one at a known header under another name has its names judged.
@@ -923,7 +944,8 @@ static void other_dirs(struct cr_walk *w, const struct dir *main, const struct s
 	size_t ncds = 0;
 	for (size_t k = 0; k < st->nends && !cr_walk_stopped(w); k++) {
 		struct cr_zip_end e;
-		if (!cr_zip_end_at(o->view, st->ends[k], &e) || e.zip64_broken || (ze->found && e.cd == ze->cd))
+		if (!cr_zip_end_at(o->view, st->ends[k], &e) || e.zip64_broken || (ze->found && e.cd == ze->cd) ||
+		    inside_stored(main, st->ends[k]))
 			continue;
 		bool again = false;
 		for (size_t i = 0; i < ncds; i++)
