@@ -30,7 +30,7 @@ pkgs=(
   file time                                 # bench baselines: file(1), GNU time
 )
 
-[ "${1:-}" = "--bench" ] && pkgs+=(clamav)
+[ "${1:-}" = "--bench" ] && pkgs+=(clamav gnuplot-nox)   # clamd and clamscan; bench/scaling.py's plots
 
 missing=()
 for p in "${pkgs[@]}"; do
