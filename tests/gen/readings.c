@@ -210,6 +210,30 @@ void r_zip_nested_stored(struct sbuf *b) { zip_in_zip(b, "a.txt"); }
 void r_zip_nested_stored_evil(struct sbuf *b) { zip_in_zip(b, "../../evil.txt"); }
 
 /*
+ * A stored entry whose data is a ZIP written for the outer frame: its
+ * directory and end record count offsets from the start of the file, not
+ * of the entry.  Read from the outer file, that end record lists
+ * ../../evil.txt at the right place; libzip, which weighs every end
+ * record in the tail, can take it.  Walked as the entry's own archive the
+ * offsets do not fit, so only the outer reading shows the traversal.
+ */
+void r_zip_stored_outer_dir(struct sbuf *b)
+{
+	static const char name[] = "data.bin";
+	const size_t at = 30 + sizeof name - 1;	/* where the stored data starts in the outer file */
+	const struct zspec in[] = {{"../../evil.txt", NULL, T(note)}};
+	struct sbuf x = {0};
+	zip_write(&x, in, 1);
+	size_t eocd = x.len - 22;
+	uint32_t cd = sb_get32le(x.p + eocd + 16);
+	sb_set32le(x.p + cd + 42, sb_get32le(x.p + cd + 42) + (uint32_t)at);
+	sb_set32le(x.p + eocd + 16, cd + (uint32_t)at);
+	const struct zspec out[] = {{name, NULL, x.p, x.len, 0}, {"notes.txt", NULL, T(note)}};
+	zip_write(b, out, 2);
+	sb_free(&x);
+}
+
+/*
  * The first archive's directory names its entry run.bat while its local
  * header says notes.txt: streaming readers and the last end record never
  * show run.bat; a reader that takes the first end record writes it.

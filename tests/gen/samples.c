@@ -43,6 +43,14 @@ void sb_u32le(struct sbuf *b, uint32_t v)
 	uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
 	sb_put(b, x, 4);
 }
+uint32_t sb_get32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+void sb_set32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
 void sb_u32be(struct sbuf *b, uint32_t v)
 {
 	uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
@@ -1248,6 +1256,8 @@ const struct scenario scenarios[] = {
 	 "a ZIP holding a stored ZIP: the inner end record is content, not a second directory"},
 	{"nested-stored-evil.zip", r_zip_nested_stored_evil, "", "zip", "path.traversal", "block",
 	 "the same with a traversal inside the inner ZIP: judged where it is"},
+	{"stored-outer-dir.zip", r_zip_stored_outer_dir, "", "zip", "container.corrupt path.traversal", "block",
+	 "a stored entry holding an end record in the outer file's frame: a reader weighing end records lists a traversal"},
 	{"first-dir.zip", r_zip_first_dir, "", "zip", "container.corrupt container.prepended exec.script", "block",
 	 "the first of two archives names its entry run.bat in its directory: a reader taking the first end record writes it"},
 	{"first-dir-twin.zip", r_zip_first_dir_twin, "", "zip", "container.corrupt container.prepended", "warn",

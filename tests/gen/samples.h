@@ -30,6 +30,8 @@ void sb_u64le(struct sbuf *b, uint64_t v);
 void sb_zero(struct sbuf *b, size_t n);
 void sb_pad(struct sbuf *b, size_t to);	/* zero-fill up to length `to` */
 uint32_t sb_crc32(const uint8_t *p, size_t n);
+uint32_t sb_get32le(const uint8_t *p);
+void sb_set32le(uint8_t *p, uint32_t v);	/* patch a field already written */
 
 /* A signature: a positive builder and a near miss that must not be named `type`. */
 struct sig {
@@ -179,6 +181,7 @@ void r_zip_concat(struct sbuf *b);
 void r_zip_concat_twin(struct sbuf *b);
 void r_zip_nested_stored(struct sbuf *b);
 void r_zip_nested_stored_evil(struct sbuf *b);
+void r_zip_stored_outer_dir(struct sbuf *b);
 void r_zip_first_dir(struct sbuf *b);
 void r_zip_first_dir_twin(struct sbuf *b);
 void r_zip_cp437_yen(struct sbuf *b);

@@ -914,7 +914,13 @@ static int judged_before(const struct dir *main, const struct streamed *st, cons
  * 7-Zip) finds the outer record first, and libzip, which weighs every
  * candidate in the tail, keeps the one whose local headers match.
  * Reading it again as a directory of this archive warned on every such
- * benign archive.
+ * benign archive.  Nothing is lost: an end record whose offsets count
+ * from the outer file instead is read by the nested walk as a directory
+ * cut at the front, at the same place (sample stored-outer-dir.zip); a
+ * directory it names outside the entry is read by libzip only if its
+ * entries span more of the file than the main one, which takes a local
+ * header before the main archive's first, one the streaming reading
+ * judges.
  */
 static bool inside_stored(const struct dir *main, uint64_t at)
 {
