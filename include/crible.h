@@ -127,7 +127,13 @@ typedef enum crible_option {
 	 * the process.  What the daemon uses.  Scans with a sink, YARA rules
 	 * or external readers off stay in process.
 	 */
-	CRIBLE_OPT_CONFINED = 5
+	CRIBLE_OPT_CONFINED = 5,
+	/*
+	 * Judge the entries of a large container (a TAR, a ZIP's stored
+	 * entries) on every core, with the findings, their order and the
+	 * verdict of the one-thread walk (on).  Off, one thread per scan.
+	 */
+	CRIBLE_OPT_PARALLEL = 6
 } crible_option;
 
 typedef struct crible_ctx crible_ctx;

@@ -65,7 +65,8 @@ static void usage(FILE *f)
 	      "  --list                 list every entry judged (kind, size, SHA-256 of its\n"
 	      "                         data), at every depth: JSON \"entries\", text lines\n"
 	      "  -T, --files-from FILE  read paths, one per line, from FILE ('-': stdin)\n"
-	      "  -j, --jobs N           worker threads (default: online cores)\n"
+	      "  -j, --jobs N           worker threads (default: online cores); 1 also judges\n"
+	      "                         a large container's entries on one thread\n"
 	      "  --max-depth N --max-size BYTES --max-entries N --max-ratio N --timeout MS\n"
 	      "                         limits per top-level input (see crible(1))\n"
 	      "  -h, --help             this help\n"
@@ -437,6 +438,8 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			}
 			jobs = (long)v;
+			/* One thread means one: not the entries of a large container on the other cores either. */
+			crible_ctx_set_option(rn.ctx, CRIBLE_OPT_PARALLEL, v > 1);
 			break;
 		case O_MAXDEPTH:
 		case O_MAXSIZE:

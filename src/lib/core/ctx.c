@@ -71,6 +71,7 @@ crible_ctx *crible_ctx_new(void)
 	memset(ctx->sev, -1, sizeof ctx->sev);
 	ctx->hash = true;
 	ctx->external_readers = true;
+	ctx->parallel = true;
 	return ctx;
 }
 
@@ -186,6 +187,9 @@ crible_err cr_cfg_set_option(crible_ctx *cfg, crible_option opt, int on)
 		return CRIBLE_OK;
 	case CRIBLE_OPT_CONFINED:
 		cfg->confined = on != 0;
+		return CRIBLE_OK;
+	case CRIBLE_OPT_PARALLEL:
+		cfg->parallel = on != 0;
 		return CRIBLE_OK;
 	}
 	return CRIBLE_EINVAL;

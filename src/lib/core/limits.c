@@ -24,6 +24,8 @@ bool cr_stopped(struct cr_scan *s)
 		s->err = CRIBLE_ECANCELED;
 		return true;
 	}
+	if (s->abort && atomic_load_explicit(s->abort, memory_order_relaxed))
+		return true;
 	if (!s->bud)
 		return false;
 	if (s->bud->stop)

@@ -102,7 +102,14 @@ oom:
 	return false;
 }
 
-void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail)
+/*
+ * Records one finding at where[0, nwhere) in s->res: the verdict first,
+ * then the duplicate check, the count, and the list while it has room.
+ * `move`, when given, is a finding of another result at that place: it
+ * is moved into the list instead of copied (cr_result_merge).
+ */
+static void record(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail,
+		   const char *const *where, size_t nwhere, struct cr_find *move)
 {
 	crible_result *r = s->res;
 	if ((unsigned)fid >= F_NIDS)
@@ -114,7 +121,7 @@ void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
 		s->mark_sev = (int)sev;
 	if (s->err != CRIBLE_OK)
 		return;
-	int fresh = seen_add(r, key_of(fid, s->where, s->nwhere));
+	int fresh = seen_add(r, key_of(fid, where, nwhere));
 	if (fresh <= 0) {
 		if (fresh < 0)
 			s->err = CRIBLE_ENOMEM;
@@ -123,8 +130,23 @@ void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
 	r->total[fid]++;
 	/* The first of each id is always listed, so every id reported has a line to carry its count. */
 	if (r->nf < CR_MAX_FINDINGS || r->listed[fid] == 0) {
-		if (!store(r, fid, sev, detail, s->where, s->nwhere))
+		if (move) {
+			if (r->nf == r->cap) {
+				size_t cap = r->cap ? r->cap * 2 : 8;
+				struct cr_find *nf = reallocarray(r->f, cap, sizeof *nf);
+				if (!nf) {
+					s->err = CRIBLE_ENOMEM;
+					return;
+				}
+				r->f = nf;
+				r->cap = cap;
+			}
+			r->f[r->nf++] = *move;
+			r->listed[fid]++;
+			memset(move, 0, sizeof *move);
+		} else if (!store(r, fid, sev, detail, where, nwhere)) {
 			s->err = CRIBLE_ENOMEM;
+		}
 		return;
 	}
 	if (!r->truncated) {
@@ -137,9 +159,24 @@ void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
 		snprintf(d, sizeof d, "more than %d findings: the rest are counted per id, not listed",
 			 CR_MAX_FINDINGS);
 		r->total[F_LIMIT_FINDINGS]++;
-		if (!store(r, F_LIMIT_FINDINGS, ls, d, s->where, 1))
+		if (!store(r, F_LIMIT_FINDINGS, ls, d, where, 1))
 			s->err = CRIBLE_ENOMEM;
 	}
+}
+
+void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail)
+{
+	record(s, fid, sev, detail, s->where, s->nwhere, NULL);
+}
+
+void cr_result_merge(struct cr_scan *s, crible_result *from)
+{
+	for (size_t i = 0; i < from->nf; i++) {
+		struct cr_find *f = &from->f[i];
+		record(s, f->fid, f->sev, f->detail, (const char *const *)f->where, f->nwhere, f);
+	}
+	if (from->verdict > s->res->verdict)
+		s->res->verdict = from->verdict;
 }
 
 void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)

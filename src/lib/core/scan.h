@@ -48,6 +48,7 @@ struct crible_ctx {
 	bool external_readers;	/* read what libarchive reads, in workers (CRIBLE_OPT_EXTERNAL_READERS) */
 	bool list;		/* keep the entry listing (CRIBLE_OPT_LIST) */
 	bool confined;		/* the whole scan in a broker worker (CRIBLE_OPT_CONFINED) */
+	bool parallel;		/* the entries of a large container on every core (CRIBLE_OPT_PARALLEL) */
 	struct cr_yara *yara;	/* the user's YARA rules, or NULL */
 };
 
@@ -123,6 +124,16 @@ struct cr_scan {
 	const struct cr_sink *sink;	/* what judged entries are offered to, or NULL */
 	const atomic_int *cancel;	/* nonzero: stop (crible_job_cancel), or NULL */
 	int mark_sev;			/* worst severity emitted since cr_entry last reset it, -1 none */
+	/*
+	 * Parallel entries (parallel.c): the group the entries of the
+	 * container being walked go to, or NULL (also while one of them is
+	 * scanned in place); `grouped` for a walk inside a group or a job,
+	 * which never starts another; `abort` in a job, its group's "the
+	 * walk will be redone" flag.
+	 */
+	struct cr_group *grp;
+	bool grouped;
+	const atomic_bool *abort;
 };
 
 /*
@@ -158,6 +169,15 @@ void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
 
 /* The same with the final severity and detail given (policy already applied). */
 void cr_emit_final(struct cr_scan *s, enum cr_fid fid, crible_severity sev, const char *detail);
+
+/*
+ * Records every finding of `from` in s->res, in order, as if each had
+ * been emitted there at its own place (duplicates dropped, the list's
+ * bound kept), and its verdict, which counts findings its own duplicate
+ * check dropped.  The findings listed are moved out of `from`.  `from`
+ * must not be truncated: what it only counted cannot be placed.
+ */
+void cr_result_merge(struct cr_scan *s, crible_result *from);
 
 /*
  * Runs fn(s, arg) in a forked child process with a memory cap and the

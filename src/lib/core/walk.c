@@ -10,6 +10,7 @@
 
 #include "../formats/format.h"
 #include "../rules/entry.h"
+#include "parallel.h"
 #include "scan.h"
 
 void cr_entry_note(struct cr_entry *e, enum cr_fid fid, int sev, const char *detail)
@@ -168,7 +169,15 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 	/* 4. The data, one level deeper: the child's `where` is the entry's label. */
 	if (scan && !cr_stopped(s)) {
 		s->nwhere--;
-		cr_scan_child(s, label, data, (e->flags & CR_E_COUNTED) != 0);
+		struct cr_group *g = s->grp;
+		bool counted = (e->flags & CR_E_COUNTED) != 0;
+		if (g && cr_src_within(data, w->o->src) && cr_group_submit(g, label, data, counted)) {
+			label = NULL;	/* the job has it */
+		} else {
+			s->grp = NULL;	/* what this entry holds is walked on this thread */
+			cr_scan_child(s, label, data, counted);
+			s->grp = g;
+		}
 		s->nwhere++;
 	}
 	s->nwhere--;
@@ -184,7 +193,18 @@ static void walk_one(struct cr_scan *s, const struct cr_obj *o, const struct cr_
 	cr_names_init(&names);
 	struct cr_walk w = {.s = s, .o = o, .type = t, .start = start,
 			    .ratio = {.compressed = o->view->size}, .names = &names};
+	struct cr_group *g = f->slices && cr_group_wanted(s, o) ? cr_group_begin(s) : NULL;
 	f->walk(&w);
+	if (g && !cr_group_end(g)) {
+		/* Called off where only the one-thread walk can tell what happens: walked again that way. */
+		for (int i = 0; i < CR_NFACTS; i++)
+			free(w.fact_where[i]);
+		cr_names_free(&names);
+		cr_names_init(&names);
+		w = (struct cr_walk){.s = s, .o = o, .type = t, .start = start,
+				     .ratio = {.compressed = o->view->size}, .names = &names};
+		f->walk(&w);
+	}
 	if (s->err == CRIBLE_OK && !cr_stopped(s))
 		cr_names_final(s, &names);
 	if (f->post && s->err == CRIBLE_OK)

@@ -137,6 +137,12 @@ struct cr_format {
 	void (*walk)(struct cr_walk *w);
 	/* After the walk, with its facts (may be NULL). */
 	void (*post)(struct cr_walk *w);
+	/*
+	 * Entries' data are mostly ranges of the container itself (TAR, a
+	 * ZIP's stored entries, ISO extents): their scans may be handed to
+	 * other cores (core/parallel.c).
+	 */
+	bool slices;
 };
 
 /* The table (formats/table.c), ended by NULL. */

@@ -260,4 +260,4 @@ static void walk_iso(struct cr_walk *w)
 }
 
 static const enum cr_tid iso_types[] = {T_ISO9660, T_UNKNOWN};
-const struct cr_format cr_format_iso = {.name = "iso9660", .types = iso_types, .walk = walk_iso};
+const struct cr_format cr_format_iso = {.name = "iso9660", .types = iso_types, .walk = walk_iso, .slices = true};

@@ -817,4 +817,4 @@ static void walk_tar(struct cr_walk *w)
 }
 
 static const enum cr_tid tar_types[] = {T_TAR, T_UNKNOWN};
-const struct cr_format cr_format_tar = {.name = "tar", .types = tar_types, .walk = walk_tar};
+const struct cr_format cr_format_tar = {.name = "tar", .types = tar_types, .walk = walk_tar, .slices = true};

@@ -1078,4 +1078,4 @@ static void post_zip(struct cr_walk *w)
 }
 
 static const enum cr_tid zip_types[] = {T_ZIP, T_UNKNOWN};	/* and every type descending from it */
-const struct cr_format cr_format_zip = {.name = "zip", .types = zip_types, .walk = walk_zip, .post = post_zip};
+const struct cr_format cr_format_zip = {.name = "zip", .types = zip_types, .walk = walk_zip, .post = post_zip, .slices = true};

@@ -1,0 +1,444 @@
+/*
+ * parallel.c - the entries of one large container judged on every core,
+ * with exactly the findings, order and verdict of the one-thread walk.
+ *
+ * The walker still runs on the scan's thread and still reports every
+ * entry through cr_entry(), in order: names, links, collisions and notes
+ * are judged there, because they depend on the entries before.  Only the
+ * scan of an entry's data, which depends on nothing else, is handed out,
+ * and only when that data is a range of the container's own source (a
+ * TAR member, a stored ZIP entry), which lives as long as the walk.
+ *
+ * Ordering.  The walk becomes a queue of slots: a job (one entry's data)
+ * or a run of the walker's own work between two jobs (names, notes,
+ * entries scanned in place).  Each slot writes its findings into a
+ * private result and counts what it spends (entries, expanded bytes)
+ * against a private budget.  Slots are committed in queue order into the
+ * scan's result (cr_result_merge) and budget, so the list reads as the
+ * sequential walk's.
+ *
+ * Limits.  A slot that ran into a limit, the deadline, an error or the
+ * findings bound, or whose spending would pass a limit once added to
+ * what the slots before it spent, is where the sequential walk would have
+ * stopped, at a place only that walk can tell.  So the group is called
+ * off: the rest is discarded, the budget is put back as it was before the
+ * walk, and cr_group_end() asks for the container to be walked again on
+ * one thread.  The findings already committed come again at the same
+ * places and are dropped as duplicates; everything after is the
+ * sequential walk's own.  A walk that stops on a limit costs at most
+ * twice, and a limit never moves.
+ *
+ * Threads.  One pool of helpers per process (online cores minus one;
+ * CRIBLE_ENTRY_HELPERS sets another count, for tests), started on first
+ * use.  A walker that waits for the oldest job runs a queued job of its
+ * own meanwhile; with every helper busy it scans entries in place rather
+ * than queue them, so a directory of large containers scanned on every
+ * core does not pile up work.  At most WINDOW jobs are queued or running
+ * per group: memory stays that of WINDOW scans.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "parallel.h"
+#include "scan.h"
+
+#define PAR_MIN (1u << 20)	/* containers smaller than this are walked on one thread */
+#define WINDOW 16		/* jobs queued or running per group */
+
+struct slot {
+	struct slot *next;	/* the group's order */
+	struct slot *qnext;	/* the pool's queue */
+	struct cr_group *g;
+	crible_result *res;
+	bool job;
+	/* a job */
+	char *label;
+	struct cr_src data;
+	bool counted;
+	const char *where[CR_MAX_DEPTH_HARD + 2];
+	size_t nwhere;
+	unsigned depth;
+	struct cr_budget bud;
+	int state;		/* QUEUED, RUNNING, DONE; under the group's lock */
+	/* what it spent, and whether it hit something only the sequential walk can place */
+	uint64_t expanded, entries;
+	bool bad;
+};
+
+enum { QUEUED, RUNNING, DONE };
+
+struct cr_group {
+	struct cr_scan *s;
+	crible_result *res;		/* the scan's, while the walker writes into slots */
+	struct cr_budget *bud;		/* the scan's */
+	struct cr_budget wbud;		/* the walker's: committed, plus its own and finished slots' spending */
+	uint64_t exp0, ent0;		/* the scan's budget before the walk */
+	uint64_t open_exp, open_ent;	/* wbud when the open walker slot began */
+	struct slot *head, *tail, *open;
+	size_t jobs;			/* jobs queued or running */
+	atomic_bool off;		/* called off: the walk is redone */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;		/* a job is done */
+};
+
+/* --- the pool ------------------------------------------------------------ */
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static struct slot *qhead, *qtail;
+static unsigned nhelpers;
+static uint64_t par_min = PAR_MIN;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+/* Groups begun, jobs handed out, groups called off: printed at exit with CRIBLE_PARALLEL_STATS (tests). */
+static atomic_ulong n_groups, n_jobs, n_off;
+
+static void print_stats(void)
+{
+	fprintf(stderr, "crible parallel: %lu groups, %lu jobs, %lu called off\n", atomic_load(&n_groups),
+		atomic_load(&n_jobs), atomic_load(&n_off));
+}
+
+static void run_job(struct slot *sl);
+
+static void *helper(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&pool_mu);
+	for (;;) {
+		while (!qhead)
+			pthread_cond_wait(&pool_cv, &pool_mu);
+		struct slot *sl = qhead;
+		qhead = sl->qnext;
+		if (!qhead)
+			qtail = NULL;
+		pthread_mutex_unlock(&pool_mu);
+		run_job(sl);
+		pthread_mutex_lock(&pool_mu);
+	}
+	return NULL;
+}
+
+static void pool_start(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	const char *env = getenv("CRIBLE_ENTRY_HELPERS");
+	if (env && *env)
+		n = strtol(env, NULL, 10);
+	if (n > 64)
+		n = 64;
+	/* Tests hand out the entries of the smallest containers too. */
+	env = getenv("CRIBLE_PARALLEL_MIN");
+	if (env && *env)
+		par_min = strtoull(env, NULL, 10);
+	env = getenv("CRIBLE_PARALLEL_STATS");
+	if (env && *env)
+		atexit(print_stats);
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 8u << 20);
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+		if (pthread_create(&t, &a, helper, NULL) != 0)
+			break;
+		nhelpers++;
+	}
+	pthread_attr_destroy(&a);
+}
+
+/* Takes a queued job of g off the pool's queue, or NULL. */
+static struct slot *take_own(struct cr_group *g)
+{
+	pthread_mutex_lock(&pool_mu);
+	struct slot *prev = NULL, *sl = qhead;
+	while (sl && sl->g != g) {
+		prev = sl;
+		sl = sl->qnext;
+	}
+	if (sl) {
+		if (prev)
+			prev->qnext = sl->qnext;
+		else
+			qhead = sl->qnext;
+		if (qtail == sl)
+			qtail = prev;
+	}
+	pthread_mutex_unlock(&pool_mu);
+	return sl;
+}
+
+/* --- slots ---------------------------------------------------------------- */
+
+static void run_job(struct slot *sl)
+{
+	struct cr_group *g = sl->g;
+	pthread_mutex_lock(&g->mu);
+	sl->state = RUNNING;
+	pthread_mutex_unlock(&g->mu);
+	uint64_t e0 = sl->bud.expanded, n0 = sl->bud.entries;
+	struct cr_scan js = {.ctx = g->s->ctx, .res = sl->res, .where = sl->where, .nwhere = sl->nwhere,
+			     .wcap = CR_MAX_DEPTH_HARD + 2, .err = CRIBLE_OK, .bud = &sl->bud, .depth = sl->depth,
+			     .cancel = g->s->cancel, .mark_sev = -1, .grouped = true, .abort = &g->off};
+	if (!atomic_load(&g->off))
+		cr_scan_child(&js, sl->label, &sl->data, sl->counted);
+	sl->expanded = sl->bud.expanded - e0;
+	sl->entries = sl->bud.entries - n0;
+	sl->bad = sl->bud.stop || js.err != CRIBLE_OK || sl->res->truncated || atomic_load(&g->off);
+	if (sl->bad)
+		atomic_store(&g->off, true);
+	pthread_mutex_lock(&g->mu);
+	sl->state = DONE;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+static struct slot *slot_new(struct cr_group *g, bool job)
+{
+	struct slot *sl = calloc(1, sizeof *sl);
+	if (sl && !(sl->res = calloc(1, sizeof *sl->res))) {
+		free(sl);
+		return NULL;
+	}
+	if (sl) {
+		sl->g = g;
+		sl->job = job;
+		sl->state = job ? QUEUED : DONE;
+	}
+	return sl;
+}
+
+static void slot_free(struct slot *sl)
+{
+	crible_result_free(sl->res);
+	free(sl->label);
+	free(sl);
+}
+
+static void append(struct cr_group *g, struct slot *sl)
+{
+	if (g->tail)
+		g->tail->next = sl;
+	else
+		g->head = sl;
+	g->tail = sl;
+}
+
+/* Closes the walker's open slot: what it spent is what wbud gained since it opened. */
+static void close_open(struct cr_group *g)
+{
+	struct slot *sl = g->open;
+	sl->expanded = g->wbud.expanded - g->open_exp;
+	sl->entries = g->wbud.entries - g->open_ent;
+	sl->bad = g->wbud.stop || g->s->err != CRIBLE_OK || sl->res->truncated;
+	if (sl->bad)
+		atomic_store(&g->off, true);
+	g->open = NULL;
+}
+
+/* Opens a walker slot: the walker's findings go there from now on. */
+static bool open_slot(struct cr_group *g)
+{
+	struct slot *sl = slot_new(g, false);
+	if (!sl)
+		return false;
+	append(g, sl);
+	g->open = sl;
+	g->open_exp = g->wbud.expanded;
+	g->open_ent = g->wbud.entries;
+	g->s->res = sl->res;
+	return true;
+}
+
+/*
+ * Commits the head slot into the scan's result and budget, or calls the
+ * group off when the sequential walk would have stopped inside it.
+ */
+static void commit(struct cr_group *g, struct slot *sl)
+{
+	const struct cr_limits *lim = &g->s->ctx->lim;
+	if (atomic_load(&g->off))
+		return;
+	if (sl->bad || g->bud->expanded + sl->expanded > lim->max_expanded ||
+	    g->bud->entries + sl->entries > lim->max_entries) {
+		atomic_store(&g->off, true);
+		return;
+	}
+	g->bud->expanded += sl->expanded;
+	g->bud->entries += sl->entries;
+	if (sl->job) {
+		g->wbud.expanded += sl->expanded;
+		g->wbud.entries += sl->entries;
+	}
+	struct cr_scan *s = g->s;
+	crible_result *mine = s->res;
+	s->res = g->res;
+	cr_result_merge(s, sl->res);
+	s->res = mine;
+	if (s->err != CRIBLE_OK)
+		atomic_store(&g->off, true);
+}
+
+/*
+ * Commits finished slots from the head.  With `all`, waits for every
+ * job; else only until fewer than WINDOW jobs are outstanding.  While the
+ * oldest job runs elsewhere, runs a queued job of the group here.
+ */
+static void drain(struct cr_group *g, bool all)
+{
+	while (g->head && g->head != g->open) {
+		struct slot *sl = g->head;
+		pthread_mutex_lock(&g->mu);
+		int st = sl->state;
+		pthread_mutex_unlock(&g->mu);
+		if (st != DONE) {
+			if (!all && g->jobs < WINDOW)
+				return;
+			struct slot *mine = take_own(g);
+			if (mine) {
+				run_job(mine);
+				continue;
+			}
+			pthread_mutex_lock(&g->mu);
+			while (sl->state != DONE)
+				pthread_cond_wait(&g->cv, &g->mu);
+			pthread_mutex_unlock(&g->mu);
+		}
+		if (sl->job)
+			g->jobs--;
+		commit(g, sl);
+		g->head = sl->next;
+		if (!g->head)
+			g->tail = NULL;
+		slot_free(sl);
+	}
+}
+
+/* --- the walker's side ---------------------------------------------------- */
+
+bool cr_group_wanted(const struct cr_scan *s, const struct cr_obj *o)
+{
+	if (s->grouped || s->abort || s->sink || !s->bud || !s->ctx->parallel || s->ctx->list || cr_in_worker)
+		return false;
+	pthread_once(&pool_once, pool_start);
+	return nhelpers > 0 && o->view->size >= par_min;
+}
+
+struct cr_group *cr_group_begin(struct cr_scan *s)
+{
+	struct cr_group *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->s = s;
+	g->res = s->res;
+	g->bud = s->bud;
+	g->wbud = *s->bud;
+	g->exp0 = s->bud->expanded;
+	g->ent0 = s->bud->entries;
+	atomic_init(&g->off, false);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv, NULL);
+	if (!open_slot(g)) {
+		s->res = g->res;
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->cv);
+		free(g);
+		return NULL;
+	}
+	s->bud = &g->wbud;
+	s->grp = g;
+	s->grouped = true;
+	s->abort = &g->off;	/* a job that stops the group stops the walker too */
+	atomic_fetch_add(&n_groups, 1);
+	return g;
+}
+
+bool cr_group_submit(struct cr_group *g, char *label, const struct cr_src *data, bool counted)
+{
+	struct cr_scan *s = g->s;
+	if (atomic_load(&g->off) || s->err != CRIBLE_OK)
+		return false;
+	struct slot *sl = slot_new(g, true);
+	if (!sl)
+		return false;
+	sl->label = label;
+	sl->data = *data;
+	sl->counted = counted;
+	sl->nwhere = s->nwhere;
+	memcpy(sl->where, s->where, s->nwhere * sizeof *s->where);
+	sl->depth = s->depth;
+	/* From what the walk spent so far as far as the walker knows: a limit it passes, the sequential walk passes too. */
+	sl->bud = (struct cr_budget){.expanded = g->wbud.expanded, .entries = g->wbud.entries,
+				     .deadline_ns = g->wbud.deadline_ns};
+	close_open(g);
+	append(g, sl);
+	g->jobs++;
+	atomic_fetch_add(&n_jobs, 1);
+	pthread_mutex_lock(&pool_mu);
+	if (qtail)
+		qtail->qnext = sl;
+	else
+		qhead = sl;
+	qtail = sl;
+	pthread_cond_signal(&pool_cv);
+	pthread_mutex_unlock(&pool_mu);
+	drain(g, false);
+	if (!open_slot(g)) {
+		s->err = CRIBLE_ENOMEM;
+		s->res = g->res;
+		atomic_store(&g->off, true);
+	}
+	return true;
+}
+
+bool cr_group_end(struct cr_group *g)
+{
+	struct cr_scan *s = g->s;
+	if (g->open)
+		close_open(g);
+	s->res = g->res;
+	drain(g, true);
+	/* Jobs called off still run to their end elsewhere: wait for each before freeing it. */
+	while (g->head) {
+		struct slot *sl = g->head;
+		struct slot *mine = take_own(g);
+		if (mine)
+			run_job(mine);
+		pthread_mutex_lock(&g->mu);
+		while (sl->state != DONE)
+			pthread_cond_wait(&g->cv, &g->mu);
+		pthread_mutex_unlock(&g->mu);
+		g->head = sl->next;
+		slot_free(sl);
+	}
+	bool off = atomic_load(&g->off);
+	s->bud = g->bud;
+	s->grp = NULL;
+	s->grouped = false;
+	s->abort = NULL;
+	if (off) {
+		atomic_fetch_add(&n_off, 1);
+		/* Put back as before the walk: the sequential walk spends it all again. */
+		s->bud->expanded = g->exp0;
+		s->bud->entries = g->ent0;
+		if (s->err == CRIBLE_ENOMEM || s->err == CRIBLE_EIO)
+			s->err = CRIBLE_OK;	/* the walk again meets it, or does not */
+	}
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->cv);
+	free(g);
+	return !off;
+}
+
+bool cr_src_within(const struct cr_src *data, const struct cr_src *c)
+{
+	if (c->mem)
+		return data->mem && data->mem >= c->mem && data->size <= c->size &&
+		       (uint64_t)(data->mem - c->mem) <= c->size - data->size;
+	return !data->mem && data->fd == c->fd && data->base >= c->base && data->size <= c->size &&
+	       data->base - c->base <= c->size - data->size;
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Parallel entries against the one-thread walk: the same JSON, byte for byte.
+
+    test_parallel.py CRIBLE CRIBLE_GEN
+
+Every generated sample, and containers of them (a TAR and a stored ZIP
+of all samples, a TAR of a thousand members with hostile ones spread
+through it), are scanned twice: `crible scan -j 1` (one thread) and with
+the entries handed out (CRIBLE_PARALLEL_MIN=0 so that even the smallest
+container is, three helpers so that the order is really shaken).  Then
+again under limits that stop the walk part way (entries, expanded bytes,
+depth, ratio): a group that meets one is called off and the container
+walked again on one thread, so the limit's finding lands where the
+one-thread walk puts it.  The helpers' counters prove both paths ran.
+"""
+import io
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+
+CRIBLE, GEN = sys.argv[1], sys.argv[2]
+PAR_ENV = dict(os.environ, CRIBLE_PARALLEL_MIN="0", CRIBLE_ENTRY_HELPERS="3", CRIBLE_PARALLEL_STATS="1")
+failures = 0
+stats = [0, 0, 0]
+
+
+def scan(path, extra, parallel):
+    args = [CRIBLE, "scan", "--json"] + extra + [path]
+    if not parallel:
+        args[2:2] = ["-j", "1"]
+    p = subprocess.run(args, capture_output=True, env=PAR_ENV if parallel else None, timeout=120)
+    if parallel:
+        m = re.search(rb"crible parallel: (\d+) groups, (\d+) jobs, (\d+) called off", p.stderr)
+        for i in range(3):
+            stats[i] += int(m.group(i + 1)) if m else 0  # no container: the pool never started
+    return p.returncode, p.stdout
+
+
+def compare(path, extra):
+    global failures
+    a, b = scan(path, extra, False), scan(path, extra, True)
+    if a != b:
+        failures += 1
+        print(f"DIFFERENT {os.path.basename(path)} {' '.join(extra)}\n  one thread: {a}\n  parallel:   {b}")
+
+
+def add(tf, name, data):
+    ti = tarfile.TarInfo(name)
+    ti.size = len(data)
+    tf.addfile(ti, io.BytesIO(data))
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        sdir = os.path.join(tmp, "samples")
+        os.mkdir(sdir)
+        subprocess.run([GEN, sdir], check=True, capture_output=True)
+        samples = sorted(os.path.join(sdir, f) for f in os.listdir(sdir))
+        extras = []
+        # Every sample as a member of one TAR and of one stored ZIP: each member's scan is a job.
+        t = os.path.join(tmp, "all-samples.tar")
+        with tarfile.open(t, "w", format=tarfile.GNU_FORMAT) as tf:
+            for s in samples:
+                tf.add(s, arcname="s/" + os.path.basename(s))
+        z = os.path.join(tmp, "all-samples.zip")
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
+            for s in samples:
+                zf.write(s, "s/" + os.path.basename(s))
+        extras += [t, z]
+        # A thousand members, hostile ones spread through them, nested containers among them.
+        inner = io.BytesIO()
+        with zipfile.ZipFile(inner, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("../../evil.txt", b"x" * 300)
+            zf.writestr("ok.txt", b"fine\n" * 50)
+        gz = io.BytesIO()
+        with tarfile.open(fileobj=gz, mode="w:gz") as tf:
+            add(tf, "a/run.exe", b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"\0" * 64 + b"PE\0\0" + b"\0" * 400)
+            add(tf, "a/note.txt", b"plain text\n" * 2000)
+        big = os.path.join(tmp, "thousand.tar")
+        with tarfile.open(big, "w", format=tarfile.PAX_FORMAT) as tf:
+            for i in range(1000):
+                if i % 97 == 13:
+                    add(tf, f"d/{i}/inner.zip", inner.getvalue())
+                elif i % 131 == 7:
+                    add(tf, f"d/{i}/bundle.tar.gz", gz.getvalue())
+                elif i % 211 == 5:
+                    add(tf, f"d/{i}/page.html", b"<html><script>alert(1)</script></html>")
+                else:
+                    add(tf, f"d/{i}/note-{i}.txt", (f"line {i}\n" * (i % 50 + 1)).encode())
+        extras.append(big)
+        for f in samples + extras:
+            compare(f, [])
+        for lim in (["--max-entries", "7"], ["--max-entries", "150"], ["--max-entries", "600"],
+                    ["--max-size", "20000"], ["--max-size", "400000"], ["--max-depth", "2"], ["--max-ratio", "3"]):
+            for f in extras + samples[::9]:
+                compare(f, lim)
+    print(f"parallel: {stats[0]} groups, {stats[1]} jobs, {stats[2]} called off; {failures} different")
+    assert stats[1] > 1000, "the entries were not handed out"
+    assert stats[2] > 0, "no group was called off: the limits did not reach the parallel path"
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
