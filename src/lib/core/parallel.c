@@ -47,7 +47,7 @@
 #include "scan.h"
 
 #define PAR_MIN (1u << 20)	/* containers smaller than this are walked on one thread */
-#define WINDOW 16		/* jobs queued or running per group */
+#define WINDOW 256		/* jobs queued or running per group */
 
 struct slot {
 	struct slot *next;	/* the group's order */
