@@ -38,7 +38,7 @@ struct run {
 	const char *declared;	/* --declared-type */
 	int json, verbose, identify;
 	pthread_mutex_t mu;	/* the print lock */
-	size_t printed;		/* reports printed so far, under mu */
+	atomic_size_t printed;	/* reports printed so far: written under mu, read outside it too */
 	int worst;		/* exit status so far, under mu */
 };
 
@@ -280,8 +280,10 @@ static void scan_one(struct run *rn, size_t i)
 static void flush_ready(struct run *rn)
 {
 	while (pthread_mutex_trylock(&rn->mu) == 0) {
-		while (rn->printed < rn->in.n && atomic_load(&rn->jobs[rn->printed].done)) {
-			struct job *j = &rn->jobs[rn->printed++];
+		size_t k;
+		while ((k = atomic_load(&rn->printed)) < rn->in.n && atomic_load(&rn->jobs[k].done)) {
+			struct job *j = &rn->jobs[k];
+			atomic_store(&rn->printed, k + 1);
 			if (j->errmsg)
 				fputs(j->errmsg, stderr);
 			if (j->out)
@@ -293,7 +295,8 @@ static void flush_ready(struct run *rn)
 				rn->worst = j->status;
 		}
 		pthread_mutex_unlock(&rn->mu);
-		if (rn->printed >= rn->in.n || !atomic_load(&rn->jobs[rn->printed].done))
+		k = atomic_load(&rn->printed);
+		if (k >= rn->in.n || !atomic_load(&rn->jobs[k].done))
 			return;
 	}
 }

@@ -9,10 +9,15 @@
 
 #include "scan.h"
 
+/*
+ * The coarse clock: cr_stopped() runs several times per entry, and the
+ * precise one cost 7% of judging a 100 000-entry ZIP.  Its tick (a few
+ * milliseconds) is far below any deadline a caller sets.
+ */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 

@@ -9,9 +9,11 @@
  * and only when that data is a range of the container's own source (a
  * TAR member, a stored ZIP entry), which lives as long as the walk.
  *
- * Ordering.  The walk becomes a queue of slots: a job (one entry's data)
- * or a run of the walker's own work between two jobs (names, notes,
- * entries scanned in place).  Each slot writes its findings into a
+ * Ordering.  The walk becomes a queue of slots: a job (the data of up
+ * to BATCH consecutive entries between which the walker said nothing, so
+ * that a ZIP of 100 000 tiny files costs a job per 64) or a run of the
+ * walker's own work between two jobs (names, notes, entries scanned in
+ * place).  Each slot writes its findings into a
  * private result and counts what it spends (entries, expanded bytes)
  * against a private budget.  Slots are committed in queue order into the
  * scan's result (cr_result_merge) and budget, so the list reads as the
@@ -29,12 +31,13 @@
  * twice, and a limit never moves.
  *
  * Threads.  One pool of helpers per process (online cores minus one;
- * CRIBLE_ENTRY_HELPERS sets another count, for tests), started on first
- * use.  A walker that waits for the oldest job runs a queued job of its
- * own meanwhile; with every helper busy it scans entries in place rather
- * than queue them, so a directory of large containers scanned on every
- * core does not pile up work.  At most WINDOW jobs are queued or running
- * per group: memory stays that of WINDOW scans.
+ * CRIBLE_ENTRY_HELPERS sets another count, CRIBLE_PARALLEL_MIN the
+ * smallest container handed out, both for tests), started on first use.
+ * A walker that waits for the oldest job runs a queued job of its own
+ * meanwhile.  At most WINDOW jobs are queued or running per group; a
+ * queued job holds its slot only, and at most one job per core runs, so
+ * memory is that of one scan per core.  The same pool runs one-off calls
+ * (cr_async): the SHA-256 of a large top-level object, beside its walk.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -48,17 +51,26 @@
 
 #define PAR_MIN (1u << 20)	/* containers smaller than this are walked on one thread */
 #define WINDOW 256		/* jobs queued or running per group */
+#define BATCH 64		/* entries per job at most */
+#define BATCH_BYTES (1u << 20)	/* a job closes once its entries hold this much */
 
-struct slot {
-	struct slot *next;	/* the group's order */
-	struct slot *qnext;	/* the pool's queue */
-	struct cr_group *g;
-	crible_result *res;
-	bool job;
-	/* a job */
+/* One entry's data to scan. */
+struct item {
 	char *label;
 	struct cr_src data;
 	bool counted;
+};
+
+struct slot {
+	struct cr_task t;	/* first: the pool runs it */
+	struct slot *next;	/* the group's order */
+	struct cr_group *g;
+	crible_result *res;
+	bool job;
+	/* a job: a run of consecutive entries with nothing the walker said between them */
+	struct item it[BATCH];
+	size_t n;
+	uint64_t bytes;
 	const char *where[CR_MAX_DEPTH_HARD + 2];
 	size_t nwhere;
 	unsigned depth;
@@ -79,6 +91,7 @@ struct cr_group {
 	uint64_t exp0, ent0;		/* the scan's budget before the walk */
 	uint64_t open_exp, open_ent;	/* wbud when the open walker slot began */
 	struct slot *head, *tail, *open;
+	struct slot *batch;		/* the newest job, still taking entries: not yet queued */
 	size_t jobs;			/* jobs queued or running */
 	atomic_bool off;		/* called off: the walk is redone */
 	pthread_mutex_t mu;
@@ -89,21 +102,23 @@ struct cr_group {
 
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
-static struct slot *qhead, *qtail;
+static pthread_cond_t async_cv = PTHREAD_COND_INITIALIZER;	/* a cr_async is done */
+static struct cr_task *qhead, *qtail;
 static unsigned nhelpers;
 static uint64_t par_min = PAR_MIN;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
-/* Groups begun, jobs handed out, groups called off: printed at exit with CRIBLE_PARALLEL_STATS (tests). */
-static atomic_ulong n_groups, n_jobs, n_off;
+/* Groups begun, jobs and entries handed out, groups called off: printed at exit with CRIBLE_PARALLEL_STATS (tests). */
+static atomic_ulong n_groups, n_jobs, n_items, n_off;
 
 static void print_stats(void)
 {
-	fprintf(stderr, "crible parallel: %lu groups, %lu jobs, %lu called off\n", atomic_load(&n_groups),
-		atomic_load(&n_jobs), atomic_load(&n_off));
+	fprintf(stderr, "crible parallel: %lu groups, %lu jobs, %lu entries, %lu called off\n", atomic_load(&n_groups),
+		atomic_load(&n_jobs), atomic_load(&n_items), atomic_load(&n_off));
 }
 
 static void run_job(struct slot *sl);
+static void pool_start(void);
 
 static void *helper(void *arg)
 {
@@ -112,12 +127,12 @@ static void *helper(void *arg)
 	for (;;) {
 		while (!qhead)
 			pthread_cond_wait(&pool_cv, &pool_mu);
-		struct slot *sl = qhead;
-		qhead = sl->qnext;
+		struct cr_task *t = qhead;
+		qhead = t->qnext;
 		if (!qhead)
 			qtail = NULL;
 		pthread_mutex_unlock(&pool_mu);
-		run_job(sl);
+		t->fn(t);
 		pthread_mutex_lock(&pool_mu);
 	}
 	return NULL;
@@ -151,25 +166,73 @@ static void pool_start(void)
 	pthread_attr_destroy(&a);
 }
 
-/* Takes a queued job of g off the pool's queue, or NULL. */
-static struct slot *take_own(struct cr_group *g)
+/* Queues t for the helpers. */
+static void enqueue(struct cr_task *t)
+{
+	t->qnext = NULL;
+	pthread_mutex_lock(&pool_mu);
+	if (qtail)
+		qtail->qnext = t;
+	else
+		qhead = t;
+	qtail = t;
+	pthread_cond_signal(&pool_cv);
+	pthread_mutex_unlock(&pool_mu);
+}
+
+/* Takes a queued task of owner off the pool's queue, or NULL. */
+static struct cr_task *take_own(const void *owner)
 {
 	pthread_mutex_lock(&pool_mu);
-	struct slot *prev = NULL, *sl = qhead;
-	while (sl && sl->g != g) {
-		prev = sl;
-		sl = sl->qnext;
+	struct cr_task *prev = NULL, *t = qhead;
+	while (t && t->owner != owner) {
+		prev = t;
+		t = t->qnext;
 	}
-	if (sl) {
+	if (t) {
 		if (prev)
-			prev->qnext = sl->qnext;
+			prev->qnext = t->qnext;
 		else
-			qhead = sl->qnext;
-		if (qtail == sl)
+			qhead = t->qnext;
+		if (qtail == t)
 			qtail = prev;
 	}
 	pthread_mutex_unlock(&pool_mu);
-	return sl;
+	return t;
+}
+
+/* --- one call on another core ---------------------------------------------- */
+
+static void async_run(struct cr_task *t)
+{
+	struct cr_async *a = (struct cr_async *)t;
+	a->fn(a->arg);
+	pthread_mutex_lock(&pool_mu);
+	a->done = true;
+	pthread_cond_broadcast(&async_cv);
+	pthread_mutex_unlock(&pool_mu);
+}
+
+bool cr_async_start(struct cr_async *a, void (*fn)(void *), void *arg)
+{
+	pthread_once(&pool_once, pool_start);
+	if (!nhelpers)
+		return false;
+	*a = (struct cr_async){.t = {.fn = async_run, .owner = a}, .fn = fn, .arg = arg};
+	enqueue(&a->t);
+	return true;
+}
+
+void cr_async_wait(struct cr_async *a)
+{
+	if (take_own(a)) {
+		async_run(&a->t);	/* no helper took it yet: run here */
+		return;
+	}
+	pthread_mutex_lock(&pool_mu);
+	while (!a->done)
+		pthread_cond_wait(&async_cv, &pool_mu);
+	pthread_mutex_unlock(&pool_mu);
 }
 
 /* --- slots ---------------------------------------------------------------- */
@@ -184,8 +247,8 @@ static void run_job(struct slot *sl)
 	struct cr_scan js = {.ctx = g->s->ctx, .res = sl->res, .where = sl->where, .nwhere = sl->nwhere,
 			     .wcap = CR_MAX_DEPTH_HARD + 2, .err = CRIBLE_OK, .bud = &sl->bud, .depth = sl->depth,
 			     .cancel = g->s->cancel, .mark_sev = -1, .grouped = true, .abort = &g->off};
-	if (!atomic_load(&g->off))
-		cr_scan_child(&js, sl->label, &sl->data, sl->counted);
+	for (size_t i = 0; i < sl->n && !cr_stopped(&js); i++)
+		cr_scan_child(&js, sl->it[i].label, &sl->it[i].data, sl->it[i].counted);
 	sl->expanded = sl->bud.expanded - e0;
 	sl->entries = sl->bud.entries - n0;
 	sl->bad = sl->bud.stop || js.err != CRIBLE_OK || sl->res->truncated || atomic_load(&g->off);
@@ -197,6 +260,8 @@ static void run_job(struct slot *sl)
 	pthread_mutex_unlock(&g->mu);
 }
 
+static void slot_task(struct cr_task *t) { run_job((struct slot *)t); }
+
 static struct slot *slot_new(struct cr_group *g, bool job)
 {
 	struct slot *sl = calloc(1, sizeof *sl);
@@ -205,6 +270,7 @@ static struct slot *slot_new(struct cr_group *g, bool job)
 		return NULL;
 	}
 	if (sl) {
+		sl->t = (struct cr_task){.fn = slot_task, .owner = g};
 		sl->g = g;
 		sl->job = job;
 		sl->state = job ? QUEUED : DONE;
@@ -215,7 +281,8 @@ static struct slot *slot_new(struct cr_group *g, bool job)
 static void slot_free(struct slot *sl)
 {
 	crible_result_free(sl->res);
-	free(sl->label);
+	for (size_t i = 0; i < sl->n; i++)
+		free(sl->it[i].label);
 	free(sl);
 }
 
@@ -252,6 +319,16 @@ static bool open_slot(struct cr_group *g)
 	g->open_ent = g->wbud.entries;
 	g->s->res = sl->res;
 	return true;
+}
+
+/* Queues the open batch for the helpers. */
+static void flush(struct cr_group *g)
+{
+	struct slot *sl = g->batch;
+	if (!sl)
+		return;
+	g->batch = NULL;
+	enqueue(&sl->t);
 }
 
 /*
@@ -298,9 +375,11 @@ static void drain(struct cr_group *g, bool all)
 		if (st != DONE) {
 			if (!all && g->jobs < WINDOW)
 				return;
-			struct slot *mine = take_own(g);
+			if (sl == g->batch)
+				flush(g);
+			struct cr_task *mine = take_own(g);
 			if (mine) {
-				run_job(mine);
+				run_job((struct slot *)mine);
 				continue;
 			}
 			pthread_mutex_lock(&g->mu);
@@ -362,12 +441,28 @@ bool cr_group_submit(struct cr_group *g, char *label, const struct cr_src *data,
 	struct cr_scan *s = g->s;
 	if (atomic_load(&g->off) || s->err != CRIBLE_OK)
 		return false;
+	struct item it = {label, *data, counted};
+	atomic_fetch_add(&n_items, 1);
+	/*
+	 * The walker said nothing since the open job's last entry: this one
+	 * joins it.  What the walker spent meanwhile (the entry counts) is
+	 * committed after the job, which moves no finding, and the sums are
+	 * checked at the end of each, which bounds every sum in between.
+	 */
+	struct slot *b = g->batch;
+	if (b && g->open && g->open->res->nf == 0 && !g->open->res->truncated) {
+		b->it[b->n++] = it;
+		b->bytes += data->size;
+		if (b->n == BATCH || b->bytes >= BATCH_BYTES)
+			flush(g);
+		return true;
+	}
+	flush(g);
 	struct slot *sl = slot_new(g, true);
 	if (!sl)
 		return false;
-	sl->label = label;
-	sl->data = *data;
-	sl->counted = counted;
+	sl->it[sl->n++] = it;
+	sl->bytes = data->size;
 	sl->nwhere = s->nwhere;
 	memcpy(sl->where, s->where, s->nwhere * sizeof *s->where);
 	sl->depth = s->depth;
@@ -376,16 +471,11 @@ bool cr_group_submit(struct cr_group *g, char *label, const struct cr_src *data,
 				     .deadline_ns = g->wbud.deadline_ns};
 	close_open(g);
 	append(g, sl);
+	g->batch = sl;
 	g->jobs++;
 	atomic_fetch_add(&n_jobs, 1);
-	pthread_mutex_lock(&pool_mu);
-	if (qtail)
-		qtail->qnext = sl;
-	else
-		qhead = sl;
-	qtail = sl;
-	pthread_cond_signal(&pool_cv);
-	pthread_mutex_unlock(&pool_mu);
+	if (sl->bytes >= BATCH_BYTES)
+		flush(g);
 	drain(g, false);
 	if (!open_slot(g)) {
 		s->err = CRIBLE_ENOMEM;
@@ -400,14 +490,15 @@ bool cr_group_end(struct cr_group *g)
 	struct cr_scan *s = g->s;
 	if (g->open)
 		close_open(g);
+	flush(g);
 	s->res = g->res;
 	drain(g, true);
 	/* Jobs called off still run to their end elsewhere: wait for each before freeing it. */
 	while (g->head) {
 		struct slot *sl = g->head;
-		struct slot *mine = take_own(g);
+		struct cr_task *mine = take_own(g);
 		if (mine)
-			run_job(mine);
+			run_job((struct slot *)mine);
 		pthread_mutex_lock(&g->mu);
 		while (sl->state != DONE)
 			pthread_cond_wait(&g->cv, &g->mu);

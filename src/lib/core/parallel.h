@@ -13,6 +13,26 @@ struct cr_scan;
 struct cr_obj;
 struct cr_group;
 
+/* Something the helpers run: a job of a group (parallel.c), or one call (cr_async). */
+struct cr_task {
+	struct cr_task *qnext;
+	void (*fn)(struct cr_task *);
+	const void *owner;	/* whose it is, to take it back */
+};
+
+/* One call run on another core while the caller goes on: the hash of a large top-level object. */
+struct cr_async {
+	struct cr_task t;
+	void (*fn)(void *);
+	void *arg;
+	bool done;
+};
+
+/* Starts fn(arg) on a helper; false when there is none (the caller runs it). */
+bool cr_async_start(struct cr_async *a, void (*fn)(void *), void *arg);
+/* Waits for it to end; runs it here if no helper has taken it yet. */
+void cr_async_wait(struct cr_async *a);
+
 /* Whether the walk of o may hand out its entries: large enough, no sink or listing, not inside another group. */
 bool cr_group_wanted(const struct cr_scan *s, const struct cr_obj *o);
 

@@ -25,6 +25,8 @@
 #include <openssl/evp.h>
 
 #include "../rules/html.h"
+#include "broker.h"
+#include "parallel.h"
 #include "scan.h"
 #include "../rules/yara.h"
 
@@ -220,6 +222,27 @@ static bool is_xml_page(const struct cr_ident *id, const char *ext)
 }
 
 /*
+ * The hash of a large top-level object that needs no other pass: run on
+ * a helper core while this one identifies, judges and walks it.  Both
+ * only read the source and the windows.
+ */
+#define ASYNC_HASH (1u << 20)
+
+struct hash_job {
+	struct pass p;
+	const struct cr_view *v;
+	const uint8_t *whole;
+	uint8_t *chunk;
+	crible_err e;
+};
+
+static void hash_run(void *arg)
+{
+	struct hash_job *h = arg;
+	h->e = pass_run(&h->p, h->v, h->whole, h->chunk);
+}
+
+/*
  * Scans one object at the current place (s->where names it).  At the top,
  * t holds the thread's buffers and hash; below it, buffers are allocated
  * for the object's lifetime.  Errors go to s->err.
@@ -230,6 +253,9 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	bool top = t != NULL;
 	uint8_t *winbuf = NULL, *chunk = NULL, *mem = NULL;
 	struct pass p = {NULL, NULL};
+	struct hash_job hj;
+	struct cr_async hasher;
+	bool hashing = false;	/* hj runs on a helper */
 	if (top) {
 		winbuf = t->win;
 		chunk = t->chunk;
@@ -303,6 +329,12 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 			goto out;
 		}
 	}
+	if (p.md && !p.html && v.size >= ASYNC_HASH && s->ctx->parallel && !cr_in_worker) {
+		hj = (struct hash_job){.p = p, .v = &v, .whole = whole, .chunk = chunk};
+		hashing = cr_async_start(&hasher, hash_run, &hj);
+		if (hashing)
+			p.md = NULL;	/* the helper has it */
+	}
 	if (p.md || p.html) {
 		if (!whole && !chunk && !(chunk = malloc(CHUNK))) {
 			s->err = CRIBLE_ENOMEM;
@@ -370,6 +402,16 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	if (!s->ctx->shallow && !other_reading)
 		cr_walk_embedded(s, &o);
 out:
+	if (hashing) {
+		cr_async_wait(&hasher);
+		if (hj.e != CRIBLE_OK && s->err == CRIBLE_OK)
+			s->err = hj.e;
+		uint8_t d[32];
+		unsigned dl = 0;
+		EVP_DigestFinal_ex(t->md, d, &dl);
+		hex(d, 32, s->res->sha256);
+		s->res->has_sha = true;
+	}
 	cr_html_free(p.html);
 	free(mem);
 	if (!top) {

@@ -836,7 +836,12 @@ static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, st
 	for (size_t i = 0; i < n; i++)
 		if (zs[i].lfh_ok)
 			order[m++] = &zs[i];
-	qsort(order, m, sizeof *order, by_start);
+	/* Writers lay entries out in directory order: a sorted list costs one look, not a sort. */
+	bool sorted = true;
+	for (size_t i = 1; i < m && sorted; i++)
+		sorted = order[i - 1]->start <= order[i]->start;
+	if (!sorted)
+		qsort(order, m, sizeof *order, by_start);
 	size_t overlaps = 0;
 	for (size_t i = 1; i < m; i++) {
 		struct zent *a = order[i - 1], *b = order[i];

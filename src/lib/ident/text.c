@@ -682,7 +682,13 @@ struct score {
 static void hit(struct score *s, enum lang l, int bit) { s->bits[l] |= 1u << bit; }
 static void strong(struct score *s, enum lang l) { s->strong[l]++; }
 
-static int popcount(uint32_t x) { return __builtin_popcount(x); }
+/* Bits set, without a library call (the baseline x86-64 has no popcnt instruction). */
+static int popcount(uint32_t x)
+{
+	x = x - ((x >> 1) & 0x55555555u);
+	x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+	return (int)((((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24);
+}
 
 /*
  * Prefix indicators: a line (blanks trimmed) that starts with s, in any

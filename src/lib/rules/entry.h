@@ -28,9 +28,8 @@ struct cr_link {
 };
 
 struct cr_names {
-	/* Open-addressing set of folded names, for path.collision. */
-	char **slot;
-	uint8_t *slotkind;	/* 1 directory, 2 anything else */
+	/* Open-addressing set of folded names' hashes, for path.collision: hash bits, then the kind (1 directory, 2 else) in the low two. */
+	uint64_t *slot;
 	size_t cap, used;
 	struct cr_link *links;
 	size_t nlinks, caplinks;

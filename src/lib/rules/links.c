@@ -29,10 +29,7 @@ void cr_names_init(struct cr_names *n) { memset(n, 0, sizeof *n); }
 
 void cr_names_free(struct cr_names *n)
 {
-	for (size_t i = 0; i < n->cap; i++)
-		free(n->slot[i]);
 	free(n->slot);
-	free(n->slotkind);
 	for (size_t i = 0; i < n->nlinks; i++) {
 		free(n->links[i].path);
 		free(n->links[i].target);
@@ -256,43 +253,42 @@ static int walk(const struct cr_names *n, struct lpath *p, const uint8_t *t, siz
 
 /* --- collision set ------------------------------------------------------ */
 
-/* Adds key; returns the kind already there (0 none), or -1 on ENOMEM. */
+/*
+ * Adds key; returns the kind already there (0 none), or -1 on ENOMEM.
+ * The set keeps 62 bits of each name's hash and its kind, not the name:
+ * 16 bytes an entry at most, and no string to visit when it grows.  Two
+ * names that share those bits but differ would be reported as a
+ * collision, a false warning and never a missed one.
+ */
 static int set_add(struct cr_names *n, const char *key, uint8_t kind)
 {
 	if ((n->used + 1) * 2 > n->cap) {
 		size_t cap = n->cap ? n->cap * 2 : 64;
-		char **slot = calloc(cap, sizeof *slot);
-		uint8_t *sk = calloc(cap, 1);
-		if (!slot || !sk) {
-			free(slot);
-			free(sk);
+		uint64_t *slot = calloc(cap, sizeof *slot);
+		if (!slot)
 			return -1;
-		}
 		for (size_t i = 0; i < n->cap; i++) {
 			if (!n->slot[i])
 				continue;
-			size_t j = hash(n->slot[i]) & (cap - 1);
+			size_t j = (n->slot[i] >> 2) & (cap - 1);
 			while (slot[j])
 				j = (j + 1) & (cap - 1);
 			slot[j] = n->slot[i];
-			sk[j] = n->slotkind[i];
 		}
 		free(n->slot);
-		free(n->slotkind);
 		n->slot = slot;
-		n->slotkind = sk;
 		n->cap = cap;
 	}
-	size_t j = hash(key) & (n->cap - 1);
+	uint64_t h = hash(key);
+	h ^= h >> 33, h *= 0xff51afd7ed558ccdull, h ^= h >> 33;	/* spread FNV's bits over the index */
+	h &= ~(uint64_t)3;
+	size_t j = (h >> 2) & (n->cap - 1);
 	while (n->slot[j]) {
-		if (strcmp(n->slot[j], key) == 0)
-			return n->slotkind[j];
+		if ((n->slot[j] & ~(uint64_t)3) == h)
+			return (int)(n->slot[j] & 3);
 		j = (j + 1) & (n->cap - 1);
 	}
-	n->slot[j] = strdup(key);
-	if (!n->slot[j])
-		return -1;
-	n->slotkind[j] = kind;
+	n->slot[j] = h | kind;	/* kind is 1 or 2: never an empty slot */
 	n->used++;
 	return 0;
 }
