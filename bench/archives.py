@@ -122,8 +122,11 @@ tarballs = [("source release: /usr/lib/python3.11 and /usr/include", W("source.t
              W("docs.tar.gz"), ("/usr/share/doc", "/usr/share/perl"))]
 w("### Full scan of a large tar.gz vs decompression alone")
 w("")
-w("| tarball | compressed | file data | gzip -dc > /dev/null | crible scan --json | ratio | crible peak RSS |")
-w("|---|---:|---:|---:|---:|---:|---:|")
+# igzip (Debian's isal) is the fastest inflate there is: the bound is 2.5x its time.
+igzip = shutil.which("igzip")
+w("| tarball | compressed | file data | gzip -dc > /dev/null | igzip -dc > /dev/null | crible scan --json "
+  "| vs gzip | vs igzip | crible peak RSS |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for label, tgz, tops in tarballs:
     if not os.path.exists(tgz):
         with tarfile.open(tgz, "w:gz", compresslevel=6) as t:
@@ -132,9 +135,11 @@ for label, tgz, tops in tarballs:
                     t.add(top, recursive=True)
     raw = sum(m.size for m in tarfile.open(tgz).getmembers())
     gz = best("gzip -dc %s > /dev/null" % tgz, a.runs, shell=True)
+    ig = best("igzip -dc %s > /dev/null" % tgz, a.runs, shell=True) if igzip else None
     ct = both(label.split(":")[0] + " tar.gz", ["scan", "--json", tgz], a.runs)
-    w("| %s | %.0f MB | %.0f MB | %.2f s | %.2f s | **%.2f×** | %.1f MB |" %
-      (label, os.path.getsize(tgz) / 1e6, raw / 1e6, gz[0], ct[0], ct[0] / gz[0], ct[1] / 1024))
+    w("| %s | %.0f MB | %.0f MB | %.2f s | %s | %.2f s | **%.2f×** | %s | %.1f MB |" %
+      (label, os.path.getsize(tgz) / 1e6, raw / 1e6, gz[0], "%.2f s" % ig[0] if ig else "(no igzip)", ct[0],
+       ct[0] / gz[0], "**%.2f×**" % (ct[0] / ig[0]) if ig else "", ct[1] / 1024))
 w("")
 
 # 3. mixed corpus vs clamscan

@@ -30,7 +30,7 @@ pkgs=(
   file time                                 # bench baselines: file(1), GNU time
 )
 
-[ "${1:-}" = "--bench" ] && pkgs+=(clamav gnuplot-nox)   # clamd and clamscan; bench/scaling.py's plots
+[ "${1:-}" = "--bench" ] && pkgs+=(clamav gnuplot-nox isal)   # clamd and clamscan; bench/scaling.py's plots; igzip
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -47,6 +47,12 @@ bool cr_count_entry(struct cr_scan *s)
 {
 	if (!s->bud)
 		return true;
+	if (s->bud->flight_ent &&
+	    s->bud->base_ent + atomic_fetch_add(s->bud->flight_ent, 1) + 1 > s->ctx->lim.max_entries) {
+		s->bud->entries++;
+		s->bud->stop = true;	/* the group is called off: the one-thread walk says where */
+		return false;
+	}
 	if (++s->bud->entries > s->ctx->lim.max_entries) {
 		cr_emit(s, F_BOMB_COUNT, -1, "more than %llu entries; the scan stopped",
 			(unsigned long long)s->ctx->lim.max_entries);
@@ -62,6 +68,10 @@ bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt)
 		return true;
 	const struct cr_limits *lim = &s->ctx->lim;
 	s->bud->expanded += n;
+	if (s->bud->flight_exp && s->bud->base_exp + atomic_fetch_add(s->bud->flight_exp, n) + n > lim->max_expanded) {
+		s->bud->stop = true;	/* the group is called off: the one-thread walk says where */
+		return false;
+	}
 	if (s->bud->expanded > lim->max_expanded) {
 		cr_emit(s, F_BOMB_SIZE, -1, "more than %llu bytes expanded; the scan stopped",
 			(unsigned long long)lim->max_expanded);

@@ -94,6 +94,7 @@ struct cr_group {
 	struct slot *batch;		/* the newest job, still taking entries: not yet queued */
 	size_t jobs;			/* jobs queued or running */
 	atomic_bool off;		/* called off: the walk is redone */
+	atomic_uint_fast64_t flight_exp, flight_ent;	/* spent by jobs, not committed yet */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;		/* a job is done */
 };
@@ -350,6 +351,8 @@ static void commit(struct cr_group *g, struct slot *sl)
 	if (sl->job) {
 		g->wbud.expanded += sl->expanded;
 		g->wbud.entries += sl->entries;
+		atomic_fetch_sub(&g->flight_exp, sl->expanded);
+		atomic_fetch_sub(&g->flight_ent, sl->entries);
 	}
 	struct cr_scan *s = g->s;
 	crible_result *mine = s->res;
@@ -419,6 +422,8 @@ struct cr_group *cr_group_begin(struct cr_scan *s)
 	g->exp0 = s->bud->expanded;
 	g->ent0 = s->bud->entries;
 	atomic_init(&g->off, false);
+	atomic_init(&g->flight_exp, 0);
+	atomic_init(&g->flight_ent, 0);
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
 	if (!open_slot(g)) {
@@ -468,7 +473,9 @@ bool cr_group_submit(struct cr_group *g, char *label, const struct cr_src *data,
 	sl->depth = s->depth;
 	/* From what the walk spent so far as far as the walker knows: a limit it passes, the sequential walk passes too. */
 	sl->bud = (struct cr_budget){.expanded = g->wbud.expanded, .entries = g->wbud.entries,
-				     .deadline_ns = g->wbud.deadline_ns};
+				     .deadline_ns = g->wbud.deadline_ns, .flight_exp = &g->flight_exp,
+				     .flight_ent = &g->flight_ent, .base_exp = g->wbud.expanded,
+				     .base_ent = g->wbud.entries};
 	close_open(g);
 	append(g, sl);
 	g->batch = sl;

@@ -111,6 +111,14 @@ struct cr_budget {
 	uint64_t entries;	/* entries of every container below the top */
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
 	bool stop;		/* a limit was hit: every walker stops */
+	/*
+	 * A job's (core/parallel.c): what every job of its group spends and
+	 * was not committed yet, and what the walk had spent when the job
+	 * began.  Their sum passing a limit means the one-thread walk passes
+	 * it too: the job stops, and the group with it.
+	 */
+	atomic_uint_fast64_t *flight_exp, *flight_ent;
+	uint64_t base_exp, base_ent;
 };
 
 struct cr_scan {
