@@ -1,6 +1,9 @@
 /* main.c - the crible command: subcommand dispatch. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "crible.h"
@@ -22,6 +25,36 @@ static void help(FILE *f)
 	      f);
 }
 
+#ifndef CR_LIBEXECDIR
+#define CR_LIBEXECDIR "/usr/local/libexec"
+#endif
+
+/*
+ * `crible serve` is crible-serve (serve_main.c): the program next to this
+ * one in a build tree, else the one under libexecdir.  Executed in place,
+ * so that the process, its descriptors and systemd's LISTEN_PID stay.
+ */
+static int run_serve(char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	path[0] = '\0';
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/crible-serve", self);
+		}
+	}
+	if (!path[0] || access(path, X_OK) != 0)
+		snprintf(path, sizeof path, "%s/crible-serve", CR_LIBEXECDIR);
+	argv[0] = path;
+	execv(path, argv);
+	fprintf(stderr, "crible: serve: cannot run %s: %s\n", path, strerror(errno));
+	return EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -32,7 +65,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "scan"))
 		return cmd_scan(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
-		return cmd_serve(argc - 1, argv + 1);
+		return run_serve(argv + 1);
 	if (!strcmp(cmd, "extract"))
 		return cmd_extract(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
