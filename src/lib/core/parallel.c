@@ -106,6 +106,7 @@ static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t async_cv = PTHREAD_COND_INITIALIZER;	/* a cr_async is done */
 static struct cr_task *qhead, *qtail;
 static unsigned nhelpers;
+static atomic_uint idle;	/* helpers waiting for work */
 static uint64_t par_min = PAR_MIN;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
@@ -132,8 +133,10 @@ static void *helper(void *arg)
 		qhead = t->qnext;
 		if (!qhead)
 			qtail = NULL;
+		atomic_fetch_sub(&idle, 1);
 		pthread_mutex_unlock(&pool_mu);
 		t->fn(t);
+		atomic_fetch_add(&idle, 1);
 		pthread_mutex_lock(&pool_mu);
 	}
 	return NULL;
@@ -163,6 +166,7 @@ static void pool_start(void)
 		if (pthread_create(&t, &a, helper, NULL) != 0)
 			break;
 		nhelpers++;
+		atomic_fetch_add(&idle, 1);
 	}
 	pthread_attr_destroy(&a);
 }
@@ -407,7 +411,12 @@ bool cr_group_wanted(const struct cr_scan *s, const struct cr_obj *o)
 	if (s->grouped || s->abort || s->sink || !s->bud || !s->ctx->parallel || s->ctx->list || cr_in_worker)
 		return false;
 	pthread_once(&pool_once, pool_start);
-	return nhelpers > 0 && o->view->size >= par_min;
+	/*
+	 * With every helper busy (another large container, or many files
+	 * scanned on every core already), handing out would only queue work
+	 * behind theirs.
+	 */
+	return nhelpers > 0 && o->view->size >= par_min && atomic_load(&idle) > 0;
 }
 
 struct cr_group *cr_group_begin(struct cr_scan *s)
