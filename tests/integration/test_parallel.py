@@ -14,6 +14,7 @@ walked again on one thread, so the limit's finding lands where the
 one-thread walk puts it.  The helpers' counters prove both paths ran.
 """
 import io
+import json
 import os
 import re
 import subprocess
@@ -55,6 +56,7 @@ def add(tf, name, data):
 
 
 def main():
+    global failures
     with tempfile.TemporaryDirectory() as tmp:
         sdir = os.path.join(tmp, "samples")
         os.mkdir(sdir)
@@ -92,6 +94,28 @@ def main():
                 else:
                     add(tf, f"d/{i}/note-{i}.txt", (f"line {i}\n" * (i % 50 + 1)).encode())
         extras.append(big)
+        # Over 32 MiB: walked from its descriptor through the ZIP walker's read-ahead, not from memory.
+        large = os.path.join(tmp, "large.zip")
+        eicar = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+        with zipfile.ZipFile(large, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("filler.bin", os.urandom(1 << 20) * 33)
+            for i in range(3000):
+                zf.writestr(f"n/{i}.txt", f"note {i}\n".encode())
+            zf.writestr("../../evil.txt", b"x" * 100)
+            zf.writestr("eicar.com", eicar)
+            zf.writestr("tampered.txt", b"A" * 500)
+            off = zf.getinfo("tampered.txt").header_offset
+        with open(large, "r+b") as f:  # its bytes no longer match its CRC-32
+            f.seek(off + 30 + len("tampered.txt"))
+            f.write(b"B")
+        code, out = scan(large, [], True)
+        ids = sorted({(x["id"], x["where"][-1]) for x in json.loads(out)["findings"]})
+        want = [("container.corrupt", "tampered.txt"), ("path.traversal", "../../evil.txt"), ("sig.eicar", "eicar.com"),
+                ("type.mismatch", "eicar.com")]
+        if code != 1 or ids != want:
+            failures += 1
+            print(f"large.zip: exit {code}, findings {ids}, want {want}")
+        extras.append(large)
         for f in samples + extras:
             compare(f, [])
         for lim in (["--max-entries", "7"], ["--max-entries", "150"], ["--max-entries", "600"],

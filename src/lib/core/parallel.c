@@ -532,8 +532,7 @@ bool cr_group_end(struct cr_group *g)
 		/* Put back as before the walk: the sequential walk spends it all again. */
 		s->bud->expanded = g->exp0;
 		s->bud->entries = g->ent0;
-		if (s->err == CRIBLE_ENOMEM || s->err == CRIBLE_EIO)
-			s->err = CRIBLE_OK;	/* the walk again meets it, or does not */
+		/* An error of the walker's own (no memory for a slot) stays: the scan ends in it, as on one thread. */
 	}
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->cv);
