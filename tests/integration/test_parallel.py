@@ -17,6 +17,8 @@ import io
 import json
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 import tarfile
@@ -116,6 +118,26 @@ def main():
             failures += 1
             print(f"large.zip: exit {code}, findings {ids}, want {want}")
         extras.append(large)
+        # A gzip stream over 4 MiB: its spool is written from another thread (io/spool.c).
+        tgz = os.path.join(tmp, "large.tar.gz")
+        with tarfile.open(tgz, "w:gz", compresslevel=1) as tf:
+            add(tf, "data/noise.bin", os.urandom(12 << 20))  # past the 8 MiB kept in memory
+            add(tf, "data/../../../etc/cron.d/job", b"* * * * * root sh -c id\n")
+            add(tf, "data/eicar.txt", eicar)
+        code, out = scan(tgz, [], True)
+        ids = sorted({x["id"] for x in json.loads(out)["findings"]})
+        if code != 1 or ids != ["path.traversal", "sig.eicar"]:
+            failures += 1
+            print(f"large.tar.gz: exit {code}, findings {ids}")
+        extras.append(tgz)
+        # The spool's file cannot grow (RLIMIT_FSIZE): an error, never a verdict.
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+        p = subprocess.run([CRIBLE, "scan", "--json", tgz], capture_output=True, preexec_fn=small_files, timeout=120)
+        if p.returncode != 2 or b'"error"' not in p.stdout or b'"verdict"' in p.stdout:
+            failures += 1
+            print(f"large.tar.gz with a 1 MiB file size limit: exit {p.returncode}, {p.stdout[:200]!r} {p.stderr[:200]!r}")
         for f in samples + extras:
             compare(f, [])
         for lim in (["--max-entries", "7"], ["--max-entries", "150"], ["--max-entries", "600"],

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/broker.h"
 #include "../formats/format.h"
 #include "codec.h"
 
 #define IN_CHUNK (256u * 1024u)
 #define OUT_CHUNK (256u * 1024u)
+#define BG_MIN (4u << 20)	/* compressed streams from this size write their spool from another thread */
 
 static const struct cr_codec_ops *ops_of(enum cr_codec c)
 {
@@ -105,6 +107,10 @@ enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *s
 	enum cr_dec rc = DEC_OK;
 	bool full = false;
 	const struct cr_codec_ops *ops = ops_of(c);
+	/* A large stream's file writes go on another core while this one decodes. */
+	bool bg = len >= BG_MIN && !out->wr && !cr_in_worker;
+	if (bg)
+		cr_spool_background(out);
 	if (!ops) {
 		/* Stored: the bytes themselves, under the same limits. */
 		while (rc == DEC_OK && !full && in_fill(&in)) {
@@ -172,6 +178,10 @@ enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *s
 	ops->end(st);
 	free(obuf);
 done:
+	if (bg && cr_spool_finish(out) != 0 && rc != DEC_ERROR) {
+		s->err = CRIBLE_EIO;
+		rc = DEC_ERROR;
+	}
 	if (in.rerr && rc == DEC_OK) {
 		*why = "read error";
 		rc = DEC_CORRUPT;

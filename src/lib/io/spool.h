@@ -13,16 +13,27 @@
 
 #define CR_SPOOL_MEM (8u << 20)
 
+struct cr_spool_writer;
+
 struct cr_spool {
 	uint8_t *mem;
 	size_t len, cap;
 	int fd;		/* -1 until the spool moves to a file */
 	uint64_t size;	/* bytes written in all */
+	struct cr_spool_writer *wr;	/* the file's writes on another thread, or NULL */
 };
 
 void cr_spool_init(struct cr_spool *sp);
 /* 0, or -1 with errno (ENOMEM, or the temporary file's error). */
 int cr_spool_write(struct cr_spool *sp, const void *p, size_t n);
+/*
+ * From the move to a file on, writes go through a thread of their own,
+ * so that a large decode does not wait for the file system's copies
+ * (cr_decode asks for it on large streams).  cr_spool_finish waits for
+ * them: 0, or -1 when one failed.  Call it before cr_spool_src.
+ */
+void cr_spool_background(struct cr_spool *sp);
+int cr_spool_finish(struct cr_spool *sp);
 /* A source over what was written; valid until cr_spool_free. */
 void cr_spool_src(const struct cr_spool *sp, struct cr_src *src);
 void cr_spool_free(struct cr_spool *sp);
