@@ -190,20 +190,19 @@ static void walk_one(struct cr_scan *s, const struct cr_obj *o, const struct cr_
 		     uint64_t start)
 {
 	struct cr_names names;
-	cr_names_init(&names);
-	struct cr_walk w = {.s = s, .o = o, .type = t, .start = start,
-			    .ratio = {.compressed = o->view->size}, .names = &names};
-	struct cr_group *g = f->slices && cr_group_wanted(s, o) ? cr_group_begin(s) : NULL;
-	f->walk(&w);
-	if (g && !cr_group_end(g)) {
-		/* Called off where only the one-thread walk can tell what happens: walked again that way. */
-		for (int i = 0; i < CR_NFACTS; i++)
-			free(w.fact_where[i]);
-		cr_names_free(&names);
+	struct cr_walk w;
+	/* Entries on every core first; a group called off is walked again on this thread alone (parallel.c). */
+	for (bool first = true;; first = false) {
 		cr_names_init(&names);
 		w = (struct cr_walk){.s = s, .o = o, .type = t, .start = start,
 				     .ratio = {.compressed = o->view->size}, .names = &names};
+		struct cr_group *g = first && f->slices && cr_group_wanted(s, o) ? cr_group_begin(s) : NULL;
 		f->walk(&w);
+		if (!g || cr_group_end(g))
+			break;
+		for (int i = 0; i < CR_NFACTS; i++)
+			free(w.fact_where[i]);
+		cr_names_free(&names);
 	}
 	if (s->err == CRIBLE_OK && !cr_stopped(s))
 		cr_names_final(s, &names);
