@@ -75,13 +75,11 @@ struct slot {
 	size_t nwhere;
 	unsigned depth;
 	struct cr_budget bud;
-	int state;		/* QUEUED, RUNNING, DONE; under the group's lock */
+	bool done;		/* under the group's lock */
 	/* what it spent, and whether it hit something only the sequential walk can place */
 	uint64_t expanded, entries;
 	bool bad;
 };
-
-enum { QUEUED, RUNNING, DONE };
 
 struct cr_group {
 	struct cr_scan *s;
@@ -245,9 +243,6 @@ void cr_async_wait(struct cr_async *a)
 static void run_job(struct slot *sl)
 {
 	struct cr_group *g = sl->g;
-	pthread_mutex_lock(&g->mu);
-	sl->state = RUNNING;
-	pthread_mutex_unlock(&g->mu);
 	uint64_t e0 = sl->bud.expanded, n0 = sl->bud.entries;
 	struct cr_scan js = {.ctx = g->s->ctx, .res = sl->res, .where = sl->where, .nwhere = sl->nwhere,
 			     .wcap = CR_MAX_DEPTH_HARD + 2, .err = CRIBLE_OK, .bud = &sl->bud, .depth = sl->depth,
@@ -260,7 +255,7 @@ static void run_job(struct slot *sl)
 	if (sl->bad)
 		atomic_store(&g->off, true);
 	pthread_mutex_lock(&g->mu);
-	sl->state = DONE;
+	sl->done = true;
 	pthread_cond_broadcast(&g->cv);
 	pthread_mutex_unlock(&g->mu);
 }
@@ -278,7 +273,7 @@ static struct slot *slot_new(struct cr_group *g, bool job)
 		sl->t = (struct cr_task){.fn = slot_task, .owner = g};
 		sl->g = g;
 		sl->job = job;
-		sl->state = job ? QUEUED : DONE;
+		sl->done = !job;
 	}
 	return sl;
 }
@@ -377,9 +372,9 @@ static void drain(struct cr_group *g, bool all)
 	while (g->head && g->head != g->open) {
 		struct slot *sl = g->head;
 		pthread_mutex_lock(&g->mu);
-		int st = sl->state;
+		bool done = sl->done;
 		pthread_mutex_unlock(&g->mu);
-		if (st != DONE) {
+		if (!done) {
 			if (!all && g->jobs < WINDOW)
 				return;
 			if (sl == g->batch)
@@ -390,7 +385,7 @@ static void drain(struct cr_group *g, bool all)
 				continue;
 			}
 			pthread_mutex_lock(&g->mu);
-			while (sl->state != DONE)
+			while (!sl->done)
 				pthread_cond_wait(&g->cv, &g->mu);
 			pthread_mutex_unlock(&g->mu);
 		}
@@ -516,7 +511,7 @@ bool cr_group_end(struct cr_group *g)
 		if (mine)
 			run_job((struct slot *)mine);
 		pthread_mutex_lock(&g->mu);
-		while (sl->state != DONE)
+		while (!sl->done)
 			pthread_cond_wait(&g->cv, &g->mu);
 		pthread_mutex_unlock(&g->mu);
 		g->head = sl->next;

@@ -27,7 +27,7 @@ void cr_spool_init(struct cr_spool *sp)
 
 struct cr_spool_writer {
 	pthread_t t;
-	bool started, want;	/* the thread runs; background writes were asked for */
+	bool started;		/* the thread runs */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	uint8_t *buf[NBUF];
@@ -86,7 +86,6 @@ void cr_spool_background(struct cr_spool *sp)
 	struct cr_spool_writer *w = calloc(1, sizeof *w);
 	if (!w)
 		return;	/* the writes stay on this thread */
-	w->want = true;
 	w->fd = -1;
 	sp->wr = w;
 }
@@ -212,12 +211,8 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 		free(sp->mem);
 		sp->mem = NULL;
 		sp->len = sp->cap = 0;
-		if (sp->wr && !writer_start(sp->wr, sp->fd)) {
-			for (int i = 0; i < NBUF; i++)
-				free(sp->wr->buf[i]);
-			free(sp->wr);
-			sp->wr = NULL;	/* no thread: the writes stay here */
-		}
+		if (sp->wr && !writer_start(sp->wr, sp->fd))
+			cr_spool_finish(sp);	/* no thread: the writes stay here */
 	}
 	if (sp->wr ? writer_put(sp->wr, p, n) != 0 : write_all(sp->fd, p, n) != 0)
 		return -1;
