@@ -113,6 +113,70 @@ static void test_whitespace_prefix(void **st)
 	crible_ctx_free(ctx);
 }
 
+/* Prose of n bytes (lines of words, no marker, no control byte) with `mark` written at `at`. */
+static const char *type_with(crible_ctx *ctx, size_t n, size_t at, const char *mark, uint8_t ctl_at_end)
+{
+	static char name[64];
+	static const char words[] = "the quick brown fox jumps over a lazy dog ";
+	uint8_t buf[512];
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (i % 61 == 60) ? '\n' : (uint8_t)words[i % (sizeof words - 1)];
+	size_t ml = strlen(mark);
+	if (at + ml <= n)
+		memcpy(buf + at, mark, ml);
+	if (ctl_at_end)
+		buf[n - 1] = ctl_at_end;
+	crible_result *r = NULL;
+	if (crible_scan_mem(ctx, buf, n, NULL, NULL, &r) != CRIBLE_OK)
+		return "(error)";
+	snprintf(name, sizeof name, "%s", crible_result_type_name(r));
+	crible_result_free(r);
+	return name;
+}
+
+/*
+ * The markers that decide anywhere in the window ("<?php", "<?=",
+ * "<hta:application", Script Encoder's "#@~^...==") at every offset,
+ * across the 64-byte blocks the scan reads and its byte-by-byte end;
+ * one byte short of each is not it; a binary byte anywhere outvotes all.
+ */
+static void test_markers_anywhere(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	crible_ctx_set_identify_only(ctx, 1);
+	static const struct {
+		const char *mark, *type;
+	} cases[] = {
+		{"<?php", "php"}, {"<?PhP", "php"}, {"<?=", "php"}, {"<?phX", "text"}, {"<?", "text"},
+		{"<HTA:Application", "hta"}, {"<hta:applicatioX", "text"},
+		{"#@~^AAAAAA==", "wsh-encoded"}, {"#@~^AAAAAA=", "text"}, {"#@~^AAAAAAx=", "text"},
+	};
+	int bad = 0;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (size_t n = 180; n <= 200; n += 20)
+			for (size_t at = 1; at + strlen(cases[c].mark) <= n; at++) {
+				const char *got = type_with(ctx, n, at, cases[c].mark, 0);
+				if (strcmp(got, cases[c].type) != 0) {
+					print_error("\"%s\" at %zu of %zu: %s, not %s\n", cases[c].mark, at, n, got,
+						    cases[c].type);
+					bad++;
+				}
+				got = type_with(ctx, n, at, cases[c].mark, 0x01);
+				if (at + strlen(cases[c].mark) < n && strcmp(got, "unknown") != 0) {
+					print_error("\"%s\" at %zu of %zu with a binary byte: %s\n", cases[c].mark, at, n,
+						    got);
+					bad++;
+				}
+			}
+	/* The first "#@~^" decides: a later well-formed one does not count. */
+	assert_string_equal(type_with(ctx, 190, 3, "#@~^x #@~^AAAAAA==", 0), "text");
+	/* PHP wins over HTA wherever each is. */
+	assert_string_equal(type_with(ctx, 190, 3, "<hta:application <?php", 0), "php");
+	crible_ctx_free(ctx);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_name_does_not_decide),
 		cmocka_unit_test(test_empty_and_tiny),
 		cmocka_unit_test(test_whitespace_prefix),
+		cmocka_unit_test(test_markers_anywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,38 +89,11 @@ long cr_memcasemem(const uint8_t *hay, size_t n, const char *needle)
 	return -1;
 }
 
-int cr_text_is_binary(const uint8_t *p, size_t n)
+/* A binary data byte (WHATWG): C0 controls except TAB LF FF CR ESC. */
+static inline int bad_byte(uint8_t c)
 {
-	/* WHATWG "binary data bytes": C0 controls except TAB LF FF CR ESC. */
 	static const uint32_t bad = 0x0fffc1ffu & ~(1u << 0x1b) & ~(1u << 0x0c);
-	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i lim = _mm_set1_epi8(0x1f);
-	const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-	/*
-	 * Sixty-four bytes at a time, the common case first: control bytes
-	 * other than TAB, LF and CR.  A block that has some (FF and ESC are
-	 * allowed too, and rare) is decided byte by byte below.
-	 */
-	for (; i + 64 <= n; i += 64) {
-		__m128i acc = _mm_setzero_si128();
-		for (int k = 0; k < 4; k++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16 * k));
-			__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, lim), v);
-			__m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-						  _mm_cmpeq_epi8(v, cr));
-			acc = _mm_or_si128(acc, _mm_andnot_si128(ok, ctl));
-		}
-		if (_mm_movemask_epi8(acc))
-			for (size_t k = i; k < i + 64; k++)
-				if (p[k] < 0x20 && ((bad >> p[k]) & 1))
-					return 1;
-	}
-#endif
-	for (; i < n; i++)
-		if (p[i] < 0x20 && ((bad >> p[i]) & 1))
-			return 1;
-	return 0;
+	return c < 0x20 && ((bad >> c) & 1);
 }
 
 /* Case-insensitive prefix test at p[0..n). */
@@ -189,6 +162,79 @@ bool cr_has_php_open(const uint8_t *p, size_t n)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * The markers that win anywhere in the window (step 2 above), found in
+ * the pass that decides binary data: each '<' and '#' is a candidate, and
+ * the bytes after it decide.  One scan instead of one per marker.
+ */
+enum { MK_PHP = 1, MK_HTA = 2, MK_WSH = 4, MK_WSH_SEEN = 8 };
+
+static unsigned mark_at(const uint8_t *p, size_t n, size_t at, unsigned m)
+{
+	size_t left = n - at;
+	const uint8_t *q = p + at;
+	if (q[0] == '<') {
+		if (left >= 3 && q[1] == '?' && (q[2] == '=' || (left >= 5 && (q[2] | 0x20) == 'p' &&
+								  (q[3] | 0x20) == 'h' && (q[4] | 0x20) == 'p')))
+			return m | MK_PHP;
+		if (!(m & MK_HTA) && left >= 16 && ci_pre_n(q, left, "<hta:application", 16))
+			m |= MK_HTA;
+		return m;
+	}
+	/* Script Encoder: the first "#@~^" decides, by its "==" ten bytes on. */
+	if (!(m & MK_WSH_SEEN) && left >= 4 && q[1] == '@' && q[2] == '~' && q[3] == '^') {
+		m |= MK_WSH_SEEN;
+		if (left >= 12 && q[10] == '=' && q[11] == '=')
+			m |= MK_WSH;
+	}
+	return m;
+}
+
+/* 1 when p[0..n) holds binary data; else 0, with the markers in *marks. */
+static int window_scan(const uint8_t *p, size_t n, unsigned *marks)
+{
+	unsigned m = 0;
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i lim = _mm_set1_epi8(0x1f), lt = _mm_set1_epi8('<'), hash = _mm_set1_epi8('#');
+	const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	for (; i + 64 <= n; i += 64) {
+		__m128i acc = _mm_setzero_si128();
+		uint64_t cand = 0;
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16 * k));
+			__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, lim), v);
+			__m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+						  _mm_cmpeq_epi8(v, cr));
+			acc = _mm_or_si128(acc, _mm_andnot_si128(ok, ctl));
+			cand |= (uint64_t)(unsigned)_mm_movemask_epi8(
+					_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, hash)))
+				<< (16 * k);
+		}
+		if (_mm_movemask_epi8(acc))
+			for (size_t k = i; k < i + 64; k++)
+				if (bad_byte(p[k]))
+					return 1;
+		for (; cand && !(m & MK_PHP); cand &= cand - 1)
+			m = mark_at(p, n, i + (size_t)__builtin_ctzll(cand), m);
+	}
+#endif
+	for (; i < n; i++) {
+		if (bad_byte(p[i]))
+			return 1;
+		if ((p[i] == '<' || p[i] == '#') && !(m & MK_PHP))
+			m = mark_at(p, n, i, m);
+	}
+	*marks = m;
+	return 0;
+}
+
+int cr_text_is_binary(const uint8_t *p, size_t n)
+{
+	unsigned marks;
+	return window_scan(p, n, &marks);
 }
 
 static int has_window(const uint8_t *p, size_t n, const char *s)
@@ -876,14 +922,6 @@ static const char *const ps_verbs[] = {"Get-", "Set-", "New-", "Remove-", "Write
 
 static void line_ps(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
 {
-	if (n > 9 && ci_pre(l, n, "function ")) {
-		/* function Verb-Noun */
-		size_t i = 9;
-		while (i < n && is_ident(l[i]))
-			i++;
-		if (i < n && l[i] == '-' && i + 1 < n && is_alpha(l[i + 1]))
-			strong(s, L_PS);
-	}
 	/* Verb-Noun cmdlets: find each "-X" and compare the word before it. */
 	const uint8_t *d = l;
 	while ((lm->punct & gate_tab['-']) && n > 1 && (d = memchr(d, '-', n - (size_t)(d - l) - 1)) != NULL) {
@@ -906,76 +944,112 @@ static void line_ps(struct score *s, const struct lsig *lm, const uint8_t *l, si
 	}
 }
 
-static void line_bat(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, int first)
+/*
+ * The indicators a line shows by how it starts, dispatched on its first
+ * byte case-folded: a line of prose is compared with the few that start
+ * as it does, not with all of them.  Each test still checks the case it
+ * needs.
+ */
+static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, int first)
 {
-	if (first && ci_pre(l, n, "echo off"))
-		strong(s, L_BAT);
-	if (n == 3 && ci_pre(l, n, "rem"))
-		hit(s, L_BAT, 0);
-	if (ci_pre(l, n, "set ") && !LHAS(" = "))
-		hit(s, L_BAT, 1);
-	if (n > 1 && l[0] == ':' && is_alpha(l[1]))
-		hit(s, L_BAT, 3);
-}
-
-static void line_vb(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
-{
-	if (ci_pre(l, n, "set ") && LHAS(" = "))
-		hit(s, L_VB, 4);
-	if (ci_pre(l, n, "next") && (n == 4 || l[4] == ' ' || l[4] == '\r'))
-		hit(s, L_VB, 6);
-}
-
-static void line_js(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
-{
-	if ((pre(l, n, "var ") || pre(l, n, "let ") || pre(l, n, "const ")) && LHAS(" = "))
-		hit(s, L_JS, 1);
-	if (pre(l, n, "import ") && (LHAS(" from '") || LHAS(" from \"")))
-		hit(s, L_JS, 5);
-}
-
-static void line_py(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
-{
-	if (pre(l, n, "from ") && LHAS(" import ") && !LHAS("'") && !LHAS("\""))
-		strong(s, L_PY);
-	if (pre(l, n, "import ") && n > 7 && is_alpha(l[7]) && !memchr(l, ';', n) && !memchr(l, '\'', n) &&
-	    !memchr(l, '"', n) && !memchr(l, '{', n))
-		hit(s, L_PY, 0);
 	int colon = l[n - 1] == ':';
-	if (colon && pre(l, n, "def ") && LHAS("("))
-		hit(s, L_PY, 1);
-	if (colon && pre(l, n, "class "))
-		hit(s, L_PY, 2);
-	if (colon && (pre(l, n, "elif ") || pre(l, n, "try:") || pre(l, n, "except") || pre(l, n, "with ")))
-		hit(s, L_PY, 3);
-}
-
-static void line_pl(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
-{
-	if (pre(l, n, "sub ") && LHAS("{"))
-		hit(s, L_PL, 1);
-	if (l[n - 1] == ';' && pre(l, n, "package "))
-		hit(s, L_PL, 2);
-	if (l[n - 1] == ';' && pre(l, n, "use "))
-		hit(s, L_PL, 4);
-}
-
-static void line_rb(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
-{
-	if (pre(l, n, "def ") && l[n - 1] != ':' && !LHAS("{"))
-		hit(s, L_RB, 1);
-	if (n == 3 && pre(l, n, "end"))
-		hit(s, L_RB, 2);
-	if (n > 7 && pre(l, n, "module ") && l[7] >= 'A' && l[7] <= 'Z')
-		hit(s, L_RB, 4);
-}
-
-static void line_c(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
-{
-	if (pre(l, n, "struct ") && LHAS("{"))
-		hit(s, L_C, 1);
-	if (pre(l, n, "static ") && LHAS("("))
-		hit(s, L_C, 2);
+	switch (lower(l[0])) {
+	case ':':
+		if (n > 1 && is_alpha(l[1]))
+			hit(s, L_BAT, 3);
+		break;
+	case 'c':
+		if (colon && pre(l, n, "class "))
+			hit(s, L_PY, 2);
+		if (pre(l, n, "const ") && LHAS(" = "))
+			hit(s, L_JS, 1);
+		break;
+	case 'd':
+		if (colon && pre(l, n, "def ") && LHAS("("))
+			hit(s, L_PY, 1);
+		if (pre(l, n, "def ") && !colon && !LHAS("{"))
+			hit(s, L_RB, 1);
+		break;
+	case 'e':
+		if (colon && (pre(l, n, "elif ") || pre(l, n, "except")))
+			hit(s, L_PY, 3);
+		if (n == 3 && pre(l, n, "end"))
+			hit(s, L_RB, 2);
+		if (first && ci_pre(l, n, "echo off"))
+			strong(s, L_BAT);
+		break;
+	case 'f':
+		if (pre(l, n, "from ") && LHAS(" import ") && !LHAS("'") && !LHAS("\""))
+			strong(s, L_PY);
+		if (n > 9 && ci_pre(l, n, "function ")) {
+			/* function Verb-Noun */
+			size_t i = 9;
+			while (i < n && is_ident(l[i]))
+				i++;
+			if (i < n && l[i] == '-' && i + 1 < n && is_alpha(l[i + 1]))
+				strong(s, L_PS);
+		}
+		break;
+	case 'i':
+		if (pre(l, n, "import ") && n > 7 && is_alpha(l[7]) && !memchr(l, ';', n) && !memchr(l, '\'', n) &&
+		    !memchr(l, '"', n) && !memchr(l, '{', n))
+			hit(s, L_PY, 0);
+		if (pre(l, n, "import ") && (LHAS(" from '") || LHAS(" from \"")))
+			hit(s, L_JS, 5);
+		break;
+	case 'l':
+		if (pre(l, n, "let ") && LHAS(" = "))
+			hit(s, L_JS, 1);
+		break;
+	case 'm':
+		if (n > 7 && pre(l, n, "module ") && l[7] >= 'A' && l[7] <= 'Z')
+			hit(s, L_RB, 4);
+		break;
+	case 'n':
+		if (ci_pre(l, n, "next") && (n == 4 || l[4] == ' ' || l[4] == '\r'))
+			hit(s, L_VB, 6);
+		break;
+	case 'p':
+		if (l[n - 1] == ';' && pre(l, n, "package "))
+			hit(s, L_PL, 2);
+		break;
+	case 'r':
+		if (n == 3 && ci_pre(l, n, "rem"))
+			hit(s, L_BAT, 0);
+		break;
+	case 's':
+		if (pre(l, n, "sub ") && LHAS("{"))
+			hit(s, L_PL, 1);
+		if (ci_pre(l, n, "set ")) {
+			if (LHAS(" = "))
+				hit(s, L_VB, 4);
+			else
+				hit(s, L_BAT, 1);
+		}
+		if (pre(l, n, "struct ") && LHAS("{"))
+			hit(s, L_C, 1);
+		if (pre(l, n, "static ") && LHAS("("))
+			hit(s, L_C, 2);
+		break;
+	case 't':
+		if (colon && pre(l, n, "try:"))
+			hit(s, L_PY, 3);
+		break;
+	case 'u':
+		if (l[n - 1] == ';' && pre(l, n, "use "))
+			hit(s, L_PL, 4);
+		break;
+	case 'v':
+		if (pre(l, n, "var ") && LHAS(" = "))
+			hit(s, L_JS, 1);
+		break;
+	case 'w':
+		if (colon && pre(l, n, "with "))
+			hit(s, L_PY, 3);
+		break;
+	default:
+		break;
+	}
 }
 
 static void line_misc(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, const uint8_t *raw, size_t rn)
@@ -1200,14 +1274,8 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 			guard = pre(l, en, "#ifndef ") ? l + 8 : NULL;
 			guardn = guard ? en - 8 : 0;
 			line_needles(&s, lm, l, en);
-			line_py(&s, lm, l, en);
-			line_pl(&s, lm, l, en);
-			line_rb(&s, lm, l, en);
+			line_starts(&s, lm, l, en, lines == 0);
 			line_ps(&s, lm, l, en);
-			line_bat(&s, lm, l, en, lines == 0);
-			line_vb(&s, lm, l, en);
-			line_js(&s, lm, l, en);
-			line_c(&s, lm, l, en);
 			line_misc(&s, lm, l, en, raw, rn);
 		}
 		i = e + 1;
@@ -1350,18 +1418,16 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 		if (nl && !cr_text_is_binary(p, (size_t)(nl - p)))
 			return shebang(p, n, id);
 	}
-	if (cr_text_is_binary(p, n))
+	unsigned marks;
+	if (window_scan(p, n, &marks))
 		return T_UNKNOWN;
 	/* A server runs PHP wherever it sits in the page: "<?php" in any case, or the echo tag "<?=". */
-	if (cr_has_php_open(p, n))
+	if (marks & MK_PHP)
 		return T_PHP;
-	if (cr_memcasemem(p, n, "<hta:application") >= 0)
+	if (marks & MK_HTA)
 		return T_HTA;
-	{
-		long k = cr_memcasemem(p, n, "#@~^");
-		if (k >= 0 && n - (size_t)k >= 12 && p[k + 10] == '=' && p[k + 11] == '=')
-			return T_WSH_ENCODED;
-	}
+	if (marks & MK_WSH)
+		return T_WSH_ENCODED;
 	size_t i = skip_ws(p, n, 0);
 	if (i < n && p[i] == '<') {
 		enum cr_tid t = markup(p, n, i);
