@@ -31,6 +31,10 @@ a = ap.parse_args()
 crible = os.path.abspath(a.crible)
 baseline = os.path.abspath(a.baseline) if a.baseline else None
 compare = []  # (what, before seconds, after seconds)
+# A crible without its broker beside it scans archives in-process: not the program users run.
+for b in [x for x in (crible, baseline,) if x]:
+    if not os.access(os.path.join(os.path.dirname(os.path.abspath(b)), "crible-broker"), os.X_OK):
+        sys.exit("%s: no crible-broker beside it; build the whole tree (bench/before-after.sh does)" % b)
 
 
 def both(what, args, runs):

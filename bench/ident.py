@@ -99,6 +99,10 @@ runs = {
     "read floor (head+tail windows)": [a.floor, lst],
     "hash floor (read + SHA-256 every byte)": [a.floor, "--hash", lst],
 }
+# A crible without its broker beside it scans archives in-process: not the program users run.
+for b in [x for x in (a.crible, a.baseline,) if x]:
+    if not os.access(os.path.join(os.path.dirname(os.path.abspath(b)), "crible-broker"), os.X_OK):
+        sys.exit("%s: no crible-broker beside it; build the whole tree (bench/before-after.sh does)" % b)
 if a.baseline:
     # The same crible runs with the earlier binary, interleaved so both see the same machine.
     for name in [n for n in runs if n.startswith("crible ")]:
