@@ -95,6 +95,7 @@ struct cr_group {
 	atomic_uint_fast64_t flight_exp, flight_ent;	/* spent by jobs, not committed yet */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;		/* a job is done */
+	struct cr_group *outer;		/* this thread's group before this one (none: groups do not nest) */
 };
 
 /* --- the pool ------------------------------------------------------------ */
@@ -411,7 +412,30 @@ bool cr_group_wanted(const struct cr_scan *s, const struct cr_obj *o)
 	 * scanned on every core already), handing out would only queue work
 	 * behind theirs.
 	 */
-	return nhelpers > 0 && o->view->size >= par_min && atomic_load(&idle) > 0;
+	/*
+	 * An object still being decoded (core/pipeline.c) has a helper
+	 * decoding it: its jobs queue until that one is free, and the walker
+	 * runs them meanwhile, whenever it waits for bytes.
+	 */
+	return nhelpers > 0 && o->view->size >= par_min && (atomic_load(&idle) > 0 || o->src->grow);
+}
+
+bool cr_pool_ready(void)
+{
+	pthread_once(&pool_once, pool_start);
+	return nhelpers > 0;
+}
+
+/* The group this thread walks for, for cr_pool_help. */
+static _Thread_local struct cr_group *my_group;
+
+bool cr_pool_help(void)
+{
+	struct cr_group *g = my_group;
+	struct cr_task *t = g ? take_own(g) : NULL;
+	if (t)
+		run_job((struct slot *)t);
+	return t != NULL;
 }
 
 struct cr_group *cr_group_begin(struct cr_scan *s)
@@ -441,6 +465,8 @@ struct cr_group *cr_group_begin(struct cr_scan *s)
 	s->grp = g;
 	s->grouped = true;
 	s->abort = &g->off;	/* a job that stops the group stops the walker too */
+	g->outer = my_group;
+	my_group = g;
 	atomic_fetch_add(&n_groups, 1);
 	return g;
 }
@@ -518,6 +544,7 @@ bool cr_group_end(struct cr_group *g)
 		slot_free(sl);
 	}
 	bool off = atomic_load(&g->off);
+	my_group = g->outer;
 	s->bud = g->bud;
 	s->grp = NULL;
 	s->grouped = false;

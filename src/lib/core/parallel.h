@@ -54,6 +54,16 @@ bool cr_group_submit(struct cr_group *g, char *label, const struct cr_src *data,
  */
 bool cr_group_end(struct cr_group *g);
 
+/*
+ * Runs one queued job of the group this thread walks for, if there is
+ * one: what a walker does while it waits for bytes still being decoded.
+ * True when it ran one.
+ */
+bool cr_pool_help(void);
+
+/* Whether there are helpers (started on first call). */
+bool cr_pool_ready(void);
+
 /* Whether data lies within the container's source c (and so lives as long as its walk). */
 bool cr_src_within(const struct cr_src *data, const struct cr_src *c);
 

@@ -256,6 +256,9 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	struct hash_job hj;
 	struct cr_async hasher;
 	bool hashing = false;	/* hj runs on a helper */
+	/* Or hj waits in `later` for a stream's decoder to take a helper first (pipeline.c). */
+	struct cr_later later = {.fn = hash_run, .arg = &hj};
+	bool deferred = false;
 	if (top) {
 		winbuf = t->win;
 		chunk = t->chunk;
@@ -289,7 +292,8 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	 */
 	bool walk = !s->ctx->shallow && cr_walkable(&id);
 	struct cr_src msrc;
-	if (walk && !src->mem) {
+	/* A walk done ahead stands in for the primary reading's: no copy for it. */
+	if (walk && !src->mem && !cr_prepared_for(s, src)) {
 		const uint8_t *body = whole;	/* a small object is already whole in winbuf */
 		if (!body && src->size <= MEM_CONTAINER && (mem = malloc((size_t)src->size))) {
 			if (cr_src_read(src, 0, mem, (size_t)src->size) == (ssize_t)src->size) {
@@ -331,9 +335,16 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	}
 	if (p.md && !p.html && v.size >= ASYNC_HASH && s->ctx->parallel && !cr_in_worker) {
 		hj = (struct hash_job){.p = p, .v = &v, .whole = whole, .chunk = chunk};
-		hashing = cr_async_start(&hasher, hash_run, &hj);
-		if (hashing)
-			p.md = NULL;	/* the helper has it */
+		const struct cr_format *wf = walk ? cr_format_for(id.type) : NULL;
+		if (wf && wf->pipelines && !s->later) {
+			/* A stream's decoder may want the helper while the walk reads what it decodes: it goes first. */
+			s->later = &later;
+			deferred = true;
+		} else {
+			hashing = cr_async_start(&hasher, hash_run, &hj);
+		}
+		if (hashing || deferred)
+			p.md = NULL;	/* a helper has it, or will */
 	}
 	if (p.md || p.html) {
 		if (!whole && !chunk && !(chunk = malloc(CHUNK))) {
@@ -402,8 +413,16 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	if (!s->ctx->shallow && !other_reading)
 		cr_walk_embedded(s, &o);
 out:
-	if (hashing) {
+	if (deferred) {
+		s->later = NULL;
+		if (later.started)
+			cr_async_wait(&later.a);
+		else
+			hash_run(&hj);	/* no decoder took a helper: here */
+	}
+	if (hashing)
 		cr_async_wait(&hasher);
+	if (hashing || deferred) {
 		if (hj.e != CRIBLE_OK && s->err == CRIBLE_OK)
 			s->err = hj.e;
 		uint8_t d[32];
@@ -449,6 +468,13 @@ static uint64_t deadline(uint64_t ms)
 	if (ms > UINT64_MAX / 2000000ull)
 		ms = UINT64_MAX / 2000000ull;
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + ms * 1000000ull;
+}
+
+void cr_later_start(struct cr_scan *s)
+{
+	struct cr_later *l = s->later;
+	if (l && !l->started)
+		l->started = cr_async_start(&l->a, l->fn, l->arg);
 }
 
 /* --- one top-level object ----------------------------------------------- */

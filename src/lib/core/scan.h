@@ -13,6 +13,7 @@
 #include "../ident/ident.h"
 #include "crible.h"
 #include "findings.h"
+#include "parallel.h"
 #include "walk.h"
 
 struct cr_accept {
@@ -121,6 +122,24 @@ struct cr_budget {
 	uint64_t base_exp, base_ent;
 };
 
+/*
+ * A walk done ahead (core/pipeline.c): the primary reading, by `format`
+ * from offset 0, of the object at `fd` (base 0, `size` bytes) at `depth`,
+ * walked while the object was being decoded, into a result of its own.
+ * cr_walk_object takes it in place of the walk when the object is
+ * identified so and the spending still fits the limits; else it walks.
+ */
+struct cr_prepared {
+	int fd;
+	uint64_t size;
+	const struct cr_format *format;	/* the primary reading's: its walk reads the bytes, not the subtype */
+	unsigned depth;
+	crible_result *res;		/* NULL: the walk ahead cannot stand in */
+	uint64_t expanded, entries;	/* what it spent */
+	bool begun;			/* a walk ahead ran */
+	bool used;			/* cr_walk_object took it */
+};
+
 struct cr_scan {
 	const crible_ctx *ctx;
 	crible_result *res;
@@ -142,7 +161,26 @@ struct cr_scan {
 	struct cr_group *grp;
 	bool grouped;
 	const atomic_bool *abort;
+	/* A walk done ahead for the object about to be scanned, or NULL; `ahead` in the scan that does one. */
+	struct cr_prepared *prepared;
+	bool ahead;
+	/* The top-level object's hash, waiting to go to a helper after a stream's decoder (pipeline.c), or NULL. */
+	struct cr_later *later;
 };
+
+/* A call for the helpers that may wait for another to go first (cr_later_start). */
+struct cr_later {
+	struct cr_async a;
+	void (*fn)(void *);
+	void *arg;
+	bool started;
+};
+
+/* Starts s->later on a helper, if it waits and nothing started it yet. */
+void cr_later_start(struct cr_scan *s);
+
+/* Whether s->prepared is for src: the object's bytes need not be read for its walk. */
+bool cr_prepared_for(const struct cr_scan *s, const struct cr_src *src);
 
 /*
  * Scans src as the data of the entry `name` at the current place (the
@@ -162,6 +200,9 @@ bool cr_count_expanded(struct cr_scan *s, uint64_t n, struct cr_ratio *rt);
 
 /* Walks o with every reading identification found (walk.c). */
 void cr_walk_object(struct cr_scan *s, const struct cr_obj *o);
+struct cr_format;
+/* Walks o as type t from offset start with format f: one reading, its entries on every core (walk.c). */
+void cr_walk_as(struct cr_scan *s, const struct cr_obj *o, const struct cr_format *f, enum cr_tid t, uint64_t start);
 /* Whether a format walks the type or one of the other readings. */
 bool cr_walkable(const struct cr_ident *id);
 /* An object no format claims: the archive 7-Zip would find in its first 8 MiB, walked (walk.c). */

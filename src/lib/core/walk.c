@@ -186,8 +186,7 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 
 /* --- walking an object -------------------------------------------------- */
 
-static void walk_one(struct cr_scan *s, const struct cr_obj *o, const struct cr_format *f, enum cr_tid t,
-		     uint64_t start)
+void cr_walk_as(struct cr_scan *s, const struct cr_obj *o, const struct cr_format *f, enum cr_tid t, uint64_t start)
 {
 	struct cr_names names;
 	struct cr_walk w;
@@ -223,17 +222,46 @@ bool cr_walkable(const struct cr_ident *id)
 	return false;
 }
 
+bool cr_prepared_for(const struct cr_scan *s, const struct cr_src *src)
+{
+	const struct cr_prepared *p = s->prepared;
+	return p && p->res && src->fd == p->fd && src->base == 0 && src->size == p->size && s->depth == p->depth;
+}
+
+/*
+ * The walk done ahead of the decoder's end (pipeline.c), in place of this
+ * one: when it walked this object, as what identification says it is,
+ * and its findings and spending can go where this walk's would.  Looked
+ * at once: any other object walks as always.
+ */
+static bool take_prepared(struct cr_scan *s, const struct cr_obj *o)
+{
+	struct cr_prepared *p = s->prepared;
+	if (!cr_prepared_for(s, o->src))
+		return false;
+	s->prepared = NULL;
+	const struct cr_limits *lim = &s->ctx->lim;
+	if (cr_format_for(o->id->type) != p->format || o->id->start != 0 || !s->bud ||
+	    s->bud->expanded + p->expanded > lim->max_expanded || s->bud->entries + p->entries > lim->max_entries)
+		return false;
+	s->bud->expanded += p->expanded;
+	s->bud->entries += p->entries;
+	cr_result_merge(s, p->res);
+	p->used = true;
+	return true;
+}
+
 void cr_walk_object(struct cr_scan *s, const struct cr_obj *o)
 {
 	const struct cr_ident *id = o->id;
 	/* The primary reading, then every other one (an SFX, a PDF+ZIP). */
 	const struct cr_format *f = cr_format_for(id->type);
-	if (f && !cr_stopped(s))
-		walk_one(s, o, f, id->type, id->start);
+	if (f && !cr_stopped(s) && !take_prepared(s, o))
+		cr_walk_as(s, o, f, id->type, id->start);
 	for (size_t i = 0; i < id->nalso && !cr_stopped(s); i++) {
 		f = cr_format_for(id->also[i]);
 		if (f)
-			walk_one(s, o, f, id->also[i], id->also_off[i]);
+			cr_walk_as(s, o, f, id->also[i], id->also_off[i]);
 	}
 }
 
@@ -261,7 +289,7 @@ void cr_walk_embedded(struct cr_scan *s, const struct cr_obj *o)
 	if (f && !cr_stopped(s)) {
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%s found %llu bytes in, where 7-Zip opens it",
 			cr_type_get(t)->desc, (unsigned long long)off);
-		walk_one(s, o, f, t, off);
+		cr_walk_as(s, o, f, t, off);
 	}
 }
 

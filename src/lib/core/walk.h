@@ -143,6 +143,12 @@ struct cr_format {
 	 * other cores (core/parallel.c).
 	 */
 	bool slices;
+	/*
+	 * Its walk may decode on a helper while it reads what is decoded
+	 * (core/pipeline.c): the top-level object's hash then waits for the
+	 * decoder to take a helper first.
+	 */
+	bool pipelines;
 };
 
 /* The table (formats/table.c), ended by NULL. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/pipeline.h"
 #include "format.h"
 
 static const struct {
@@ -96,17 +97,22 @@ static void walk_stream(struct cr_walk *w)
 	struct cr_spool sp;
 	cr_spool_init(&sp);
 	const char *why;
-	enum cr_dec d = cr_decode(s, c, o->src, 0, o->view->size, &sp, 0, &w->ratio, &why);
+	/* A large stream holding a TAR is walked while it decodes, and the walk stands in for the child's (pipeline.c). */
+	struct cr_prepared ahead;
+	enum cr_dec d = cr_pipeline_decode(w, &e, c, &sp, &why, &ahead);
 	if (d == DEC_CORRUPT)
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "%s", why);
 	if (d == DEC_OK || d == DEC_CORRUPT) {
 		struct cr_src child;
 		cr_spool_src(&sp, &child);
+		s->prepared = ahead.res ? &ahead : NULL;
 		cr_entry(w, &e, d == DEC_OK || sp.size ? &child : NULL);
+		s->prepared = NULL;
 	}
+	cr_pipeline_done(&ahead);
 	cr_spool_free(&sp);
 	free(name);
 }
 
 static const enum cr_tid stream_types[] = {T_GZIP, T_BZIP2, T_XZ, T_ZSTD, T_LZ4, T_UNKNOWN};
-const struct cr_format cr_format_stream = {.name = "stream", .types = stream_types, .walk = walk_stream};
+const struct cr_format cr_format_stream = {.name = "stream", .types = stream_types, .walk = walk_stream, .pipelines = true};

@@ -45,6 +45,7 @@ static size_t field_len(const uint8_t *p, size_t n)
 }
 
 #define MAX_SPARSE 65536	/* map entries; past it the map is refused */
+#define NOWHERE UINT64_MAX	/* no data offset: the sparse map runs past the end */
 
 struct chunk {
 	uint64_t off, len;
@@ -301,14 +302,14 @@ static bool seen_add(struct seen *t, uint64_t key)
 	}
 }
 
-/* The next 512-aligned block after pos that is a header, or size. */
+/* The next 512-aligned block after pos that is a header, or the size. */
 static uint64_t resync_from(const struct cr_obj *o, uint64_t pos)
 {
 	uint8_t b[512];
-	for (pos += 512; pos + 512 <= o->view->size; pos += 512)
+	for (pos += 512; cr_view_has(o->view, pos, 512); pos += 512)
 		if (cr_view_read(o->view, pos, b, 512) && b[0] && cr_tar_checksum_ok(b))
 			return pos;
-	return o->view->size;
+	return cr_view_size(o->view);
 }
 
 /*
@@ -316,7 +317,7 @@ static uint64_t resync_from(const struct cr_obj *o, uint64_t pos)
  * numbytes, 12 bytes each, from 386), "isextended" at 482, the real size
  * at 483; while isextended, a 512-byte block of 21 more entries follows
  * (its flag at 504).  The packed data comes after the last block.
- * Returns where the data starts (past the end when blocks run out).
+ * Returns where the data starts, NOWHERE when blocks run out.
  */
 static uint64_t gnu_sparse_map(const struct cr_obj *o, const uint8_t *h, uint64_t pos, struct meta *m)
 {
@@ -345,14 +346,14 @@ static uint64_t gnu_sparse_map(const struct cr_obj *o, const uint8_t *h, uint64_
 		}
 		if (!more)
 			return at;
-		if (at + 512 > o->view->size || !cr_view_read(o->view, at, ext, 512))
-			return o->view->size + 1;
+		if (!cr_view_has(o->view, at, 512) || !cr_view_read(o->view, at, ext, 512))
+			return NOWHERE;
 		at += 512;
 		blk = ext;
 		nent = 21;
 		more = ext[504] != 0;
 		if (m->map_bad || m->nmap >= MAX_SPARSE)
-			return o->view->size + 1;
+			return NOWHERE;
 	}
 }
 
@@ -546,7 +547,8 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 {
 	struct cr_scan *s = w->s;
 	const struct cr_obj *o = w->o;
-	uint64_t size = o->view->size, pos = w->start;
+	const struct cr_view *v = o->view;	/* its end by cr_view_has(): the object may still be growing */
+	uint64_t pos = w->start;
 	bool first = rd == &readings[0];
 	struct meta m, g;	/* g: what pax global headers ('g') set, for every entry after them */
 	memset(&m, 0, sizeof m);
@@ -554,9 +556,9 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 	uint8_t h[512];
 	bool ended = false;
 	while (!cr_walk_stopped(w)) {
-		if (pos >= size)
+		if (!cr_view_has(v, pos, 1))
 			break;
-		if (size - pos < 512 || !cr_view_read(o->view, pos, h, 512)) {
+		if (!cr_view_has(v, pos, 512) || !cr_view_read(v, pos, h, 512)) {
 			met->damaged = true;
 			if (first)
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "truncated header at offset %llu",
@@ -628,14 +630,14 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		uint64_t data = pos + 512;
 		if (type == 'S')
 			data = gnu_sparse_map(o, h, pos, &m);
-		if (data > size) {
+		if (data == NOWHERE || !cr_view_has(v, data, 0)) {
 			met->damaged = true;
 			if (first)
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "sparse extension headers at offset %llu run past the end",
 					(unsigned long long)pos);
 			break;
 		}
-		if (dsize > size - data && !(type == '1' || type == '2' || type == '5')) {
+		if (!cr_view_has(v, data, dsize) && !(type == '1' || type == '2' || type == '5')) {
 			met->damaged = true;
 			if (first)
 				cr_emit(s, F_CONTAINER_CORRUPT, -1, "entry at offset %llu claims %llu bytes past the end",
@@ -643,7 +645,7 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			if (!rd->resync)
 				break;
 			/* GNU tar writes what there is and stops. */
-			dsize = size - data;
+			dsize = cr_view_size(v) - data;
 		}
 		uint64_t next = data + ((dsize + 511) & ~(uint64_t)511);
 		if (type == 'L' || type == 'K' || type == 'x' || type == 'g') {
@@ -749,7 +751,7 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 						 : "an entry only some readers see (a link's size read as no data)");
 		/* A hard link entry may carry data too (tar allows it); whatever is there is scanned. */
 		struct cr_src child;
-		bool have = (kind == E_FILE || (kind == E_HARDLINK && dsize)) && dsize <= size - data &&
+		bool have = (kind == E_FILE || (kind == E_HARDLINK && dsize)) && cr_view_has(v, data, dsize) &&
 			    cr_src_slice(o->src, data, dsize, &child);
 		if (seen_add(seen, entry_key(pos, nm, nl, have ? data : 0, have ? dsize : 0, (int)kind))) {
 			if (have && (type == 'S' || m.sparse) && kind == E_FILE)
@@ -760,7 +762,7 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 			 * Python, to which the type is unknown, writes that data as a
 			 * file under the directory's name.
 			 */
-			if (type == 'D' && dsize && dsize <= size - data && cr_src_slice(o->src, data, dsize, &child) &&
+			if (type == 'D' && dsize && cr_view_has(v, data, dsize) && cr_src_slice(o->src, data, dsize, &child) &&
 			    !cr_walk_stopped(w)) {
 				struct cr_entry f = {.name = nm, .namelen = nl, .kind = E_FILE, .flags = CR_E_NAME_OURS};
 				cr_entry(w, &f, &child);
@@ -781,9 +783,8 @@ static void walk_tar(struct cr_walk *w)
 {
 	struct cr_scan *s = w->s;
 	const struct cr_obj *o = w->o;
-	uint64_t size = o->view->size;
 	struct seen seen = {0};
-	struct met met = {.endpos = size};
+	struct met met = {.endpos = 0};	/* set when the end marker is met, and read only then */
 	walk_reading(w, &readings[0], &seen, &met);
 	bool ended = met.ended;
 	uint64_t pos = met.endpos;
@@ -792,8 +793,10 @@ static void walk_tar(struct cr_walk *w)
 		/* Past the end marker only zero padding is normal (tar blocks out to 10 KiB). */
 		uint8_t buf[4096];
 		uint64_t p = pos;
-		while (p < size && !junk) {
-			size_t k = size - p < sizeof buf ? (size_t)(size - p) : sizeof buf;
+		while (!junk && cr_view_has(o->view, p, 1)) {
+			size_t k = sizeof buf;
+			if (!cr_view_has(o->view, p, k))
+				k = (size_t)(cr_view_size(o->view) - p);
 			if (!cr_view_read(o->view, p, buf, k))
 				break;
 			for (size_t i = 0; i < k && !junk; i++)
@@ -806,7 +809,7 @@ static void walk_tar(struct cr_walk *w)
 		}
 	}
 	/* The other readings, where they can differ from the first. */
-	struct met other = {.endpos = size};
+	struct met other = {.endpos = 0};
 	if ((met.damaged || junk || unread) && !cr_walk_stopped(w))
 		walk_reading(w, &readings[1], &seen, &other);
 	if (met.link_sized && !cr_walk_stopped(w))

@@ -172,6 +172,21 @@ int cr_spool_finish(struct cr_spool *sp)
 	return rc;
 }
 
+/* The spool's file: anonymous, in $TMPDIR or /tmp. */
+static int open_file(struct cr_spool *sp)
+{
+	/* In a broker worker no path can be opened: an anonymous memory file. */
+	if (cr_in_worker) {
+		sp->fd = memfd_create("crible-spool", MFD_CLOEXEC);
+	} else {
+		const char *dir = getenv("TMPDIR");
+		if (!dir || !*dir)
+			dir = "/tmp";
+		sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	}
+	return sp->fd < 0 ? -1 : 0;
+}
+
 int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 {
 	if (n == 0)
@@ -195,16 +210,7 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 		return 0;
 	}
 	if (sp->fd < 0) {
-		/* In a broker worker no path can be opened: an anonymous memory file. */
-		if (cr_in_worker) {
-			sp->fd = memfd_create("crible-spool", MFD_CLOEXEC);
-		} else {
-			const char *dir = getenv("TMPDIR");
-			if (!dir || !*dir)
-				dir = "/tmp";
-			sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-		}
-		if (sp->fd < 0)
+		if (open_file(sp) != 0)
 			return -1;
 		if (write_all(sp->fd, sp->mem, sp->len) != 0)
 			return -1;
@@ -217,7 +223,25 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 	if (sp->wr ? writer_put(sp->wr, p, n) != 0 : write_all(sp->fd, p, n) != 0)
 		return -1;
 	sp->size += n;
+	if (sp->grow)
+		cr_grow_publish(sp->grow, sp->size);
 	return 0;
+}
+
+int cr_spool_grow(struct cr_spool *sp, struct cr_grow *g)
+{
+	if (sp->fd < 0 && open_file(sp) != 0)
+		return -1;
+	sp->grow = g;
+	return 0;
+}
+
+void cr_spool_src_growing(const struct cr_spool *sp, struct cr_src *src)
+{
+	memset(src, 0, sizeof *src);
+	src->size = UINT64_MAX;
+	src->fd = sp->fd;
+	src->grow = sp->grow;
 }
 
 void cr_spool_src(const struct cr_spool *sp, struct cr_src *src)

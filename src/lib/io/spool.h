@@ -21,6 +21,7 @@ struct cr_spool {
 	int fd;		/* -1 until the spool moves to a file */
 	uint64_t size;	/* bytes written in all */
 	struct cr_spool_writer *wr;	/* the file's writes on another thread, or NULL */
+	struct cr_grow *grow;	/* told of every byte written (a reader walks it meanwhile), or NULL */
 };
 
 void cr_spool_init(struct cr_spool *sp);
@@ -34,6 +35,14 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n);
  */
 void cr_spool_background(struct cr_spool *sp);
 int cr_spool_finish(struct cr_spool *sp);
+/*
+ * Writes go to the file from the first byte, and g is told of each (the
+ * reader of cr_spool_src_growing waits on it).  The writer calls
+ * cr_grow_end(g) when done.  Returns 0, or -1 with errno.
+ */
+int cr_spool_grow(struct cr_spool *sp, struct cr_grow *g);
+/* A source over what is being written: size UINT64_MAX, reads wait (source.h). */
+void cr_spool_src_growing(const struct cr_spool *sp, struct cr_src *src);
 /* A source over what was written; valid until cr_spool_free. */
 void cr_spool_src(const struct cr_spool *sp, struct cr_src *src);
 void cr_spool_free(struct cr_spool *sp);

@@ -32,4 +32,14 @@ struct cr_view {
  */
 bool cr_view_read(const struct cr_view *v, uint64_t off, void *buf, size_t n);
 
+/*
+ * Whether the object holds bytes [off, off+len): against its size, or,
+ * for an object still being written (src->grow, size UINT64_MAX), once
+ * they are written or the object has ended.  A walker asks this, never
+ * v->size, wherever its reading may run on a growing object.
+ */
+bool cr_view_has(const struct cr_view *v, uint64_t off, uint64_t len);
+/* The object's size; for a growing one, waits for its end. */
+uint64_t cr_view_size(const struct cr_view *v);
+
 #endif
