@@ -25,6 +25,7 @@
  * bomb points many central entries at one compressed kernel (zip.overlap).
  * Both are judged from the headers before any byte is inflated.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,28 +631,208 @@ static bool remember_local(struct cr_walk *w, struct streamed *st, uint64_t at, 
 	return true;
 }
 
-static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool have_cd, struct streamed *st)
+/* --- central directory records, one at a time -------------------------- */
+
+enum rec { REC_OK, REC_BADSIG, REC_CUT };
+
+/*
+ * Parses the record at c into z (its names point into c's bytes) and
+ * moves c past it.  REC_CUT: its name, extra or comment runs past the
+ * directory (*nl says how long the name claims to be; z has the fixed
+ * fields).
+ */
+static enum rec parse_rec(struct cr_cur *c, struct zent *z, uint16_t *nl)
+{
+	memset(z, 0, sizeof *z);
+	*nl = 0;
+	if (!cur_match(c, 0, "PK\1\2", 4))
+		return REC_BADSIG;
+	if (cur_left(c) < 46)
+		return REC_CUT;
+	uint16_t el = 0, cl = 0;
+	uint32_t csize = 0, usize = 0, lho = 0;
+	cur_peek_u16le(c, 4, &z->made_by);
+	cur_peek_u16le(c, 8, &z->flags);
+	cur_peek_u16le(c, 10, &z->method);
+	cur_peek_u32le(c, 16, &z->crc);
+	cur_peek_u32le(c, 20, &csize);
+	cur_peek_u32le(c, 24, &usize);
+	cur_peek_u16le(c, 28, nl);
+	cur_peek_u16le(c, 30, &el);
+	cur_peek_u16le(c, 32, &cl);
+	cur_peek_u32le(c, 38, &z->xattr);
+	cur_peek_u32le(c, 42, &lho);
+	z->csize = csize;
+	z->usize = usize;
+	z->lho = lho;
+	struct cr_cur ex;
+	if (!cur_skip(c, 46) || !cur_bytes(c, &z->name, *nl) || !cur_sub(c, &ex, el) || !cur_skip(c, cl))
+		return REC_CUT;
+	z->nlen = *nl;
+	parse_extra(z, ex, csize, usize, lho, z->name, *nl);
+	return REC_OK;
+}
+
+/* Step 2 for one entry: where its local header says its data is, and that header's own copies. */
+static void read_local(const struct cr_obj *o, uint64_t base, uint64_t missing, struct zent *z)
+{
+	uint8_t h[30];
+	uint64_t at = base + z->lho - missing;
+	z->lfh_ok = false;
+	if (z->lho < missing || z->lho > o->view->size || !rd(o, at, h, 30) || memcmp(h, "PK\3\4", 4))
+		return;
+	struct cr_cur lh;
+	cur_init(&lh, h, 30);
+	uint16_t lel;
+	cur_peek_u16le(&lh, 6, &z->lflags);
+	cur_peek_u16le(&lh, 8, &z->lmethod);
+	cur_peek_u16le(&lh, 26, &z->lnl);
+	cur_peek_u16le(&lh, 28, &lel);
+	z->lel = lel;
+	uint64_t dstart = at + 30 + z->lnl + lel;
+	if (dstart > o->view->size || z->csize > o->view->size - dstart)
+		return;
+	z->lfh_ok = true;
+	z->start = at;
+	z->end = dstart + z->csize;
+}
+
+/*
+ * A directory read from the file record by record, through a window,
+ * instead of held whole: a million entries' directory is 60 MB, and their
+ * parsed records twice that.  A record is always whole in the window.
+ */
+#define CDR_WIN (1u << 20)	/* > the largest record: 46 + 3 * 65535 bytes */
+
+struct cdr {
+	const struct cr_obj *o;
+	uint64_t from, end;	/* the directory's bytes in the object */
+	uint64_t wat;		/* where the window starts */
+	uint8_t *buf;
+	struct cr_cur c;	/* the rest of the window */
+	size_t n;		/* records read */
+};
+
+static bool cdr_open(struct cdr *r, const struct cr_obj *o, uint64_t from, uint64_t len)
+{
+	memset(r, 0, sizeof *r);
+	r->o = o;
+	r->from = from;
+	r->end = from + len;
+	if (!(r->buf = malloc(CDR_WIN)))
+		return false;
+	r->wat = from;
+	cur_init(&r->c, r->buf, 0);
+	return true;
+}
+
+static void cdr_rewind(struct cdr *r)
+{
+	r->wat = r->from;
+	r->n = 0;
+	cur_init(&r->c, r->buf, 0);
+}
+
+static void cdr_close(struct cdr *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* The next record, as parse_rec reads it from a directory held whole; false when the window cannot be read. */
+static bool cdr_next(struct cdr *r, struct zent *z, enum rec *got)
+{
+	/* Refill from this record when it might not be whole in what is left of the window. */
+	uint64_t at = r->wat + (uint64_t)(r->c.p - r->buf);
+	size_t need = 46;
+	uint16_t a, b, c;
+	if (cur_left(&r->c) >= 46 && cur_peek_u16le(&r->c, 28, &a) && cur_peek_u16le(&r->c, 30, &b) &&
+	    cur_peek_u16le(&r->c, 32, &c))
+		need = 46 + (size_t)a + b + c;
+	if (cur_left(&r->c) < need && at < r->end) {
+		size_t want = r->end - at < CDR_WIN ? (size_t)(r->end - at) : CDR_WIN;
+		if (!rd(r->o, at, r->buf, want))
+			return false;
+		r->wat = at;
+		cur_init(&r->c, r->buf, want);
+	}
+	uint16_t nl;
+	*got = parse_rec(&r->c, z, &nl);
+	r->n++;
+	return true;
+}
+
+/*
+ * The directory's entries whose local header holds, in the order of
+ * their local headers: held (`order`), or read again from the directory
+ * as the streaming reading goes (a streamed directory is in that order
+ * already, one entry at each offset).
+ */
+struct zseq {
+	struct zent **order;	/* held, or NULL */
+	size_t m;
+	struct cdr *cd;		/* streamed: the entry read last is `cur`, number k */
+	uint64_t base, missing;
+	size_t k;
+	bool have;
+	struct zent cur;
+};
+
+/* Entry k; a streamed one is valid until the next call. */
+static const struct zent *zseq_at(struct zseq *q, size_t k)
+{
+	if (q->order)
+		return q->order[k];
+	if (q->have && k == q->k)
+		return &q->cur;
+	if (!q->have || k < q->k) {
+		cdr_rewind(q->cd);
+		q->have = false;
+	}
+	/* Forward to entry k: records whose local header does not hold are not entries here. */
+	while (!q->have || q->k < k) {
+		enum rec got;
+		if (!cdr_next(q->cd, &q->cur, &got) || got != REC_OK)
+			return NULL;	/* cannot happen: the directory was read whole once */
+		read_local(q->cd->o, q->base, q->missing, &q->cur);
+		if (!q->cur.lfh_ok)
+			continue;
+		q->k = q->have ? q->k + 1 : 0;
+		q->have = true;
+	}
+	return &q->cur;
+}
+
+static void local_walk(struct cr_walk *w, struct zseq *q, bool have_cd, struct streamed *st)
 {
 	const struct cr_obj *o = w->o;
+	size_t m = q->m;
 	/* From the first byte: a streaming reader finds a header before the one the directory names first. */
 	uint64_t pos = find_sig(o, 0, "PK\3\4");
 	ends_in(o, 0, pos, st);
 	size_t found = 0, k = 0;
 	while (pos != NOWHERE && !cr_walk_stopped(w)) {
 		/* The directory's entries at this offset: headers come in file order, so a cursor finds them. */
-		if (k < m && order[k]->start > pos)
+		const struct zent *ent = k < m ? zseq_at(q, k) : NULL;
+		if (ent && ent->start > pos) {
 			k = 0;	/* a header before the last one found (cannot happen walking forward; stay exact) */
-		while (k < m && order[k]->start < pos)
-			k++;
-		struct zent **hit = k < m && order[k]->start == pos ? &order[k] : NULL;
+			ent = m ? zseq_at(q, 0) : NULL;
+		}
+		while (ent && ent->start < pos)
+			ent = ++k < m ? zseq_at(q, k) : NULL;
+		bool hit = ent && ent->start == pos;
+		/* Entries at this offset: a held directory may have several; a streamed one has one at most. */
+		size_t nhit = 0;
+		while (hit && k + nhit < m && (q->cd ? nhit < 1 : q->order[k + nhit]->start == pos))
+			nhit++;
 		/*
 		 * The common case: the directory lists this header, which has no
 		 * extra field (so no other Unicode path), the same method and no
 		 * descriptor: phase 2 read all of it, its data ends where the
 		 * directory says.
 		 */
-		if (hit && (hit + 1 == order + m || hit[1]->start != pos)) {
-			const struct zent *d = *hit;
+		if (nhit == 1) {
+			const struct zent *d = ent;
 			if (d->lfh_ok && !d->lel && !(d->lflags & 8) && d->lmethod == d->method &&
 			    (d->lflags & 1) == (d->flags & 1) && d->end > pos) {
 				found++;
@@ -660,20 +841,20 @@ static void local_walk(struct cr_walk *w, struct zent **order, size_t m, bool ha
 			}
 		}
 		struct lfh l;
-		if (!read_lfh(w->s, o, pos, hit ? (*hit)->end : NOWHERE, &l)) {
+		if (!read_lfh(w->s, o, pos, hit ? ent->end : NOWHERE, &l)) {
 			uint64_t at = find_sig(o, pos + 4, "PK\3\4");
 			ends_in(o, pos, at, st);
 			pos = at;
 			continue;
 		}
 		found++;
-		const struct zent *cz = hit ? *hit : NULL;
+		const struct zent *cz = hit ? ent : NULL;
 		const uint8_t *lname = l.z.uname ? l.z.uname : l.z.name;
 		size_t llen = l.z.uname ? l.z.unlen : l.z.nlen;
 		/* Another reading only when no directory entry at this offset reads the same. */
 		bool other_name = cz != NULL, other_method = cz != NULL;
-		for (struct zent **h = hit; h && h < order + m && (*h)->start == pos; h++) {
-			const struct zent *d = *h;
+		for (size_t h = 0; h < nhit; h++) {
+			const struct zent *d = q->cd ? ent : q->order[k + h];
 			const uint8_t *cname = d->uname ? d->uname : d->name;
 			size_t clen = d->uname ? d->unlen : d->nlen;
 			bool same_name = llen == clen && !memcmp(lname, cname, llen);
@@ -737,6 +918,10 @@ struct dir {
 	uint8_t *cd, *tail_name;
 	struct zent *zs, **order;
 	size_t n, m;
+	/* Or streamed (stream_dir): nothing held, the records read again from the file at each step. */
+	bool streamed;
+	struct cdr cdr;
+	uint64_t base, missing;
 };
 
 static void dir_free(struct dir *d)
@@ -745,41 +930,70 @@ static void dir_free(struct dir *d)
 	free(d->zs);
 	free(d->cd);
 	free(d->tail_name);
+	cdr_close(&d->cdr);
 	memset(d, 0, sizeof *d);
 }
 
-enum dir_read { DIR_OK, DIR_TOO_BIG, DIR_UNREADABLE, DIR_NOMEM };
+enum dir_read { DIR_OK, DIR_TOO_BIG, DIR_UNREADABLE, DIR_NOMEM, DIR_HOLD };
+
+/* Where a directory's records are, and how many of them are read: up to the end records, and the entry limit. */
+static void dir_extent(const struct cr_walk *w, const struct cr_zip_end *ze, uint64_t *from, uint64_t *size,
+		       size_t *cap)
+{
+	uint64_t cdsize = ze->cd_size;
+	if (ze->cd_end > ze->cd && ze->cd_end - ze->cd > cdsize && ze->cd_end - ze->cd <= MAX_CD)
+		cdsize = ze->cd_end - ze->cd;
+	*from = ze->start + (ze->cd - ze->start);
+	*size = cdsize;
+	/* Entries are bounded by the directory's bytes and by the entry limit, whichever is smaller. */
+	*cap = (size_t)(cdsize / 46 + 1);
+	if (*cap > w->s->ctx->lim.max_entries + 1)
+		*cap = (size_t)w->s->ctx->lim.max_entries + 1;
+}
+
+static void emit_count(struct cr_scan *s, const struct cr_zip_end *ze, size_t n, size_t cap)
+{
+	uint16_t ntotal = ze->entries > 0xffff ? 0xffff : (uint16_t)ze->entries;
+	/* At cap there are more records than the entry limit: the walk stops with bomb.count. */
+	if (n != ntotal && ntotal != 0xffff && n < cap)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "the end record counts %u entries, the directory holds %zu", ntotal,
+			n);
+}
+
+static void emit_overlaps(struct cr_scan *s, size_t overlaps)
+{
+	if (overlaps)
+		cr_emit(s, F_ZIP_OVERLAP, -1, "%zu entries share or overlap compressed data (a non-recursive zip bomb "
+					      "or parser confusion); each distinct range is judged once",
+			overlaps + 1);
+}
 
 /*
  * Reads the directory ze names (steps 1 to 3: records, local headers,
- * overlaps), with the findings about it.  Records are read up to the end
- * records, not only over the size the end record states: Info-ZIP reads
- * the directory from the file, and a record whose name runs past the
- * stated size is still listed.
+ * overlaps), with the findings about it (none when `quiet`: read again
+ * for other directories to be checked against).  Records are read up to
+ * the end records, not only over the size the end record states: Info-ZIP
+ * reads the directory from the file, and a record whose name runs past
+ * the stated size is still listed.
  */
-static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, struct dir *d)
+static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, struct dir *d, bool quiet)
 {
 	struct cr_scan *s = w->s;
 	const struct cr_obj *o = w->o;
 	memset(d, 0, sizeof *d);
-	uint64_t cdsize = ze->cd_size, base = ze->start, cdoff = ze->cd - ze->start, missing = ze->missing;
-	if (ze->cd_end > ze->cd && ze->cd_end - ze->cd > cdsize && ze->cd_end - ze->cd <= MAX_CD)
-		cdsize = ze->cd_end - ze->cd;
-	uint16_t ntotal = ze->entries > 0xffff ? 0xffff : (uint16_t)ze->entries;
+	uint64_t from, cdsize, base = ze->start, missing = ze->missing;
+	size_t cap;
+	dir_extent(w, ze, &from, &cdsize, &cap);
 	if (cdsize > MAX_CD)
 		return DIR_TOO_BIG;
 	d->cd = malloc(cdsize ? cdsize : 1);
-	/* Entries are bounded by the directory's bytes and by the entry limit, whichever is smaller. */
-	size_t cap = cdsize / 46 + 1;
-	if (cap > s->ctx->lim.max_entries + 1)
-		cap = (size_t)s->ctx->lim.max_entries + 1;
 	d->zs = calloc(cap, sizeof *d->zs);
 	d->order = calloc(cap, sizeof *d->order);
 	if (!d->cd || !d->zs || !d->order) {
 		s->err = CRIBLE_ENOMEM;
 		return DIR_NOMEM;
 	}
-	if (!rd(o, base + cdoff, d->cd, cdsize))
+	if (!rd(o, from, d->cd, cdsize))
 		return DIR_UNREADABLE;
 
 	/* 1. Central directory: every record, bounded by its bytes. */
@@ -788,28 +1002,18 @@ static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, st
 	struct cr_cur c;
 	cur_init(&c, d->cd, cdsize);
 	while (cur_left(&c) >= 46 && n < cap) {
-		if (!cur_match(&c, 0, "PK\1\2", 4)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu has a bad signature", n);
+		struct zent *z = &zs[n];
+		uint64_t rec = from + (uint64_t)(c.p - d->cd);
+		uint16_t nl;
+		enum rec got = parse_rec(&c, z, &nl);
+		if (got == REC_BADSIG) {
+			if (!quiet)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu has a bad signature", n);
 			break;
 		}
-		struct zent *z = &zs[n];
-		uint16_t nl, el, cl;
-		uint32_t csize, usize, lho;
-		cur_peek_u16le(&c, 4, &z->made_by);
-		cur_peek_u16le(&c, 8, &z->flags);
-		cur_peek_u16le(&c, 10, &z->method);
-		cur_peek_u32le(&c, 16, &z->crc);
-		cur_peek_u32le(&c, 20, &csize);
-		cur_peek_u32le(&c, 24, &usize);
-		cur_peek_u16le(&c, 28, &nl);
-		cur_peek_u16le(&c, 30, &el);
-		cur_peek_u16le(&c, 32, &cl);
-		cur_peek_u32le(&c, 38, &z->xattr);
-		cur_peek_u32le(&c, 42, &lho);
-		struct cr_cur ex;
-		uint64_t rec = base + cdoff + (uint64_t)(c.p - d->cd);
-		if (!cur_skip(&c, 46) || !cur_bytes(&c, &z->name, nl) || !cur_sub(&c, &ex, el) || !cur_skip(&c, cl)) {
-			cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu is truncated", n);
+		if (got == REC_CUT) {
+			if (!quiet)
+				cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu is truncated", n);
 			/*
 			 * Its name runs past the directory: readers list what the file
 			 * holds there (Python up to the stated size, Info-ZIP into the
@@ -824,51 +1028,18 @@ static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, st
 			if (take && rd(o, at, d->tail_name, take)) {
 				z->name = d->tail_name;
 				z->nlen = take;
-				z->csize = csize;
-				z->usize = usize;
-				z->lho = lho;
 				n++;
 			}
 			break;
 		}
-		z->nlen = nl;
-		z->csize = csize;
-		z->usize = usize;
-		z->lho = lho;
-		parse_extra(z, ex, csize, usize, lho, z->name, nl);
 		n++;
 	}
-	/* At cap there are more records than the entry limit: the walk stops with bomb.count. */
-	if (n != ntotal && ntotal != 0xffff && n < cap)
-		cr_emit(s, F_CONTAINER_CORRUPT, -1, "the end record counts %u entries, the directory holds %zu", ntotal,
-			n);
+	if (!quiet)
+		emit_count(s, ze, n, cap);
 
 	/* 2. Local headers: where each entry's data really is, and the second copy of its name. */
-	for (size_t i = 0; i < n; i++) {
-		struct zent *z = &zs[i];
-		uint8_t h[30];
-		uint64_t at = base + z->lho - missing;
-		if (z->lho < missing || z->lho > o->view->size || !rd(o, at, h, 30) || memcmp(h, "PK\3\4", 4)) {
-			z->lfh_ok = false;
-			continue;
-		}
-		struct cr_cur lh;
-		cur_init(&lh, h, 30);
-		uint16_t lel;
-		cur_peek_u16le(&lh, 6, &z->lflags);
-		cur_peek_u16le(&lh, 8, &z->lmethod);
-		cur_peek_u16le(&lh, 26, &z->lnl);
-		cur_peek_u16le(&lh, 28, &lel);
-		z->lel = lel;
-		uint64_t dstart = at + 30 + z->lnl + lel;
-		if (dstart > o->view->size || z->csize > o->view->size - dstart) {
-			z->lfh_ok = false;
-			continue;
-		}
-		z->lfh_ok = true;
-		z->start = at;
-		z->end = dstart + z->csize;
-	}
+	for (size_t i = 0; i < n; i++)
+		read_local(o, base, missing, &zs[i]);
 
 	/* 3. Overlaps: sorted by start, any entry beginning before the previous one ends. */
 	size_t m = 0;
@@ -893,13 +1064,120 @@ static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, st
 		if (b->start == a->start && b->csize == a->csize && b->method == a->method && b->flags == a->flags)
 			b->dup = true;
 	}
-	if (overlaps)
-		cr_emit(s, F_ZIP_OVERLAP, -1, "%zu entries share or overlap compressed data (a non-recursive zip bomb "
-					      "or parser confusion); each distinct range is judged once",
-			overlaps + 1);
+	if (!quiet)
+		emit_overlaps(s, overlaps);
 	d->n = n;
 	d->m = m;
 	return DIR_OK;
+}
+
+/*
+ * Directories of STREAM_CD bytes or more, of an object read from its
+ * descriptor, are streamed: read once here for steps 1 to 3 with nothing
+ * kept but counts, then again for step 4 and for the streaming reading.
+ * That holds for the directory writers write: local headers in directory
+ * order, one entry at each offset (so no entry shares another's data).
+ * Any other (entries out of order or sharing an offset, a record cut by
+ * the directory's end) is DIR_HOLD: read_dir holds it as always.  The
+ * findings are read_dir's, in its order.  CRIBLE_ZIP_STREAM_MIN sets the
+ * size, for tests, and streams directories in memory too.
+ */
+#define STREAM_CD (4u << 20)
+
+static uint64_t stream_min = STREAM_CD;
+static bool stream_mem;
+static pthread_once_t stream_once = PTHREAD_ONCE_INIT;
+/* Directories streamed, and held after a first look: printed at exit with CRIBLE_ZIP_STATS (tests). */
+static atomic_ulong n_streamed, n_held;
+
+static void stream_stats(void)
+{
+	fprintf(stderr, "crible zip: %lu directories streamed, %lu held\n", atomic_load(&n_streamed),
+		atomic_load(&n_held));
+}
+
+static void stream_conf(void)
+{
+	const char *env = getenv("CRIBLE_ZIP_STREAM_MIN");
+	if (env && *env) {
+		stream_min = strtoull(env, NULL, 10);
+		stream_mem = true;
+	}
+	env = getenv("CRIBLE_ZIP_STATS");
+	if (env && *env)
+		atexit(stream_stats);
+}
+
+static enum dir_read stream_dir(struct cr_walk *w, const struct cr_zip_end *ze, struct dir *d)
+{
+	struct cr_scan *s = w->s;
+	const struct cr_obj *o = w->o;
+	memset(d, 0, sizeof *d);
+	pthread_once(&stream_once, stream_conf);
+	uint64_t from, cdsize;
+	size_t cap;
+	dir_extent(w, ze, &from, &cdsize, &cap);
+	if (cdsize < stream_min || cdsize > MAX_CD || (o->src->mem && !stream_mem))
+		return DIR_HOLD;
+	if (!cdr_open(&d->cdr, o, from, cdsize)) {
+		s->err = CRIBLE_ENOMEM;
+		return DIR_NOMEM;
+	}
+	d->base = ze->start;
+	d->missing = ze->missing;
+	size_t n = 0, m = 0, overlaps = 0;
+	bool badsig = false;
+	uint64_t prev_start = 0, prev_end = 0;
+	while (n < cap && d->cdr.end - (d->cdr.wat + (uint64_t)(d->cdr.c.p - d->cdr.buf)) >= 46) {
+		struct zent z;
+		enum rec got;
+		if (!cdr_next(&d->cdr, &z, &got) || got == REC_CUT)
+			goto hold;
+		if (got == REC_BADSIG) {
+			badsig = true;
+			break;
+		}
+		read_local(o, d->base, d->missing, &z);
+		n++;
+		if (!z.lfh_ok)
+			continue;
+		if (m && z.start <= prev_start)
+			goto hold;
+		if (m && z.start < prev_end)
+			overlaps++;
+		prev_start = z.start;
+		prev_end = z.end;
+		m++;
+	}
+	if (badsig)
+		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory record %zu has a bad signature", n);
+	emit_count(s, ze, n, cap);
+	emit_overlaps(s, overlaps);
+	d->streamed = true;
+	d->n = n;
+	d->m = m;
+	atomic_fetch_add(&n_streamed, 1);
+	return DIR_OK;
+hold:
+	cdr_close(&d->cdr);
+	atomic_fetch_add(&n_held, 1);
+	return DIR_HOLD;
+}
+
+/* Step 4 over a streamed directory: each record read again, with its local header. */
+static void judge_streamed(struct cr_walk *w, struct dir *d)
+{
+	cdr_rewind(&d->cdr);
+	for (size_t i = 0; i < d->n && !cr_walk_stopped(w); i++) {
+		struct zent z;
+		enum rec got;
+		if (!cdr_next(&d->cdr, &z, &got) || got != REC_OK) {
+			w->s->err = CRIBLE_EIO;	/* the file changed since the first reading: never a silent clean */
+			return;
+		}
+		read_local(w->o, d->base, d->missing, &z);
+		judge_cd_entry(w, &z);
+	}
 }
 
 static const uint8_t *name_of(const struct zent *z, size_t *len)
@@ -1011,7 +1289,7 @@ static void other_dirs(struct cr_walk *w, const struct dir *main, const struct s
 		}
 		budget -= e.cd_size;
 		struct dir d;
-		enum dir_read r = read_dir(w, &e, &d);
+		enum dir_read r = read_dir(w, &e, &d, false);
 		if (r == DIR_NOMEM) {
 			dir_free(&d);
 			return;
@@ -1052,7 +1330,7 @@ static void walk_zip(struct cr_walk *w)
 	struct dir d = {0};
 	if (!ze->found) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "no end of central directory: the archive is truncated or damaged");
-		local_walk(w, NULL, 0, false, &st);
+		local_walk(w, &(struct zseq){.m = 0}, false, &st);
 		goto others;
 	}
 	if (ze->tail_end < o->view->size)
@@ -1060,7 +1338,7 @@ static void walk_zip(struct cr_walk *w)
 			(unsigned long long)(o->view->size - ze->tail_end));
 	if (ze->zip64_broken) {
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "ZIP64 locator without its end record");
-		local_walk(w, NULL, 0, false, &st);
+		local_walk(w, &(struct zseq){.m = 0}, false, &st);
 		goto others;
 	}
 	if (ze->disks_odd)
@@ -1075,34 +1353,54 @@ static void walk_zip(struct cr_walk *w)
 	/* Bytes before the ZIP: an SFX stub or another format (a polyglot). */
 	if (ze->start > 0)
 		cr_emit(s, F_CONTAINER_PREPENDED, -1, "%llu bytes before the archive", (unsigned long long)ze->start);
-	switch (read_dir(w, ze, &d)) {
+	enum dir_read r = stream_dir(w, ze, &d);
+	if (r == DIR_HOLD)
+		r = read_dir(w, ze, &d, false);
+	switch (r) {
+	case DIR_HOLD:	/* read_dir never says it */
 	case DIR_NOMEM:
 		goto out;
 	case DIR_TOO_BIG:
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory of %llu bytes refused: read from the local headers",
 			(unsigned long long)ze->cd_size);
-		local_walk(w, NULL, 0, false, &st);
+		local_walk(w, &(struct zseq){.m = 0}, false, &st);
 		goto others;
 	case DIR_UNREADABLE:
 		cr_emit(s, F_CONTAINER_CORRUPT, -1, "central directory cannot be read: read from the local headers");
-		local_walk(w, NULL, 0, false, &st);
+		local_walk(w, &(struct zseq){.m = 0}, false, &st);
 		goto others;
 	case DIR_OK:
 		break;
 	}
 
 	/* 4. Every entry, reported to the engine with what the headers say about it. */
-	for (size_t i = 0; i < d.n && !cr_walk_stopped(w); i++)
+	if (d.streamed)
+		judge_streamed(w, &d);
+	for (size_t i = 0; !d.streamed && i < d.n && !cr_walk_stopped(w); i++)
 		judge_cd_entry(w, &d.zs[i]);
 
 	/* 5. The streaming reading: local headers in file order, as bsdtar from a pipe reads them. */
-	if (!cr_walk_stopped(w))
-		local_walk(w, d.order, d.m, true, &st);
+	if (!cr_walk_stopped(w)) {
+		struct zseq q = {.order = d.streamed ? NULL : d.order, .m = d.m, .cd = d.streamed ? &d.cdr : NULL,
+				 .base = d.base, .missing = d.missing};
+		local_walk(w, &q, true, &st);
+	}
 others:
 	/* 6. The directories of the other end records it passed, and of those in the tail. */
 	ends_in(o, o->view->size - o->view->taillen, o->view->size, &st);
-	if (st.nends && !cr_walk_stopped(w) && s->err == CRIBLE_OK)
+	if (st.nends && !cr_walk_stopped(w) && s->err == CRIBLE_OK) {
+		/* They are checked against the main directory's entries: a streamed one is held for that, quietly. */
+		if (d.streamed) {
+			dir_free(&d);
+			if (read_dir(w, ze, &d, true) != DIR_OK) {
+				bool nomem = s->err != CRIBLE_OK;
+				dir_free(&d);
+				if (nomem)
+					goto out;
+			}
+		}
 		other_dirs(w, &d, &st);
+	}
 out:
 	dir_free(&d);
 	for (size_t i = 0; i < st.nloc; i++)
