@@ -59,7 +59,7 @@ bool icap_chunk_line(const char *line, uint64_t *size, bool *ieof);
 
 /* The file name a URL's path ends with ("/a/b/c.pdf?x" -> "c.pdf"), into out ("" when none). */
 void url_basename(const char *url, char *out, size_t outlen);
-/* A parameter of a header value ("form-data; name=\"f\"; filename=\"a.txt\""), unquoted, into out. */
+/* A parameter of a header value ("form-data; name=\"f\"; filename=\"a.txt\""), unquoted, into out ("" and false when absent). */
 bool header_param(const char *value, const char *param, char *out, size_t outlen);
 
 /* One part of a multipart/form-data body. */

@@ -190,6 +190,8 @@ void url_basename(const char *url, char *out, size_t outlen)
 
 bool header_param(const char *value, const char *param, char *out, size_t outlen)
 {
+	if (outlen)
+		out[0] = '\0';	/* a string either way: empty when the parameter is absent */
 	size_t pl = strlen(param);
 	const char *p = value;
 	while ((p = strchr(p, ';')) != NULL) {
