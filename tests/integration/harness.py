@@ -1,5 +1,5 @@
 """What the integration tests share: counted checks and running the command."""
-import socket, struct, subprocess, sys, time
+import io, os, socket, struct, subprocess, sys, tarfile, time
 
 counts = {"passed": 0, "failed": 0}
 
@@ -19,6 +19,24 @@ def runner(crible):
         p = subprocess.run([crible] + args, input=stdin, capture_output=True, timeout=timeout, env=env)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
     return run
+
+
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def gen_samples(gen, tmp):
+    """Every sample crible-gen writes, in TMP/samples, sorted by path."""
+    sdir = os.path.join(tmp, "samples")
+    os.mkdir(sdir)
+    subprocess.run([gen, sdir], check=True, capture_output=True)
+    return sorted(os.path.join(sdir, f) for f in os.listdir(sdir))
+
+
+def tar_add(tf, name, data):
+    """A regular member NAME holding DATA in the open tarfile TF."""
+    ti = tarfile.TarInfo(name)
+    ti.size = len(data)
+    tf.addfile(ti, io.BytesIO(data))
 
 
 def free_port():

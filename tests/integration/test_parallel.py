@@ -25,6 +25,8 @@ import tarfile
 import tempfile
 import zipfile
 
+from harness import EICAR, gen_samples, tar_add
+
 CRIBLE, GEN = sys.argv[1], sys.argv[2]
 PAR_ENV = dict(os.environ, CRIBLE_PARALLEL_MIN="0", CRIBLE_ENTRY_HELPERS="3", CRIBLE_PARALLEL_STATS="1")
 failures = 0
@@ -51,19 +53,10 @@ def compare(path, extra):
         print(f"DIFFERENT {os.path.basename(path)} {' '.join(extra)}\n  one thread: {a}\n  parallel:   {b}")
 
 
-def add(tf, name, data):
-    ti = tarfile.TarInfo(name)
-    ti.size = len(data)
-    tf.addfile(ti, io.BytesIO(data))
-
-
 def main():
     global failures
     with tempfile.TemporaryDirectory() as tmp:
-        sdir = os.path.join(tmp, "samples")
-        os.mkdir(sdir)
-        subprocess.run([GEN, sdir], check=True, capture_output=True)
-        samples = sorted(os.path.join(sdir, f) for f in os.listdir(sdir))
+        samples = gen_samples(GEN, tmp)
         extras = []
         # Every sample as a member of one TAR and of one stored ZIP: each member's scan is a job.
         t = os.path.join(tmp, "all-samples.tar")
@@ -82,23 +75,23 @@ def main():
             zf.writestr("ok.txt", b"fine\n" * 50)
         gz = io.BytesIO()
         with tarfile.open(fileobj=gz, mode="w:gz") as tf:
-            add(tf, "a/run.exe", b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"\0" * 64 + b"PE\0\0" + b"\0" * 400)
-            add(tf, "a/note.txt", b"plain text\n" * 2000)
+            tar_add(tf, "a/run.exe", b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"\0" * 64 + b"PE\0\0" + b"\0" * 400)
+            tar_add(tf, "a/note.txt", b"plain text\n" * 2000)
         big = os.path.join(tmp, "thousand.tar")
         with tarfile.open(big, "w", format=tarfile.PAX_FORMAT) as tf:
             for i in range(1000):
                 if i % 97 == 13:
-                    add(tf, f"d/{i}/inner.zip", inner.getvalue())
+                    tar_add(tf, f"d/{i}/inner.zip", inner.getvalue())
                 elif i % 131 == 7:
-                    add(tf, f"d/{i}/bundle.tar.gz", gz.getvalue())
+                    tar_add(tf, f"d/{i}/bundle.tar.gz", gz.getvalue())
                 elif i % 211 == 5:
-                    add(tf, f"d/{i}/page.html", b"<html><script>alert(1)</script></html>")
+                    tar_add(tf, f"d/{i}/page.html", b"<html><script>alert(1)</script></html>")
                 else:
-                    add(tf, f"d/{i}/note-{i}.txt", (f"line {i}\n" * (i % 50 + 1)).encode())
+                    tar_add(tf, f"d/{i}/note-{i}.txt", (f"line {i}\n" * (i % 50 + 1)).encode())
         extras.append(big)
         # Over 32 MiB: walked from its descriptor through the ZIP walker's read-ahead, not from memory.
         large = os.path.join(tmp, "large.zip")
-        eicar = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+        eicar = EICAR
         with zipfile.ZipFile(large, "w", zipfile.ZIP_STORED) as zf:
             zf.writestr("filler.bin", os.urandom(1 << 20) * 33)
             for i in range(3000):
@@ -121,9 +114,9 @@ def main():
         # A gzip stream over 4 MiB: its spool is written from another thread (io/spool.c).
         tgz = os.path.join(tmp, "large.tar.gz")
         with tarfile.open(tgz, "w:gz", compresslevel=1) as tf:
-            add(tf, "data/noise.bin", os.urandom(12 << 20))  # past the 8 MiB kept in memory
-            add(tf, "data/../../../etc/cron.d/job", b"* * * * * root sh -c id\n")
-            add(tf, "data/eicar.txt", eicar)
+            tar_add(tf, "data/noise.bin", os.urandom(12 << 20))  # past the 8 MiB kept in memory
+            tar_add(tf, "data/../../../etc/cron.d/job", b"* * * * * root sh -c id\n")
+            tar_add(tf, "data/eicar.txt", eicar)
         code, out = scan(tgz, [], True)
         ids = sorted({x["id"] for x in json.loads(out)["findings"]})
         if code != 1 or ids != ["path.traversal", "sig.eicar"]:

@@ -28,10 +28,11 @@ import tarfile
 import tempfile
 import zipfile
 
+from harness import EICAR, gen_samples, tar_add
+
 CRIBLE, GEN = sys.argv[1], sys.argv[2]
 ENV = dict(os.environ, CRIBLE_PIPELINE_MIN="0", CRIBLE_PIPELINE_STATS="1", CRIBLE_PARALLEL_MIN="0",
            CRIBLE_ENTRY_HELPERS="3")
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 failures = 0
 stats = [0, 0, 0]  # walked ahead, taken, walked again
 
@@ -56,17 +57,11 @@ def compare(path, extra):
         print(f"DIFFERENT {os.path.basename(path)} {' '.join(extra)}\n  one thread: {a}\n  pipeline:   {b}")
 
 
-def add(tf, name, data):
-    ti = tarfile.TarInfo(name)
-    ti.size = len(data)
-    tf.addfile(ti, io.BytesIO(data))
-
-
 def tar_bytes(members, fmt=tarfile.PAX_FORMAT):
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode="w", format=fmt) as tf:
         for name, data in members:
-            add(tf, name, data)
+            tar_add(tf, name, data)
     return b.getvalue()
 
 
@@ -84,10 +79,7 @@ def main():
     global failures
     with tempfile.TemporaryDirectory() as tmp:
         P = lambda n: os.path.join(tmp, n)
-        sdir = P("samples")
-        os.mkdir(sdir)
-        subprocess.run([GEN, sdir], check=True, capture_output=True)
-        samples = sorted(os.path.join(sdir, f) for f in os.listdir(sdir))
+        samples = gen_samples(GEN, tmp)
         every = [("s/" + os.path.basename(s), open(s, "rb").read()) for s in samples]
         hostile = [("a/../../../etc/cron.d/job", b"* * * * * root sh -c id\n"), ("a/eicar.txt", EICAR)]
         tars = []
@@ -149,9 +141,9 @@ def main():
         # At the real threshold (4 MiB of compressed stream), beside the top-level hash.
         big = P("large.tar.gz")
         with tarfile.open(big, "w:gz", compresslevel=1) as tf:
-            add(tf, "data/noise.bin", os.urandom(6 << 20))
+            tar_add(tf, "data/noise.bin", os.urandom(6 << 20))
             for name, data in hostile:
-                add(tf, name, data)
+                tar_add(tf, name, data)
         tars.append(big)
         code, out, got = scan(big, [], True, dict(os.environ, CRIBLE_PIPELINE_STATS="1"))
         ids = sorted({x["id"] for x in json.loads(out)["findings"]})

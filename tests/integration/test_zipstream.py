@@ -23,6 +23,8 @@ import sys
 import tempfile
 import zipfile
 
+from harness import EICAR, gen_samples
+
 CRIBLE, GEN = sys.argv[1], sys.argv[2]
 BOUND = len(sys.argv) < 4 or sys.argv[3] != "no-bound"
 STREAM = dict(os.environ, CRIBLE_ZIP_STREAM_MIN="0", CRIBLE_ZIP_STATS="1")
@@ -64,13 +66,10 @@ def eocd(z):
 
 def main():
     global failures
-    eicar = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    eicar = EICAR
     with tempfile.TemporaryDirectory() as tmp:
         P = lambda n: os.path.join(tmp, n)
-        sdir = P("samples")
-        os.mkdir(sdir)
-        subprocess.run([GEN, sdir], check=True, capture_output=True)
-        files = sorted(os.path.join(sdir, f) for f in os.listdir(sdir))
+        files = gen_samples(GEN, tmp)
         base = [(f"n/{i}.txt", f"note {i}\n".encode()) for i in range(200)]
         base += [("../../evil.txt", b"x" * 100), ("eicar.com", eicar)]
         # Entries out of directory order: held.
