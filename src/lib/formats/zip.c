@@ -811,15 +811,20 @@ static void local_walk(struct cr_walk *w, struct zseq *q, bool have_cd, struct s
 	uint64_t pos = find_sig(o, 0, "PK\3\4");
 	ends_in(o, 0, pos, st);
 	size_t found = 0, k = 0;
+	uint64_t passed = 0;	/* the start of entry k - 1: every entry before k starts before it or there */
 	while (pos != NOWHERE && !cr_walk_stopped(w)) {
-		/* The directory's entries at this offset: headers come in file order, so a cursor finds them. */
-		const struct zent *ent = k < m ? zseq_at(q, k) : NULL;
-		if (ent && ent->start > pos) {
+		/*
+		 * The directory's entries at this offset, the first at or after it:
+		 * headers come in file order, so a cursor finds them, never going
+		 * back (a header no entry names costs nothing: the cursor waits).
+		 */
+		if (k > 0 && passed >= pos)
 			k = 0;	/* a header before the last one found (cannot happen walking forward; stay exact) */
-			ent = m ? zseq_at(q, 0) : NULL;
-		}
-		while (ent && ent->start < pos)
+		const struct zent *ent = k < m ? zseq_at(q, k) : NULL;
+		while (ent && ent->start < pos) {
+			passed = ent->start;
 			ent = ++k < m ? zseq_at(q, k) : NULL;
+		}
 		bool hit = ent && ent->start == pos;
 		/* Entries at this offset: a held directory may have several; a streamed one has one at most. */
 		size_t nhit = 0;
