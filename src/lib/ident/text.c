@@ -112,8 +112,8 @@ static inline int ci_pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
 
 static inline int pre_n(const uint8_t *p, size_t n, const char *s, size_t m)
 {
-	/* The first byte rejects almost every line before any call. */
-	return m <= n && p[0] == (uint8_t)s[0] && memcmp(p, s, m) == 0;
+	/* The first two bytes reject almost every line before any call. */
+	return m <= n && p[0] == (uint8_t)s[0] && (m < 2 || p[1] == (uint8_t)s[1]) && memcmp(p, s, m) == 0;
 }
 
 /* Literal needles: their length is known at compile time. */
