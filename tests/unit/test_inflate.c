@@ -487,6 +487,75 @@ static void codecs_are_isal(void **state)
 	assert_int_equal(out, 1);
 }
 
+/* Our codec's output for a raw deflate stream, up to cap bytes, whatever it says at the end. */
+static size_t isal_out(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	void *st = cr_codec_deflate.init();
+	assert_non_null(st);
+	const uint8_t *p = in;
+	size_t left = n, total = 0;
+	for (;;) {
+		size_t made = cap - total;
+		const char *why = "";
+		enum cr_step r = cr_codec_deflate.step(st, &p, &left, out + total, &made, true, &why);
+		total += made;
+		if (r != STEP_OK || made == 0)
+			break;
+	}
+	cr_codec_deflate.end(st);
+	return total;
+}
+
+/*
+ * A match reaching before the first byte: zlib refuses it and writes
+ * nothing for it; ISA-L copies it from its history buffer before it
+ * refuses.  That buffer must hold nothing but this stream's bytes (zeros
+ * before them), never what the heap held: another file's bytes would be
+ * scanned, extracted and named as this one's, and the scan would change
+ * from run to run.  Decoded once, then again with the heap dirtied.
+ */
+static void stale_history(void **state)
+{
+	(void)state;
+	/*
+	 * A fixed block cut from a fuzzed ZIP entry (fuzz_pipeline found it):
+	 * zlib writes 16 bytes and refuses; ISA-L wrote 54, 38 of them from
+	 * its history buffer as the heap left it.
+	 */
+	static const uint8_t in[] = {
+		0x0b, 0xf0, 0x66, 0x66, 0x11, 0x61, 0x80, 0x00, 0x45, 0xe3, 0x86, 0x32,
+		0xe2, 0x36, 0x1c, 0x40, 0x16, 0x08, 0x0b, 0x03, 0x71, 0xb4, 0x73, 0x7e,
+		0x5e, 0x49, 0x6a, 0x5e, 0x49, 0x7c, 0x48, 0x65, 0x41, 0x6a, 0x71, 0xac,
+		0x5e, 0x45, 0x6e, 0x8e, 0x0d, 0x98, 0xa9, 0x6f, 0x17, 0x80, 0xa2, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x27, 0x01, 0x00,
+		0x00, 0x77, 0x6f, 0x72, 0x64, 0x2f, 0x64, 0x6f, 0x63, 0x75, 0x6d, 0x65,
+		0x6e, 0x74, 0x2e, 0x78, 0x6d, 0x6c, 0x50, 0x4b, 0x01, 0x02, 0x14, 0x00,
+		0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x21, 0x00, 0x54, 0xa9,
+		0x02, 0x7e, 0x54, 0x00, 0x00, 0x00, 0x54, 0x00, 0x00, 0x00, 0x11, 0x00,
+		0x00, 0x00, 0x00,
+	};
+	static uint8_t a[4096], b[4096];
+	size_t la = isal_out(in, sizeof in, a, sizeof a);
+	for (int round = 0; round < 4; round++) {
+		void *dirty[8];
+		for (int k = 0; k < 8; k++) {
+			dirty[k] = malloc(128u << 10);
+			assert_non_null(dirty[k]);
+			memset(dirty[k], 0xa5 + round, 128u << 10);
+		}
+		for (int k = 0; k < 8; k++)
+			free(dirty[k]);
+		memset(b, 0xee, sizeof b);
+		size_t lb = isal_out(in, sizeof in, b, sizeof b);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		for (size_t i = 0; i < la; i++)
+			if (b[i] >= 0xa5 && b[i] <= 0xa8)
+				fail_msg("byte %zu of the output is 0x%02x: the heap's, not the stream's", i, b[i]);
+	}
+	assert_true(la >= 16 && !memcmp(a, "PK\3\4", 4));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -497,6 +566,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(crc),
 		cmocka_unit_test(codecs_are_isal),
+		cmocka_unit_test(stale_history),
 		cmocka_unit_test(hand_made),
 		cmocka_unit_test(made_streams),
 		cmocka_unit_test(samples),

@@ -65,11 +65,16 @@ static const uint32_t crc_flags[] = {ISAL_DEFLATE, ISAL_GZIP_NO_HDR, ISAL_ZLIB_N
 
 static void *isal_init(enum wrap w)
 {
-	/* Not calloc: the state is 90 KiB, mostly buffers isal_inflate_init does not need zeroed. */
-	struct ist *st = malloc(sizeof *st);
+	/*
+	 * Zeroed whole, history buffer included: a match that reaches before
+	 * the stream's first byte is copied out of that buffer before ISA-L
+	 * refuses it (zlib refuses first).  Left as malloc gave it, it carried
+	 * whatever the heap held, another file's bytes among them, into this
+	 * object's data (test_inflate, stale_history).
+	 */
+	struct ist *st = calloc(1, sizeof *st);
 	if (!st)
 		return NULL;
-	memset((char *)st + offsetof(struct ist, wrap), 0, sizeof *st - offsetof(struct ist, wrap));
 	isal_inflate_init(&st->s);
 	st->s.crc_flag = crc_flags[w];
 	st->wrap = w;
