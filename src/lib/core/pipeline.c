@@ -184,18 +184,14 @@ enum cr_dec cr_pipeline_decode(struct cr_walk *w, const struct cr_entry *e, enum
 	const struct cr_obj *o = w->o;
 	memset(ahead, 0, sizeof *ahead);
 	ahead->fd = -1;
-	if (!wanted(s, o, c)) {
-		cr_later_start(s);	/* the hash beside the decoder, as for any object */
-		return cr_decode(s, c, o->src, 0, o->view->size, sp, 0, &w->ratio, why);
-	}
 	struct cr_grow g;
 	cr_grow_init(&g);
 	atomic_uint_fast64_t flight;
 	atomic_init(&flight, 0);
 	g.flight = &flight;
-	if (cr_spool_grow(sp, &g) != 0) {
+	if (!wanted(s, o, c) || cr_spool_grow(sp, &g) != 0) {
 		cr_grow_destroy(&g);
-		cr_later_start(s);
+		cr_later_start(s);	/* the hash beside the decoder, as for any object */
 		return cr_decode(s, c, o->src, 0, o->view->size, sp, 0, &w->ratio, why);
 	}
 	struct cr_budget b0 = *s->bud;
@@ -204,12 +200,12 @@ enum cr_dec cr_pipeline_decode(struct cr_walk *w, const struct cr_entry *e, enum
 	bool async = cr_async_start(&a, decode_run, &d);
 	/* The top-level object's hash goes to the helpers after the decoder, not before it (scan.c). */
 	cr_later_start(s);
-	if (async)
+	if (async) {
 		walk_ahead(s, e, sp, &g, &flight, &b0, ahead);
-	else
-		decode_run(&d);
-	if (async)
 		cr_async_wait(&a);
+	} else {
+		decode_run(&d);
+	}
 	sp->grow = NULL;
 	cr_grow_destroy(&g);
 	*why = d.why;

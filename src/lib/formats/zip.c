@@ -51,7 +51,7 @@ struct zent {
 	uint16_t aes_method;
 	uint64_t start, end;	/* local header start and data end, absolute */
 	uint16_t lflags, lmethod, lnl, lel;	/* the local header's own copies */
-	bool lfh_ok, overlap;
+	bool lfh_ok;
 	bool dup;		/* the same data as an earlier entry: judged there */
 	const char *also;	/* a note for every reading of it (another end record's directory lists it) */
 };
@@ -1061,10 +1061,8 @@ static enum dir_read read_dir(struct cr_walk *w, const struct cr_zip_end *ze, st
 	size_t overlaps = 0;
 	for (size_t i = 1; i < m; i++) {
 		struct zent *a = order[i - 1], *b = order[i];
-		if (b->start < a->end) {
-			a->overlap = b->overlap = true;
+		if (b->start < a->end)
 			overlaps++;
-		}
 		/* The same bytes read the same way: judged once, at the first entry. */
 		if (b->start == a->start && b->csize == a->csize && b->method == a->method && b->flags == a->flags)
 			b->dup = true;

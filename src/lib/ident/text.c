@@ -195,6 +195,23 @@ static unsigned mark_at(const uint8_t *p, size_t n, size_t at, unsigned m)
 	return m;
 }
 
+/*
+ * One 64-byte block at p + i of the window pass, once its vectors said
+ * whether it may hold a control byte (`ctl`: FF and ESC are allowed, so
+ * it is decided here byte by byte) and where its '<' and '#' are
+ * (`cand`).  1 when it holds binary data.
+ */
+static inline int block(const uint8_t *p, size_t n, size_t i, bool ctl, uint64_t cand, unsigned *m)
+{
+	if (ctl)
+		for (size_t k = i; k < i + 64; k++)
+			if (bad_byte(p[k]))
+				return 1;
+	for (; cand && !(*m & MK_PHP); cand &= cand - 1)
+		*m = mark_at(p, n, i + (size_t)__builtin_ctzll(cand), *m);
+	return 0;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define WIDE_SCAN 1
 /*
@@ -221,12 +238,8 @@ __attribute__((target("avx2"))) static int blocks_avx2(const uint8_t *p, size_t 
 					_mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, hash)))
 				<< (32 * k);
 		}
-		if (_mm256_movemask_epi8(acc))
-			for (size_t k = i; k < i + 64; k++)
-				if (bad_byte(p[k]))
-					return 1;
-		for (; cand && !(m & MK_PHP); cand &= cand - 1)
-			m = mark_at(p, n, i + (size_t)__builtin_ctzll(cand), m);
+		if (block(p, n, i, _mm256_movemask_epi8(acc) != 0, cand, &m))
+			return 1;
 	}
 	*at = i;
 	*mp = m;
@@ -273,12 +286,8 @@ static int window_scan(const uint8_t *p, size_t n, unsigned *marks)
 					_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, hash)))
 				<< (16 * k);
 		}
-		if (_mm_movemask_epi8(acc))
-			for (size_t k = i; k < i + 64; k++)
-				if (bad_byte(p[k]))
-					return 1;
-		for (; cand && !(m & MK_PHP); cand &= cand - 1)
-			m = mark_at(p, n, i + (size_t)__builtin_ctzll(cand), m);
+		if (block(p, n, i, _mm_movemask_epi8(acc) != 0, cand, &m))
+			return 1;
 	}
 #endif
 	for (; i < n; i++) {
