@@ -21,8 +21,9 @@
  *
  * Every scan is linear in the window, bounded, and never backtracks.
  * The language indicators are two tables, prefixes (indexed by first
- * byte) and substrings (gated by a per-line signature), so a line costs
- * one pass to sign it and a few comparisons, not one search per needle.
+ * byte) and substrings (all found in one pass over the lines' bytes,
+ * ident/literals.c), so a line costs a few comparisons, not one search
+ * per needle.
  */
 
 #include <pthread.h>
@@ -36,6 +37,7 @@
 #endif
 
 #include "ident.h"
+#include "literals.h"
 #include "../markup/charset.h"
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -246,19 +248,6 @@ __attribute__((target("avx2"))) static int blocks_avx2(const uint8_t *p, size_t 
 	return 0;
 }
 
-static int have_avx2(void)
-{
-	static int known = -1;	/* benign race: every thread computes the same */
-	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-	if (k < 0) {
-		/* CRIBLE_SCAN_BASELINE keeps the baseline loop (tests run both). */
-		const char *env = getenv("CRIBLE_SCAN_BASELINE");
-		__builtin_cpu_init();
-		k = __builtin_cpu_supports("avx2") && !(env && *env) ? 1 : 0;
-		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
-	}
-	return k;
-}
 #endif
 
 /* 1 when p[0..n) holds binary data; else 0, with the markers in *marks. */
@@ -267,7 +256,7 @@ static int window_scan(const uint8_t *p, size_t n, unsigned *marks)
 	unsigned m = 0;
 	size_t i = 0;
 #ifdef WIDE_SCAN
-	if (n >= 64 && have_avx2() && blocks_avx2(p, n, &i, &m))
+	if (n >= 64 && cr_have_avx2() && blocks_avx2(p, n, &i, &m))
 		return 1;
 #endif
 #ifdef __SSE2__
@@ -310,112 +299,6 @@ static int has_window(const uint8_t *p, size_t n, const char *s)
 {
 	return memmem(p, n, s, strlen(s)) != NULL;
 }
-
-/*
- * Line gating.  One pass over a line computes its signature: which of the
- * gate punctuation characters it holds, and a 64-bit Bloom filter of its
- * adjacent byte pairs (case-folded).  A needle can only occur in a line
- * whose signature covers the needle's own, so most substring tests are
- * answered without looking ("on error resume next" needs seventeen pair
- * bits; a line of prose rarely has them all).  The filter only ever lets
- * a test through that then fails: it never hides a match.
- *
- * Each byte has a 6-bit code: letters by letter (case-folded), digits
- * alike, space and tab alike, the punctuation the needles use each its
- * own, everything else 0.  The gate characters are codes 32..52.
- */
-struct lsig {
-	uint32_t punct;		/* gate characters present */
-	uint64_t pairs;		/* Bloom filter of adjacent code pairs */
-};
-
-/* The gate characters, in gate-bit order, with their codes. */
-#define GATE_CHARS                                                                                        \
-	X('$', 32) X('-', 33) X('(', 34) X('.', 35) X('=', 36) X('>', 37) X('{', 38) X('\'', 39) X('"', 40) \
-	X(':', 41) X('_', 42) X('@', 43) X('%', 44) X('[', 45) X(';', 46) X('|', 47) X('~', 48) X('/', 49) \
-	X('<', 50) X('+', 51) X('*', 52)
-#define GATE_FIRST 32
-
-#define LETTER(c, v) [c] = v, [(c) - 32] = v
-#define X(c, k) [c] = k,
-static const uint8_t pair_code[256] = {
-	LETTER('a', 1), LETTER('b', 2), LETTER('c', 3), LETTER('d', 4), LETTER('e', 5), LETTER('f', 6),
-	LETTER('g', 7), LETTER('h', 8), LETTER('i', 9), LETTER('j', 10), LETTER('k', 11), LETTER('l', 12),
-	LETTER('m', 13), LETTER('n', 14), LETTER('o', 15), LETTER('p', 16), LETTER('q', 17), LETTER('r', 18),
-	LETTER('s', 19), LETTER('t', 20), LETTER('u', 21), LETTER('v', 22), LETTER('w', 23), LETTER('x', 24),
-	LETTER('y', 25), LETTER('z', 26), ['0' ... '9'] = 27, [' '] = 28, ['\t'] = 28,
-	GATE_CHARS
-	/* other punctuation that needles hold */
-	[')'] = 53, ['}'] = 54, [']'] = 55, [','] = 56, ['#'] = 57, ['!'] = 58, ['&'] = 59, ['\\'] = 60,
-	['?'] = 61, ['^'] = 62, ['`'] = 63,
-};
-#undef X
-#undef LETTER
-
-/* The gate bit of each byte (one load beside the code's, not after it). */
-#define X(c, k) [c] = 1u << ((k) - GATE_FIRST),
-static const uint32_t gate_tab[256] = {GATE_CHARS};
-#undef X
-
-/* The pair (a, b) of codes to a bit: a multiplicative mix, both halves matter. */
-static inline uint64_t pair_bit(unsigned a, unsigned b)
-{
-	return 1ull << ((a * 37u + b) & 63u);
-}
-
-/*
- * The signature of the line l[0..n).  The caller may pass the raw line,
- * blanks and CR included: its signature covers the trimmed line's, which
- * is all a gate needs.
- */
-static void line_sig(const uint8_t *l, size_t n, struct lsig *g)
-{
-	uint32_t m = 0;
-	uint64_t b = 0;
-	unsigned prev = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = pair_code[l[i]];
-		m |= gate_tab[l[i]];
-		b |= pair_bit(prev, c);
-		prev = c;
-	}
-	g->punct = m;
-	g->pairs = b;
-}
-
-static void needle_sig(const char *s, struct lsig *g)
-{
-	g->punct = 0;
-	g->pairs = 0;
-	for (size_t i = 0; s[i]; i++) {
-		g->punct |= gate_tab[(uint8_t)s[i]];
-		if (i > 0)
-			g->pairs |= pair_bit(pair_code[(uint8_t)s[i - 1]], pair_code[(uint8_t)s[i]]);
-	}
-}
-
-/*
- * The needle's signature is computed once per call site and cached: the
- * needles are literals.  The ready flag is stored last (release) and read
- * first (acquire); two threads racing store the same values.
- */
-#define GATED(s)                                                                     \
-	({                                                                           \
-		static struct lsig ns_;                                              \
-		static int ready_;                                                   \
-		if (!__atomic_load_n(&ready_, __ATOMIC_ACQUIRE)) {                   \
-			struct lsig t_;                                              \
-			needle_sig(s, &t_);                                          \
-			__atomic_store_n(&ns_.punct, t_.punct, __ATOMIC_RELAXED);    \
-			__atomic_store_n(&ns_.pairs, t_.pairs, __ATOMIC_RELAXED);    \
-			__atomic_store_n(&ready_, 1, __ATOMIC_RELEASE);              \
-		}                                                                    \
-		(__atomic_load_n(&ns_.punct, __ATOMIC_RELAXED) & ~lm->punct) == 0 && \
-			(__atomic_load_n(&ns_.pairs, __ATOMIC_RELAXED) & ~lm->pairs) == 0; \
-	})
-
-#define LHAS(s) (GATED(s) && has(l, n, s))
-#define LCASE(s) (GATED(s) && cr_memcasemem(l, n, s) >= 0)
 
 /* --- interpreter lines -------------------------------------------------- */
 
@@ -879,9 +762,10 @@ static const struct prefix prefixes[] = {
 #define NPREFIX (sizeof prefixes / sizeof prefixes[0])
 
 /*
- * Substring indicators: a line that holds s (in any case when ci).  Each
- * needle's signature is computed once, with the prefix index; a line is
- * searched only for the needles its signature admits.
+ * Substring indicators: a line that holds s (in any case when ci).  They
+ * are compiled once, with the prefix index, into one literal set; one
+ * pass over the head marks where they may occur, and a line checks only
+ * its marks.
  */
 static const struct prefix needles[] = {
 #define P(str, l, b) {str, sizeof(str) - 1, l, b, 0}
@@ -907,62 +791,106 @@ static const struct prefix needles[] = {
 };
 
 #define NNEEDLE (sizeof needles / sizeof needles[0])
-_Static_assert(NNEEDLE <= 64, "the needles are a 64-bit set");
+/* The needles, then "$(" (a make reference, with a ')' on its line): one literal set. */
+#define MAKE_REF NNEEDLE
+_Static_assert(NNEEDLE + 1 <= CR_LIT_MAX, "the needles and $( are one literal set");
 
 /*
- * Each needle is filed under its rarest gate character (needles without
- * one are always candidates), so a line looks only at the needles filed
- * under the few gate characters it holds, and checks their whole
- * signature before searching.
+ * The prefixes by their first two bytes, case-folded and hashed:
+ * by_head[head_start[h] .. head_start[h + 1]).  Each compares its first
+ * eight bytes as one word: the line's word, with head_fold (0x20 on the
+ * prefix's letters when it is ci) OR-ed in, under head_mask, is head_word.
  */
-static struct lsig needle_sigs[NNEEDLE];
-static uint64_t keyed[32], unkeyed;
+_Static_assert(NPREFIX < 256, "by_head holds prefix indexes in a byte");
+static uint8_t by_head[NPREFIX];
+static uint16_t head_start[257];
+static uint64_t head_word[NPREFIX], head_mask[NPREFIX], head_fold[NPREFIX];
 
-/* The gate characters from rarest to commonest in text, roughly. */
-static const char gate_rarity[] = "~|@%${[<>*+_=;\":/('-.";
+static unsigned head_key(uint8_t c0, uint8_t c1)
+{
+	return ((unsigned)lower(c0) * 31u + (unsigned)lower(c1)) & 255u;
+}
 
-/* The prefixes by their first byte, case-folded: by_first[start[c] .. start[c + 1]). */
-_Static_assert(NPREFIX < 256, "by_first holds prefix indexes in a byte");
-static uint8_t by_first[NPREFIX];
-static uint16_t first_start[257];
+static struct cr_lit lit_of[NNEEDLE + 1];
+static struct cr_lits lits;
 static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
 
 static void prefix_index(void)
 {
 	uint16_t count[256] = {0};
-	for (size_t k = 0; k < NPREFIX; k++)
-		count[lower((uint8_t)prefixes[k].s[0])]++;
-	for (int c = 0; c < 256; c++)
-		first_start[c + 1] = (uint16_t)(first_start[c] + count[c]);
-	uint16_t at[256];
-	memcpy(at, first_start, sizeof at);
-	for (size_t k = 0; k < NPREFIX; k++)
-		by_first[at[lower((uint8_t)prefixes[k].s[0])]++] = (uint8_t)k;
-	for (size_t k = 0; k < NNEEDLE; k++) {
-		needle_sig(needles[k].s, &needle_sigs[k]);
-		uint32_t key = 0;
-		for (const char *c = gate_rarity; *c && !key; c++)
-			key = needle_sigs[k].punct & gate_tab[(uint8_t)*c];
-		if (key)
-			keyed[__builtin_ctz(key)] |= 1ull << k;
-		else
-			unkeyed |= 1ull << k;
+	for (size_t k = 0; k < NPREFIX; k++) {
+		const struct prefix *x = &prefixes[k];
+		if (x->len < 2)
+			abort();	/* a line's first two bytes find its prefixes */
+		count[head_key((uint8_t)x->s[0], (uint8_t)x->s[1])]++;
+		uint8_t w[8] = {0}, m[8] = {0}, f[8] = {0};
+		for (size_t i = 0; i < x->len && i < 8; i++) {
+			uint8_t b = (uint8_t)x->s[i];
+			if (x->ci && is_alpha(b)) {
+				b = (uint8_t)lower(b);
+				f[i] = 0x20;
+			}
+			w[i] = b;
+			m[i] = 0xff;
+		}
+		memcpy(&head_word[k], w, 8);
+		memcpy(&head_mask[k], m, 8);
+		memcpy(&head_fold[k], f, 8);
 	}
+	for (int c = 0; c < 256; c++)
+		head_start[c + 1] = (uint16_t)(head_start[c] + count[c]);
+	uint16_t at[256];
+	memcpy(at, head_start, sizeof at);
+	for (size_t k = 0; k < NPREFIX; k++)
+		by_head[at[head_key((uint8_t)prefixes[k].s[0], (uint8_t)prefixes[k].s[1])]++] = (uint8_t)k;
+	for (size_t k = 0; k < NNEEDLE; k++)
+		lit_of[k] = (struct cr_lit){needles[k].s, needles[k].len, needles[k].ci};
+	lit_of[MAKE_REF] = (struct cr_lit){"$(", 2, 0};
+	/* Line ends and '-' (PowerShell's Verb-Noun) are marked in the same pass. */
+	cr_lits_build(&lits, lit_of, NNEEDLE + 1, '\n', '-');
 }
 
-static void line_needles(struct score *sc, const struct lsig *lm, const uint8_t *l, size_t n)
+/* The blanks (spaces, tabs) that open the line l[0..n); room bytes are readable from l. */
+static size_t indent(const uint8_t *l, size_t n, size_t room)
 {
-	uint64_t cand = unkeyed;
-	for (uint32_t m = lm->punct; m; m &= m - 1)
-		cand |= keyed[__builtin_ctz(m)];
-	for (; cand; cand &= cand - 1) {
-		unsigned k = (unsigned)__builtin_ctzll(cand);
-		const struct lsig *g = &needle_sigs[k];
-		if ((g->punct & ~lm->punct) | (g->pairs & ~lm->pairs))
-			continue;
-		const struct prefix *x = &needles[k];
-		if (!(x->ci ? cr_memcasemem(l, n, x->s) >= 0 : has_n(l, n, x->s, x->len)))
-			continue;
+	size_t b = 0;
+#ifdef __SSE2__
+	/* Code is indented: sixteen bytes a step. */
+	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	while (b + 16 <= room && b < n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(l + b));
+		unsigned blank = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
+		if (blank != 0xffff) {
+			b += (size_t)__builtin_ctz(~blank);
+			return b < n ? b : n;
+		}
+		b += 16;
+	}
+#endif
+	while (b < n && (l[b] == ' ' || l[b] == '\t'))
+		b++;
+	return b < n ? b : n;
+}
+
+/* The first set bit of bm in [a, b), or b. */
+static size_t next_bit(const uint64_t *bm, size_t a, size_t b)
+{
+	while (a < b) {
+		uint64_t w = bm[a / 64] >> (a & 63);
+		if (w) {
+			size_t r = a + (size_t)__builtin_ctzll(w);
+			return r < b ? r : b;
+		}
+		a = (a | 63) + 1;
+	}
+	return b;
+}
+
+/* The needles found on a line (bit k for needles[k]). */
+static void line_needles(struct score *sc, uint64_t found)
+{
+	for (; found; found &= found - 1) {
+		const struct prefix *x = &needles[__builtin_ctzll(found)];
 		if (x->bit == STRONG)
 			strong(sc, x->lang);
 		else
@@ -970,12 +898,19 @@ static void line_needles(struct score *sc, const struct lsig *lm, const uint8_t 
 	}
 }
 
-static void line_prefixes(struct score *sc, const uint8_t *l, size_t n)
+/* The line l[0..n); word is its first eight bytes (zeros past the head's end). */
+static void line_prefixes(struct score *sc, const uint8_t *l, size_t n, uint64_t word)
 {
-	int c = lower(l[0]);
-	for (unsigned k = first_start[c]; k < first_start[c + 1]; k++) {
-		const struct prefix *x = &prefixes[by_first[k]];
-		if (!(x->ci ? ci_pre_n(l, n, x->s, x->len) : pre_n(l, n, x->s, x->len)))
+	if (n < 2)
+		return;
+	unsigned h = head_key(l[0], l[1]);
+	for (unsigned k = head_start[h]; k < head_start[h + 1]; k++) {
+		unsigned i = by_head[k];
+		const struct prefix *x = &prefixes[i];
+		if (x->len > n || ((word | head_fold[i]) & head_mask[i]) != head_word[i])
+			continue;
+		if (x->len > 8 && !(x->ci ? ci_pre_n(l + 8, n - 8, x->s + 8, x->len - 8u)
+					  : memcmp(l + 8, x->s + 8, x->len - 8u) == 0))
 			continue;
 		if (x->bit == STRONG)
 			strong(sc, x->lang);
@@ -989,13 +924,14 @@ static const char *const ps_verbs[] = {"Get-", "Set-", "New-", "Remove-", "Write
 				       "ConvertFrom-", "Select-", "Where-", "ForEach-", "Copy-", "Move-",
 				       "Register-", "Expand-", "Join-", "Split-", "Read-", "Wait-"};
 
-static void line_ps(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n)
+/* The line l[0..n) starts at `off` in the head whose '-' bytes are the bits of dash. */
+static void line_ps(struct score *s, const uint8_t *l, size_t n, const uint64_t *dash, size_t off)
 {
-	/* Verb-Noun cmdlets: find each "-X" and compare the word before it. */
-	const uint8_t *d = l;
-	while ((lm->punct & gate_tab['-']) && n > 1 && (d = memchr(d, '-', n - (size_t)(d - l) - 1)) != NULL) {
-		size_t k = (size_t)(d - l);
-		d++;
+	/* Verb-Noun cmdlets: each "-X" (X upper case), and the word before it. */
+	if (n < 2)
+		return;
+	for (size_t d = next_bit(dash, off, off + n - 1); d < off + n - 1; d = next_bit(dash, d + 1, off + n - 1)) {
+		size_t k = d - off;
 		if (l[k + 1] < 'A' || l[k + 1] > 'Z' || k == 0)
 			continue;
 		size_t st = k;
@@ -1019,7 +955,7 @@ static void line_ps(struct score *s, const struct lsig *lm, const uint8_t *l, si
  * as it does, not with all of them.  Each test still checks the case it
  * needs.
  */
-static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, int first)
+static void line_starts(struct score *s, const uint8_t *l, size_t n, int first)
 {
 	int colon = l[n - 1] == ':';
 	switch (lower(l[0])) {
@@ -1030,13 +966,13 @@ static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l
 	case 'c':
 		if (colon && pre(l, n, "class "))
 			hit(s, L_PY, 2);
-		if (pre(l, n, "const ") && LHAS(" = "))
+		if (pre(l, n, "const ") && has(l, n, " = "))
 			hit(s, L_JS, 1);
 		break;
 	case 'd':
-		if (colon && pre(l, n, "def ") && LHAS("("))
+		if (colon && pre(l, n, "def ") && has(l, n, "("))
 			hit(s, L_PY, 1);
-		if (pre(l, n, "def ") && !colon && !LHAS("{"))
+		if (pre(l, n, "def ") && !colon && !has(l, n, "{"))
 			hit(s, L_RB, 1);
 		break;
 	case 'e':
@@ -1048,7 +984,7 @@ static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l
 			strong(s, L_BAT);
 		break;
 	case 'f':
-		if (pre(l, n, "from ") && LHAS(" import ") && !LHAS("'") && !LHAS("\""))
+		if (pre(l, n, "from ") && has(l, n, " import ") && !has(l, n, "'") && !has(l, n, "\""))
 			strong(s, L_PY);
 		if (n > 9 && ci_pre(l, n, "function ")) {
 			/* function Verb-Noun */
@@ -1063,11 +999,11 @@ static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l
 		if (pre(l, n, "import ") && n > 7 && is_alpha(l[7]) && !memchr(l, ';', n) && !memchr(l, '\'', n) &&
 		    !memchr(l, '"', n) && !memchr(l, '{', n))
 			hit(s, L_PY, 0);
-		if (pre(l, n, "import ") && (LHAS(" from '") || LHAS(" from \"")))
+		if (pre(l, n, "import ") && (has(l, n, " from '") || has(l, n, " from \"")))
 			hit(s, L_JS, 5);
 		break;
 	case 'l':
-		if (pre(l, n, "let ") && LHAS(" = "))
+		if (pre(l, n, "let ") && has(l, n, " = "))
 			hit(s, L_JS, 1);
 		break;
 	case 'm':
@@ -1087,17 +1023,17 @@ static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l
 			hit(s, L_BAT, 0);
 		break;
 	case 's':
-		if (pre(l, n, "sub ") && LHAS("{"))
+		if (pre(l, n, "sub ") && has(l, n, "{"))
 			hit(s, L_PL, 1);
 		if (ci_pre(l, n, "set ")) {
-			if (LHAS(" = "))
+			if (has(l, n, " = "))
 				hit(s, L_VB, 4);
 			else
 				hit(s, L_BAT, 1);
 		}
-		if (pre(l, n, "struct ") && LHAS("{"))
+		if (pre(l, n, "struct ") && has(l, n, "{"))
 			hit(s, L_C, 1);
-		if (pre(l, n, "static ") && LHAS("("))
+		if (pre(l, n, "static ") && has(l, n, "("))
 			hit(s, L_C, 2);
 		break;
 	case 't':
@@ -1109,7 +1045,7 @@ static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l
 			hit(s, L_PL, 4);
 		break;
 	case 'v':
-		if (pre(l, n, "var ") && LHAS(" = "))
+		if (pre(l, n, "var ") && has(l, n, " = "))
 			hit(s, L_JS, 1);
 		break;
 	case 'w':
@@ -1121,14 +1057,14 @@ static void line_starts(struct score *s, const struct lsig *lm, const uint8_t *l
 	}
 }
 
-static void line_misc(struct score *s, const struct lsig *lm, const uint8_t *l, size_t n, const uint8_t *raw, size_t rn)
+static void line_misc(struct score *s, const uint8_t *l, size_t n, const uint8_t *raw, size_t rn, bool make_ref)
 {
 	/* make: rules with tab-indented recipes, variables, $(refs) */
 	if (rn > 1 && raw[0] == '\t')
 		hit(s, L_MK, 0);
-	if (LHAS("$(") && LHAS(")"))
+	if (make_ref && memchr(l, ')', n))
 		hit(s, L_MK, 1);
-	if (n > 1 && is_alpha(l[0]) && l[n - 1] == ':' && !LHAS(" "))
+	if (n > 1 && is_alpha(l[0]) && l[n - 1] == ':' && !memchr(l, ' ', n))
 		hit(s, L_MK, 3);
 }
 
@@ -1319,33 +1255,45 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 	 * (imports, interpreter directives), after a licence or a docstring.
 	 */
 	size_t lim = n < 8192 ? n : 8192;
+	/*
+	 * The marks (needles, line ends, '-') come 1 KiB at a time, as the
+	 * lines reach them: a head decided in its first lines is not marked
+	 * whole.
+	 */
+	uint64_t cand[8192 / 64], nl[8192 / 64], dash[8192 / 64];
+	size_t marked = 0;
 	for (int lines = 0; i < lim && lines < 240; lines++) {
-		const uint8_t *nl = memchr(p + i, '\n', lim - i);
-		size_t e = nl ? (size_t)(nl - p) : lim;
+		size_t e;
+		while ((e = next_bit(nl, i, marked)) == marked && marked < lim) {
+			size_t to = marked + 1024 < lim ? marked + 1024 : lim;
+			cr_lits_scan(&lits, p, lim, marked, to, cand, nl, dash);
+			marked = to;
+		}
 		const uint8_t *raw = p + i;
 		size_t rn = e - i;
-		size_t b = 0;
-		while (b < rn && (raw[b] == ' ' || raw[b] == '\t'))
-			b++;
+		size_t b = indent(raw, rn, n - i);
 		const uint8_t *l = raw + b;
 		size_t en = rn - b;
 		while (en > 0 && (l[en - 1] == '\r' || l[en - 1] == ' ' || l[en - 1] == '\t'))
 			en--;
 		if (en > 0) {
-			struct lsig sig;
-			line_sig(l, en, &sig);
-			const struct lsig *lm = &sig;
-			line_prefixes(&s, l, en);
+			size_t off = (size_t)(l - p), end = off + en;
+			uint64_t word = 0;
+			memcpy(&word, l, n - off < 8 ? n - off : 8);
+			line_prefixes(&s, l, en, word);
 			/* An include guard: "#ifndef NAME" then "#define NAME". */
 			if (guard && pre(l, en, "#define ") && en - 8 >= guardn && memcmp(l + 8, guard, guardn) == 0 &&
 			    (en - 8 == guardn || is_ws(l[8 + guardn])))
 				strong(&s, L_C);
 			guard = pre(l, en, "#ifndef ") ? l + 8 : NULL;
 			guardn = guard ? en - 8 : 0;
-			line_needles(&s, lm, l, en);
-			line_starts(&s, lm, l, en, lines == 0);
-			line_ps(&s, lm, l, en);
-			line_misc(&s, lm, l, en, raw, rn);
+			uint64_t found = 0;
+			for (size_t k = next_bit(cand, off, end); k < end; k = next_bit(cand, k + 1, end))
+				found |= cr_lits_at(&lits, p, off, end, k);
+			line_needles(&s, found & ~(1ull << MAKE_REF));
+			line_starts(&s, l, en, lines == 0);
+			line_ps(&s, l, en, dash, off);
+			line_misc(&s, l, en, raw, rn, (found >> MAKE_REF) & 1);
 		}
 		i = e + 1;
 		if (lines >= 24 && (lines & 7) == 0 && decided(&s))

@@ -1,0 +1,279 @@
+/*
+ * ident/literals.c - many short literals in one pass (see literals.h).
+ *
+ * Compiling.  Each literal's anchor is the run of three bytes (two for a
+ * two-byte literal) least common in text by a rough table, so that "this."
+ * is anchored on "is." and not on "thi".  Literals go into the bucket
+ * where they add the least to how often the bucket's masks admit a
+ * position: the masks of a bucket admit every byte whose low nibble one
+ * literal has and whose high nibble another has, so literals that share
+ * bytes belong together.  Both choices only decide how many false marks
+ * there are; any choice finds every literal.
+ *
+ * Scanning.  For anchor byte k at position i + k, the bucket bits are
+ * lo[k][byte & 15] & hi[k][byte >> 4]; a position is marked when the
+ * three agree on some bucket.  Bytes past the window's end read as 0:
+ * no literal holds a NUL, and a two-byte anchor admits any third byte.
+ */
+#include "literals.h"
+
+#include <stdlib.h>
+#include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LITS_AVX2 1
+#endif
+
+/* How common a byte is in text (code and prose), roughly. */
+static unsigned weight(unsigned c)
+{
+	if (c == ' ')
+		return 32;
+	if (c >= 'a' && c <= 'z')
+		return memchr("etaoinsrhl", (int)c, 10) ? 16 : 6;
+	if (c == '\t' || c == '\n')
+		return 8;
+	if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return 3;
+	if (c != 0 && memchr(".,()_\"=/-':;{}*#", (int)c, 16))
+		return 3;
+	return c > 0x20 && c < 0x7f ? 1 : 0;
+}
+
+static int is_letter(unsigned c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+/* The bytes a literal's byte stands for: itself, and its other case when ci. */
+static unsigned forms(const struct cr_lit *l, size_t i, uint8_t out[2])
+{
+	unsigned c = (uint8_t)l->s[i];
+	out[0] = (uint8_t)c;
+	if (l->ci && is_letter(c)) {
+		out[1] = (uint8_t)(c ^ 0x20);
+		return 2;
+	}
+	return 1;
+}
+
+static double anchor_cost(const struct cr_lit *l, size_t at, size_t w)
+{
+	double cost = 1;
+	for (size_t k = 0; k < w; k++) {
+		uint8_t f[2];
+		unsigned nf = forms(l, at + k, f), s = 0;
+		for (unsigned j = 0; j < nf; j++)
+			s += weight(f[j]);
+		cost *= s + 1;
+	}
+	return cost;
+}
+
+/*
+ * How much text a bucket's masks admit at one position: the product over
+ * its anchor bytes of the weight of every byte both nibble masks admit.
+ */
+static double admitted(const unsigned wt[256], const uint8_t lo[3][16], const uint8_t hi[3][16], unsigned bit)
+{
+	double cost = 1;
+	for (int k = 0; k < 3; k++) {
+		unsigned s = 0;
+		for (unsigned h = 0; h < 16; h++)
+			if (hi[k][h] & bit)
+				for (unsigned l = 0; l < 16; l++)
+					if (lo[k][l] & bit)
+						s += wt[h << 4 | l];
+		cost *= s;
+	}
+	return cost;
+}
+
+static void add_masks(uint8_t lo[3][16], uint8_t hi[3][16], const struct cr_lit *l, size_t at, unsigned bit)
+{
+	size_t w = l->len >= 3 ? 3 : 2;
+	for (size_t k = 0; k < 3; k++) {
+		if (k >= w) {
+			for (int x = 0; x < 16; x++)
+				lo[k][x] |= (uint8_t)bit, hi[k][x] |= (uint8_t)bit;
+			continue;
+		}
+		uint8_t f[2];
+		unsigned nf = forms(l, at + k, f);
+		for (unsigned j = 0; j < nf; j++) {
+			lo[k][f[j] & 15] |= (uint8_t)bit;
+			hi[k][f[j] >> 4] |= (uint8_t)bit;
+		}
+	}
+}
+
+void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint8_t mark0, uint8_t mark1)
+{
+	memset(t, 0, sizeof *t);
+	if (n > CR_LIT_MAX)
+		abort();
+	t->lit = lit;
+	t->n = n;
+	t->mark[0] = mark0;
+	t->mark[1] = mark1;
+	unsigned wt[256];
+	for (unsigned c = 0; c < 256; c++)
+		wt[c] = weight(c);
+	double own[CR_LIT_MAX];
+	for (unsigned i = 0; i < n; i++) {
+		const struct cr_lit *l = &lit[i];
+		if (l->len < 2 || memchr(l->s, 0, l->len))
+			abort();	/* a programming error: the tables are literals */
+		size_t w = l->len >= 3 ? 3 : 2, best = 0;
+		double bc = 0;
+		for (size_t at = 0; at + w <= l->len; at++) {
+			double c = anchor_cost(l, at, w);
+			if (at == 0 || c < bc)
+				bc = c, best = at;
+		}
+		t->anchor[i] = (uint8_t)best;
+		own[i] = w == 3 ? bc : bc * 4096;	/* a two-byte anchor admits any third byte */
+	}
+	/* Commonest anchors first, each into the bucket it widens least. */
+	unsigned order[CR_LIT_MAX];
+	for (unsigned i = 0; i < n; i++)
+		order[i] = i;
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && own[order[j]] > own[order[j - 1]]; j--) {
+			unsigned x = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = x;
+		}
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = order[i], pick = 0;
+		double least = 0;
+		for (unsigned b = 0; b < 8; b++) {
+			uint8_t lo[3][16], hi[3][16];
+			memcpy(lo, t->lo, sizeof lo);
+			memcpy(hi, t->hi, sizeof hi);
+			double before = t->bucket[b] ? admitted(wt, lo, hi, 1u << b) : 0;
+			add_masks(lo, hi, &lit[k], t->anchor[k], 1u << b);
+			double more = admitted(wt, lo, hi, 1u << b) - before;
+			if (b == 0 || more < least)
+				least = more, pick = b;
+		}
+		add_masks(t->lo, t->hi, &lit[k], t->anchor[k], 1u << pick);
+		t->bucket[pick] |= 1ull << k;
+	}
+	for (int k = 0; k < 3; k++)
+		for (unsigned c = 0; c < 256; c++)
+			t->tab[k][c] = t->lo[k][c & 15] & t->hi[k][c >> 4];
+}
+
+#ifdef LITS_AVX2
+int cr_have_avx2(void)
+{
+	static int known = -1;	/* benign race: every thread computes the same */
+	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+	if (k < 0) {
+		/* CRIBLE_SCAN_BASELINE keeps the baseline loops (tests run both). */
+		const char *env = getenv("CRIBLE_SCAN_BASELINE");
+		__builtin_cpu_init();
+		k = __builtin_cpu_supports("avx2") && !(env && *env) ? 1 : 0;
+		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
+	}
+	return k;
+}
+
+/* Sixty-four positions to a word from i while the anchor bytes stay inside the window; the next i. */
+__attribute__((target("avx2"))) static size_t scan_avx2(const struct cr_lits *t, const uint8_t *p, size_t n,
+							size_t i, size_t b, uint64_t *cand, uint64_t *m0,
+							uint64_t *m1)
+{
+	__m256i lo[3], hi[3];
+	for (int k = 0; k < 3; k++) {
+		lo[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)t->lo[k]));
+		hi[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)t->hi[k]));
+	}
+	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+	const __m256i c0 = _mm256_set1_epi8((char)t->mark[0]), c1 = _mm256_set1_epi8((char)t->mark[1]);
+	for (; i + 64 <= b && i + 64 + 2 <= n; i += 64) {
+		uint64_t cw = 0, w0 = 0, w1 = 0;
+		for (int h = 0; h < 2; h++) {
+			const uint8_t *q = p + i + 32 * h;
+			__m256i m = _mm256_set1_epi8(-1), v0 = zero;
+			for (int k = 0; k < 3; k++) {
+				__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(q + k));
+				if (k == 0)
+					v0 = v;
+				__m256i l = _mm256_shuffle_epi8(lo[k], _mm256_and_si256(v, nib));
+				__m256i u = _mm256_shuffle_epi8(hi[k], _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
+				m = _mm256_and_si256(m, _mm256_and_si256(l, u));
+			}
+			unsigned none = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+			cw |= (uint64_t)(uint32_t)~none << (32 * h);
+			w0 |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, c0)) << (32 * h);
+			w1 |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, c1)) << (32 * h);
+		}
+		cand[i / 64] = cw;
+		m0[i / 64] = w0;
+		m1[i / 64] = w1;
+	}
+	return i;
+}
+#else
+int cr_have_avx2(void)
+{
+	return 0;
+}
+#endif
+
+void cr_lits_scan(const struct cr_lits *t, const uint8_t *p, size_t n, size_t a, size_t b, uint64_t *cand,
+		  uint64_t *m0, uint64_t *m1)
+{
+	if (b > n)
+		b = n;
+	if (a >= b)
+		return;
+	size_t w = (b + 63) / 64;
+	for (size_t k = a / 64; k < w; k++)
+		cand[k] = m0[k] = m1[k] = 0;
+	size_t i = a;
+#ifdef LITS_AVX2
+	if (cr_have_avx2())
+		i = scan_avx2(t, p, n, i, b, cand, m0, m1);
+#endif
+	for (; i < b; i++) {
+		uint8_t x1 = i + 1 < n ? p[i + 1] : 0, x2 = i + 2 < n ? p[i + 2] : 0;
+		uint64_t bit = 1ull << (i & 63);
+		if (t->tab[0][p[i]] & t->tab[1][x1] & t->tab[2][x2])
+			cand[i / 64] |= bit;
+		if (p[i] == t->mark[0])
+			m0[i / 64] |= bit;
+		if (p[i] == t->mark[1])
+			m1[i / 64] |= bit;
+	}
+}
+
+static int same(const uint8_t *p, const struct cr_lit *l)
+{
+	if (!l->ci)
+		return memcmp(p, l->s, l->len) == 0;
+	for (size_t i = 0; i < l->len; i++) {
+		unsigned a = p[i], c = (uint8_t)l->s[i];
+		if (a != c && !(is_letter(c) && (a ^ 0x20) == c))
+			return 0;
+	}
+	return 1;
+}
+
+uint64_t cr_lits_at(const struct cr_lits *t, const uint8_t *p, size_t lo, size_t hi, size_t at)
+{
+	if (at >= hi)
+		return 0;
+	uint8_t x1 = at + 1 < hi ? p[at + 1] : 0, x2 = at + 2 < hi ? p[at + 2] : 0;
+	unsigned bk = t->tab[0][p[at]] & t->tab[1][x1] & t->tab[2][x2];
+	uint64_t found = 0;
+	for (; bk; bk &= bk - 1)
+		for (uint64_t m = t->bucket[__builtin_ctz(bk)]; m; m &= m - 1) {
+			unsigned k = (unsigned)__builtin_ctzll(m);
+			const struct cr_lit *l = &t->lit[k];
+			if (at < lo + t->anchor[k] || at - t->anchor[k] + l->len > hi)
+				continue;
+			if (same(p + at - t->anchor[k], l))
+				found |= 1ull << k;
+		}
+	return found;
+}
