@@ -177,6 +177,41 @@ static void test_markers_anywhere(void **st)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * Every byte below 0x20 at every offset of a 200-byte text, in the
+ * 64-byte blocks and in the byte-by-byte end: binary (C0 controls) but
+ * for TAB LF VT FF CR ESC and the four separators 0x1c-0x1f, which text
+ * holds.  The window pass looks bytes up by their nibbles (AVX2) or
+ * compares ranges (SSE2, ident-baseline): both must draw the same line.
+ */
+static void test_binary_bytes(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	crible_ctx_set_identify_only(ctx, 1);
+	static const char words[] = "the quick brown fox jumps over a lazy dog ";
+	int bad = 0;
+	for (unsigned c = 0; c < 0x20; c++) {
+		int text = c == '\t' || c == '\n' || c == 0x0b || c == 0x0c || c == '\r' || c >= 0x1b;
+		for (size_t at = 0; at < 200; at += (at < 140 ? 7 : 1)) {
+			uint8_t buf[200];
+			for (size_t i = 0; i < sizeof buf; i++)
+				buf[i] = (i % 61 == 60) ? '\n' : (uint8_t)words[i % (sizeof words - 1)];
+			buf[at] = (uint8_t)c;
+			crible_result *r = NULL;
+			assert_int_equal(crible_scan_mem(ctx, buf, sizeof buf, NULL, NULL, &r), CRIBLE_OK);
+			const char *got = crible_result_type_name(r);
+			if ((strcmp(got, "text") == 0) != text) {
+				print_error("byte 0x%02x at %zu: %s\n", c, at, got);
+				bad++;
+			}
+			crible_result_free(r);
+		}
+	}
+	crible_ctx_free(ctx);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_tiny),
 		cmocka_unit_test(test_whitespace_prefix),
 		cmocka_unit_test(test_markers_anywhere),
+		cmocka_unit_test(test_binary_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

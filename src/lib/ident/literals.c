@@ -249,8 +249,10 @@ void cr_lits_scan(const struct cr_lits *t, const uint8_t *p, size_t n, size_t a,
 
 static int same(const uint8_t *p, const struct cr_lit *l)
 {
+	/* Most marks are false: the first and last bytes reject them before a call. */
 	if (!l->ci)
-		return memcmp(p, l->s, l->len) == 0;
+		return p[0] == (uint8_t)l->s[0] && p[l->len - 1] == (uint8_t)l->s[l->len - 1] &&
+		       memcmp(p, l->s, l->len) == 0;
 	for (size_t i = 0; i < l->len; i++) {
 		unsigned a = p[i], c = (uint8_t)l->s[i];
 		if (a != c && !(is_letter(c) && (a ^ 0x20) == c))

@@ -223,25 +223,40 @@ static inline int block(const uint8_t *p, size_t n, size_t i, bool ctl, uint64_t
  */
 __attribute__((target("avx2"))) static int blocks_avx2(const uint8_t *p, size_t n, size_t *at, unsigned *mp)
 {
-	const __m256i lim = _mm256_set1_epi8(0x1f), lt = _mm256_set1_epi8('<'), hash = _mm256_set1_epi8('#');
-	const __m256i tab = _mm256_set1_epi8('\t'), lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+	/*
+	 * Each byte to four bits by its two nibbles (two table lookups): 1 a
+	 * binary byte below 0x10 (all but TAB LF VT FF CR), 2 one from 0x10
+	 * to 0x1a (ESC and the separators are text), 4 '<', 8 '#'.  Exact:
+	 * a block flagged binary is binary.
+	 */
+	const __m256i lo = _mm256_setr_epi8(3, 3, 3, 3 | 8, 3, 3, 3, 3, 3, 2, 2, 0, 4, 0, 1, 1, 3, 3, 3, 3 | 8, 3, 3, 3,
+					    3, 3, 2, 2, 0, 4, 0, 1, 1);
+	const __m256i hi = _mm256_setr_epi8(1, 2, 8, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 8, 4, 0, 0, 0, 0, 0,
+					    0, 0, 0, 0, 0, 0, 0);
+	const __m256i nib = _mm256_set1_epi8(0x0f), bin = _mm256_set1_epi8(3), mk = _mm256_set1_epi8(12);
+	const __m256i zero = _mm256_setzero_si256();
 	unsigned m = *mp;
 	size_t i = 0;
 	for (; i + 64 <= n; i += 64) {
-		__m256i acc = _mm256_setzero_si256();
-		uint64_t cand = 0;
+		__m256i r[2];
 		for (int k = 0; k < 2; k++) {
 			__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32 * k));
-			__m256i ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, lim), v);
-			__m256i ok = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, tab), _mm256_cmpeq_epi8(v, lf)),
-						     _mm256_cmpeq_epi8(v, cr));
-			acc = _mm256_or_si256(acc, _mm256_andnot_si256(ok, ctl));
-			cand |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-					_mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, hash)))
-				<< (32 * k);
+			r[k] = _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
+						_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
 		}
-		if (block(p, n, i, _mm256_movemask_epi8(acc) != 0, cand, &m))
+		__m256i any = _mm256_or_si256(r[0], r[1]);
+		if (!_mm256_testz_si256(any, bin))
 			return 1;
+		if (_mm256_testz_si256(any, mk))
+			continue;
+		/* '<' and '#' where they are: bits 2 and 3 moved to each byte's top bit. */
+		uint64_t cand = 0;
+		for (int k = 0; k < 2; k++) {
+			__m256i t = _mm256_or_si256(_mm256_slli_epi16(r[k], 4), _mm256_slli_epi16(r[k], 5));
+			cand |= (uint64_t)(uint32_t)_mm256_movemask_epi8(t) << (32 * k);
+		}
+		(void)zero;
+		block(p, n, i, false, cand, &m);
 	}
 	*at = i;
 	*mp = m;
@@ -388,6 +403,21 @@ static enum cr_tid shebang(const uint8_t *p, size_t n, struct cr_ident *id)
 
 static size_t skip_ws(const uint8_t *p, size_t n, size_t i)
 {
+#ifdef __SSE2__
+	/* Indentation (pretty-printed JSON, nested markup): sixteen bytes a step once a run starts. */
+	if (i + 1 < n && is_ws(p[i]) && is_ws(p[i + 1])) {
+		const __m128i sp = _mm_set1_epi8(' '), nine = _mm_set1_epi8(9), four = _mm_set1_epi8(4);
+		while (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			__m128i d = _mm_sub_epi8(v, nine);	/* TAB LF VT FF CR: 0..4 */
+			__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(_mm_min_epu8(d, four), d));
+			unsigned m = (unsigned)_mm_movemask_epi8(ws);
+			if (m != 0xffff)
+				return i + (size_t)__builtin_ctz(~m);
+			i += 16;
+		}
+	}
+#endif
 	while (i < n && is_ws(p[i]))
 		i++;
 	return i;
@@ -464,31 +494,6 @@ bool cr_has_html_tag(const uint8_t *p, size_t n)
 	return false;
 }
 
-/*
- * A template or a fragment: text that does not start with markup (a
- * Jinja "{% extends %}", a string constant) but whose lines do.  Two
- * lines in the first 4 KiB that open with an HTML element's tag, or a
- * doctype html line.  Markup quoted inside code ('<html>' in a Pascal
- * string) does not open a line.
- */
-static bool html_lines(const uint8_t *p, size_t n)
-{
-	size_t lim = n < 4096 ? n : 4096, i = 0;
-	int tags = 0;
-	for (int lines = 0; i < lim && lines < 120; lines++) {
-		const uint8_t *nl = memchr(p + i, '\n', lim - i);
-		size_t e = nl ? (size_t)(nl - p) : lim;
-		size_t b = skip_ws(p, e, i);
-		if (b < e && p[b] == '<') {
-			if (ci_pre(p + b, e - b, "<!doctype html"))
-				return true;
-			if (html_tag_at(p + b, p + e) && ++tags >= 2)
-				return true;
-		}
-		i = e + 1;
-	}
-	return false;
-}
 
 /* Classifies text starting with '<' by its prolog and root element. */
 static enum cr_tid markup(const uint8_t *p, size_t n, size_t i)
@@ -560,6 +565,24 @@ static enum cr_tid markup(const uint8_t *p, size_t n, size_t i)
  * levels.  Input cut by the window end counts as JSON when the object is
  * larger than the window and nothing before the cut was wrong.
  */
+/* From i, the first '"', '\\' or control byte of a JSON string (or n): sixteen bytes a step. */
+static size_t string_run(const uint8_t *p, size_t n, size_t i)
+{
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), lim = _mm_set1_epi8(0x1f);
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+					    _mm_cmpeq_epi8(_mm_min_epu8(v, lim), v));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	return i;
+}
+
 static int json_ok(const uint8_t *p, size_t n, int truncated)
 {
 	char stack[512];
@@ -600,7 +623,7 @@ static int json_ok(const uint8_t *p, size_t n, int truncated)
 				continue;
 			}
 			if (c == '"') {
-				size_t j = i + 1;
+				size_t j = string_run(p, n, i + 1);
 				while (j < n && p[j] != '"') {
 					if (p[j] == '\\')
 						j++;
@@ -884,6 +907,40 @@ static size_t next_bit(const uint64_t *bm, size_t a, size_t b)
 		a = (a | 63) + 1;
 	}
 	return b;
+}
+
+/*
+ * The head's marks (line ends, '-', where a needle may be) over its first
+ * 8 KiB, made 1 KiB at a time as the line readers reach them: the
+ * languages, Markdown and late HTML split the same lines from one pass,
+ * and a head decided in its first lines is not marked whole.
+ */
+struct marks {
+	const uint8_t *p;
+	size_t lim, marked;
+	uint64_t cand[8192 / 64], nl[8192 / 64], dash[8192 / 64];
+};
+
+static void marks_init(struct marks *m, const uint8_t *p, size_t n)
+{
+	pthread_once(&prefix_once, prefix_index);
+	m->p = p;
+	m->lim = n < 8192 ? n : 8192;
+	m->marked = 0;
+}
+
+/* The first line end in [i, end) (end <= the marks' limit), or end. */
+static size_t line_end(struct marks *m, size_t i, size_t end)
+{
+	for (;;) {
+		size_t top = m->marked < end ? m->marked : end;
+		size_t e = next_bit(m->nl, i, top);
+		if (e < top || top == end)
+			return e;
+		size_t b = m->marked + 1024 < m->lim ? m->marked + 1024 : m->lim;
+		cr_lits_scan(&lits, m->p, m->lim, m->marked, b, m->cand, m->nl, m->dash);
+		m->marked = b;
+	}
 }
 
 /* The needles found on a line (bit k for needles[k]). */
@@ -1191,14 +1248,13 @@ static enum cr_tid ini_shortcut(const uint8_t *p, size_t n, size_t i)
 	return T_UNKNOWN;
 }
 
-static enum cr_tid markdown(const uint8_t *p, size_t n)
+static enum cr_tid markdown(const uint8_t *p, size_t n, struct marks *mk)
 {
 	int heading = 0, other = 0, fence = 0, link = 0;
 	size_t i = 0;
 	size_t lim = n < 4096 ? n : 4096;
 	for (int lines = 0; i < lim && lines < 120; lines++) {
-		const uint8_t *nl = memchr(p + i, '\n', lim - i);
-		size_t e = nl ? (size_t)(nl - p) : lim;
+		size_t e = line_end(mk, i, lim);
 		const uint8_t *l = p + i;
 		size_t ln = e - i;
 		if (ln >= 2 && l[0] == '#') {
@@ -1243,9 +1299,8 @@ static int decided(const struct score *s)
 	return 0;
 }
 
-static enum cr_tid languages(const uint8_t *p, size_t n)
+static enum cr_tid languages(const uint8_t *p, size_t n, struct marks *mk)
 {
-	pthread_once(&prefix_once, prefix_index);
 	struct score s;
 	memset(&s, 0, sizeof s);
 	size_t i = 0, guardn = 0;
@@ -1254,21 +1309,9 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 	 * The first 8 KiB or 240 lines decide: code announces itself early
 	 * (imports, interpreter directives), after a licence or a docstring.
 	 */
-	size_t lim = n < 8192 ? n : 8192;
-	/*
-	 * The marks (needles, line ends, '-') come 1 KiB at a time, as the
-	 * lines reach them: a head decided in its first lines is not marked
-	 * whole.
-	 */
-	uint64_t cand[8192 / 64], nl[8192 / 64], dash[8192 / 64];
-	size_t marked = 0;
+	size_t lim = mk->lim;
 	for (int lines = 0; i < lim && lines < 240; lines++) {
-		size_t e;
-		while ((e = next_bit(nl, i, marked)) == marked && marked < lim) {
-			size_t to = marked + 1024 < lim ? marked + 1024 : lim;
-			cr_lits_scan(&lits, p, lim, marked, to, cand, nl, dash);
-			marked = to;
-		}
+		size_t e = line_end(mk, i, lim);
 		const uint8_t *raw = p + i;
 		size_t rn = e - i;
 		size_t b = indent(raw, rn, n - i);
@@ -1288,11 +1331,11 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 			guard = pre(l, en, "#ifndef ") ? l + 8 : NULL;
 			guardn = guard ? en - 8 : 0;
 			uint64_t found = 0;
-			for (size_t k = next_bit(cand, off, end); k < end; k = next_bit(cand, k + 1, end))
+			for (size_t k = next_bit(mk->cand, off, end); k < end; k = next_bit(mk->cand, k + 1, end))
 				found |= cr_lits_at(&lits, p, off, end, k);
 			line_needles(&s, found & ~(1ull << MAKE_REF));
 			line_starts(&s, l, en, lines == 0);
-			line_ps(&s, l, en, dash, off);
+			line_ps(&s, l, en, mk->dash, off);
 			line_misc(&s, l, en, raw, rn, (found >> MAKE_REF) & 1);
 		}
 		i = e + 1;
@@ -1300,6 +1343,31 @@ static enum cr_tid languages(const uint8_t *p, size_t n)
 			break;
 	}
 	return lang_of(&s);
+}
+
+/*
+ * A template or a fragment: text that does not start with markup (a
+ * Jinja "{% extends %}", a string constant) but whose lines do.  Two
+ * lines in the first 4 KiB that open with an HTML element's tag, or a
+ * doctype html line.  Markup quoted inside code ('<html>' in a Pascal
+ * string) does not open a line.
+ */
+static bool html_lines(const uint8_t *p, size_t n, struct marks *mk)
+{
+	size_t lim = n < 4096 ? n : 4096, i = 0;
+	int tags = 0;
+	for (int lines = 0; i < lim && lines < 120; lines++) {
+		size_t e = line_end(mk, i, lim);
+		size_t b = skip_ws(p, e, i);
+		if (b < e && p[b] == '<') {
+			if (ci_pre(p + b, e - b, "<!doctype html"))
+				return true;
+			if (html_tag_at(p + b, p + e) && ++tags >= 2)
+				return true;
+		}
+		i = e + 1;
+	}
+	return false;
 }
 
 /* --- text formats a first line names ----------------------------------- */
@@ -1435,21 +1503,23 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 		if (nl && !cr_text_is_binary(p, (size_t)(nl - p)))
 			return shebang(p, n, id);
 	}
-	unsigned marks;
-	if (window_scan(p, n, &marks))
+	unsigned anywhere;
+	if (window_scan(p, n, &anywhere))
 		return T_UNKNOWN;
+	struct marks mk;
+	marks_init(&mk, p, n);
 	/* A server runs PHP wherever it sits in the page: "<?php" in any case, or the echo tag "<?=". */
-	if (marks & MK_PHP)
+	if (anywhere & MK_PHP)
 		return T_PHP;
-	if (marks & MK_HTA)
+	if (anywhere & MK_HTA)
 		return T_HTA;
-	if (marks & MK_WSH)
+	if (anywhere & MK_WSH)
 		return T_WSH_ENCODED;
 	size_t i = skip_ws(p, n, 0);
 	if (i < n && p[i] == '<') {
 		enum cr_tid t = markup(p, n, i);
 		/* GitHub READMEs open with <p align="center"> or <img>: Markdown that holds HTML. */
-		if (t == T_HTML && !html_document(p, n < 4096 ? n : 4096) && markdown(p, n) == T_MARKDOWN)
+		if (t == T_HTML && !html_document(p, n < 4096 ? n : 4096) && markdown(p, n, &mk) == T_MARKDOWN)
 			return T_MARKDOWN;
 		if (t != T_UNKNOWN)
 			return t;
@@ -1461,21 +1531,21 @@ static enum cr_tid classify(const uint8_t *p, size_t n, size_t total, struct cr_
 	if (t != T_UNKNOWN)
 		return t;
 	/* A README that opens with a code block is Markdown before the language in the block. */
-	if ((pre(p + i, n - i, "```") || pre(p + i, n - i, "~~~")) && markdown(p, n) == T_MARKDOWN)
+	if ((pre(p + i, n - i, "```") || pre(p + i, n - i, "~~~")) && markdown(p, n, &mk) == T_MARKDOWN)
 		return T_MARKDOWN;
 	/* The first 16 KiB decide JSON: a document valid that far is JSON to any reader that stops there. */
 	if (i < n && (p[i] == '{' || p[i] == '[') && json_ok(p, n < 16384 ? n : 16384, truncated || n > 16384))
 		return T_JSON;
-	t = languages(p, n);
+	t = languages(p, n, &mk);
 	if (t != T_UNKNOWN)
 		return t;
 	t = delimited(p, n, truncated);
 	if (t != T_UNKNOWN)
 		return t;
-	t = markdown(p, n);
+	t = markdown(p, n, &mk);
 	if (t != T_UNKNOWN)
 		return t;
-	if (html_lines(p, n)) {
+	if (html_lines(p, n, &mk)) {
 		id->flags |= CR_ID_LATE_MARKUP;
 		return T_HTML;
 	}
