@@ -1,9 +1,9 @@
 /*
  * ident/literals.c - many short literals in one pass (see literals.h).
  *
- * Compiling.  Each literal's anchor is the run of three bytes (two for a
- * two-byte literal) least common in text by a rough table, so that "this."
- * is anchored on "is." and not on "thi".  Literals go into the bucket
+ * Compiling.  Each literal's anchor is the run of four bytes (the whole of
+ * a shorter literal) least common in text by a rough table, so that
+ * "self." is anchored on "elf." and not on "self".  Literals go into the bucket
  * where they add the least to how often the bucket's masks admit a
  * position: the masks of a bucket admit every byte whose low nibble one
  * literal has and whose high nibble another has, so literals that share
@@ -12,8 +12,8 @@
  *
  * Scanning.  For anchor byte k at position i + k, the bucket bits are
  * lo[k][byte & 15] & hi[k][byte >> 4]; a position is marked when the
- * three agree on some bucket.  Bytes past the window's end read as 0:
- * no literal holds a NUL, and a two-byte anchor admits any third byte.
+ * four agree on some bucket.  Bytes past the window's end read as 0: no
+ * literal holds a NUL, and a shorter anchor admits any byte after it.
  */
 #include "literals.h"
 
@@ -24,16 +24,24 @@
 #define LITS_AVX2 1
 #endif
 
-/* How common a byte is in text (code and prose), roughly. */
+_Static_assert(CR_LIT_ANCHOR == 4, "the scalar lookups below read four anchor bytes");
+
+/*
+ * How common a byte is in text (code and prose), roughly.  Letters are
+ * all common (words repeat: "func" is as frequent as "the" in code);
+ * punctuation is what makes a short run rare.
+ */
 static unsigned weight(unsigned c)
 {
 	if (c == ' ')
 		return 32;
 	if (c >= 'a' && c <= 'z')
-		return memchr("etaoinsrhl", (int)c, 10) ? 16 : 6;
+		return 16;
 	if (c == '\t' || c == '\n')
 		return 8;
-	if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+	if (c >= 'A' && c <= 'Z')
+		return 4;
+	if (c >= '0' && c <= '9')
 		return 3;
 	if (c != 0 && memchr(".,()_\"=/-':;{}*#", (int)c, 16))
 		return 3;
@@ -71,10 +79,11 @@ static double anchor_cost(const struct cr_lit *l, size_t at, size_t w)
  * How much text a bucket's masks admit at one position: the product over
  * its anchor bytes of the weight of every byte both nibble masks admit.
  */
-static double admitted(const unsigned wt[256], const uint8_t lo[3][16], const uint8_t hi[3][16], unsigned bit)
+static double admitted(const unsigned wt[256], const uint8_t lo[CR_LIT_ANCHOR][16],
+		       const uint8_t hi[CR_LIT_ANCHOR][16], unsigned bit)
 {
 	double cost = 1;
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < CR_LIT_ANCHOR; k++) {
 		unsigned s = 0;
 		for (unsigned h = 0; h < 16; h++)
 			if (hi[k][h] & bit)
@@ -86,10 +95,16 @@ static double admitted(const unsigned wt[256], const uint8_t lo[3][16], const ui
 	return cost;
 }
 
-static void add_masks(uint8_t lo[3][16], uint8_t hi[3][16], const struct cr_lit *l, size_t at, unsigned bit)
+static size_t anchor_width(const struct cr_lit *l)
 {
-	size_t w = l->len >= 3 ? 3 : 2;
-	for (size_t k = 0; k < 3; k++) {
+	return l->len < CR_LIT_ANCHOR ? l->len : CR_LIT_ANCHOR;
+}
+
+static void add_masks(uint8_t lo[CR_LIT_ANCHOR][16], uint8_t hi[CR_LIT_ANCHOR][16], const struct cr_lit *l, size_t at,
+		      unsigned bit)
+{
+	size_t w = anchor_width(l);
+	for (size_t k = 0; k < CR_LIT_ANCHOR; k++) {
 		if (k >= w) {
 			for (int x = 0; x < 16; x++)
 				lo[k][x] |= (uint8_t)bit, hi[k][x] |= (uint8_t)bit;
@@ -121,7 +136,7 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 		const struct cr_lit *l = &lit[i];
 		if (l->len < 2 || memchr(l->s, 0, l->len))
 			abort();	/* a programming error: the tables are literals */
-		size_t w = l->len >= 3 ? 3 : 2, best = 0;
+		size_t w = anchor_width(l), best = 0;
 		double bc = 0;
 		for (size_t at = 0; at + w <= l->len; at++) {
 			double c = anchor_cost(l, at, w);
@@ -129,7 +144,9 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 				bc = c, best = at;
 		}
 		t->anchor[i] = (uint8_t)best;
-		own[i] = w == 3 ? bc : bc * 4096;	/* a two-byte anchor admits any third byte */
+		uint8_t lo[CR_LIT_ANCHOR][16] = {{0}}, hi[CR_LIT_ANCHOR][16] = {{0}};
+		add_masks(lo, hi, l, best, 1);
+		own[i] = admitted(wt, lo, hi, 1);
 	}
 	/* Commonest anchors first, each into the bucket it widens least. */
 	unsigned order[CR_LIT_MAX];
@@ -145,7 +162,7 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 		unsigned k = order[i], pick = 0;
 		double least = 0;
 		for (unsigned b = 0; b < 8; b++) {
-			uint8_t lo[3][16], hi[3][16];
+			uint8_t lo[CR_LIT_ANCHOR][16], hi[CR_LIT_ANCHOR][16];
 			memcpy(lo, t->lo, sizeof lo);
 			memcpy(hi, t->hi, sizeof hi);
 			double before = t->bucket[b] ? admitted(wt, lo, hi, 1u << b) : 0;
@@ -157,7 +174,7 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 		add_masks(t->lo, t->hi, &lit[k], t->anchor[k], 1u << pick);
 		t->bucket[pick] |= 1ull << k;
 	}
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < CR_LIT_ANCHOR; k++)
 		for (unsigned c = 0; c < 256; c++)
 			t->tab[k][c] = t->lo[k][c & 15] & t->hi[k][c >> 4];
 }
@@ -182,19 +199,19 @@ __attribute__((target("avx2"))) static size_t scan_avx2(const struct cr_lits *t,
 							size_t i, size_t b, uint64_t *cand, uint64_t *m0,
 							uint64_t *m1)
 {
-	__m256i lo[3], hi[3];
-	for (int k = 0; k < 3; k++) {
+	__m256i lo[CR_LIT_ANCHOR], hi[CR_LIT_ANCHOR];
+	for (int k = 0; k < CR_LIT_ANCHOR; k++) {
 		lo[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)t->lo[k]));
 		hi[k] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)t->hi[k]));
 	}
 	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
 	const __m256i c0 = _mm256_set1_epi8((char)t->mark[0]), c1 = _mm256_set1_epi8((char)t->mark[1]);
-	for (; i + 64 <= b && i + 64 + 2 <= n; i += 64) {
+	for (; i + 64 <= b && i + 64 + CR_LIT_ANCHOR - 1 <= n; i += 64) {
 		uint64_t cw = 0, w0 = 0, w1 = 0;
 		for (int h = 0; h < 2; h++) {
 			const uint8_t *q = p + i + 32 * h;
 			__m256i m = _mm256_set1_epi8(-1), v0 = zero;
-			for (int k = 0; k < 3; k++) {
+			for (int k = 0; k < CR_LIT_ANCHOR; k++) {
 				__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(q + k));
 				if (k == 0)
 					v0 = v;
@@ -236,9 +253,9 @@ void cr_lits_scan(const struct cr_lits *t, const uint8_t *p, size_t n, size_t a,
 		i = scan_avx2(t, p, n, i, b, cand, m0, m1);
 #endif
 	for (; i < b; i++) {
-		uint8_t x1 = i + 1 < n ? p[i + 1] : 0, x2 = i + 2 < n ? p[i + 2] : 0;
+		uint8_t x1 = i + 1 < n ? p[i + 1] : 0, x2 = i + 2 < n ? p[i + 2] : 0, x3 = i + 3 < n ? p[i + 3] : 0;
 		uint64_t bit = 1ull << (i & 63);
-		if (t->tab[0][p[i]] & t->tab[1][x1] & t->tab[2][x2])
+		if (t->tab[0][p[i]] & t->tab[1][x1] & t->tab[2][x2] & t->tab[3][x3])
 			cand[i / 64] |= bit;
 		if (p[i] == t->mark[0])
 			m0[i / 64] |= bit;
@@ -265,8 +282,8 @@ uint64_t cr_lits_at(const struct cr_lits *t, const uint8_t *p, size_t lo, size_t
 {
 	if (at >= hi)
 		return 0;
-	uint8_t x1 = at + 1 < hi ? p[at + 1] : 0, x2 = at + 2 < hi ? p[at + 2] : 0;
-	unsigned bk = t->tab[0][p[at]] & t->tab[1][x1] & t->tab[2][x2];
+	uint8_t x1 = at + 1 < hi ? p[at + 1] : 0, x2 = at + 2 < hi ? p[at + 2] : 0, x3 = at + 3 < hi ? p[at + 3] : 0;
+	unsigned bk = t->tab[0][p[at]] & t->tab[1][x1] & t->tab[2][x2] & t->tab[3][x3];
 	uint64_t found = 0;
 	for (; bk; bk &= bk - 1)
 		for (uint64_t m = t->bucket[__builtin_ctz(bk)]; m; m &= m - 1) {

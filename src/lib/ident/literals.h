@@ -3,7 +3,7 @@
  *
  * A set of up to 64 literals (2 to 255 bytes, each exact or ASCII
  * case-insensitive) is compiled once into nibble masks: every literal
- * has an anchor, three of its bytes (two for a two-byte literal), and
+ * has an anchor, four of its bytes (all of a shorter literal), and
  * sits in one of eight buckets.  One pass over the window marks each
  * position where some bucket's anchor may start (the low and the high
  * nibble of each anchor byte are looked up apart, 32 positions to a
@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #define CR_LIT_MAX 64
+#define CR_LIT_ANCHOR 4	/* anchor bytes */
 
 struct cr_lit {
 	const char *s;
@@ -30,8 +31,8 @@ struct cr_lit {
 };
 
 struct cr_lits {
-	uint8_t lo[3][16], hi[3][16];	/* buckets admitting a nibble at anchor byte k */
-	uint8_t tab[3][256];		/* lo & hi for each whole byte: the scalar pass */
+	uint8_t lo[CR_LIT_ANCHOR][16], hi[CR_LIT_ANCHOR][16];	/* buckets admitting a nibble at anchor byte k */
+	uint8_t tab[CR_LIT_ANCHOR][256];			/* lo & hi for each whole byte: the scalar pass */
 	uint64_t bucket[8];		/* the literals in each bucket */
 	uint8_t anchor[CR_LIT_MAX];	/* where each literal's anchor starts in it */
 	uint8_t mark[2];		/* the bytes marked besides */
