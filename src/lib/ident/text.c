@@ -224,17 +224,18 @@ static inline int block(const uint8_t *p, size_t n, size_t i, bool ctl, uint64_t
 __attribute__((target("avx2"))) static int blocks_avx2(const uint8_t *p, size_t n, size_t *at, unsigned *mp)
 {
 	/*
-	 * Each byte to four bits by its two nibbles (two table lookups): 1 a
-	 * binary byte below 0x10 (all but TAB LF VT FF CR), 2 one from 0x10
-	 * to 0x1a (ESC and the separators are text), 4 '<', 8 '#'.  Exact:
-	 * a block flagged binary is binary.
+	 * Each byte to a set of classes by its two nibbles (two lookups):
+	 * 1 a binary byte below 0x10 (all but TAB LF VT FF CR), 2 one from
+	 * 0x10 to 0x1a (ESC and the separators are text), 4 '<', 8 '#',
+	 * 16 '?', 32 'h' or 'H', 64 '@'.  The binary test is exact.  A marker
+	 * starts only at "<?", "<h" or "#@": mark_at sees those positions,
+	 * not every '<' of a page.
 	 */
-	const __m256i lo = _mm256_setr_epi8(3, 3, 3, 3 | 8, 3, 3, 3, 3, 3, 2, 2, 0, 4, 0, 1, 1, 3, 3, 3, 3 | 8, 3, 3, 3,
-					    3, 3, 2, 2, 0, 4, 0, 1, 1);
-	const __m256i hi = _mm256_setr_epi8(1, 2, 8, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 8, 4, 0, 0, 0, 0, 0,
-					    0, 0, 0, 0, 0, 0, 0);
-	const __m256i nib = _mm256_set1_epi8(0x0f), bin = _mm256_set1_epi8(3), mk = _mm256_set1_epi8(12);
-	const __m256i zero = _mm256_setzero_si256();
+	const __m256i lo = _mm256_setr_epi8(3 | 64, 3, 3, 3 | 8, 3, 3, 3, 3, 3 | 32, 2, 2, 0, 4, 0, 1, 1 | 16, 3 | 64, 3,
+					    3, 3 | 8, 3, 3, 3, 3, 3 | 32, 2, 2, 0, 4, 0, 1, 1 | 16);
+	const __m256i hi = _mm256_setr_epi8(1, 2, 8, 4 | 16, 32 | 64, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 8, 4 | 16,
+					    32 | 64, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i nib = _mm256_set1_epi8(0x0f), bin = _mm256_set1_epi8(3), opener = _mm256_set1_epi8(12);
 	unsigned m = *mp;
 	size_t i = 0;
 	for (; i + 64 <= n; i += 64) {
@@ -247,15 +248,21 @@ __attribute__((target("avx2"))) static int blocks_avx2(const uint8_t *p, size_t 
 		__m256i any = _mm256_or_si256(r[0], r[1]);
 		if (!_mm256_testz_si256(any, bin))
 			return 1;
-		if (_mm256_testz_si256(any, mk))
+		if (_mm256_testz_si256(any, opener))
 			continue;
-		/* '<' and '#' where they are: bits 2 and 3 moved to each byte's top bit. */
-		uint64_t cand = 0;
+		/* Each class to a 64-bit mask: its bit moved to the top of each byte (16-bit shifts carry nothing in). */
+		uint64_t lt = 0, hs = 0, qh = 0, ats = 0;
 		for (int k = 0; k < 2; k++) {
-			__m256i t = _mm256_or_si256(_mm256_slli_epi16(r[k], 4), _mm256_slli_epi16(r[k], 5));
-			cand |= (uint64_t)(uint32_t)_mm256_movemask_epi8(t) << (32 * k);
+			unsigned sh = 32u * (unsigned)k;
+			lt |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(r[k], 5)) << sh;
+			hs |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(r[k], 4)) << sh;
+			qh |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+				      _mm256_or_si256(_mm256_slli_epi16(r[k], 3), _mm256_slli_epi16(r[k], 2)))
+			      << sh;
+			ats |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(r[k], 1)) << sh;
 		}
-		(void)zero;
+		/* The byte after the block's last is the next block's: its opener is a candidate as it is. */
+		uint64_t cand = (lt & (qh >> 1)) | (hs & (ats >> 1)) | ((lt | hs) & (1ull << 63));
 		block(p, n, i, false, cand, &m);
 	}
 	*at = i;
