@@ -721,11 +721,18 @@ static int popcount(uint32_t x)
 /*
  * Prefix indicators: a line (blanks trimmed) that starts with s, in any
  * case when ci, counts for lang, as a distinct indicator bit or as a
- * strong one.  Indexed by first letter once, so each line is compared
- * only with the few that can match it.  Indicators with a further
- * condition are in the line_* functions below.
+ * strong one.  Indexed by their first two bytes once, so each line is
+ * compared only with the few that can match it.  A START prefix has a
+ * further condition on the line: line_start() checks it once the prefix
+ * matched (so most lines never get there).
  */
 #define STRONG (-1)
+#define START (-2)
+/* The START prefixes: lang holds which. */
+enum start {
+	S_CLASS, S_CONST, S_DEF, S_ELIF, S_END, S_ECHO, S_FROM, S_FUNCTION, S_IMPORT, S_LET, S_MODULE, S_NEXT,
+	S_PACKAGE, S_REM, S_SUB, S_SET, S_STRUCT, S_STATIC, S_TRY, S_USE, S_VAR, S_WITH,
+};
 struct prefix {
 	const char *s;
 	uint8_t len, lang;
@@ -785,6 +792,14 @@ static const struct prefix prefixes[] = {
 	P("(define ", L_LISP, 6), P("(lambda ", L_LISP, 7),
 	/* unified diff */
 	P("diff --git ", L_DIFF, 0), P("+++ ", L_DIFF, 0), P("--- ", L_DIFF, 1), P("@@ -", L_DIFF, 2),
+	/* with a condition on the line (line_start) */
+	P("class ", S_CLASS, START), P("const ", S_CONST, START), P("def ", S_DEF, START), P("elif ", S_ELIF, START),
+	P("except", S_ELIF, START), P("end", S_END, START), PI("echo off", S_ECHO, START), P("from ", S_FROM, START),
+	PI("function ", S_FUNCTION, START), P("import ", S_IMPORT, START), P("let ", S_LET, START),
+	P("module ", S_MODULE, START), PI("next", S_NEXT, START), P("package ", S_PACKAGE, START),
+	PI("rem", S_REM, START), P("sub ", S_SUB, START), PI("set ", S_SET, START), P("struct ", S_STRUCT, START),
+	P("static ", S_STATIC, START), P("try:", S_TRY, START), P("use ", S_USE, START), P("var ", S_VAR, START),
+	P("with ", S_WITH, START),
 };
 #undef P
 #undef PI
@@ -962,8 +977,110 @@ static void line_needles(struct score *sc, uint64_t found)
 	}
 }
 
+/*
+ * The START prefixes' conditions: the line l[0..n) starts with the
+ * prefix `which` (its case checked as the prefix asks).
+ */
+static void line_start(struct score *s, unsigned which, const uint8_t *l, size_t n, int first)
+{
+	int colon = l[n - 1] == ':';
+	switch (which) {
+	case S_CLASS:
+		if (colon)
+			hit(s, L_PY, 2);
+		break;
+	case S_CONST:
+	case S_LET:
+	case S_VAR:
+		if (has(l, n, " = "))
+			hit(s, L_JS, 1);
+		break;
+	case S_DEF:
+		if (colon && has(l, n, "("))
+			hit(s, L_PY, 1);
+		if (!colon && !has(l, n, "{"))
+			hit(s, L_RB, 1);
+		break;
+	case S_ELIF:	/* and "except" */
+	case S_TRY:
+	case S_WITH:
+		if (colon)
+			hit(s, L_PY, 3);
+		break;
+	case S_END:
+		if (n == 3)
+			hit(s, L_RB, 2);
+		break;
+	case S_ECHO:
+		if (first)
+			strong(s, L_BAT);
+		break;
+	case S_FROM:
+		if (has(l, n, " import ") && !has(l, n, "'") && !has(l, n, "\""))
+			strong(s, L_PY);
+		break;
+	case S_FUNCTION:
+		if (n > 9) {
+			/* function Verb-Noun */
+			size_t i = 9;
+			while (i < n && is_ident(l[i]))
+				i++;
+			if (i < n && l[i] == '-' && i + 1 < n && is_alpha(l[i + 1]))
+				strong(s, L_PS);
+		}
+		break;
+	case S_IMPORT:
+		if (n > 7 && is_alpha(l[7]) && !memchr(l, ';', n) && !memchr(l, '\'', n) && !memchr(l, '"', n) &&
+		    !memchr(l, '{', n))
+			hit(s, L_PY, 0);
+		if (has(l, n, " from '") || has(l, n, " from \""))
+			hit(s, L_JS, 5);
+		break;
+	case S_MODULE:
+		if (n > 7 && l[7] >= 'A' && l[7] <= 'Z')
+			hit(s, L_RB, 4);
+		break;
+	case S_NEXT:
+		if (n == 4 || l[4] == ' ' || l[4] == '\r')
+			hit(s, L_VB, 6);
+		break;
+	case S_PACKAGE:
+		if (l[n - 1] == ';')
+			hit(s, L_PL, 2);
+		break;
+	case S_REM:
+		if (n == 3)
+			hit(s, L_BAT, 0);
+		break;
+	case S_SUB:
+		if (has(l, n, "{"))
+			hit(s, L_PL, 1);
+		break;
+	case S_SET:
+		if (has(l, n, " = "))
+			hit(s, L_VB, 4);
+		else
+			hit(s, L_BAT, 1);
+		break;
+	case S_STRUCT:
+		if (has(l, n, "{"))
+			hit(s, L_C, 1);
+		break;
+	case S_STATIC:
+		if (has(l, n, "("))
+			hit(s, L_C, 2);
+		break;
+	case S_USE:
+		if (l[n - 1] == ';')
+			hit(s, L_PL, 4);
+		break;
+	default:
+		break;
+	}
+}
+
 /* The line l[0..n); word is its first eight bytes (zeros past the head's end). */
-static void line_prefixes(struct score *sc, const uint8_t *l, size_t n, uint64_t word)
+static void line_prefixes(struct score *sc, const uint8_t *l, size_t n, uint64_t word, int first)
 {
 	if (n < 2)
 		return;
@@ -976,7 +1093,9 @@ static void line_prefixes(struct score *sc, const uint8_t *l, size_t n, uint64_t
 		if (x->len > 8 && !(x->ci ? ci_pre_n(l + 8, n - 8, x->s + 8, x->len - 8u)
 					  : memcmp(l + 8, x->s + 8, x->len - 8u) == 0))
 			continue;
-		if (x->bit == STRONG)
+		if (x->bit == START)
+			line_start(sc, x->lang, l, n, first);
+		else if (x->bit == STRONG)
 			strong(sc, x->lang);
 		else
 			hit(sc, x->lang, x->bit);
@@ -1013,113 +1132,6 @@ static void line_ps(struct score *s, const uint8_t *l, size_t n, const uint64_t 
 	}
 }
 
-/*
- * The indicators a line shows by how it starts, dispatched on its first
- * byte case-folded: a line of prose is compared with the few that start
- * as it does, not with all of them.  Each test still checks the case it
- * needs.
- */
-static void line_starts(struct score *s, const uint8_t *l, size_t n, int first)
-{
-	int colon = l[n - 1] == ':';
-	switch (lower(l[0])) {
-	case ':':
-		if (n > 1 && is_alpha(l[1]))
-			hit(s, L_BAT, 3);
-		break;
-	case 'c':
-		if (colon && pre(l, n, "class "))
-			hit(s, L_PY, 2);
-		if (pre(l, n, "const ") && has(l, n, " = "))
-			hit(s, L_JS, 1);
-		break;
-	case 'd':
-		if (colon && pre(l, n, "def ") && has(l, n, "("))
-			hit(s, L_PY, 1);
-		if (pre(l, n, "def ") && !colon && !has(l, n, "{"))
-			hit(s, L_RB, 1);
-		break;
-	case 'e':
-		if (colon && (pre(l, n, "elif ") || pre(l, n, "except")))
-			hit(s, L_PY, 3);
-		if (n == 3 && pre(l, n, "end"))
-			hit(s, L_RB, 2);
-		if (first && ci_pre(l, n, "echo off"))
-			strong(s, L_BAT);
-		break;
-	case 'f':
-		if (pre(l, n, "from ") && has(l, n, " import ") && !has(l, n, "'") && !has(l, n, "\""))
-			strong(s, L_PY);
-		if (n > 9 && ci_pre(l, n, "function ")) {
-			/* function Verb-Noun */
-			size_t i = 9;
-			while (i < n && is_ident(l[i]))
-				i++;
-			if (i < n && l[i] == '-' && i + 1 < n && is_alpha(l[i + 1]))
-				strong(s, L_PS);
-		}
-		break;
-	case 'i':
-		if (pre(l, n, "import ") && n > 7 && is_alpha(l[7]) && !memchr(l, ';', n) && !memchr(l, '\'', n) &&
-		    !memchr(l, '"', n) && !memchr(l, '{', n))
-			hit(s, L_PY, 0);
-		if (pre(l, n, "import ") && (has(l, n, " from '") || has(l, n, " from \"")))
-			hit(s, L_JS, 5);
-		break;
-	case 'l':
-		if (pre(l, n, "let ") && has(l, n, " = "))
-			hit(s, L_JS, 1);
-		break;
-	case 'm':
-		if (n > 7 && pre(l, n, "module ") && l[7] >= 'A' && l[7] <= 'Z')
-			hit(s, L_RB, 4);
-		break;
-	case 'n':
-		if (ci_pre(l, n, "next") && (n == 4 || l[4] == ' ' || l[4] == '\r'))
-			hit(s, L_VB, 6);
-		break;
-	case 'p':
-		if (l[n - 1] == ';' && pre(l, n, "package "))
-			hit(s, L_PL, 2);
-		break;
-	case 'r':
-		if (n == 3 && ci_pre(l, n, "rem"))
-			hit(s, L_BAT, 0);
-		break;
-	case 's':
-		if (pre(l, n, "sub ") && has(l, n, "{"))
-			hit(s, L_PL, 1);
-		if (ci_pre(l, n, "set ")) {
-			if (has(l, n, " = "))
-				hit(s, L_VB, 4);
-			else
-				hit(s, L_BAT, 1);
-		}
-		if (pre(l, n, "struct ") && has(l, n, "{"))
-			hit(s, L_C, 1);
-		if (pre(l, n, "static ") && has(l, n, "("))
-			hit(s, L_C, 2);
-		break;
-	case 't':
-		if (colon && pre(l, n, "try:"))
-			hit(s, L_PY, 3);
-		break;
-	case 'u':
-		if (l[n - 1] == ';' && pre(l, n, "use "))
-			hit(s, L_PL, 4);
-		break;
-	case 'v':
-		if (pre(l, n, "var ") && has(l, n, " = "))
-			hit(s, L_JS, 1);
-		break;
-	case 'w':
-		if (colon && pre(l, n, "with "))
-			hit(s, L_PY, 3);
-		break;
-	default:
-		break;
-	}
-}
 
 static void line_misc(struct score *s, const uint8_t *l, size_t n, const uint8_t *raw, size_t rn, bool make_ref)
 {
@@ -1330,7 +1342,10 @@ static enum cr_tid languages(const uint8_t *p, size_t n, struct marks *mk)
 			size_t off = (size_t)(l - p), end = off + en;
 			uint64_t word = 0;
 			memcpy(&word, l, n - off < 8 ? n - off : 8);
-			line_prefixes(&s, l, en, word);
+			line_prefixes(&s, l, en, word, lines == 0);
+			/* A batch label ":name" (a prefix of one byte and a condition). */
+			if (l[0] == ':' && en > 1 && is_alpha(l[1]))
+				hit(&s, L_BAT, 3);
 			/* An include guard: "#ifndef NAME" then "#define NAME". */
 			if (guard && pre(l, en, "#define ") && en - 8 >= guardn && memcmp(l + 8, guard, guardn) == 0 &&
 			    (en - 8 == guardn || is_ws(l[8 + guardn])))
@@ -1341,7 +1356,6 @@ static enum cr_tid languages(const uint8_t *p, size_t n, struct marks *mk)
 			for (size_t k = next_bit(mk->cand, off, end); k < end; k = next_bit(mk->cand, k + 1, end))
 				found |= cr_lits_at(&lits, p, off, end, k);
 			line_needles(&s, found & ~(1ull << MAKE_REF));
-			line_starts(&s, l, en, lines == 0);
 			line_ps(&s, l, en, mk->dash, off);
 			line_misc(&s, l, en, raw, rn, (found >> MAKE_REF) & 1);
 		}
