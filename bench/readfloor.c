@@ -20,6 +20,8 @@
 
 #include <openssl/evp.h>
 
+#include "paths.h"
+
 #define HEAD (64u * 1024u)
 #define TAIL (64u * 1024u + 1024u)
 
@@ -85,27 +87,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: readfloor [--hash] LISTFILE\n");
 		return 2;
 	}
-	FILE *f = fopen(argv[1], "r");
-	if (!f) {
-		perror(argv[1]);
+	paths = read_paths(argv[1], &npaths);
+	if (!paths)
 		return 2;
-	}
-	size_t cap = 0;
-	char *line = NULL;
-	size_t lc = 0;
-	ssize_t n;
-	while ((n = getline(&line, &lc, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (npaths == cap) {
-			cap = cap ? cap * 2 : 1024;
-			paths = realloc(paths, cap * sizeof *paths);
-			if (!paths)
-				return 2;
-		}
-		paths[npaths++] = strdup(line);
-	}
-	fclose(f);
 	long nt = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nt < 1)
 		nt = 1;
