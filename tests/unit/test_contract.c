@@ -175,11 +175,81 @@ static void test_toy_empty(void **st)
 	crible_ctx_free(ctx);
 }
 
+/* A path as the JSON contract writes it: the reference the renderer's fast path must match. */
+static size_t json_escaped(const uint8_t *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = s[i];
+		if (c == '"' || c == '\\')
+			o += (size_t)sprintf(out + o, "\\%c", c);
+		else if (c == '\n')
+			o += (size_t)sprintf(out + o, "\\n");
+		else if (c == '\r')
+			o += (size_t)sprintf(out + o, "\\r");
+		else if (c == '\t')
+			o += (size_t)sprintf(out + o, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)sprintf(out + o, "\\u%04x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
+ * Every ASCII byte in a path, at each offset across the 16 bytes the
+ * renderer skips at once, comes out escaped exactly as the contract says;
+ * UTF-8 stays as it is and a byte that is not UTF-8 becomes U+FFFD.
+ */
+static void test_json_escaping(void **st)
+{
+	(void)st;
+	int bad = 0;
+	for (size_t pad = 0; pad < 18; pad++)
+		for (unsigned c = 1; c < 0x80; c++) {
+			uint8_t path[64];
+			size_t n = 0;
+			memset(path, 'x', pad);
+			n = pad;
+			path[n++] = (uint8_t)c;
+			memset(path + n, 'y', 20);
+			n += 20;
+			path[n] = '\0';
+			char want[512], *got = NULL;
+			int w = snprintf(want, sizeof want, "{\"path\":\"");
+			w += (int)json_escaped(path, n, want + w);
+			assert_int_equal(crible_error_render((const char *)path, "m", CRIBLE_JSON, &got, NULL), CRIBLE_OK);
+			if (strncmp(got, want, (size_t)w) != 0 || got[w] != '"') {
+				print_error("byte 0x%02x after %zu: %s\n", c, pad, got);
+				bad++;
+			}
+			free(got);
+		}
+	/* UTF-8 kept; 0xff and a cut sequence replaced, wherever they fall. */
+	for (size_t pad = 0; pad < 18; pad++) {
+		char path[64], want[128], *got = NULL;
+		memset(path, 'x', pad);
+		snprintf(path + pad, sizeof path - pad, "\xc3\xa9\xe4\xb8\xad-\xff-zzzzzzzzzzzz\xe4\xb8");
+		int w = snprintf(want, sizeof want, "{\"path\":\"%.*s\xc3\xa9\xe4\xb8\xad-\xef\xbf\xbd-zzzzzzzzzzzz", (int)pad,
+				 path);
+		assert_int_equal(crible_error_render(path, "m", CRIBLE_JSON, &got, NULL), CRIBLE_OK);
+		if (strncmp(got, want, (size_t)w) != 0 || strncmp(got + w, "\xef\xbf\xbd", 3) != 0) {
+			print_error("UTF-8 after %zu: %s\n", pad, got);
+			bad++;
+		}
+		free(got);
+	}
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_toy_walk),
 		cmocka_unit_test(test_toy_empty),
+		cmocka_unit_test(test_json_escaping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void cr_buf_init(struct cr_buf *b, size_t max)
 {
@@ -64,6 +67,27 @@ void cr_buf_printf(struct cr_buf *b, const char *fmt, ...)
 	cr_buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
+/* From i, the first byte of p[0..n) that JSON output must look at: '"', '\\', a control, DEL, or not ASCII. */
+static size_t plain_run(const uint8_t *p, size_t n, size_t i)
+{
+#ifdef __SSE2__
+	/* Sixteen at a time: as signed bytes, 0x80-0xff are negative and 0x00-0x1f below 0x20. */
+	const __m128i sp = _mm_set1_epi8(0x20), q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		      del = _mm_set1_epi8(0x7f);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, sp), _mm_cmpeq_epi8(v, del)),
+					    _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
+		i++;
+	return i;
+}
+
 void cr_buf_json_str(struct cr_buf *b, const char *s)
 {
 	const uint8_t *p = (const uint8_t *)s;
@@ -71,7 +95,7 @@ void cr_buf_json_str(struct cr_buf *b, const char *s)
 	cr_buf_add(b, "\"", 1);
 	size_t run = 0;	/* start of a run of bytes copied as they are */
 	size_t i = 0;
-	while (i < n) {
+	while ((i = plain_run(p, n, i)) < n) {
 		uint8_t c = p[i];
 		const char *esc = NULL;
 		char u[8];
