@@ -75,47 +75,65 @@ static double anchor_cost(const struct cr_lit *l, size_t at, size_t w)
 	return cost;
 }
 
-/*
- * How much text a bucket's masks admit at one position: the product over
- * its anchor bytes of the weight of every byte both nibble masks admit.
- */
-static double admitted(const unsigned wt[256], const uint8_t lo[CR_LIT_ANCHOR][16],
-		       const uint8_t hi[CR_LIT_ANCHOR][16], unsigned bit)
-{
-	double cost = 1;
-	for (int k = 0; k < CR_LIT_ANCHOR; k++) {
-		unsigned s = 0;
-		for (unsigned h = 0; h < 16; h++)
-			if (hi[k][h] & bit)
-				for (unsigned l = 0; l < 16; l++)
-					if (lo[k][l] & bit)
-						s += wt[h << 4 | l];
-		cost *= s;
-	}
-	return cost;
-}
-
 static size_t anchor_width(const struct cr_lit *l)
 {
 	return l->len < CR_LIT_ANCHOR ? l->len : CR_LIT_ANCHOR;
 }
 
-static void add_masks(uint8_t lo[CR_LIT_ANCHOR][16], uint8_t hi[CR_LIT_ANCHOR][16], const struct cr_lit *l, size_t at,
-		      unsigned bit)
+/*
+ * A literal's (or a bucket's) nibble masks: bit x of lo[k] when the
+ * anchor's byte k may have low nibble x, of hi[k] for the high nibble.
+ */
+struct nibs {
+	uint16_t lo[CR_LIT_ANCHOR], hi[CR_LIT_ANCHOR];
+};
+
+static void lit_nibs(const struct cr_lit *l, size_t at, struct nibs *m)
 {
 	size_t w = anchor_width(l);
 	for (size_t k = 0; k < CR_LIT_ANCHOR; k++) {
+		m->lo[k] = m->hi[k] = 0;
 		if (k >= w) {
-			for (int x = 0; x < 16; x++)
-				lo[k][x] |= (uint8_t)bit, hi[k][x] |= (uint8_t)bit;
+			m->lo[k] = m->hi[k] = 0xffff;	/* past a short anchor: any byte */
 			continue;
 		}
 		uint8_t f[2];
 		unsigned nf = forms(l, at + k, f);
 		for (unsigned j = 0; j < nf; j++) {
-			lo[k][f[j] & 15] |= (uint8_t)bit;
-			hi[k][f[j] >> 4] |= (uint8_t)bit;
+			m->lo[k] |= (uint16_t)(1u << (f[j] & 15));
+			m->hi[k] |= (uint16_t)(1u << (f[j] >> 4));
 		}
+	}
+}
+
+/*
+ * How much text masks admit at one position: the product over the anchor
+ * bytes of the weight of every byte both nibble masks admit.
+ */
+static double admitted(const unsigned wt[256 + 16], const struct nibs *m)
+{
+	double cost = 1;
+	for (int k = 0; k < CR_LIT_ANCHOR; k++) {
+		unsigned s = 0;
+		/* Bytes from 0x80 weigh nothing: high nibbles 0-7 only; a full row is its total. */
+		for (unsigned h = m->hi[k] & 0xffu; h; h &= h - 1) {
+			unsigned row = (unsigned)__builtin_ctz(h) << 4;
+			if (m->lo[k] == 0xffff)
+				s += wt[256 + (row >> 4)];
+			else
+				for (unsigned l = m->lo[k]; l; l &= l - 1)
+					s += wt[row | (unsigned)__builtin_ctz(l)];
+		}
+		cost *= s;
+	}
+	return cost;
+}
+
+static void nibs_or(struct nibs *d, const struct nibs *a, const struct nibs *b)
+{
+	for (int k = 0; k < CR_LIT_ANCHOR; k++) {
+		d->lo[k] = a->lo[k] | b->lo[k];
+		d->hi[k] = a->hi[k] | b->hi[k];
 	}
 }
 
@@ -128,10 +146,13 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 	t->n = n;
 	t->mark[0] = mark0;
 	t->mark[1] = mark1;
-	unsigned wt[256];
-	for (unsigned c = 0; c < 256; c++)
+	unsigned wt[256 + 16] = {0};	/* each byte's weight, then each high nibble's row total */
+	for (unsigned c = 0; c < 256; c++) {
 		wt[c] = weight(c);
+		wt[256 + (c >> 4)] += wt[c];
+	}
 	double own[CR_LIT_MAX];
+	struct nibs mine[CR_LIT_MAX];
 	for (unsigned i = 0; i < n; i++) {
 		const struct cr_lit *l = &lit[i];
 		if (l->len < 2 || memchr(l->s, 0, l->len))
@@ -144,9 +165,8 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 				bc = c, best = at;
 		}
 		t->anchor[i] = (uint8_t)best;
-		uint8_t lo[CR_LIT_ANCHOR][16] = {{0}}, hi[CR_LIT_ANCHOR][16] = {{0}};
-		add_masks(lo, hi, l, best, 1);
-		own[i] = admitted(wt, lo, hi, 1);
+		lit_nibs(l, best, &mine[i]);
+		own[i] = admitted(wt, &mine[i]);
 	}
 	/* Commonest anchors first, each into the bucket it widens least. */
 	unsigned order[CR_LIT_MAX];
@@ -158,22 +178,33 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 			order[j] = order[j - 1];
 			order[j - 1] = x;
 		}
+	struct nibs bk[8];
+	double cost[8];
+	memset(bk, 0, sizeof bk);
+	for (unsigned b = 0; b < 8; b++)
+		cost[b] = 0;
 	for (unsigned i = 0; i < n; i++) {
 		unsigned k = order[i], pick = 0;
-		double least = 0;
+		double least = 0, pick_cost = 0;
 		for (unsigned b = 0; b < 8; b++) {
-			uint8_t lo[CR_LIT_ANCHOR][16], hi[CR_LIT_ANCHOR][16];
-			memcpy(lo, t->lo, sizeof lo);
-			memcpy(hi, t->hi, sizeof hi);
-			double before = t->bucket[b] ? admitted(wt, lo, hi, 1u << b) : 0;
-			add_masks(lo, hi, &lit[k], t->anchor[k], 1u << b);
-			double more = admitted(wt, lo, hi, 1u << b) - before;
-			if (b == 0 || more < least)
-				least = more, pick = b;
+			struct nibs m;
+			nibs_or(&m, &bk[b], &mine[k]);
+			double c = admitted(wt, &m);
+			if (b == 0 || c - cost[b] < least)
+				least = c - cost[b], pick = b, pick_cost = c;
 		}
-		add_masks(t->lo, t->hi, &lit[k], t->anchor[k], 1u << pick);
+		nibs_or(&bk[pick], &bk[pick], &mine[k]);
+		cost[pick] = pick_cost;
 		t->bucket[pick] |= 1ull << k;
 	}
+	for (unsigned b = 0; b < 8; b++)
+		for (int k = 0; k < CR_LIT_ANCHOR; k++)
+			for (unsigned x = 0; x < 16; x++) {
+				if (bk[b].lo[k] >> x & 1)
+					t->lo[k][x] |= (uint8_t)(1u << b);
+				if (bk[b].hi[k] >> x & 1)
+					t->hi[k][x] |= (uint8_t)(1u << b);
+			}
 	for (int k = 0; k < CR_LIT_ANCHOR; k++)
 		for (unsigned c = 0; c < 256; c++)
 			t->tab[k][c] = t->lo[k][c & 15] & t->hi[k][c >> 4];
