@@ -108,7 +108,7 @@ enum cr_dec cr_decode(struct cr_scan *s, enum cr_codec c, const struct cr_src *s
 	bool full = false;
 	const struct cr_codec_ops *ops = ops_of(c);
 	/* A large stream's file writes go on another core while this one decodes. */
-	bool bg = len >= BG_MIN && !out->wr && !out->grow && !cr_in_worker;
+	bool bg = len >= BG_MIN && !out->wr && !cr_in_worker;
 	if (bg)
 		cr_spool_background(out);
 	if (!ops) {

@@ -81,7 +81,11 @@ static void *writer_main(void *arg)
 
 void cr_spool_background(struct cr_spool *sp)
 {
-	if (sp->wr)
+	/*
+	 * Not for a growing spool: it tells readers a byte is there once
+	 * written, and a writer thread writes it later.
+	 */
+	if (sp->wr || sp->grow)
 		return;
 	struct cr_spool_writer *w = calloc(1, sizeof *w);
 	if (!w)
@@ -230,7 +234,8 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n)
 
 int cr_spool_grow(struct cr_spool *sp, struct cr_grow *g)
 {
-	if (sp->fd < 0 && open_file(sp) != 0)
+	/* A byte published must be in the file: no writer thread behind the readers' backs. */
+	if (sp->wr || (sp->fd < 0 && open_file(sp) != 0))
 		return -1;
 	sp->grow = g;
 	return 0;

@@ -31,7 +31,10 @@ int cr_spool_write(struct cr_spool *sp, const void *p, size_t n);
  * From the move to a file on, writes go through a thread of their own,
  * so that a large decode does not wait for the file system's copies
  * (cr_decode asks for it on large streams).  cr_spool_finish waits for
- * them: 0, or -1 when one failed.  Call it before cr_spool_src.
+ * them: 0, or -1 when one failed.  Call it before cr_spool_src.  A
+ * growing spool (cr_spool_grow) keeps its writes on the writer's thread,
+ * and cr_spool_grow refuses a spool that has a writer thread: a byte
+ * its readers are told of is in the file.
  */
 void cr_spool_background(struct cr_spool *sp);
 int cr_spool_finish(struct cr_spool *sp);
