@@ -212,6 +212,67 @@ static void test_binary_bytes(void **st)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * The line-start indicators that carry a condition (ident/text.c, START
+ * prefixes and line_start): each pair is one file that a language's
+ * indicators decide with that line, and its twin, the same but for the
+ * one condition the line then fails (no colon, no " = ", "ends" for
+ * "end", a quote in the import...).  The twin is plain text: the case
+ * fails if the condition is lost or no longer checked.
+ */
+static void test_line_start_conditions(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	crible_ctx_set_identify_only(ctx, 1);
+	static const struct {
+		const char *with, *without, *type;
+	} cases[] = {
+		{"class A:\ntry:\n", "class A\ntry:\n", "python"},
+		{"const a = 1\nx => y\nconsole.log(a)\n", "const a\nx => y\nconsole.log(a)\n", "javascript"},
+		{"let a = 1\nx => y\nconsole.log(a)\n", "let a\nx => y\nconsole.log(a)\n", "javascript"},
+		{"var a = 1\nx => y\nconsole.log(a)\n", "var a\nx => y\nconsole.log(a)\n", "javascript"},
+		{"def f(a):\ntry:\n", "def f:\ntry:\n", "python"},
+		{"def f\nend\nmodule Foo\n", "def f {\nend\nmodule Foo\n", "ruby"},
+		{"def f\nend\nmodule Foo\n", "def f\nends\nmodule Foo\n", "ruby"},
+		{"def f\nend\nmodule Foo\n", "def f\nend\nmodule foo\n", "ruby"},
+		{"elif x:\nclass A:\n", "elif x\nclass A:\n", "python"},
+		{"except E:\nclass A:\n", "except E\nclass A:\n", "python"},
+		{"with f:\nclass A:\n", "with f\nclass A:\n", "python"},
+		{"try:\nclass A:\n", "try\nclass A:\n", "python"},
+		{"echo off\nhello\n", "hello\necho off\n", "batch"},
+		{"from os import path\n", "from os import \'path\'\n", "python"},
+		{"function Get-Thing {\n", "function Get_Thing {\n", "powershell"},
+		{"import os\ntry:\n", "import os;\ntry:\n", "python"},
+		{"import x from \'y\'\nx => y\nconsole.log(x)\n", "import x from y\nx => y\nconsole.log(x)\n", "javascript"},
+		{"next\nDim x\nEnd If\n", "nexts\nDim x\nEnd If\n", "vbscript"},
+		{"package Foo;\nmy $x = 1;\nuse Foo;\n", "package Foo\nmy $x = 1;\nuse Foo;\n", "perl"},
+		{"use Foo;\nmy $x = 1;\npackage Foo;\n", "use Foo\nmy $x = 1;\npackage Foo;\n", "perl"},
+		{"rem\ngoto x\n", "remx\ngoto x\n", "batch"},
+		{"sub f {\nuse Foo;\nmy $x = 1;\n", "sub f\nuse Foo;\nmy $x = 1;\n", "perl"},
+		{"set x = 1\nDim y\nEnd If\n", "sets x = 1\nDim y\nEnd If\n", "vbscript"},
+		{"set x\ngoto y\n", "setx\ngoto y\n", "batch"},
+		{"struct a {\nstatic int f(void)\n#ifdef X\n", "struct a\nstatic int f(void)\n#ifdef X\n", "c"},
+		{"struct a {\nstatic int f(void)\n#ifdef X\n", "struct a {\nstatic int x;\n#ifdef X\n", "c"},
+		{":label\ngoto x\n", ": label\ngoto x\n", "batch"},
+	};
+	int bad = 0;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (int twin = 0; twin < 2; twin++) {
+			const char *text = twin ? cases[c].without : cases[c].with;
+			const char *want = twin ? "text" : cases[c].type;
+			crible_result *r = NULL;
+			assert_int_equal(crible_scan_mem(ctx, text, strlen(text), NULL, NULL, &r), CRIBLE_OK);
+			if (strcmp(crible_result_type_name(r), want) != 0) {
+				print_error("case %zu%s: %s, not %s\n", c, twin ? " (twin)" : "", crible_result_type_name(r), want);
+				bad++;
+			}
+			crible_result_free(r);
+		}
+	crible_ctx_free(ctx);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace_prefix),
 		cmocka_unit_test(test_markers_anywhere),
 		cmocka_unit_test(test_binary_bytes),
+		cmocka_unit_test(test_line_start_conditions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
