@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../../src/lib/layout/zip.h"
 #include "../gen/samples.h"
 #include "crible.h"
 
@@ -273,6 +274,92 @@ static void test_line_start_conditions(void **st)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * The end record search against the obvious one: every start from the
+ * last possible down, each "PK\5\6" judged by cr_zip_end_at.  Buffers
+ * dense in 'P', 'K', 5 and 6, signatures at every offset modulo the
+ * search's sixteen-byte step, real empty-archive end records among them
+ * (their comment running to the end), and tails past the 64 KiB comment.
+ */
+static uint32_t zrand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static void test_zip_end_search(void **st)
+{
+	(void)st;
+	static uint8_t b[CR_TAIL_WIN];
+	static const uint8_t alpha[] = {'P', 'K', 5, 6, 0, 'x'};
+	uint32_t x = 2463534242u;
+	int found = 0;
+	for (int round = 0; round < 4000; round++) {
+		size_t len = round < 3000 ? 22 + zrand(&x) % 300 : sizeof b - zrand(&x) % 4096;
+		for (size_t i = 0; i < len; i++)
+			b[i] = alpha[zrand(&x) % sizeof alpha];
+		for (int k = (int)(zrand(&x) % 4); k > 0; k--) {
+			size_t at = zrand(&x) % (len - 21);
+			memcpy(b + at, "PK\5\6", 4);
+			if (zrand(&x) % 2) {
+				/* a real end record of an empty archive; its comment is the rest */
+				memset(b + at + 4, 0, 16);
+				size_t room = len - at - 22;
+				b[at + 20] = (uint8_t)room;
+				b[at + 21] = (uint8_t)(room >> 8);
+			}
+		}
+		struct cr_view v = {.size = len, .head = b, .headlen = len < CR_HEAD_WIN ? len : CR_HEAD_WIN,
+				    .tail = b, .taillen = len};
+		struct cr_zip_end got, want = {0};
+		cr_zip_end_find(&v, &got);
+		size_t lowest = len > 22 + 65535 ? len - 22 - 65535 : 0;
+		for (size_t i = len - 22 + 1; i-- > lowest;)
+			if (memcmp(b + i, "PK\5\6", 4) == 0 && cr_zip_end_at(&v, i, &want))
+				break;
+		assert_int_equal(got.found, want.found);
+		if (want.found) {
+			assert_int_equal(got.eocd, want.eocd);
+			found++;
+		}
+	}
+	assert_true(found > 500);
+}
+
+/*
+ * PDF readers take the header anywhere in the first KiB: "%PDF-" ending
+ * at byte 1024 is a PDF, one byte later it is not.  Before it, '%' signs
+ * and "%PDF" cut short, so the search must step past each near miss.
+ */
+static void test_pdf_header_window(void **st)
+{
+	(void)st;
+	crible_ctx *ctx = crible_ctx_new();
+	assert_non_null(ctx);
+	static const char *fill[] = {"%%%%", "%PDF%PD", "x%PD-", "%PDF"};
+	for (size_t f = 0; f < sizeof fill / sizeof *fill; f++)
+		for (size_t at = 1010; at <= 1022; at++) {
+			char b[2048];
+			size_t fl = strlen(fill[f]);
+			for (size_t i = 0; i < at; i++)
+				b[i] = fill[f][i % fl];
+			b[0] = '\x01';	/* not text: only the header may name it */
+			memcpy(b + at, "%PDF-1.7\n", 9);
+			memset(b + at + 9, 0, sizeof b - at - 9);
+			crible_result *r = NULL;
+			assert_int_equal(crible_scan_mem(ctx, b, sizeof b, NULL, NULL, &r), CRIBLE_OK);
+			const char *want = at + 5 <= 1024 ? "pdf" : NULL;
+			if (want)
+				assert_string_equal(crible_result_type_name(r), want);
+			else
+				assert_string_not_equal(crible_result_type_name(r), "pdf");
+			crible_result_free(r);
+		}
+	crible_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +370,8 @@ int main(void)
 		cmocka_unit_test(test_markers_anywhere),
 		cmocka_unit_test(test_binary_bytes),
 		cmocka_unit_test(test_line_start_conditions),
+		cmocka_unit_test(test_zip_end_search),
+		cmocka_unit_test(test_pdf_header_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,10 +16,11 @@
  * literal holds a NUL, and a shorter anchor admits any byte after it.
  */
 #include "literals.h"
+#include "../core/cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef CR_X86_AVX2
 #include <immintrin.h>
 #define LITS_AVX2 1
 #endif
@@ -211,20 +212,6 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 }
 
 #ifdef LITS_AVX2
-int cr_have_avx2(void)
-{
-	static int known = -1;	/* benign race: every thread computes the same */
-	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-	if (k < 0) {
-		/* CRIBLE_SCAN_BASELINE keeps the baseline loops (tests run both). */
-		const char *env = getenv("CRIBLE_SCAN_BASELINE");
-		__builtin_cpu_init();
-		k = __builtin_cpu_supports("avx2") && !(env && *env) ? 1 : 0;
-		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
-	}
-	return k;
-}
-
 /* Sixty-four positions to a word from i while the anchor bytes stay inside the window; the next i. */
 __attribute__((target("avx2"))) static size_t scan_avx2(const struct cr_lits *t, const uint8_t *p, size_t n,
 							size_t i, size_t b, uint64_t *cand, uint64_t *m0,
@@ -260,11 +247,6 @@ __attribute__((target("avx2"))) static size_t scan_avx2(const struct cr_lits *t,
 		m1[i / 64] = w1;
 	}
 	return i;
-}
-#else
-int cr_have_avx2(void)
-{
-	return 0;
 }
 #endif
 

@@ -52,9 +52,6 @@ void cr_lits_build(struct cr_lits *t, const struct cr_lit *lit, unsigned n, uint
 void cr_lits_scan(const struct cr_lits *t, const uint8_t *p, size_t n, size_t a, size_t b, uint64_t *cand,
 		  uint64_t *m0, uint64_t *m1);
 
-/* Whether the AVX2 loops run: the CPU has AVX2 and CRIBLE_SCAN_BASELINE is not set. */
-int cr_have_avx2(void);
-
 /* The literals (bit k for lit[k]) that lie in p[lo..hi) with their anchor at `at`. */
 uint64_t cr_lits_at(const struct cr_lits *t, const uint8_t *p, size_t lo, size_t hi, size_t at);
 

@@ -956,11 +956,15 @@ enum cr_tid cr_magic_head(const struct cr_view *v, uint64_t *start)
 	if (h.len >= 512 && h.p[0] && cr_tar_checksum_ok(h.p))
 		return T_UNKNOWN;
 	size_t lim = h.len < 1024 ? h.len : 1024;
-	for (size_t i = 0; i + 5 <= lim; i++) {
-		if (h.p[i] == '%' && memcmp(h.p + i, "%PDF-", 5) == 0) {
-			*start = i;
+	for (const uint8_t *q = h.p; lim >= 5 && (size_t)(q - h.p) + 5 <= lim;) {
+		q = memchr(q, '%', lim - 4 - (size_t)(q - h.p));
+		if (!q)
+			break;
+		if (memcmp(q, "%PDF-", 5) == 0) {
+			*start = (uint64_t)(q - h.p);
 			return T_PDF;
 		}
+		q++;
 	}
 	return T_UNKNOWN;
 }

@@ -38,6 +38,7 @@
 
 #include "ident.h"
 #include "literals.h"
+#include "../core/cpu.h"
 #include "../markup/charset.h"
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }

@@ -18,9 +18,17 @@
  */
 #include "zip.h"
 
+#include <stddef.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
+#include "../core/cpu.h"
 #include "../io/cur.h"
+#ifdef CR_X86_AVX2
+#include <immintrin.h>
+#endif
 
 /* Checks the end record rec (22 bytes) at offset eocd, room bytes before the file ends after it; fills e when it holds. */
 static bool candidate(const struct cr_view *v, uint64_t eocd, const uint8_t *rec, uint64_t room, struct cr_zip_end *e)
@@ -112,24 +120,101 @@ static bool candidate(const struct cr_view *v, uint64_t eocd, const uint8_t *rec
 	return true;
 }
 
+/*
+ * The highest i in [lo, hi] where "PK\5\6" starts, or -1.  Sixty-four
+ * starts a step: a block without a 0x06 where a signature would end is
+ * passed over on one comparison per sixteen bytes (text has none); a
+ * block with one compares all four bytes at once, so a binary's many 'P'
+ * or 0x06 bytes cost a few instructions each, not a call (memrchr on one
+ * byte stopped at each).
+ */
+#ifdef __SSE2__
+/* Bit j: a signature starts at q + j, j < 16. */
+static unsigned sig16(const uint8_t *q)
+{
+	__m128i m = _mm_and_si128(
+		_mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)q), _mm_set1_epi8('P')),
+			      _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 1)), _mm_set1_epi8('K'))),
+		_mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 2)), _mm_set1_epi8(5)),
+			      _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 3)), _mm_set1_epi8(6))));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+#ifdef CR_X86_AVX2
+/*
+ * The same, 128 starts a step, passing over blocks where no "\5\6"
+ * ends a would-be signature (rare in text and binaries alike); the end
+ * of what is left to search, for the loop below.
+ */
+__attribute__((target("avx2"))) static size_t eocd_avx2(const uint8_t *b, size_t lo, size_t end)
+{
+	const __m256i five = _mm256_set1_epi8(5), six = _mm256_set1_epi8(6);
+#define PAIR(o) _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + (o))), five), \
+				 _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + (o) + 1)), six))
+	while (end - lo >= 128) {
+		const uint8_t *q = b + end - 128 + 2;
+		__m256i any = _mm256_or_si256(_mm256_or_si256(PAIR(0), PAIR(32)), _mm256_or_si256(PAIR(64), PAIR(96)));
+		if (!_mm256_testz_si256(any, any))
+			return end;	/* the loop below finds which */
+		end -= 128;
+	}
+#undef PAIR
+	return end;
+}
+#endif
+
+static ptrdiff_t eocd_back(const uint8_t *b, size_t lo, size_t hi)
+{
+	size_t end = hi + 1;	/* starts in [lo, end); bytes up to end + 2 are in the buffer */
+#ifdef __SSE2__
+	const __m128i six = _mm_set1_epi8(6);
+	while (end - lo >= 64) {
+#ifdef CR_X86_AVX2
+		if (end - lo >= 128 && cr_have_avx2() && (end = eocd_avx2(b, lo, end)) - lo < 64)
+			break;
+#endif
+		const uint8_t *q = b + end - 64;
+		__m128i any = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 3)), six),
+				     _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 19)), six)),
+			_mm_or_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 35)), six),
+				     _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 51)), six)));
+		if (_mm_movemask_epi8(any)) {
+			for (int k = 48; k >= 0; k -= 16) {
+				unsigned bits = sig16(q + k);
+				if (bits)
+					return (ptrdiff_t)(end - 64) + k + 31 - __builtin_clz(bits);
+			}
+		}
+		end -= 64;
+	}
+#endif
+	while (end > lo) {
+		end--;
+		if (b[end] == 'P' && b[end + 1] == 'K' && b[end + 2] == 5 && b[end + 3] == 6)
+			return (ptrdiff_t)end;
+	}
+	return -1;
+}
+
 void cr_zip_end_find(const struct cr_view *v, struct cr_zip_end *e)
 {
 	memset(e, 0, sizeof *e);
 	if (v->taillen < 22)
 		return;
 	size_t lowest = v->taillen > 22 + 65535 ? v->taillen - 22 - 65535 : 0;
-	/* Candidates from the end: memrchr finds each 0x06 (the 4th signature byte) fast. */
-	size_t hi = v->taillen - 22 + 4;	/* search [lowest+3, hi) for the 4th byte */
-	while (hi > lowest + 3) {
-		const uint8_t *q = memrchr(v->tail + lowest + 3, 6, hi - (lowest + 3));
-		if (!q)
+	/* Candidates from the end: a record needs its 22 bytes. */
+	size_t hi = v->taillen - 22;
+	for (;;) {
+		ptrdiff_t i = eocd_back(v->tail, lowest, hi);
+		if (i < 0)
 			break;
-		size_t i = (size_t)(q - v->tail) - 3;
-		hi = (size_t)(q - v->tail);
-		const uint8_t *p = v->tail + i;
-		if (p[0] == 'P' && p[1] == 'K' && p[2] == 5 &&
-		    candidate(v, v->size - v->taillen + i, p, v->taillen - i - 22, e))
+		if (candidate(v, v->size - v->taillen + (size_t)i, v->tail + i, v->taillen - (size_t)i - 22, e))
 			return;
+		if ((size_t)i == lowest)
+			break;
+		hi = (size_t)i - 1;
 	}
 	memset(e, 0, sizeof *e);
 }
