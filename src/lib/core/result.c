@@ -38,7 +38,7 @@ static uint64_t key_of(enum cr_fid fid, const char *const *where, size_t nwhere)
 static int seen_add(crible_result *r, uint64_t key)
 {
 	if ((r->seenused + 1) * 2 > r->seencap) {
-		size_t cap = r->seencap ? r->seencap * 2 : 256;
+		size_t cap = r->seencap ? r->seencap * 2 : 16;	/* most objects have a finding or two */
 		uint64_t *t = calloc(cap, sizeof *t);
 		if (!t)
 			return -1;

@@ -53,6 +53,17 @@ void cr_buf_add(struct cr_buf *b, const char *s, size_t n)
 
 void cr_buf_str(struct cr_buf *b, const char *s) { cr_buf_add(b, s, strlen(s)); }
 
+void cr_buf_u64(struct cr_buf *b, unsigned long long v)
+{
+	char d[20];
+	size_t i = sizeof d;
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	cr_buf_add(b, d + i, sizeof d - i);
+}
+
 void cr_buf_printf(struct cr_buf *b, const char *fmt, ...)
 {
 	char tmp[512];

@@ -67,10 +67,15 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 	cr_buf_init(&b, 64u << 20);
 	cr_buf_str(&b, "{\"path\":");
 	cr_buf_json_str(&b, path);
-	cr_buf_printf(&b, ",\"verdict\":\"%s\",\"size\":%llu", crible_verdict_name(r->verdict),
-		      (unsigned long long)r->size);
-	if (r->has_sha)
-		cr_buf_printf(&b, ",\"sha256\":\"%s\"", r->sha256);
+	cr_buf_str(&b, ",\"verdict\":\"");
+	cr_buf_str(&b, crible_verdict_name(r->verdict));
+	cr_buf_str(&b, "\",\"size\":");
+	cr_buf_u64(&b, r->size);
+	if (r->has_sha) {
+		cr_buf_str(&b, ",\"sha256\":\"");
+		cr_buf_str(&b, r->sha256);
+		cr_buf_add(&b, "\"", 1);
+	}
 	const struct cr_type *t = cr_type_get(r->type);
 	cr_buf_str(&b, ",\"type\":{\"mime\":");
 	cr_buf_json_str(&b, t->mime);
@@ -81,7 +86,9 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 		const struct cr_find *f = &r->f[i];
 		cr_buf_str(&b, i ? ",{\"id\":" : "{\"id\":");
 		cr_buf_json_str(&b, cr_fdefs[f->fid].id);
-		cr_buf_printf(&b, ",\"severity\":\"%s\",\"where\":[", crible_severity_name(f->sev));
+		cr_buf_str(&b, ",\"severity\":\"");
+		cr_buf_str(&b, crible_severity_name(f->sev));
+		cr_buf_str(&b, "\",\"where\":[");
 		for (size_t k = 0; k < f->nwhere; k++) {
 			if (k)
 				cr_buf_add(&b, ",", 1);
@@ -89,8 +96,10 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 		}
 		cr_buf_str(&b, "],\"detail\":");
 		cr_buf_json_str(&b, f->detail);
-		if (r->pub && r->pub[i].count > 1)
-			cr_buf_printf(&b, ",\"count\":%llu", (unsigned long long)r->pub[i].count);
+		if (r->pub && r->pub[i].count > 1) {
+			cr_buf_str(&b, ",\"count\":");
+			cr_buf_u64(&b, r->pub[i].count);
+		}
 		cr_buf_add(&b, "}", 1);
 	}
 	cr_buf_add(&b, "]", 1);
@@ -104,7 +113,9 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 					cr_buf_add(&b, ",", 1);
 				cr_buf_json_str(&b, k == 0 ? path : l->where[k]);
 			}
-			cr_buf_printf(&b, "],\"kind\":\"%s\"", cr_kind_name((int)l->kind));
+			cr_buf_str(&b, "],\"kind\":\"");
+			cr_buf_str(&b, cr_kind_name((int)l->kind));
+			cr_buf_add(&b, "\"", 1);
 			if (l->link) {
 				cr_buf_str(&b, ",\"link\":");
 				cr_buf_json_str(&b, l->link);
@@ -117,9 +128,13 @@ crible_err crible_result_json(const crible_result *r, const char *path, char **j
 			}
 			if (l->encrypted)
 				cr_buf_str(&b, ",\"encrypted\":true");
-			if (l->has_data)
-				cr_buf_printf(&b, ",\"size\":%llu,\"sha256\":\"%s\"", (unsigned long long)l->size,
-					      l->sha256);
+			if (l->has_data) {
+				cr_buf_str(&b, ",\"size\":");
+				cr_buf_u64(&b, l->size);
+				cr_buf_str(&b, ",\"sha256\":\"");
+				cr_buf_str(&b, l->sha256);
+				cr_buf_add(&b, "\"", 1);
+			}
 			cr_buf_add(&b, "}", 1);
 		}
 		cr_buf_add(&b, "]", 1);
