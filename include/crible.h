@@ -473,6 +473,87 @@ crible_err crible_error_render(const char *path, const char *msg, unsigned flags
 /* The same as crible_result_render with CRIBLE_JSON, without the newline. */
 crible_err crible_result_json(const crible_result *r, const char *path, char **json, size_t *len);
 
+/* --- a package against its source (crible diff) -------------------------- */
+
+/*
+ * Is the published package what its source says?  Both sides are read by
+ * the engine's own walk: the package is scanned as crible_job_scan_fd
+ * scans it (every entry judged; the result is kept), the source may be
+ * an archive or a folder (a checkout; ".git" is skipped).  Each
+ * difference gets a class and a severity (docs/diff.md): install hooks
+ * the source lacks are critical, code and binaries only the package has
+ * are high, times, owners and order are normalised and reported as info.
+ *
+ *	crible_diff *d = crible_diff_new(ctx);
+ *	crible_diff_package_fd(d, pkgfd, "left-pad-1.3.0.tgz");
+ *	crible_diff_source_dir(d, dirfd, "left-pad/");
+ *	if (crible_diff_run(d) == CRIBLE_OK) ... crible_diff_verdict_of(d) ...
+ *	crible_diff_free(d);
+ */
+typedef struct crible_diff crible_diff;
+
+typedef enum crible_diff_verdict {
+	CRIBLE_DIFF_MATCH = 0,		/* nothing above low */
+	CRIBLE_DIFF_DIVERGENT = 1,	/* a medium or high finding */
+	CRIBLE_DIFF_SUSPICIOUS = 2	/* a critical finding */
+} crible_diff_verdict;
+
+typedef enum crible_dsev {
+	CRIBLE_DSEV_OK = 0,
+	CRIBLE_DSEV_INFO = 1,
+	CRIBLE_DSEV_LOW = 2,
+	CRIBLE_DSEV_MEDIUM = 3,
+	CRIBLE_DSEV_HIGH = 4,
+	CRIBLE_DSEV_CRITICAL = 5
+} crible_dsev;
+
+/* A new comparison with ctx's limits and rules (ctx must outlive it), or NULL on ENOMEM. */
+crible_diff *crible_diff_new(const crible_ctx *ctx);
+void crible_diff_free(crible_diff *d);
+/* "npm", "pypi", "crate", "autotools", "deb" or "generic"; NULL: read from the package's layout. */
+crible_err crible_diff_set_eco(crible_diff *d, const char *eco);
+/* Compares the package with this folder of the source (a monorepo's package). Copied. */
+crible_err crible_diff_set_subdir(crible_diff *d, const char *dir);
+/* The package: a seekable regular file, read now, not closed.  name is shown in reports. */
+crible_err crible_diff_package_fd(crible_diff *d, int fd, const char *name);
+/* The source: an archive (as the package) or a folder beneath dirfd (read now, not closed). */
+crible_err crible_diff_source_fd(crible_diff *d, int fd, const char *name);
+crible_err crible_diff_source_dir(crible_diff *d, int dirfd, const char *name);
+/* Compares; both sides must be given.  Once. */
+crible_err crible_diff_run(crible_diff *d);
+/* Why the last call failed, in English; "" when it did not. */
+const char *crible_diff_errmsg(const crible_diff *d);
+
+crible_diff_verdict crible_diff_verdict_of(const crible_diff *d);
+/* The highest severity among the findings (CRIBLE_DSEV_OK when none). */
+crible_dsev crible_diff_worst(const crible_diff *d);
+
+typedef struct crible_diff_finding {
+	const char *cls;	/* "HOOK_ADDED", "PKG_ONLY", ... */
+	crible_dsev severity;
+	const char *path;	/* in the package ("" for the whole) */
+	const char *src_path;	/* in the source when it is another path, or NULL */
+	const char *detail;	/* one line */
+	const char *evidence;	/* a unified diff or the lines that decided, or NULL */
+} crible_diff_finding;
+
+size_t crible_diff_nfindings(const crible_diff *d);
+/* The i-th finding, most severe first; NULL out of range.  Valid until crible_diff_free. */
+const crible_diff_finding *crible_diff_finding_at(const crible_diff *d, size_t i);
+/* The engine's result for the package (its scan findings, as crible scan reports them). */
+const crible_result *crible_diff_package_result(const crible_diff *d);
+
+enum {
+	CRIBLE_DIFF_TEXT = 1,	/* for a person: a summary line, then the findings */
+	CRIBLE_DIFF_JSON = 2,	/* one JSON object and a newline (docs/diff.md) */
+	CRIBLE_DIFF_ATTEST = 3	/* an unsigned in-toto Statement v1, SLSA verification_summary/v1 predicate */
+};
+/*
+ * Renders the comparison.  time is the attestation's timeVerified (RFC
+ * 3339, UTC), NULL for now.  *out is malloc'd, the caller frees it.
+ */
+crible_err crible_diff_render(const crible_diff *d, int form, const char *time, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

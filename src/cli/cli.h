@@ -35,6 +35,7 @@ int volumes_find(struct inputs *in);
 
 int cmd_scan(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* options.c: what scan and extract share.  Each prints its own error and returns -1. */

@@ -18,6 +18,7 @@ static void help(FILE *f)
 	      "commands:\n"
 	      "  scan      scan files, directories or standard input (crible scan --help)\n"
 	      "  extract   judge an archive and extract it into a folder it cannot escape\n"
+	      "  diff      is a published package what its source says? (crible diff --help)\n"
 	      "  serve     the clamd protocol for mail servers, proxies and upload forms\n"
 	      "  version   print the version\n"
 	      "\n"
@@ -68,6 +69,8 @@ int main(int argc, char **argv)
 		return run_serve(argv + 1);
 	if (!strcmp(cmd, "extract"))
 		return cmd_extract(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("crible %s\n", crible_version());
 		return EXIT_CLEAN;

@@ -22,6 +22,7 @@ struct crible_job {
 	crible_sink_fn fn;
 	void *fnarg;
 	struct cr_sink sink;
+	bool sinked;		/* a sink is set: the public one (fn) or the engine's (cr_job_set_sink) */
 	atomic_int cancel;
 	struct cr_spool in;	/* crible_job_write's chunks */
 	crible_progress_fn progress;
@@ -148,6 +149,17 @@ crible_err crible_job_set_sink(crible_job *j, crible_sink_fn fn, void *arg)
 	j->fn = fn;
 	j->fnarg = arg;
 	j->sink = (struct cr_sink){bridge, j};
+	j->sinked = fn != NULL;
+	return CRIBLE_OK;
+}
+
+crible_err cr_job_set_sink(crible_job *j, const struct cr_sink *sink)
+{
+	if (!j || !sink || !sink->fn)
+		return CRIBLE_EINVAL;
+	j->fn = NULL;
+	j->sink = *sink;
+	j->sinked = true;
 	return CRIBLE_OK;
 }
 
@@ -165,10 +177,10 @@ static crible_err run(crible_job *j, const struct cr_src *src, const char *name,
 	char why[200] = "";
 	crible_err e;
 	/* Confined: the whole scan in a broker worker, unless something only this process has must run in it. */
-	if (j->cfg.confined && !j->fn && cr_yara_crosses(j->cfg.yara) && j->cfg.external_readers)
+	if (j->cfg.confined && !j->sinked && cr_yara_crosses(j->cfg.yara) && j->cfg.external_readers)
 		e = cr_confined_scan(&j->cfg, src, name, j->declared, &j->cancel, out, why, sizeof why);
 	else
-		e = cr_scan_top(&j->cfg, src, name, j->declared, j->fn ? &j->sink : NULL, &j->cancel, out);
+		e = cr_scan_top(&j->cfg, src, name, j->declared, j->sinked ? &j->sink : NULL, &j->cancel, out);
 	switch (e) {
 	case CRIBLE_OK:
 		break;
@@ -286,7 +298,7 @@ crible_err crible_job_extract(crible_job *j, int fd, int dirfd, unsigned flags, 
 	*out = NULL;
 	if (j->used)
 		return fail(j, CRIBLE_EINVAL, "a job scans once");
-	if (j->fn)
+	if (j->sinked)
 		return fail(j, CRIBLE_EINVAL, "extraction is the job's sink: no other sink may be set");
 	struct stat st, dst;
 	if (fstat(fd, &st) != 0)

@@ -242,6 +242,14 @@ void cr_sandbox(struct cr_scan *s, void (*fn)(struct cr_scan *, void *), void *a
 crible_err cr_result_finish(crible_result *r);
 
 /*
+ * The engine's own sink on a job (crible diff): every entry as the walker
+ * gives it, with the container's reading (cr_sink_entry), where the
+ * public sink sees crible_entry.  Replaces a public sink; extraction
+ * refuses a job with either.
+ */
+crible_err cr_job_set_sink(crible_job *j, const struct cr_sink *sink);
+
+/*
  * Scans src as a top-level object with configuration cfg: the engine's
  * one entry point (the job API and the one-call scans use it).  sink and
  * cancel may be NULL.  On CRIBLE_OK *out holds the result.

@@ -80,6 +80,10 @@ struct cr_entry {
 	bool has_mode;
 	uint32_t mode;		/* Unix st_mode permission bits (07777) when has_mode */
 	uint32_t flags;		/* CR_E_* */
+	/* What the format records besides (TAR headers): read by crible diff, judged by no rule. */
+	bool has_time, has_owner;
+	int64_t mtime;		/* seconds since 1970 */
+	uint32_t uid, gid;
 	/* E_STREAM: the file the stream belongs to; the label is parent + name. */
 	const char *parent;
 	const char *label;	/* the `where` label when the walker has a better one than the name, or NULL */

@@ -734,6 +734,17 @@ static void walk_reading(struct cr_walk *w, const struct reading *rd, struct see
 		struct cr_entry e = {.name = nm, .namelen = nl, .utf8 = m.path && m.path_utf8 && !m.binary && !g.binary, .kind = kind,
 				     .link = linky ? lk : NULL, .linklen = linky ? ll : 0,
 				     .has_mode = has_mode, .mode = (uint32_t)(mode & 07777)};
+		uint64_t mt, uid, gid;
+		if (cr_tar_num(h + 136, 12, &mt) >= 0 && mt <= INT64_MAX) {
+			e.has_time = true;
+			e.mtime = (int64_t)mt;
+		}
+		if (cr_tar_num(h + 108, 8, &uid) >= 0 && cr_tar_num(h + 116, 8, &gid) >= 0 && uid <= UINT32_MAX &&
+		    gid <= UINT32_MAX) {
+			e.has_owner = true;
+			e.uid = (uint32_t)uid;
+			e.gid = (uint32_t)gid;
+		}
 		if (m.gnu && nm != m.gnu)
 			cr_entry_alt(&e, m.gnu, m.gnulen, false);
 		if (nm != full)

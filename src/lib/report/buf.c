@@ -142,3 +142,38 @@ void cr_buf_json_str(struct cr_buf *b, const char *s)
 	cr_buf_add(b, s + run, n - run);
 	cr_buf_add(b, "\"", 1);
 }
+
+/*
+ * For a terminal: a name from an archive must not move the cursor, change
+ * colours or reorder what follows (bidi overrides, CVE-2021-42574), so
+ * C0, DEL, C1, the bidi and zero-width marks and invalid UTF-8 become
+ * visible escapes; a backslash is doubled so an escape cannot be faked.
+ */
+void cr_buf_text_str(struct cr_buf *b, const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	char e[16];
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t l = cr_utf8_decode(p + i, n - i, &cp);
+		if (l == 0) {
+			snprintf(e, sizeof e, "\\x%02x", p[i]);
+			cr_buf_str(b, e);
+			i++;
+			continue;
+		}
+		if (cp == '\\') {
+			cr_buf_add(b, "\\\\", 2);
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			snprintf(e, sizeof e, "\\x%02x", (unsigned)cp);
+			cr_buf_str(b, e);
+		} else if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+			   cp == 0x200f || cp == 0x061c || (cp >= 0x200b && cp <= 0x200d) || cp == 0xfeff) {
+			snprintf(e, sizeof e, "\\u{%04x}", (unsigned)cp);
+			cr_buf_str(b, e);
+		} else {
+			cr_buf_add(b, s + i, l);
+		}
+		i += l;
+	}
+}

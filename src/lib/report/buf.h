@@ -20,5 +20,7 @@ void cr_buf_u64(struct cr_buf *b, unsigned long long v);
 void cr_buf_printf(struct cr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal; invalid UTF-8 becomes U+FFFD. */
 void cr_buf_json_str(struct cr_buf *b, const char *s);
+/* Appends s[0, n) for a terminal: controls, bidi marks and invalid UTF-8 as visible escapes. */
+void cr_buf_text_str(struct cr_buf *b, const char *s, size_t n);
 
 #endif
