@@ -314,4 +314,14 @@ if shutil.which("qpdf"):
         check("qpdf AES-%s%s" % (bits, " with a password" if user else ""),
               raw and b"/Launch" not in raw and ids == want, "%s %s" % (ids, out[:200]))
 
+# An lzip header libarchive's filter refuses (a dictionary size past the format's 512 MiB,
+# xz's tests/files/bad-1-v1-dict-2.lz): the raw reader passed the bytes through unchanged, the
+# "decompressed" object was the same file again, and bomb.depth stopped the whole scan.
+bad_lz = os.path.join(work, "bad-dict.lz")
+open(bad_lz, "wb").write(b"LZIP\x01\x1e" + bytes(range(44)))
+rc, out, _ = run(["scan", "--json", bad_lz])
+o = json.loads(out) if out else {"findings": []}
+check("lzip a reader cannot decode: container.corrupt, not nested until bomb.depth",
+      sorted(x["id"] for x in o["findings"]) == ["container.corrupt"] and o.get("verdict") == "warn", out[:300])
+
 finish()

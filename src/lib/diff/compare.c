@@ -361,19 +361,36 @@ static bool pkg_only(struct crible_diff *d, const struct cr_dent *p)
  * content types (a script, a native executable) is the comparison's to
  * judge: it is in the scan's report, not repeated here.
  */
+/* How deep a finding's `where` may be to be about the tree itself: its container and its entries. */
+static size_t tree_depth(const struct cr_dtree *t) { return t->nchain + (t->deb ? 3 : 1); }
+
+/* Whether a scan finding is about the tree (not about a file inside one of its entries). */
+static bool about_tree(const struct cr_dtree *t, const crible_finding *f)
+{
+	static const char *const tree[] = {"path.", "link.", "entry.", "stream.", "zip.", "container."};
+	static const char *const anywhere[] = {"bomb.", "limit.", "sig.", "rule."};
+	for (size_t k = 0; k < sizeof anywhere / sizeof *anywhere; k++)
+		if (!strncmp(f->id, anywhere[k], strlen(anywhere[k])))
+			return true;	/* a stopped scan, or a rule that matched: wherever it is */
+	if (f->nwhere > tree_depth(t))
+		return false;
+	/* container.* at an entry's depth is about the entry's content; the walker's notes on entries are kept apart. */
+	if (!strncmp(f->id, "container.", 10))
+		return f->nwhere < tree_depth(t);
+	for (size_t k = 0; k < sizeof tree / sizeof *tree; k++)
+		if (!strncmp(f->id, tree[k], strlen(tree[k])))
+			return true;
+	return false;
+}
+
 static bool scan_findings(struct crible_diff *d)
 {
-	static const char *const kept[] = {"path.", "link.", "entry.", "stream.", "zip.", "container.", "bomb.",
-					   "limit.", "sig.", "rule."};
 	const crible_result *r = d->pkg.scan;
 	if (!r)
 		return true;
 	for (size_t i = 0; i < crible_result_count(r); i++) {
 		const crible_finding *f = crible_result_finding(r, i);
-		bool take = false;
-		for (size_t k = 0; k < sizeof kept / sizeof *kept && !take; k++)
-			take = !strncmp(f->id, kept[k], strlen(kept[k]));
-		if (!take)
+		if (!about_tree(&d->pkg, f))
 			continue;
 		char where[512] = "";
 		for (size_t w = 1; w < f->nwhere; w++) {
@@ -382,6 +399,13 @@ static bool scan_findings(struct crible_diff *d)
 		}
 		enum cr_dsev sev = f->severity == CRIBLE_SEV_HIGH ? DS_HIGH : f->severity == CRIBLE_SEV_MEDIUM ? DS_MEDIUM : DS_LOW;
 		if (!cr_diff_add(d, DC_SCAN, sev, where, NULL, NULL, "%s: %s", f->id, f->detail))
+			return false;
+	}
+	for (size_t i = 0; i < d->pkg.n; i++) {
+		const struct cr_dent *e = &d->pkg.e[i];
+		if (e->note && !cr_diff_add(d, DC_SCAN, e->note_sev == CRIBLE_SEV_HIGH ? DS_HIGH
+								: e->note_sev == CRIBLE_SEV_MEDIUM ? DS_MEDIUM : DS_LOW,
+					    e->path, NULL, NULL, "%s", e->note))
 			return false;
 	}
 	return true;
@@ -416,7 +440,8 @@ crible_err cr_diff_compare(struct crible_diff *d)
 		for (size_t i = 0; i < crible_result_count(S->scan); i++) {
 			const crible_finding *f = crible_result_finding(S->scan, i);
 			/* A source that could not be read whole explains less than it should: fail closed. */
-			if ((!strncmp(f->id, "container.", 10) && strcmp(f->id, "container.trailing")) ||
+			if ((!strncmp(f->id, "container.", 10) && strcmp(f->id, "container.trailing") &&
+			     f->nwhere < tree_depth(S)) ||
 			    !strncmp(f->id, "limit.", 6) || !strncmp(f->id, "bomb.", 5))
 				if (!cr_diff_add(d, DC_INCOMPLETE, DS_HIGH, "", NULL, NULL, "the source: %s: %s", f->id, f->detail))
 					return CRIBLE_ENOMEM;
@@ -471,6 +496,8 @@ crible_err cr_diff_compare(struct crible_diff *d)
 	free(sm);
 	if (ok)
 		ok = cr_eco_hooks(d);
+	if (ok)
+		ok = cr_redflag(d);
 	if (ok && (m.times || m.owners || m.modes || m.order || strcmp(P->layout, S->layout))) {
 		char det[400];
 		snprintf(det, sizeof det, "normalised, not compared: ");

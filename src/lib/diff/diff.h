@@ -82,6 +82,8 @@ struct cr_dent {
 	uint32_t uid, gid;
 	size_t order;		/* position among the tree's entries as stored */
 	bool nul_name;		/* the stored name held a NUL: cut there, as a C extractor writes it */
+	char *note;		/* what the walker noted about the entry's place in its container (container.*), or NULL */
+	int note_sev;		/* its severity (crible_severity) */
 	bool matched;
 };
 
@@ -172,6 +174,9 @@ bool cr_eco_is_generated(const struct crible_diff *d, const char *path);
 bool cr_eco_is_entry_point(const struct crible_diff *d, const char *path);
 bool cr_eco_is_build_file(const char *path);
 bool cr_eco_is_manifest(const struct crible_diff *d, const char *path);
+
+/* Build files that decode and run hidden code or read test fixtures; fixtures that hide shell (redflag.c). */
+bool cr_redflag(struct crible_diff *d);
 
 /* A unified diff of two texts, at most max_lines lines of output; NULL on ENOMEM. */
 char *cr_line_diff(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, size_t max_lines);

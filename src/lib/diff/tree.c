@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/findings.h"
 #include "../core/scan.h"
 #include "../io/source.h"
 #include "diff.h"
@@ -205,6 +206,22 @@ static int record(struct cr_dtree *t, const struct cr_sink_entry *se)
 			return -1;
 		memcpy(e->link, ce->link, ce->linklen);
 		e->link[ce->linklen] = '\0';
+	}
+	/*
+	 * The walker's notes on the entry (one only some readers see, an empty
+	 * name): about the tree, where a container.* finding of the scan at
+	 * this depth may as well be about the entry's own content (a damaged
+	 * test .xz).  Kept here, reported by the comparison.
+	 */
+	for (size_t i = 0; i < ce->nnotes; i++) {
+		const struct cr_fdef *fd = &cr_fdefs[ce->notes[i].fid];
+		if (strncmp(fd->id, "container.", 10) || e->note)
+			continue;
+		size_t l = strlen(fd->id) + 2 + strlen(ce->notes[i].detail) + 1;
+		if (!(e->note = malloc(l)))
+			return -1;
+		snprintf(e->note, l, "%s: %s", fd->id, ce->notes[i].detail);
+		e->note_sev = ce->notes[i].sev >= 0 ? ce->notes[i].sev : (int)fd->sev;
 	}
 	if (se->data) {
 		if (!take_data(t, e, se->data->size, src_read, (void *)se->data))
@@ -461,6 +478,7 @@ static int by_path(const void *a, const void *b)
 
 static void dent_free(struct cr_dent *e)
 {
+	free(e->note);
 	free(e->path);
 	free(e->link);
 	free(e->body);

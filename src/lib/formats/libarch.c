@@ -200,6 +200,18 @@ void cr_la_produce(const struct cr_src *src, enum cr_tid t, unsigned reading, co
 		ev->fault(arg, F_CONTAINER_CORRUPT, errstr(a, "cannot be opened"));
 		goto out;
 	}
+	/*
+	 * The raw reader hands on unchanged the bytes no filter took (an lzip
+	 * header with a bad dictionary size): that is no decoded stream, and
+	 * read as one it is the same object again, one level deeper, until
+	 * bomb.depth stops the whole scan (xz's tests/files/bad-1-v1-dict-2.lz).
+	 */
+	if ((t == T_LZIP || t == T_COMPRESS) &&
+	    archive_filter_code(a, 0) != (t == T_LZIP ? ARCHIVE_FILTER_LZIP : ARCHIVE_FILTER_COMPRESS)) {
+		ev->fault(arg, F_CONTAINER_CORRUPT, t == T_LZIP ? "an lzip stream the reader cannot decode"
+								: "a compress (.Z) stream the reader cannot decode");
+		goto out;
+	}
 	for (;;) {
 		struct archive_entry *e;
 		int r = archive_read_next_header(a, &e);
