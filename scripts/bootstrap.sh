@@ -28,9 +28,10 @@ pkgs=(
   haproxy                                   # two daemons behind a real load balancer
   python3-flask                             # examples/upload-gate, the upload form that asks crible first
   file time                                 # bench baselines: file(1), GNU time
+  npm                                       # crible diff's real-data tests: packages as `npm pack` fetches them
 )
 
-[ "${1:-}" = "--bench" ] && pkgs+=(clamav gnuplot-nox isal)   # clamd and clamscan; bench/scaling.py's plots; igzip
+[ "${1:-}" = "--bench" ] && pkgs+=(clamav gnuplot-nox isal diffoscope-minimal)   # clamd and clamscan; bench/scaling.py's plots; igzip; bench/diff.py's peer
 
 missing=()
 for p in "${pkgs[@]}"; do

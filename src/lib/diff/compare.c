@@ -498,6 +498,8 @@ crible_err cr_diff_compare(struct crible_diff *d)
 		ok = cr_eco_hooks(d);
 	if (ok)
 		ok = cr_redflag(d);
+	if (ok)
+		ok = cr_integrity(d);
 	if (ok && (m.times || m.owners || m.modes || m.order || strcmp(P->layout, S->layout))) {
 		char det[400];
 		snprintf(det, sizeof det, "normalised, not compared: ");

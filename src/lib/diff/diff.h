@@ -73,6 +73,8 @@ struct cr_dent {
 	bool has_data;
 	uint64_t size;
 	uint8_t sha[32];	/* of the data, when has_data */
+	uint8_t md5[16];	/* in a .deb's data.tar, for md5sums */
+	bool has_md5;
 	uint8_t *body;		/* the data when kept (bodylen == size), else NULL */
 	size_t bodylen;
 	uint8_t head[64];	/* the first bytes, always */
@@ -174,6 +176,9 @@ bool cr_eco_is_generated(const struct crible_diff *d, const char *path);
 bool cr_eco_is_entry_point(const struct crible_diff *d, const char *path);
 bool cr_eco_is_build_file(const char *path);
 bool cr_eco_is_manifest(const struct crible_diff *d, const char *path);
+
+/* The package against its own manifest: a wheel's RECORD, a .deb's md5sums (integrity.c). */
+bool cr_integrity(struct crible_diff *d);
 
 /* Build files that decode and run hidden code or read test fixtures; fixtures that hide shell (redflag.c). */
 bool cr_redflag(struct crible_diff *d);

@@ -100,8 +100,8 @@ static bool take_data(struct cr_dtree *t, struct cr_dent *e, uint64_t size, read
 	bool keep = size <= CR_DIFF_KEEP && t->kept + size <= CR_DIFF_KEEP_TOTAL;
 	if (keep && size && !(e->body = malloc((size_t)size)))
 		keep = false;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_MD_CTX *md = EVP_MD_CTX_new(), *m5 = t->deb ? EVP_MD_CTX_new() : NULL;
+	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && (!t->deb || (m5 && EVP_DigestInit_ex(m5, EVP_md5(), NULL)));
 	enum { STEP = 65536 };
 	uint8_t *buf = malloc(STEP);
 	ok = ok && buf;
@@ -120,12 +120,17 @@ static bool take_data(struct cr_dtree *t, struct cr_dent *e, uint64_t size, read
 		}
 		if (e->body)
 			memcpy(e->body + off, buf, (size_t)got);
-		ok = EVP_DigestUpdate(md, buf, (size_t)got);
+		ok = EVP_DigestUpdate(md, buf, (size_t)got) && (!m5 || EVP_DigestUpdate(m5, buf, (size_t)got));
 		off += (uint64_t)got;
 	}
-	unsigned dl = 0;
+	unsigned dl = 0, ml = 0;
 	ok = ok && EVP_DigestFinal_ex(md, e->sha, &dl) && dl == 32;
+	if (ok && m5) {
+		ok = EVP_DigestFinal_ex(m5, e->md5, &ml) && ml == 16;
+		e->has_md5 = ok;
+	}
 	EVP_MD_CTX_free(md);
+	EVP_MD_CTX_free(m5);
 	free(buf);
 	if (!ok) {
 		free(e->body);
