@@ -514,6 +514,12 @@ void crible_diff_free(crible_diff *d);
 crible_err crible_diff_set_eco(crible_diff *d, const char *eco);
 /* Compares the package with this folder of the source (a monorepo's package). Copied. */
 crible_err crible_diff_set_subdir(crible_diff *d, const char *dir);
+/*
+ * The commit the source is (a tag tarball's), to check the one the package
+ * names (.cargo_vcs_info.json, npm gitHead); a checkout's .git/HEAD is read
+ * without it.  7 to 40 lowercase hex digits; NULL: unknown.
+ */
+crible_err crible_diff_set_commit(crible_diff *d, const char *sha);
 /* The package: a seekable regular file, read now, not closed.  name is shown in reports. */
 crible_err crible_diff_package_fd(crible_diff *d, int fd, const char *name);
 /* The source: an archive (as the package) or a folder beneath dirfd (read now, not closed). */

@@ -29,7 +29,9 @@ static void usage(FILE *f)
 	      "  --attest FILE     also write an unsigned in-toto statement (SLSA VSA v1)\n"
 	      "  --time WHEN       the attestation's time: @SECONDS or YYYY-MM-DDTHH:MM:SSZ\n"
 	      "  --eco ECO         npm, pypi, crate, autotools, deb or generic (default: from the layout)\n"
-	      "  --subdir DIR      compare with this folder of the source (a monorepo's package)\n"
+	      "  --subdir DIR      compare with this folder of the source (a monorepo's package;\n"
+	      "                    a crate's path_in_vcs is used when not given)\n"
+	      "  --commit SHA      the commit the source is (a tag tarball); a checkout's .git/HEAD is read\n"
 	      "  --fail-on SEV     exit 1 from this severity: info, low, medium, high (default), critical\n"
 	      "\n"
 	      "Verdicts: MATCH (nothing above low), DIVERGENT (medium or high), SUSPICIOUS (critical).\n"
@@ -37,7 +39,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-enum { O_JSON = 256, O_ATTEST, O_TIME, O_ECO, O_SUBDIR, O_FAILON };
+enum { O_JSON = 256, O_ATTEST, O_TIME, O_ECO, O_SUBDIR, O_FAILON, O_COMMIT };
 
 /* "@SECONDS" or an RFC 3339 UTC time, as the attestation writes it. */
 static int parse_time(const char *s, char out[32])
@@ -80,11 +82,12 @@ int cmd_diff(int argc, char **argv)
 		{"eco", required_argument, NULL, O_ECO},
 		{"subdir", required_argument, NULL, O_SUBDIR},
 		{"fail-on", required_argument, NULL, O_FAILON},
+		{"commit", required_argument, NULL, O_COMMIT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int json = 0, c, rc = EXIT_ERROR;
-	const char *attest = NULL, *eco = NULL, *subdir = NULL;
+	const char *attest = NULL, *eco = NULL, *subdir = NULL, *commit = NULL;
 	char when[32] = "";
 	crible_dsev fail_on = CRIBLE_DSEV_HIGH;
 	optind = 1;
@@ -107,6 +110,9 @@ int cmd_diff(int argc, char **argv)
 			break;
 		case O_SUBDIR:
 			subdir = optarg;
+			break;
+		case O_COMMIT:
+			commit = optarg;
 			break;
 		case O_FAILON: {
 			static const char *const names[] = {"ok", "info", "low", "medium", "high", "critical"};
@@ -142,7 +148,8 @@ int cmd_diff(int argc, char **argv)
 		fputs("crible: out of memory\n", stderr);
 		goto done;
 	}
-	if (crible_diff_set_eco(d, eco) != CRIBLE_OK || crible_diff_set_subdir(d, subdir) != CRIBLE_OK) {
+	if (crible_diff_set_eco(d, eco) != CRIBLE_OK || crible_diff_set_subdir(d, subdir) != CRIBLE_OK ||
+	    crible_diff_set_commit(d, commit) != CRIBLE_OK) {
 		fprintf(stderr, "crible: diff: %s\n", crible_diff_errmsg(d));
 		goto done;
 	}

@@ -295,6 +295,9 @@ static bool both(struct crible_diff *d, const struct cr_dent *p, const struct cr
 		return true;	/* unreadable: the tree says so (INCOMPLETE) */
 	if (cr_eco_is_manifest(d, p->path))
 		return true;	/* the ecosystem's reading compares it (eco.c) */
+	if (d->eco == ECO_CRATE && !strcmp(p->path, "Cargo.toml") && cr_dtree_find(&d->pkg, "Cargo.toml.orig"))
+		return cr_diff_add(d, DC_PKG_ONLY_GENERATED, DS_INFO, p->path, NULL, NULL, "%s",
+				   "normalised by cargo package; its Cargo.toml.orig is compared with the source's");
 	enum cr_dclass c;
 	enum cr_dsev sev;
 	const char *what;

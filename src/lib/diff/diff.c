@@ -81,6 +81,20 @@ static crible_err side(crible_diff *d, struct cr_dtree *t, bool *have, crible_er
 	return CRIBLE_OK;
 }
 
+crible_err crible_diff_set_commit(crible_diff *d, const char *sha)
+{
+	if (!d)
+		return CRIBLE_EINVAL;
+	size_t l = sha ? strlen(sha) : 0;
+	bool hex = l >= 7 && l <= 40;
+	for (size_t i = 0; i < l && hex; i++)
+		hex = (sha[i] >= '0' && sha[i] <= '9') || (sha[i] >= 'a' && sha[i] <= 'f');
+	if (sha && !hex)
+		return fail(d, CRIBLE_EINVAL, "a commit is 7 to 40 lowercase hex digits");
+	snprintf(d->commit, sizeof d->commit, "%s", sha ? sha : "");
+	return CRIBLE_OK;
+}
+
 crible_err crible_diff_package_fd(crible_diff *d, int fd, const char *name)
 {
 	if (!d || fd < 0 || !name || d->have_pkg)
@@ -110,16 +124,24 @@ crible_err crible_diff_run(crible_diff *d)
 		return fail(d, CRIBLE_EINVAL, "%s", d->ran ? "a comparison runs once" : "both the package and the source are needed");
 	d->ran = true;
 	d->err[0] = '\0';
-	crible_err e = cr_dtree_finish(&d->pkg, d->pkg.kind == DTREE_ARCHIVE, NULL);
-	if (e == CRIBLE_OK)
-		e = cr_dtree_finish(&d->src, d->src.kind == DTREE_ARCHIVE, d->subdir);
+	/* A .deb's data.tar holds paths from the root ("./usr/..."): no folder of its own to strip. */
+	crible_err e = cr_dtree_finish(&d->pkg, d->pkg.kind == DTREE_ARCHIVE && !d->pkg.deb, NULL);
+	if (e != CRIBLE_OK)
+		return fail(d, e, "out of memory");
+	if (!d->eco_forced)
+		d->eco = cr_eco_detect(&d->pkg);
+	/* A crate says where in its repository it lives: the source is re-rooted there unless told otherwise. */
+	if (!d->subdir && d->eco == ECO_CRATE && (d->subdir = cr_eco_path_in_vcs(&d->pkg)))
+		d->subdir_auto = true;
+	if (d->commit[0])
+		memcpy(d->src.commit, d->commit, sizeof d->commit);
+	e = cr_dtree_finish(&d->src, d->src.kind == DTREE_ARCHIVE, d->subdir);
 	if (e != CRIBLE_OK)
 		return fail(d, e, "out of memory");
 	if (d->subdir && d->src.n == 0 && !cr_diff_add(d, DC_INCOMPLETE, DS_HIGH, "", NULL, NULL,
-						       "the source has nothing under %.200s", d->subdir))
+						       "the source has nothing under %.200s%s", d->subdir,
+						       d->subdir_auto ? " (the crate's path_in_vcs)" : ""))
 		return fail(d, CRIBLE_ENOMEM, "out of memory");
-	if (!d->eco_forced)
-		d->eco = cr_eco_detect(&d->pkg);
 	if ((e = cr_diff_compare(d)) != CRIBLE_OK)
 		return fail(d, e, "out of memory");
 	if (d->nf && !(d->pub = calloc(d->nf, sizeof *d->pub)))

@@ -104,6 +104,7 @@ struct cr_dtree {
 	bool incomplete;	/* some entries could not be read whole */
 	char why[200];
 	struct cr_dtree *control;	/* .deb: control.tar's entries (maintainer scripts, md5sums) */
+	char commit[41];	/* a checkout's HEAD (its .git), or the commit given for it; "" when unknown */
 	crible_result *scan;	/* the engine's result for the archive (its findings, its verdict) */
 	/* While a walk fills it: the chain of the container whose entries are the tree's. */
 	char **chain;
@@ -129,6 +130,8 @@ void cr_dtree_free(struct cr_dtree *t);
 enum cr_eco { ECO_GENERIC, ECO_NPM, ECO_PYPI, ECO_CRATE, ECO_AUTOTOOLS, ECO_DEB };
 const char *cr_eco_name(enum cr_eco e);
 bool cr_eco_parse(const char *s, enum cr_eco *out);
+/* Where in its repository a crate says it lives (.cargo_vcs_info.json path_in_vcs); malloc'd, or NULL. */
+char *cr_eco_path_in_vcs(const struct cr_dtree *pkg);
 /* The ecosystem a package's layout shows. */
 enum cr_eco cr_eco_detect(const struct cr_dtree *pkg);
 
@@ -148,6 +151,8 @@ struct crible_diff {
 	enum cr_eco eco;
 	bool eco_forced;
 	char *subdir;
+	bool subdir_auto;	/* taken from the package (a crate's path_in_vcs) */
+	char commit[41];	/* crible_diff_set_commit */
 	struct cr_dtree pkg, src;
 	bool have_pkg, have_src;
 	struct cr_dfind *f;

@@ -250,6 +250,8 @@ bool cr_eco_is_manifest(const struct crible_diff *d, const char *path)
 	return d->eco == ECO_NPM && !strcmp(path, "package.json");
 }
 
+static bool vcs_ref(struct crible_diff *d, const char *where, const char *sha, bool dirty);
+
 /* --- npm's package.json --------------------------------------------------------- */
 
 static const char *const npm_hooks[] = {"preinstall", "install", "postinstall", "prepublish",
@@ -334,6 +336,11 @@ static bool npm(struct crible_diff *d)
 					  : "the package's package.json is too large to read");
 		goto out;
 	}
+	const struct cr_jv *gh = cr_json_get(pj, "gitHead");
+	if (gh && gh->k == J_STR && !vcs_ref(d, "package.json", gh->s, false)) {
+		ok = false;
+		goto out;
+	}
 	bool same = se && se->has_data && pe->has_data && !memcmp(pe->sha, se->sha, 32);
 	const struct cr_jv *ps = cr_json_get(pj, "scripts"), *ss = cr_json_get(sj, "scripts");
 	for (size_t k = 0; k < sizeof npm_hooks / sizeof *npm_hooks && ok; k++) {
@@ -379,7 +386,7 @@ static bool npm(struct crible_diff *d)
 			const char *k = x->key[i];
 			if (cr_json_get(x, k) != &x->v[i] || (side && cr_json_get(y, k)))
 				continue;	/* a repeat, or a key the first pass saw */
-			bool known = !strcmp(k, "version") || !strcmp(k, "scripts");
+			bool known = !strcmp(k, "version") || !strcmp(k, "scripts") || !strcmp(k, "gitHead");
 			for (size_t m = 0; m < sizeof npm_deps / sizeof *npm_deps; m++)
 				known |= !strcmp(k, npm_deps[m]);
 			for (size_t m = 0; m < sizeof npm_entry / sizeof *npm_entry; m++)
@@ -449,6 +456,58 @@ static bool deb(struct crible_diff *d)
 	return true;
 }
 
+/* --- crates ------------------------------------------------------------------------- */
+
+char *cr_eco_path_in_vcs(const struct cr_dtree *pkg)
+{
+	struct cr_jv *j = parse_dent(cr_dtree_find(pkg, ".cargo_vcs_info.json"));
+	const struct cr_jv *p = cr_json_get(j, "path_in_vcs");
+	char *out = p && p->k == J_STR && p->slen && !memchr(p->s, 0, p->slen) ? strdup(p->s) : NULL;
+	cr_json_free(j);
+	return out;
+}
+
+/* The commit the package says it was made from, against the source's (when known). */
+static bool vcs_ref(struct crible_diff *d, const char *where, const char *sha, bool dirty)
+{
+	bool ok = true;
+	if (dirty)
+		ok = cr_diff_add(d, DC_VCS_REF, DS_MEDIUM, where, NULL, NULL, "%s",
+				 "made from a working tree with uncommitted changes (dirty)");
+	if (!ok || !sha || !*sha)
+		return ok;
+	if (!d->src.commit[0])
+		return cr_diff_add(d, DC_VCS_REF, DS_INFO, where, NULL, NULL,
+				   "made from commit %.64s; the source's commit is unknown (a checkout with .git, or --commit)", sha);
+	/* A commit given short (--commit 1a2b3c4) matches the full one it starts. */
+	if (strncmp(sha, d->src.commit, strlen(d->src.commit)))
+		return cr_diff_add(d, DC_VCS_REF, DS_MEDIUM, where, NULL, NULL, "made from commit %.64s, the source is at %s",
+				   sha, d->src.commit);
+	return cr_diff_add(d, DC_VCS_REF, DS_OK, where, NULL, NULL, "made from the source's commit %s", d->src.commit);
+}
+
+static bool crate(struct crible_diff *d)
+{
+	struct cr_jv *j = parse_dent(cr_dtree_find(&d->pkg, ".cargo_vcs_info.json"));
+	const struct cr_jv *git = cr_json_get(j, "git"), *sha = cr_json_get(git, "sha1"), *dirty = cr_json_get(git, "dirty");
+	bool ok = vcs_ref(d, ".cargo_vcs_info.json", sha && sha->k == J_STR ? sha->s : NULL, dirty && dirty->k == J_TRUE);
+	cr_json_free(j);
+	/* cargo package rewrites Cargo.toml and keeps the original as Cargo.toml.orig: that is the one to compare. */
+	const struct cr_dent *orig = cr_dtree_find(&d->pkg, "Cargo.toml.orig"), *src = cr_dtree_find(&d->src, "Cargo.toml");
+	if (!ok || !orig)
+		return ok;
+	if (!src)
+		return cr_diff_add(d, DC_BUILD_FILE_DIFF, DS_HIGH, "Cargo.toml.orig", "Cargo.toml", NULL, "%s",
+				   "the source has no Cargo.toml to compare with (another --subdir?)");
+	if (orig->has_data && src->has_data && !memcmp(orig->sha, src->sha, 32))
+		return true;
+	char *ev = orig->body && src->body ? cr_line_diff(src->body, src->bodylen, orig->body, orig->bodylen, 40) : NULL;
+	ok = cr_diff_add(d, DC_BUILD_FILE_DIFF, DS_HIGH, "Cargo.toml.orig", "Cargo.toml", ev, "%s",
+			 "the manifest cargo packaged differs from the source's Cargo.toml");
+	free(ev);
+	return ok;
+}
+
 bool cr_eco_hooks(struct crible_diff *d)
 {
 	switch (d->eco) {
@@ -456,6 +515,8 @@ bool cr_eco_hooks(struct crible_diff *d)
 		return npm(d);
 	case ECO_DEB:
 		return deb(d);
+	case ECO_CRATE:
+		return crate(d);
 	default:
 		return true;
 	}

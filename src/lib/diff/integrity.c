@@ -80,7 +80,7 @@ static bool wheel(struct crible_diff *d, const struct cr_dent *rec)
 		return cr_diff_add(d, DC_INCOMPLETE, DS_HIGH, rec->path, NULL, NULL, "%s", "out of memory reading RECORD");
 	bool ok = true;
 	size_t rows = 0, bad = 0;
-	const char *p = (const char *)rec->body;
+	const char *p = rec->body ? (const char *)rec->body : "";
 	size_t n = rec->bodylen;
 	for (size_t i = 0; i < n && ok;) {
 		size_t e = i;
@@ -233,7 +233,7 @@ bool cr_integrity(struct crible_diff *d)
 	for (size_t i = 0; i < P->n; i++) {
 		const char *p = P->e[i].path, *s = strchr(p, '/');
 		if (s && !strcmp(s, "/RECORD") && s - p > 10 && !strncmp(s - 10, ".dist-info", 10)) {
-			if (!P->e[i].body)
+			if (!P->e[i].body && P->e[i].size)
 				return cr_diff_add(d, DC_INCOMPLETE, DS_HIGH, p, NULL, NULL, "%s", "RECORD is too large to read");
 			return wheel(d, &P->e[i]);
 		}

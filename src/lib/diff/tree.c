@@ -458,6 +458,66 @@ static crible_err walk_dir(struct cr_dtree *t, int dfd, const char *prefix, unsi
 	return err;
 }
 
+/* Reads rel beneath dfd (no links followed) into buf, NUL-terminated; its length or -1. */
+static ssize_t read_small(int dfd, const char *rel, char *buf, size_t cap)
+{
+	int fd = openat(dfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+static bool is_sha1(const char *s)
+{
+	for (int i = 0; i < 40; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* The commit a checkout's .git/HEAD names: detached, a loose ref, or one in packed-refs. */
+static void git_head(struct cr_dtree *t, int dfd)
+{
+	char head[256], ref[4096];
+	ssize_t hn = read_small(dfd, ".git/HEAD", head, sizeof head);
+	if (hn < 5)
+		return;
+	if (hn >= 40 && is_sha1(head)) {
+		memcpy(t->commit, head, 40);
+		return;
+	}
+	if (strncmp(head, "ref: refs/", 10))
+		return;
+	char *nl = strchr(head, '\n');
+	if (nl)
+		*nl = '\0';
+	char path[300];
+	snprintf(path, sizeof path, ".git/%s", head + 5);
+	if (!strstr(head, "..") && read_small(dfd, path, ref, sizeof ref) >= 40 && is_sha1(ref)) {
+		memcpy(t->commit, ref, 40);
+		return;
+	}
+	enum { PACKED = 1u << 20 };
+	char *packed = malloc(PACKED);
+	ssize_t n = packed ? read_small(dfd, ".git/packed-refs", packed, PACKED) : -1;
+	for (char *l = packed; n > 0 && l && *l;) {
+		char *e = strchr(l, '\n');
+		if (e)
+			*e = '\0';
+		if (strlen(l) > 41 && is_sha1(l) && l[40] == ' ' && !strcmp(l + 41, head + 5)) {
+			memcpy(t->commit, l, 40);
+			break;
+		}
+		l = e ? e + 1 : NULL;
+	}
+	free(packed);
+}
+
 crible_err cr_dtree_from_dir(struct cr_dtree *t, int dirfd, const char *name)
 {
 	t->kind = DTREE_DIR;
@@ -469,6 +529,7 @@ crible_err cr_dtree_from_dir(struct cr_dtree *t, int dirfd, const char *name)
 		snprintf(t->why, sizeof t->why, "%s: %s", name, strerror(errno));
 		return CRIBLE_EIO;
 	}
+	git_head(t, fd);
 	return walk_dir(t, fd, "", 0);
 }
 
