@@ -39,6 +39,15 @@ def tar_add(tf, name, data):
     tf.addfile(ti, io.BytesIO(data))
 
 
+def ar_write(path, members):
+    """An ar archive (a .deb's outer layer) at PATH holding (name, bytes) MEMBERS in order."""
+    with open(path, "wb") as f:
+        f.write(b"!<arch>\n")
+        for name, body in members:
+            f.write(("%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name, 0, 0, 0, "100644", len(body))).encode())
+            f.write(body + (b"\n" if len(body) & 1 else b""))
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     s = socket.socket()

@@ -18,7 +18,7 @@ Ends with 'N passed, N failed'.
 import gzip, hashlib, io, json, os, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish, runner
+from harness import ar_write, check, finish, runner
 
 crible = sys.argv[1]
 run = runner(crible)
@@ -525,14 +525,6 @@ weak = "mini/__init__.py,md5=abc,6\n" + "".join(record_line(n, d) for n, d in wf
 rc, j, _ = diff(wheel(os.path.join(work, "w4.whl"), wfiles, record=weak), wsrc)
 check("wheel RECORD: md5 is refused", any(f["class"] == "SELF_INTEGRITY" and "md5" in f["detail"] for f in j["findings"]),
       j and j["findings"])
-
-
-def ar_write(path, members):
-    with open(path, "wb") as f:
-        f.write(b"!<arch>\n")
-        for name, body in members:
-            f.write(("%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name, 0, 0, 0, "100644", len(body))).encode())
-            f.write(body + (b"\n" if len(body) & 1 else b""))
 
 
 def tar_bytes(files, compress):

@@ -31,7 +31,7 @@ Ends with 'N passed, N failed' (and the skips).
 import gzip, io, json, lzma, os, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, counts, runner
+from harness import ar_write, check, counts, runner
 from realdata import NPM_PAIRS, RealData
 
 crible, cache = sys.argv[1], os.path.abspath(sys.argv[2])
@@ -225,14 +225,6 @@ def ar_members(path):
         out.append((name, data[i + 60:i + 60 + size]))
         i += 60 + size + (size & 1)
     return out
-
-
-def ar_write(path, members):
-    with open(path, "wb") as f:
-        f.write(b"!<arch>\n")
-        for name, body in members:
-            f.write(("%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name, 0, 0, 0, "100644", len(body))).encode())
-            f.write(body + (b"\n" if len(body) & 1 else b""))
 
 
 ca = deb("ca-certificates")

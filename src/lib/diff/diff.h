@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "crible.h"
 
@@ -55,6 +56,19 @@ struct cr_dclass_def {
 extern const struct cr_dclass_def cr_dclasses[DC_NCLASSES];
 const char *cr_dsev_name(enum cr_dsev s);	/* "ok", "info", "low", "medium", "high", "critical" */
 bool cr_dsev_parse(const char *s, enum cr_dsev *out);
+
+/* A path's last part; whether s ends with suf. */
+static inline const char *cr_dbase(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static inline bool cr_dends(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
+}
 
 /* --- trees --------------------------------------------------------------- */
 

@@ -37,18 +37,6 @@ bool cr_eco_parse(const char *s, enum cr_eco *out)
 	return false;
 }
 
-static const char *base(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-static bool ends(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
 static bool at_root(const char *p) { return !strchr(p, '/'); }
 
 enum cr_eco cr_eco_detect(const struct cr_dtree *pkg)
@@ -83,12 +71,12 @@ bool cr_eco_is_build_file(const char *path)
 		"build.gradle", "build.gradle.kts", "pom.xml", "BUILD", "BUILD.bazel", "WORKSPACE", "Cargo.toml",
 		"Rakefile", "Gemfile", "build.xml", "config.status", "config.guess", "config.sub", "install-sh",
 		"depcomp", "missing", "compile", "test-driver"};
-	const char *b = base(path);
+	const char *b = cr_dbase(path);
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(b, names[i]))
 			return true;
-	return ends(b, ".m4") || ends(b, ".cmake") || ends(b, ".gyp") || ends(b, ".gypi") || ends(b, ".mk") ||
-	       ends(b, ".am") || !strcmp(path, "debian/rules");
+	return cr_dends(b, ".m4") || cr_dends(b, ".cmake") || cr_dends(b, ".gyp") || cr_dends(b, ".gypi") || cr_dends(b, ".mk") ||
+	       cr_dends(b, ".am") || !strcmp(path, "debian/rules");
 }
 
 /* A .pth file whose lines site.py executes: those starting with "import" followed by a blank. */
@@ -115,7 +103,7 @@ bool cr_eco_is_hook_file(const struct crible_diff *d, const char *path)
 	case ECO_PYPI: {
 		if (!strcmp(path, "setup.py"))
 			return true;
-		if (at_root(path) && ends(path, ".pth")) {
+		if (at_root(path) && cr_dends(path, ".pth")) {
 			const struct cr_dent *e = cr_dtree_find(&d->pkg, path);
 			return e && pth_runs(e);
 		}
@@ -133,7 +121,7 @@ static bool npm_builds(const struct crible_diff *d);
 
 bool cr_eco_is_generated(const struct crible_diff *d, const char *path)
 {
-	const char *b = base(path);
+	const char *b = cr_dbase(path);
 	switch (d->eco) {
 	case ECO_AUTOTOOLS: {
 		static const char *const top[] = {"configure", "aclocal.m4", "config.h.in", "INSTALL", "ABOUT-NLS",
@@ -143,8 +131,8 @@ bool cr_eco_is_generated(const struct crible_diff *d, const char *path)
 		for (size_t i = 0; i < sizeof top / sizeof *top; i++)
 			if (!strcmp(path, top[i]))
 				return true;
-		if (!strcmp(b, "Makefile.in") || !strncmp(path, "build-aux/", 10) || ends(path, ".gmo") ||
-		    (!strncmp(path, "po/", 3) && (ends(path, ".sin") || ends(path, ".sed") || !strcmp(b, "Makefile.in.in") ||
+		if (!strcmp(b, "Makefile.in") || !strncmp(path, "build-aux/", 10) || cr_dends(path, ".gmo") ||
+		    (!strncmp(path, "po/", 3) && (cr_dends(path, ".sin") || cr_dends(path, ".sed") || !strcmp(b, "Makefile.in.in") ||
 						  !strcmp(b, "Rules-quot") || !strcmp(b, "remove-potcdate.sin"))))
 			return true;
 		/*
@@ -224,9 +212,9 @@ static bool npm_builds(const struct crible_diff *d)
 
 bool cr_eco_is_entry_point(const struct crible_diff *d, const char *path)
 {
-	const char *b = base(path);
+	const char *b = cr_dbase(path);
 	for (size_t i = 0; i < sizeof code_ext / sizeof *code_ext; i++)
-		if (ends(b, code_ext[i]))
+		if (cr_dends(b, code_ext[i]))
 			return true;
 	switch (d->eco) {
 	case ECO_NPM: {
@@ -436,7 +424,7 @@ static bool deb(struct crible_diff *d)
 		if (!s)
 			for (size_t k = 0; k < d->src.n && !s; k++) {
 				const char *p = d->src.e[k].path;
-				if (!strncmp(p, "debian/", 7) && !strchr(p + 7, '/') && ends(p, scripts[i]) &&
+				if (!strncmp(p, "debian/", 7) && !strchr(p + 7, '/') && cr_dends(p, scripts[i]) &&
 				    p[strlen(p) - strlen(scripts[i]) - 1] == '.')
 					s = &d->src.e[k];
 			}

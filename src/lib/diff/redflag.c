@@ -297,25 +297,13 @@ static void scan_line(struct scan *s, const char *l, size_t n, unsigned lineno, 
 		note(s, S_FIXTURE, lineno, l, n);
 }
 
-static const char *base(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-static bool ends(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
 /* Files that run when the package is configured (not Makefiles, which also list fixtures to ship them). */
 static bool configure_time(const char *path)
 {
-	const char *b = base(path);
-	return ends(b, ".m4") || !strcmp(b, "configure.ac") || !strcmp(b, "configure.in") || !strcmp(b, "CMakeLists.txt") ||
-	       ends(b, ".cmake") || !strcmp(b, "meson.build") || !strcmp(b, "build.rs") || !strcmp(b, "setup.py") ||
-	       ends(b, ".gyp") || ends(b, ".gypi");
+	const char *b = cr_dbase(path);
+	return cr_dends(b, ".m4") || !strcmp(b, "configure.ac") || !strcmp(b, "configure.in") || !strcmp(b, "CMakeLists.txt") ||
+	       cr_dends(b, ".cmake") || !strcmp(b, "meson.build") || !strcmp(b, "build.rs") || !strcmp(b, "setup.py") ||
+	       cr_dends(b, ".gyp") || cr_dends(b, ".gypi");
 }
 
 static void scan_file(struct scan *s, const struct cr_dent *e)
@@ -428,7 +416,7 @@ static const char *probe(const struct cr_dent *e, const struct scan *all, uint8_
 				if ((size_t)(q - p) + streams[k].n >= e->bodylen)
 					break;
 			}
-		if (ends(e->path, ".lzma") && e->bodylen > 13 && p[0] == 0x5d) {
+		if (cr_dends(e->path, ".lzma") && e->bodylen > 13 && p[0] == 0x5d) {
 			size_t got = decode(p, e->bodylen, out, 1);
 			const char *t = got ? telltale(out, got) : NULL;
 			if (t)
