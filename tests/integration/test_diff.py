@@ -440,6 +440,14 @@ rc, j, _ = diff(make_tar(os.path.join(work, "mini-ok.tar.gz"), dict(xz_release, 
 check("a case pattern '| sh)' and tr '\\n' ' ': no red flag", not any(c.startswith("BUILD_RED") for c, _ in classes(j)),
       classes(j))
 
+# A build file past what the red flags read: its flags are unknown, not absent.
+# (Lines of random hex: padding that compresses well would be bomb.ratio first.)
+big = dict(xz_release, **{"m4/huge.m4": b"".join(b"dnl %s\n" % rng.randbytes(64).hex().encode()
+                                                 for _ in range(17 * 1024 * 1024 // 133))})
+rc, j, _ = diff(make_tar(os.path.join(work, "mini-big.tar.gz"), big, prefix="mini-5.6.1/"), xz_dir)
+check("a build file too large to read: INCOMPLETE high", j and any(f["class"] == "INCOMPLETE" and f["path"] == "m4/huge.m4"
+                                                                    for f in j["findings"]) and rc == 1, j and classes(j))
+
 # --- a crate: Cargo.toml.orig against the source's, path_in_vcs, the commit -----------------
 SHA = "0123456789abcdef0123456789abcdef01234567"
 repo = os.path.join(work, "repo")

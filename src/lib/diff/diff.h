@@ -72,8 +72,10 @@ static inline bool cr_dends(const char *s, const char *suf)
 
 /* --- trees --------------------------------------------------------------- */
 
-/* Bytes of one file's data kept in memory to read its text (manifests, build files, diffs). */
+/* Bytes of one file's data kept in memory to read its text (manifests, diffs); build files (a configure
+ * script runs to megabytes) up to CR_DIFF_KEEP_BUILD, so that the red flags read them whole. */
 #define CR_DIFF_KEEP (1u << 20)
+#define CR_DIFF_KEEP_BUILD (16u << 20)
 /* Bytes kept across a whole tree; past it, files are hashed only (their text diff is then not shown). */
 #define CR_DIFF_KEEP_TOTAL (96u << 20)
 #define CR_DIFF_MAX_ENTRIES (1u << 20)
@@ -194,6 +196,8 @@ bool cr_eco_is_hook_file(const struct crible_diff *d, const char *path);
 bool cr_eco_is_generated(const struct crible_diff *d, const char *path);
 bool cr_eco_is_entry_point(const struct crible_diff *d, const char *path);
 bool cr_eco_is_build_file(const char *path);
+/* The files redflag.c reads: build files and build-aux/. */
+bool cr_eco_is_build_script(const char *path);
 bool cr_eco_is_manifest(const struct crible_diff *d, const char *path);
 
 /* The package against its own manifest: a wheel's RECORD, a .deb's md5sums (integrity.c). */

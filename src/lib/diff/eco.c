@@ -79,6 +79,11 @@ bool cr_eco_is_build_file(const char *path)
 	       cr_dends(b, ".am") || !strcmp(path, "debian/rules");
 }
 
+bool cr_eco_is_build_script(const char *path)
+{
+	return cr_eco_is_build_file(path) || !strncmp(path, "build-aux/", 10);
+}
+
 /* A .pth file whose lines site.py executes: those starting with "import" followed by a blank. */
 static bool pth_runs(const struct cr_dent *e)
 {

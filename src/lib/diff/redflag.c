@@ -47,12 +47,16 @@ static const char *const sig_names[S_N] = {"a pipe into a shell", "a decoder", "
 					   "grep -a over the source tree", "a test fixture path"};
 
 #define MAX_MAPS 4
+#define BACK 2048	/* how far back a pipe's feed is read */
+#define PER_LINE 64	/* pipes, greps and fixture paths looked at per line */
+#define STREAMS 16	/* streams tried per fixture and map */
 #define MAX_EVIDENCE 6
 
 struct scan {
 	unsigned count[S_N];
 	char ev[MAX_EVIDENCE][200];
 	size_t nev;
+	unsigned last;		/* the line the last evidence quotes: each line once */
 	uint8_t maps[MAX_MAPS][256];	/* tr swaps found, as byte maps */
 	size_t nmaps;
 };
@@ -114,7 +118,9 @@ static size_t shell_after(const char *l, size_t n, size_t i)
 static bool fed_by_code(const char *l, size_t i, bool *fetch)
 {
 	size_t s = i;
-	while (s > 0 && l[s - 1] != ';' && l[s - 1] != '(' && l[s - 1] != '[' && l[s - 1] != '`' && l[s - 1] != '{')
+	/* At most BACK bytes back: a pipeline longer than that is judged on its last part (no quadratic line). */
+	while (s > 0 && i - s < BACK && l[s - 1] != ';' && l[s - 1] != '(' && l[s - 1] != '[' && l[s - 1] != '`' &&
+	       l[s - 1] != '{')
 		s--;
 	const char *p = l + s;
 	size_t m = i - s;
@@ -231,6 +237,7 @@ static bool tree_grep(const char *l, size_t n, size_t i)
 /* "tests/x.xz" and the like: a test fixture named by a configure-time file. */
 static bool fixture_path(const char *l, size_t n)
 {
+	unsigned seen = 0;
 	static const char *const ext[] = {".xz", ".lzma", ".lz", ".gz", ".bz2", ".zst", ".bin", ".dat", ".o", ".so",
 					  ".a", ".7z", ".zip"};
 	for (size_t i = 0; i + 5 < n; i++) {
@@ -239,8 +246,10 @@ static bool fixture_path(const char *l, size_t n)
 		size_t j = i + 4 + (l[i + 4] == 's');
 		if (j >= n || l[j] != '/')
 			continue;
+		if (seen++ >= PER_LINE)
+			return false;
 		size_t e = j;
-		while (e < n && (wordc(l[e]) || l[e] == '/' || l[e] == '.' || l[e] == '-'))
+		while (e < n && e - j < 512 && (wordc(l[e]) || l[e] == '/' || l[e] == '.' || l[e] == '-'))
 			e++;
 		for (size_t k = 0; k < sizeof ext / sizeof *ext; k++) {
 			size_t x = strlen(ext[k]);
@@ -254,7 +263,8 @@ static bool fixture_path(const char *l, size_t n)
 static void note(struct scan *s, enum sig g, unsigned lineno, const char *l, size_t n)
 {
 	s->count[g]++;
-	if (s->nev < MAX_EVIDENCE) {
+	if (s->nev < MAX_EVIDENCE && lineno != s->last) {
+		s->last = lineno;
 		size_t k = n < 150 ? n : 150;
 		snprintf(s->ev[s->nev++], sizeof s->ev[0], "line %u: %.*s%s", lineno, (int)k, l, n > k ? "..." : "");
 	}
@@ -263,9 +273,10 @@ static void note(struct scan *s, enum sig g, unsigned lineno, const char *l, siz
 static void scan_line(struct scan *s, const char *l, size_t n, unsigned lineno, bool configure_time)
 {
 	bool piped = false, fetch = false;
+	unsigned pipes = 0, greps = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = l[i];
-		if (c == '|' && (i + 1 >= n || l[i + 1] != '|') && (i == 0 || l[i - 1] != '|')) {
+		if (c == '|' && (i + 1 >= n || l[i + 1] != '|') && (i == 0 || l[i - 1] != '|') && pipes++ < PER_LINE) {
 			bool f;
 			if (!piped && shell_after(l, n, i) && fed_by_code(l, i, &f)) {
 				piped = true;
@@ -285,7 +296,7 @@ static void scan_line(struct scan *s, const char *l, size_t n, unsigned lineno, 
 			note(s, S_TR_SWAP, lineno, l, n);
 		} else if (c == 's' && word_at(l, n, i, "sed") && sed_cat(l, n, i)) {
 			note(s, S_SED_CAT, lineno, l, n);
-		} else if (c == 'g' && word_at(l, n, i, "grep") && tree_grep(l, n, i)) {
+		} else if (c == 'g' && word_at(l, n, i, "grep") && greps++ < PER_LINE && tree_grep(l, n, i)) {
 			note(s, S_TREE_GREP, lineno, l, n);
 		}
 	}
@@ -396,6 +407,7 @@ static const char *probe(const struct cr_dent *e, const struct scan *all, uint8_
 {
 	for (size_t m = 0; m <= all->nmaps; m++) {
 		const uint8_t *p = e->body;
+		unsigned tries = 0;
 		if (m < all->nmaps) {
 			for (size_t i = 0; i < e->bodylen; i++)
 				tmp[i] = all->maps[m][e->body[i]];
@@ -407,8 +419,11 @@ static const char *probe(const struct cr_dent *e, const struct scan *all, uint8_
 			int kind;
 		} streams[] = {{"\xfd" "7zXZ\0", 6, 0}, {"\x1f\x8b\x08", 3, 2}};
 		for (size_t k = 0; k < sizeof streams / sizeof *streams; k++)
-			for (const uint8_t *q = p; (q = memmem(q, e->bodylen - (size_t)(q - p), streams[k].magic, streams[k].n));
+			for (const uint8_t *q = p; (q = memmem(q, e->bodylen - (size_t)(q - p), streams[k].magic, streams[k].n)) &&
+						   q - p >= 0 && (size_t)(q - p) < e->bodylen;
 			     q++) {
+				if (++tries > STREAMS)
+					break;
 				size_t got = decode(q, e->bodylen - (size_t)(q - p), out, streams[k].kind);
 				const char *t = got ? telltale(out, got) : NULL;
 				if (t)
@@ -450,10 +465,16 @@ bool cr_redflag(struct crible_diff *d)
 	struct scan all = {0};
 	for (size_t i = 0; i < P->n; i++) {
 		const struct cr_dent *e = &P->e[i];
-		if (e->kind != CRIBLE_ENTRY_FILE || !e->body || (i && !strcmp(P->e[i - 1].path, e->path)))
+		if (e->kind != CRIBLE_ENTRY_FILE || (i && !strcmp(P->e[i - 1].path, e->path)) || !cr_eco_is_build_script(e->path))
 			continue;
-		if (!cr_eco_is_build_file(e->path) && strncmp(e->path, "build-aux/", 10))
+		if (!e->body) {
+			/* Not read (past CR_DIFF_KEEP_BUILD or the tree's budget): its red flags are unknown, not absent. */
+			if (e->has_data && e->size && !cr_diff_add(d, DC_INCOMPLETE, DS_HIGH, e->path, NULL, NULL,
+								   "a build file too large to read for red flags (%llu bytes)",
+								   (unsigned long long)e->size))
+				return false;
 			continue;
+		}
 		if (!cr_diff_is_text(e->body, e->bodylen))
 			continue;
 		struct scan s = {0};

@@ -97,7 +97,10 @@ static bool take_data(struct cr_dtree *t, struct cr_dent *e, uint64_t size, read
 {
 	e->has_data = true;
 	e->size = size;
-	bool keep = size <= CR_DIFF_KEEP && t->kept + size <= CR_DIFF_KEEP_TOTAL;
+	/* The path may still carry the top folder: its build file names are judged by their last part. */
+	uint64_t cap = cr_eco_is_build_script(e->path) || cr_eco_is_build_script(cr_dbase(e->path)) ? CR_DIFF_KEEP_BUILD
+												 : CR_DIFF_KEEP;
+	bool keep = size <= cap && t->kept + size <= CR_DIFF_KEEP_TOTAL;
 	if (keep && size && !(e->body = malloc((size_t)size)))
 		keep = false;
 	EVP_MD_CTX *md = EVP_MD_CTX_new(), *m5 = t->deb ? EVP_MD_CTX_new() : NULL;
