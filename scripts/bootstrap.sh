@@ -28,8 +28,10 @@ pkgs=(
   haproxy                                   # two daemons behind a real load balancer
   python3-flask                             # examples/upload-gate, the upload form that asks crible first
   file time                                 # bench baselines: file(1), GNU time
-  npm                                       # crible diff's real-data tests: packages as `npm pack` fetches them
 )
+# crible diff's real-data tests fetch packages with `npm pack`.  A machine with its own Node.js
+# (NodeSource's nodejs bundles npm and conflicts with Debian's npm) keeps it.
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
 [ "${1:-}" = "--bench" ] && pkgs+=(clamav gnuplot-nox isal diffoscope-minimal)   # clamd and clamscan; bench/scaling.py's plots; igzip; bench/diff.py's peer
 
