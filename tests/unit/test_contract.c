@@ -241,6 +241,22 @@ static void test_json_escaping(void **st)
 		}
 		free(got);
 	}
+	/* C1 controls, bidi marks and the line separators: the same characters as \\u escapes, never raw. */
+	static const struct {
+		const char *in, *want;
+	} hid[] = {{"a\xc2\x9b" "b", "a\\u009bb"}, {"\xe2\x80\xae" "txt.exe", "\\u202etxt.exe"},
+		   {"\xe2\x81\xa6x", "\\u2066x"}, {"\xe2\x80\xa8", "\\u2028"}, {"\xef\xbb\xbf" "a", "\\ufeffa"},
+		   {"\xc2\xa0\xe2\x80\x99", "\xc2\xa0\xe2\x80\x99"}};
+	for (size_t k = 0; k < sizeof hid / sizeof *hid; k++) {
+		char want[128], *got = NULL;
+		snprintf(want, sizeof want, "{\"path\":\"%s\",", hid[k].want);
+		assert_int_equal(crible_error_render(hid[k].in, "m", CRIBLE_JSON, &got, NULL), CRIBLE_OK);
+		if (strncmp(got, want, strlen(want)) != 0) {
+			print_error("hidden %zu: %s\n", k, got);
+			bad++;
+		}
+		free(got);
+	}
 	assert_int_equal(bad, 0);
 }
 

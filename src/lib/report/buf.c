@@ -99,6 +99,19 @@ static size_t plain_run(const uint8_t *p, size_t n, size_t i)
 	return i;
 }
 
+/*
+ * Characters a terminal acts on or that reorder or hide text around them:
+ * C1 controls (U+0080-U+009F, CSI among them), the bidi embeddings,
+ * overrides, isolates and marks (CVE-2021-42574), zero-width characters,
+ * the BOM, and the line and paragraph separators.
+ */
+static bool hidden(uint32_t cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c || (cp >= 0x200b && cp <= 0x200d) || cp == 0xfeff ||
+	       cp == 0x2028 || cp == 0x2029;
+}
+
 void cr_buf_json_str(struct cr_buf *b, const char *s)
 {
 	const uint8_t *p = (const uint8_t *)s;
@@ -109,7 +122,7 @@ void cr_buf_json_str(struct cr_buf *b, const char *s)
 	while ((i = plain_run(p, n, i)) < n) {
 		uint8_t c = p[i];
 		const char *esc = NULL;
-		char u[8];
+		char u[16];
 		size_t l = 1;
 		if (c == '"')
 			esc = "\\\"";
@@ -130,6 +143,10 @@ void cr_buf_json_str(struct cr_buf *b, const char *s)
 			if (l == 0) {
 				esc = "\xef\xbf\xbd";	/* U+FFFD */
 				l = 1;
+			} else if (hidden(cp)) {
+				/* The same character to a JSON reader; not a control to a terminal showing the line. */
+				snprintf(u, sizeof u, "\\u%04x", (unsigned)cp);
+				esc = u;
 			}
 		}
 		if (esc) {
@@ -164,11 +181,10 @@ void cr_buf_text_str(struct cr_buf *b, const char *s, size_t n)
 		}
 		if (cp == '\\') {
 			cr_buf_add(b, "\\\\", 2);
-		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+		} else if (cp < 0x20 || cp == 0x7f) {
 			snprintf(e, sizeof e, "\\x%02x", (unsigned)cp);
 			cr_buf_str(b, e);
-		} else if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
-			   cp == 0x200f || cp == 0x061c || (cp >= 0x200b && cp <= 0x200d) || cp == 0xfeff) {
+		} else if (hidden(cp)) {
 			snprintf(e, sizeof e, "\\u{%04x}", (unsigned)cp);
 			cr_buf_str(b, e);
 		} else {

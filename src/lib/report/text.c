@@ -14,6 +14,19 @@
 #include "buf.h"
 
 /*
+ * Every string that came from the input (a path, a name in an archive, a
+ * link target, a detail quoting either) goes through here: a name holding
+ * ESC[1A ESC[2K would otherwise erase the block line above it and print a
+ * fake allow (issue 14).  Controls, DEL, C1, bidi marks and invalid UTF-8
+ * become visible escapes (report/buf.c, cr_buf_text_str).
+ */
+static void put(struct cr_buf *b, const char *s)
+{
+	if (s)
+		cr_buf_text_str(b, s, strlen(s));
+}
+
+/*
  * What an extraction did: one summary line, then each entry renamed or
  * skipped (verbose: every entry written too, and other readers' versions
  * of entries written):
@@ -31,21 +44,27 @@ static void xtext(struct cr_buf *b, const struct cr_xrep *x, bool verbose)
 	if (x->status == CRIBLE_XS_WRITTEN)
 		cr_buf_printf(b, "  extract: written %llu entries (%llu bytes), %zu renamed, %zu skipped\n",
 			      (unsigned long long)x->files, (unsigned long long)x->bytes, ren, sk);
-	else
-		cr_buf_printf(b, "  extract: %s, nothing written: %s\n",
-			      x->status == CRIBLE_XS_FAILED ? "failed" : "refused", x->reason ? x->reason : "");
+	else {
+		cr_buf_printf(b, "  extract: %s, nothing written: ", x->status == CRIBLE_XS_FAILED ? "failed" : "refused");
+		put(b, x->reason);
+		cr_buf_add(b, "\n", 1);
+	}
 	for (size_t i = 0; i < x->n; i++) {
 		const crible_xentry *e = &x->v[i];
 		if ((e->action == CRIBLE_XA_WRITTEN || e->other_reading) && !verbose)
 			continue;
-		cr_buf_printf(b, "  %-8s %s", e->action == CRIBLE_XA_WRITTEN ? "written" : e->action == CRIBLE_XA_RENAMED
-										     ? "renamed"
-										     : "skipped",
-			      e->name ? e->name : "");
-		if (e->action == CRIBLE_XA_RENAMED && e->path)
-			cr_buf_printf(b, " -> %s", e->path);
-		if (e->why)
-			cr_buf_printf(b, ": %s", e->why);
+		cr_buf_printf(b, "  %-8s ", e->action == CRIBLE_XA_WRITTEN ? "written" : e->action == CRIBLE_XA_RENAMED
+										    ? "renamed"
+										    : "skipped");
+		put(b, e->name);
+		if (e->action == CRIBLE_XA_RENAMED && e->path) {
+			cr_buf_str(b, " -> ");
+			put(b, e->path);
+		}
+		if (e->why) {
+			cr_buf_str(b, ": ");
+			put(b, e->why);
+		}
 		if (e->sha256 && verbose)
 			cr_buf_printf(b, " %llu %s", (unsigned long long)e->size, e->sha256);
 		cr_buf_add(b, "\n", 1);
@@ -55,8 +74,8 @@ static void xtext(struct cr_buf *b, const struct cr_xrep *x, bool verbose)
 static void text(struct cr_buf *b, const crible_result *r, const char *path, bool verbose)
 {
 	crible_verdict v = crible_result_verdict(r);
-	cr_buf_printf(b, "%s: %s %s (%s)", path, crible_verdict_name(v), crible_result_type_name(r),
-		      crible_result_mime(r));
+	put(b, path);
+	cr_buf_printf(b, ": %s %s (%s)", crible_verdict_name(v), crible_result_type_name(r), crible_result_mime(r));
 	size_t nf = crible_result_count(r);
 	bool first = true, seen[F_NIDS] = {0};
 	/* The findings that decide the verdict, each id once (an archive may hold one at many places). */
@@ -77,10 +96,10 @@ static void text(struct cr_buf *b, const crible_result *r, const char *path, boo
 		cr_buf_printf(b, "  %-6s %s", crible_severity_name(f->severity), f->id);
 		for (size_t w = 1; w < f->nwhere; w++) {
 			cr_buf_str(b, w == 1 ? " in " : " > ");
-			cr_buf_str(b, f->where[w]);
+			put(b, f->where[w]);
 		}
 		cr_buf_str(b, ": ");
-		cr_buf_str(b, f->detail);
+		put(b, f->detail);
 		if (f->count > 1)
 			cr_buf_printf(b, " (%llu in all)", (unsigned long long)f->count);
 		cr_buf_add(b, "\n", 1);
@@ -92,11 +111,11 @@ static void text(struct cr_buf *b, const crible_result *r, const char *path, boo
 		cr_buf_printf(b, "  entry  %-8s", cr_kind_name((int)l->kind));
 		for (size_t w = 1; w < l->nwhere; w++) {
 			cr_buf_str(b, w == 1 ? " " : " > ");
-			cr_buf_str(b, l->where[w]);
+			put(b, l->where[w]);
 		}
 		if (l->link) {
 			cr_buf_str(b, " -> ");
-			cr_buf_str(b, l->link);
+			put(b, l->link);
 		}
 		if (l->has_data)
 			cr_buf_printf(b, " %llu %s", (unsigned long long)l->size, l->sha256);
@@ -154,7 +173,11 @@ crible_err crible_error_render(const char *path, const char *msg, unsigned flags
 		cr_buf_json_str(&b, msg);
 		cr_buf_str(&b, "}\n");
 	} else {
-		cr_buf_printf(&b, "crible: %s: %s\n", path, msg);
+		cr_buf_str(&b, "crible: ");
+		put(&b, path);
+		cr_buf_str(&b, ": ");
+		put(&b, msg);
+		cr_buf_add(&b, "\n", 1);
 	}
 	if (b.failed) {
 		cr_buf_free(&b);
