@@ -455,6 +455,7 @@ enum {
 	CRIBLE_TEXT = 1,	/* "path: verdict type (mime) id, id" and a newline */
 	CRIBLE_JSON = 2,	/* one JSON object (the findings contract's shape) and a newline */
 	CRIBLE_VERBOSE = 4,	/* with CRIBLE_TEXT: every finding with its place and detail */
+	CRIBLE_MIME_ONLY = 8,	/* with CRIBLE_TEXT: "path: mime" and a newline (crible scan --identify) */
 };
 
 /*

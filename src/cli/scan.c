@@ -127,21 +127,6 @@ static crible_err feed_volumes(crible_job *job, int fd, const struct input *in, 
 	return crible_job_finish(job, r);
 }
 
-/* a b c and a newline, in one allocation (the --identify line, once per file: no format to parse). */
-static char *join3(const char *a, const char *b, const char *c)
-{
-	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-	char *s = malloc(la + lb + lc + 2);
-	if (!s)
-		return NULL;
-	memcpy(s, a, la);
-	memcpy(s + la, b, lb);
-	memcpy(s + la + lb, c, lc);
-	s[la + lb + lc] = '\n';
-	s[la + lb + lc + 1] = '\0';
-	return s;
-}
-
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *dupf(const char *fmt, ...)
 {
@@ -161,9 +146,10 @@ static char *dupf(const char *fmt, ...)
 }
 
 /* What an input that could not be judged prints: never a clean report. */
+/* The library renders it, escaped: a path or message from the input never reaches the terminal raw. */
 static void error_out(const struct run *rn, const char *display, const char *m, char **out, char **errmsg)
 {
-	*errmsg = dupf("crible: %s: %s\n", display, m);
+	crible_error_render(display, m, CRIBLE_TEXT, errmsg, NULL);
 	if (rn->json)
 		crible_error_render(display, m, CRIBLE_JSON, out, NULL);
 }
@@ -212,12 +198,12 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 	crible_job_free(job);
 	int status = EXIT_ERROR;
 	if (rn->identify && !rn->json)
-		*out = join3(in->display, ": ", crible_result_mime(r));
+		crible_result_render(r, in->display, CRIBLE_TEXT | CRIBLE_MIME_ONLY, out, NULL);
 	else
 		crible_result_render(r, in->display,
 				     rn->json ? CRIBLE_JSON : CRIBLE_TEXT | (rn->verbose ? CRIBLE_VERBOSE : 0), out, NULL);
 	if (!*out)
-		*errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
+		error_out(rn, in->display, "out of memory", out, errmsg);
 	else
 		status = crible_result_verdict(r) == CRIBLE_BLOCK ? EXIT_BLOCKED : EXIT_CLEAN;
 	crible_result_free(r);
@@ -255,7 +241,7 @@ static void scan_one(struct run *rn, size_t i)
 	struct inputs sub;
 	memset(&sub, 0, sizeof sub);
 	if (walk_add(&sub, in->path) != 0) {
-		j->errmsg = dupf("crible: %s: %s\n", in->display, "out of memory");
+		error_out(rn, in->display, "out of memory", &j->out, &j->errmsg);
 		j->status = EXIT_ERROR;
 		inputs_free(&sub);
 		return;

@@ -105,8 +105,16 @@ for n in NAMES:
     with open(os.path.join(folder.encode(), n), "wb") as f:
         f.write(b"hello\n")
 os.mkfifo(os.path.join(folder.encode(), b"fifo\x1b[2J\xe2\x80\xae"))
-for mode in ([], ["-v"], ["--json"]):
+for mode in ([], ["-v"], ["--json"], ["--identify"]):
     rc, out = run(["scan"] + mode + [folder], what="scan folder %s" % " ".join(mode))
+# An input that cannot be judged (a FIFO named on the command line): its error line, escaped.
+fifo = os.path.join(folder.encode(), b"fifo\x1b[2J\xe2\x80\xae")
+for mode in ([], ["--json"], ["--identify"]):
+    p = subprocess.run([crible.encode(), b"scan"] + [m.encode() for m in mode] + [fifo], capture_output=True, timeout=60)
+    err = clean("unreadable input %s (stderr)" % " ".join(mode), p.stderr)
+    clean("unreadable input %s (stdout)" % " ".join(mode), p.stdout)
+    check("unreadable input %s: exit 2, the name escaped" % " ".join(mode),
+          p.returncode == 2 and "fifo\\x1b[2J\\u{202e}" in err, (p.returncode, err))
 rc, out = run(["scan", folder], what="scan folder (escapes)")
 check("folder: every name shown escaped", out.count("\\x1b") >= 2 and "\\xff" in out, out[:800])
 

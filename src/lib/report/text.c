@@ -148,7 +148,14 @@ crible_err crible_result_render(const crible_result *r, const char *path, unsign
 	}
 	struct cr_buf b;
 	cr_buf_init(&b, 64u << 20);
-	text(&b, r, path, (flags & CRIBLE_VERBOSE) != 0);
+	if (flags & CRIBLE_MIME_ONLY) {
+		put(&b, path);
+		cr_buf_str(&b, ": ");
+		cr_buf_str(&b, crible_result_mime(r));
+		cr_buf_add(&b, "\n", 1);
+	} else {
+		text(&b, r, path, (flags & CRIBLE_VERBOSE) != 0);
+	}
 	if (b.failed) {
 		cr_buf_free(&b);
 		return CRIBLE_ENOMEM;
