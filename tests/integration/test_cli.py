@@ -324,4 +324,16 @@ o = json.loads(out) if out else {"findings": []}
 check("lzip a reader cannot decode: container.corrupt, not nested until bomb.depth",
       sorted(x["id"] for x in o["findings"]) == ["container.corrupt"] and o.get("verdict") == "warn", out[:300])
 
+# A file whose size says 0 but which holds bytes (/proc, /sys, some FUSE file systems) is read to
+# its end: judged as empty, a /proc file full of data was "allow empty".
+rc, out, _ = run(["scan", "--json", "/proc/self/status"])
+o = json.loads(out) if out else {}
+check("/proc/self/status: read to its end", o.get("size", 0) > 0 and o.get("type", {}).get("name") == "text" and
+      rc == 0, out[:300])
+empty0 = os.path.join(work, "empty0")
+open(empty0, "wb").close()
+rc, out, _ = run(["scan", "--json", empty0])
+o = json.loads(out) if out else {}
+check("a file that is empty stays empty", o.get("size") == 0 and o.get("type", {}).get("name") == "empty", out[:300])
+
 finish()

@@ -210,6 +210,44 @@ crible_err crible_job_scan_mem(crible_job *j, const void *buf, size_t len, cribl
 	return run(j, &src, j->name, out);
 }
 
+/*
+ * A regular file whose size says 0 may still hold bytes: /proc and /sys
+ * files, some FUSE file systems.  Judged as empty, a /proc file full of
+ * data would be "allow empty".  It is read to its end instead, through the
+ * streaming path (spooled, under CRIBLE_LIMIT_INPUT); a file that really
+ * is empty reads nothing and is scanned as it is.
+ */
+static crible_err scan_sizeless(crible_job *j, int fd, const char *name, crible_result **out)
+{
+	enum { CHUNK = 65536 };
+	uint8_t *buf = malloc(CHUNK);
+	if (!buf)
+		return fail(j, CRIBLE_ENOMEM, "out of memory");
+	uint64_t off = 0;
+	crible_err e = CRIBLE_OK;
+	for (;;) {
+		ssize_t n = pread(fd, buf, CHUNK, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = fail(j, CRIBLE_EIO, "cannot read the input: %s", strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((e = crible_job_write(j, buf, (size_t)n)) != CRIBLE_OK)
+			break;
+		off += (uint64_t)n;
+	}
+	free(buf);
+	if (e == CRIBLE_OK && !j->name && name && (e = crible_job_set_name(j, name)) != CRIBLE_OK)
+		return e;
+	if (e == CRIBLE_OK)
+		return crible_job_finish(j, out);
+	cr_spool_free(&j->in);
+	return e;
+}
+
 static crible_err scan_fd_as(crible_job *j, int fd, const char *name, crible_result **out)
 {
 	struct stat st;
@@ -219,6 +257,8 @@ static crible_err scan_fd_as(crible_job *j, int fd, const char *name, crible_res
 		return fail(j, CRIBLE_EISDIR, "is a directory");
 	if (!S_ISREG(st.st_mode))
 		return fail(j, CRIBLE_EINVAL, "not a regular file");
+	if (st.st_size == 0)
+		return scan_sizeless(j, fd, name, out);
 	struct cr_src src = {.size = (uint64_t)st.st_size, .mem = NULL, .fd = fd};
 	return run(j, &src, name, out);
 }
