@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "../io/json.h"
 
 static crible_err fail(crible_diff *d, crible_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static crible_err fail(crible_diff *d, crible_err e, const char *fmt, ...)
@@ -44,6 +45,8 @@ void crible_diff_free(crible_diff *d)
 	}
 	free(d->f);
 	free(d->pub);
+	cr_json_free(d->json[0]);
+	cr_json_free(d->json[1]);
 	free(d->subdir);
 	free(d);
 }

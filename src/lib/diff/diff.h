@@ -17,6 +17,8 @@
 
 #include "crible.h"
 
+struct cr_jv;
+
 /* Severities of a divergence, lowest first. */
 enum cr_dsev { DS_OK, DS_INFO, DS_LOW, DS_MEDIUM, DS_HIGH, DS_CRITICAL };
 
@@ -174,6 +176,8 @@ struct crible_diff {
 	struct cr_dfind *f;
 	size_t nf, cap;
 	crible_diff_finding *pub;	/* f in public terms, once compared */
+	struct cr_jv *json[2];		/* the package's and the source's package.json, parsed once (eco.c) */
+	bool json_read[2];
 	size_t count[DC_NCLASSES];
 	enum cr_dsev worst;
 	bool ran;

@@ -205,14 +205,26 @@ static struct cr_jv *parse_dent(const struct cr_dent *e)
 	return cr_json_parse(e->body, e->bodylen, &why);
 }
 
+/*
+ * Each side's package.json, parsed once: the classes ask for it per
+ * differing or package-only file (entry points, dist/ after a build).
+ * NULL when absent, unreadable or not JSON.
+ */
+static const struct cr_jv *npm_json(const struct crible_diff *d, bool src)
+{
+	struct crible_diff *m = (struct crible_diff *)d;	/* a cache, not state the caller sees */
+	if (!m->json_read[src]) {
+		m->json_read[src] = true;
+		m->json[src] = parse_dent(cr_dtree_find(src ? &d->src : &d->pkg, "package.json"));
+	}
+	return m->json[src];
+}
+
 static bool npm_builds(const struct crible_diff *d)
 {
-	struct cr_jv *j = parse_dent(cr_dtree_find(&d->src, "package.json"));
-	const struct cr_jv *sc = cr_json_get(j, "scripts");
-	bool b = cr_json_get(sc, "prepack") || cr_json_get(sc, "prepare") || cr_json_get(sc, "build") ||
-		 cr_json_get(sc, "prepublishOnly");
-	cr_json_free(j);
-	return b;
+	const struct cr_jv *sc = cr_json_get(npm_json(d, true), "scripts");
+	return cr_json_get(sc, "prepack") || cr_json_get(sc, "prepare") || cr_json_get(sc, "build") ||
+	       cr_json_get(sc, "prepublishOnly");
 }
 
 bool cr_eco_is_entry_point(const struct crible_diff *d, const char *path)
@@ -223,14 +235,11 @@ bool cr_eco_is_entry_point(const struct crible_diff *d, const char *path)
 			return true;
 	switch (d->eco) {
 	case ECO_NPM: {
-		struct cr_jv *j = parse_dent(cr_dtree_find(&d->pkg, "package.json"));
+		const struct cr_jv *j = npm_json(d, false);
 		bool hit = false;
-		if (j) {
-			static const char *const keys[] = {"main", "bin", "exports", "module", "browser"};
-			for (size_t i = 0; i < sizeof keys / sizeof *keys && !hit; i++)
-				hit = npm_names(cr_json_get(j, keys[i]), path);
-		}
-		cr_json_free(j);
+		static const char *const keys[] = {"main", "bin", "exports", "module", "browser"};
+		for (size_t i = 0; j && i < sizeof keys / sizeof *keys && !hit; i++)
+			hit = npm_names(cr_json_get(j, keys[i]), path);
 		return hit;
 	}
 	default:
@@ -320,7 +329,7 @@ static bool npm(struct crible_diff *d)
 	const struct cr_dent *pe = cr_dtree_find(&d->pkg, "package.json"), *se = cr_dtree_find(&d->src, "package.json");
 	if (!pe)
 		return true;
-	struct cr_jv *pj = parse_dent(pe), *sj = parse_dent(se);
+	const struct cr_jv *pj = npm_json(d, false), *sj = se ? npm_json(d, true) : NULL;
 	bool ok = true;
 	if (!pj) {
 		/* npm refuses a package.json it cannot parse; crible cannot say what it would run: fail closed. */
@@ -403,8 +412,6 @@ static bool npm(struct crible_diff *d)
 		ok = cr_diff_add(d, DC_CONTENT, DS_MEDIUM, "package.json", NULL, NULL, "%zu field%s differ%s: %s", nk,
 				 nk == 1 ? "" : "s", nk == 1 ? "s" : "", keys);
 out:
-	cr_json_free(pj);
-	cr_json_free(sj);
 	return ok;
 }
 
