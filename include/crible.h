@@ -164,6 +164,25 @@ const char *crible_verdict_name(crible_verdict v);
 /* "low", "medium" or "high". */
 const char *crible_severity_name(crible_severity s);
 
+/*
+ * What a finding id means: its default severity, a one-line summary, a
+ * short paragraph on why it matters and an input that raises it.  The same
+ * text feeds `crible explain`, the SARIF rules and crible(1).
+ */
+typedef struct crible_finding_info {
+	const char *id;
+	crible_severity severity;	/* default, before any policy */
+	const char *summary;
+	const char *help;
+	const char *example;
+} crible_finding_info;
+/* How many ids there are; ids are numbered 0..count-1 in the contract's order. */
+size_t crible_finding_count(void);
+/* The i-th id's description, or NULL past the end. */
+const crible_finding_info *crible_finding_at(size_t i);
+/* The description of an id such as "path.ads", or NULL when there is none. */
+const crible_finding_info *crible_finding_lookup(const char *id);
+
 /* A new context with default limits and policy, or NULL on ENOMEM. */
 crible_ctx *crible_ctx_new(void);
 void crible_ctx_free(crible_ctx *ctx);
@@ -456,6 +475,13 @@ enum {
 	CRIBLE_JSON = 2,	/* one JSON object (the findings contract's shape) and a newline */
 	CRIBLE_VERBOSE = 4,	/* with CRIBLE_TEXT: every finding with its place and detail */
 	CRIBLE_MIME_ONLY = 8,	/* with CRIBLE_TEXT: "path: mime" and a newline (crible scan --identify) */
+	/*
+	 * SARIF 2.1.0 result objects, one per finding, joined with commas
+	 * (an empty string when there are none): the middle of the log that
+	 * crible_sarif_begin opens and crible_sarif_end closes.
+	 */
+	CRIBLE_SARIF = 16,
+	CRIBLE_COLOR = 32,	/* with CRIBLE_TEXT: verdicts and severities in ANSI colour (a terminal) */
 };
 
 /*
@@ -466,13 +492,32 @@ crible_err crible_result_render(const crible_result *r, const char *path, unsign
 
 /*
  * What a face prints for an input that could not be judged: with
- * CRIBLE_JSON {"path":…,"error":…} and a newline, else
+ * CRIBLE_JSON {"path":…,"error":…} and a newline, with CRIBLE_SARIF a
+ * toolExecutionNotification (no newline), else
  * "crible: path: msg" and a newline.  Never a verdict.
  */
 crible_err crible_error_render(const char *path, const char *msg, unsigned flags, char **out, size_t *len);
 
+/*
+ * s[0, n) made safe for a terminal, as the text renderings show names:
+ * controls, DEL, C1, bidi and zero-width marks and invalid UTF-8 become
+ * visible escapes (\x1b, \u202e).  *out is malloc'd, NUL-terminated.
+ */
+crible_err crible_text_escape(const char *s, size_t n, char **out);
+
 /* The same as crible_result_render with CRIBLE_JSON, without the newline. */
 crible_err crible_result_json(const crible_result *r, const char *path, char **json, size_t *len);
+
+/*
+ * A SARIF log, streamed: crible_sarif_begin gives its head (the tool, one
+ * rule per finding id with crible_finding_info's texts) up to the opening
+ * of "results"; then each input's CRIBLE_SARIF rendering, with a comma
+ * between non-empty ones; then crible_sarif_end with ok (no input failed)
+ * and the comma-joined notifications crible_error_render made with
+ * CRIBLE_SARIF for the inputs that could not be judged (NULL for none).
+ */
+crible_err crible_sarif_begin(char **out, size_t *len);
+crible_err crible_sarif_end(int ok, const char *notifications, char **out, size_t *len);
 
 /* --- a package against its source (crible diff) -------------------------- */
 

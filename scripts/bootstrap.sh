@@ -27,7 +27,9 @@ pkgs=(
   clamdscan c-icap curl squid               # real clamd, ICAP and HTTP clients against crible serve
   haproxy                                   # two daemons behind a real load balancer
   python3-flask                             # examples/upload-gate, the upload form that asks crible first
+  python3-jsonschema                        # crible scan --format sarif checked against the SARIF 2.1.0 schema
   file time                                 # bench baselines: file(1), GNU time
+  man-db                                    # test_explain renders crible(1) with man --warnings
 )
 # crible diff's real-data tests fetch packages with `npm pack`.  A machine with its own Node.js
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm) keeps it.

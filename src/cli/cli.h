@@ -36,6 +36,7 @@ int volumes_find(struct inputs *in);
 int cmd_scan(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* options.c: what scan and extract share.  Each prints its own error and returns -1. */
@@ -43,5 +44,17 @@ int parse_u64(const char *s, uint64_t *out);
 int opt_policy(crible_ctx *ctx, const char *file);	/* --policy FILE */
 int opt_severity(crible_ctx *ctx, char *arg);		/* --severity ID=SEV */
 int opt_rules(crible_ctx *ctx, const char *path);	/* --rules PATH */
+
+/* progress.c: the progress line on a terminal's stderr (NULL, and every call a no-op, elsewhere). */
+struct progress;
+struct progress *progress_new(void);
+void progress_free(struct progress *p);
+void progress_current(struct progress *p, const char *display);		/* any thread */
+void progress_draw(struct progress *p, uint64_t files, uint64_t bytes);	/* under the print lock */
+void progress_wipe(struct progress *p);					/* under the print lock */
+/* "812 B", "3.4 GiB". */
+void fmt_size(char *buf, size_t n, uint64_t v);
+/* --color=never|auto|always (NULL: auto) for a stream: 1 colour, 0 none, -1 a bad word. */
+int opt_color(const char *arg, int fd);
 
 #endif

@@ -42,6 +42,7 @@ static void usage(FILE *f)
 	      "  --max-depth N --max-entries N --max-ratio N --timeout MS\n"
 	      "                         as for crible scan\n"
 	      "  --no-progress          no progress line on a terminal\n"
+	      "  --color WHEN           never, auto (default) or always, as for crible scan\n"
 	      "  -h, --help             this help\n"
 	      "\n"
 	      "Exit status: 0 written, 1 refused (blocked, readers disagree, a quota, or\n"
@@ -104,7 +105,7 @@ static int make_dirs(const char *path)
 }
 
 enum { O_JSON = 256, O_SANITIZE, O_FOR, O_MAXSIZE, O_MAXFILES, O_ACCEPT, O_POLICY, O_SEVERITY, O_RULES,
-       O_MAXDEPTH, O_MAXRATIO, O_TIMEOUT, O_NOPROGRESS, O_MAXENTRIES };
+       O_MAXDEPTH, O_MAXRATIO, O_TIMEOUT, O_NOPROGRESS, O_MAXENTRIES, O_COLOR };
 
 int cmd_extract(int argc, char **argv)
 {
@@ -124,6 +125,8 @@ int cmd_extract(int argc, char **argv)
 		{"max-entries", required_argument, NULL, O_MAXENTRIES},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"no-progress", no_argument, NULL, O_NOPROGRESS},
+		{"color", required_argument, NULL, O_COLOR},
+		{"colour", required_argument, NULL, O_COLOR},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -133,6 +136,7 @@ int cmd_extract(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	int json = 0, verbose = 0, show = 1, rc = EXIT_ERROR, c;
+	const char *color = NULL;
 	unsigned flags = 0;
 	uint64_t v;
 	optind = 1;
@@ -177,6 +181,13 @@ int cmd_extract(int argc, char **argv)
 			break;
 		case O_NOPROGRESS:
 			show = 0;
+			break;
+		case O_COLOR:
+			if (opt_color(optarg, STDOUT_FILENO) < 0) {
+				fprintf(stderr, "crible: --color: want never, auto or always, got '%s'\n", optarg);
+				goto out;
+			}
+			color = optarg;
 			break;
 		case O_MAXSIZE:
 		case O_MAXFILES:
@@ -281,7 +292,9 @@ int cmd_extract(int argc, char **argv)
 	}
 	crible_job_free(job);
 	char *text = NULL;
-	crible_result_render(r, archive, json ? CRIBLE_JSON : CRIBLE_TEXT | (verbose ? CRIBLE_VERBOSE : 0), &text, NULL);
+	unsigned how = json ? CRIBLE_JSON
+			    : CRIBLE_TEXT | (verbose ? CRIBLE_VERBOSE : 0) | (opt_color(color, STDOUT_FILENO) == 1 ? CRIBLE_COLOR : 0);
+	crible_result_render(r, archive, how, &text, NULL);
 	if (text)
 		fputs(text, stdout);
 	free(text);

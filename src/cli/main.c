@@ -20,6 +20,7 @@ static void help(FILE *f)
 	      "  extract   judge an archive and extract it into a folder it cannot escape\n"
 	      "  diff      is a published package what its source says? (crible diff --help)\n"
 	      "  serve     the clamd protocol for mail servers, proxies and upload forms\n"
+	      "  explain   what a finding id means (crible explain path.ads)\n"
 	      "  version   print the version\n"
 	      "\n"
 	      "See crible(1).\n",
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
 		return run_serve(argv + 1);
 	if (!strcmp(cmd, "extract"))
 		return cmd_extract(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explain"))
+		return cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -77,4 +78,25 @@ int opt_rules(crible_ctx *ctx, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Colour when asked, or by default when the stream is a terminal that is
+ * not "dumb" and NO_COLOR (no-color.org) is unset or empty.  --color=always
+ * wins over NO_COLOR: the flag is the user's latest word.
+ */
+int opt_color(const char *arg, int fd)
+{
+	if (arg && !strcmp(arg, "always"))
+		return 1;
+	if (arg && !strcmp(arg, "never"))
+		return 0;
+	if (arg && strcmp(arg, "auto"))
+		return -1;
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (nc && *nc)
+		return 0;
+	if (term && !strcmp(term, "dumb"))
+		return 0;
+	return isatty(fd) ? 1 : 0;
 }

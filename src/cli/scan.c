@@ -17,14 +17,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "crible.h"
 
+enum fmt { FMT_TEXT, FMT_JSON, FMT_SARIF };
+
+/* What the inputs of one job came to, for the closing summary. */
+struct tally {
+	uint64_t blocked, warned, allowed, unreadable, bytes;
+};
+
 struct job {
-	char *out;	/* rendered report (stdout) */
-	char *errmsg;	/* rendered error (stderr) */
+	char *out;	/* rendered reports (stdout) */
+	char *errmsg;	/* rendered errors (stderr) */
+	char *note;	/* SARIF notifications for unreadable inputs */
+	struct tally t;
 	int status;	/* EXIT_* for this input */
 	atomic_int done;
 };
@@ -36,10 +46,18 @@ struct run {
 	atomic_size_t next;
 	const char *name;	/* --name */
 	const char *declared;	/* --declared-type */
-	int json, verbose, identify;
+	enum fmt fmt;
+	int verbose, identify, quiet, color;
 	pthread_mutex_t mu;	/* the print lock */
 	atomic_size_t printed;	/* reports printed so far: written under mu, read outside it too */
 	int worst;		/* exit status so far, under mu */
+	struct tally sum;	/* over the printed jobs, under mu */
+	char *notes;		/* SARIF notifications so far, under mu */
+	int any_result;		/* a SARIF result was printed, under mu */
+	/* The progress line (progress.c draws it under mu; flush_ready wipes it before printing). */
+	struct progress *pg;
+	atomic_uint_fast64_t files_done, bytes_done;
+	atomic_int workers_left;
 };
 
 static void usage(FILE *f)
@@ -49,8 +67,15 @@ static void usage(FILE *f)
 	      "Scan files, directories (recursively) or '-' (standard input) and say\n"
 	      "what each file really is and whether opening it can hurt.\n"
 	      "\n"
-	      "  --json                 one JSON object per input (JSON Lines)\n"
+	      "  --format FORMAT        text (default), json: one JSON object per input\n"
+	      "                         (JSON Lines), sarif: one SARIF 2.1.0 log for CI\n"
+	      "                         dashboards (GitHub, GitLab)\n"
+	      "  --json                 the same as --format json\n"
 	      "  -v, --verbose          show every finding with its detail\n"
+	      "  -q, --quiet            print only blocked and warned inputs, no summary\n"
+	      "  --color WHEN           never, auto (default: on a terminal, unless\n"
+	      "                         NO_COLOR is set) or always\n"
+	      "  --no-progress          no progress line on a terminal's stderr\n"
 	      "  --accept LIST          allowed types: MIME (image/png), wildcard (image/*)\n"
 	      "                         or extension (.csv), comma-separated\n"
 	      "  --name NAME            the name the input claims (for '-' or one file)\n"
@@ -70,6 +95,9 @@ static void usage(FILE *f)
 	      "  --max-depth N --max-size BYTES --max-entries N --max-ratio N --timeout MS\n"
 	      "                         limits per top-level input (see crible(1))\n"
 	      "  -h, --help             this help\n"
+	      "\n"
+	      "A scan of more than one file ends with a summary on stderr (text format).\n"
+	      "'crible explain ID' says what a finding means.\n"
 	      "\n"
 	      "Exit status: 0 nothing blocked, 1 something blocked, 2 an input could not\n"
 	      "be read or the command line is wrong.\n",
@@ -145,26 +173,78 @@ static char *dupf(const char *fmt, ...)
 	return s;
 }
 
-/* What an input that could not be judged prints: never a clean report. */
-/* The library renders it, escaped: a path or message from the input never reaches the terminal raw. */
-static void error_out(const struct run *rn, const char *display, const char *m, char **out, char **errmsg)
+/* Appends b to *a (taking b), with sep between two non-empty ones. */
+static void join(char **a, char *b, const char *sep)
 {
-	crible_error_render(display, m, CRIBLE_TEXT, errmsg, NULL);
-	if (rn->json)
-		crible_error_render(display, m, CRIBLE_JSON, out, NULL);
+	if (!b)
+		return;
+	if (!*b) {
+		free(b);
+		return;
+	}
+	if (!*a || !**a) {
+		free(*a);
+		*a = b;
+		return;
+	}
+	size_t la = strlen(*a), ls = strlen(sep), lb = strlen(b);
+	char *c = realloc(*a, la + ls + lb + 1);
+	if (c) {
+		memcpy(c + la, sep, ls);
+		memcpy(c + la + ls, b, lb + 1);
+		*a = c;
+	}
+	free(b);
 }
 
-/* Scans one file into *out / *errmsg (malloc'd); returns its EXIT_* status. */
-static int scan_file(struct run *rn, const struct input *in, char **out, char **errmsg, int *isdir)
+/*
+ * What an input that could not be judged prints: never a clean report.
+ * The library renders it, escaped: a path or message from the input never
+ * reaches the terminal raw.
+ */
+static void error_out(struct run *rn, const char *display, const char *m, struct job *j)
 {
-	*out = *errmsg = NULL;
+	char *s = NULL;
+	crible_error_render(display, m, CRIBLE_TEXT, &s, NULL);
+	join(&j->errmsg, s, "");
+	if (rn->fmt == FMT_JSON) {
+		s = NULL;
+		crible_error_render(display, m, CRIBLE_JSON, &s, NULL);
+		join(&j->out, s, "");
+	} else if (rn->fmt == FMT_SARIF) {
+		s = NULL;
+		crible_error_render(display, m, CRIBLE_SARIF, &s, NULL);
+		join(&j->note, s, ",\n");
+	}
+	j->t.unreadable++;
+	atomic_fetch_add(&rn->files_done, 1);
+}
+
+static unsigned render_flags(const struct run *rn)
+{
+	switch (rn->fmt) {
+	case FMT_JSON:
+		return CRIBLE_JSON;
+	case FMT_SARIF:
+		return CRIBLE_SARIF;
+	default:
+		if (rn->identify)
+			return CRIBLE_TEXT | CRIBLE_MIME_ONLY;
+		return CRIBLE_TEXT | (rn->verbose ? CRIBLE_VERBOSE : 0) | (rn->color ? CRIBLE_COLOR : 0);
+	}
+}
+
+/* Scans one file, appending its report to j; returns its EXIT_* status. */
+static int scan_file(struct run *rn, const struct input *in, struct job *j, int *isdir)
+{
+	progress_current(rn->pg, in->display);
 	if (in->err) {
-		error_out(rn, in->display, strerror(in->err), out, errmsg);
+		error_out(rn, in->display, strerror(in->err), j);
 		return EXIT_ERROR;
 	}
 	int fd = -1;
 	if (in->path && (fd = open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
-		error_out(rn, in->display, strerror(errno), out, errmsg);
+		error_out(rn, in->display, strerror(errno), j);
 		return EXIT_ERROR;
 	}
 	crible_job *job = crible_job_new(rn->ctx);
@@ -184,47 +264,36 @@ static int scan_file(struct run *rn, const struct input *in, char **out, char **
 	}
 	if (e != CRIBLE_OK && bad) {
 		char *m = dupf("%s (volume %s)", strerror(errno), bad);
-		error_out(rn, in->display, m ? m : "out of memory", out, errmsg);
+		error_out(rn, in->display, m ? m : "out of memory", j);
 		free(m);
 		crible_job_free(job);
 		return EXIT_ERROR;
 	}
 	if (e != CRIBLE_OK) {
 		const char *m = job ? crible_job_errmsg(job) : "";
-		error_out(rn, in->display, *m ? m : e == CRIBLE_EIO ? strerror(errno) : crible_strerror(e), out, errmsg);
+		error_out(rn, in->display, *m ? m : e == CRIBLE_EIO ? strerror(errno) : crible_strerror(e), j);
 		crible_job_free(job);
 		return EXIT_ERROR;
 	}
 	crible_job_free(job);
-	int status = EXIT_ERROR;
-	if (rn->identify && !rn->json)
-		crible_result_render(r, in->display, CRIBLE_TEXT | CRIBLE_MIME_ONLY, out, NULL);
-	else
-		crible_result_render(r, in->display,
-				     rn->json ? CRIBLE_JSON : CRIBLE_TEXT | (rn->verbose ? CRIBLE_VERBOSE : 0), out, NULL);
-	if (!*out)
-		error_out(rn, in->display, "out of memory", out, errmsg);
-	else
-		status = crible_result_verdict(r) == CRIBLE_BLOCK ? EXIT_BLOCKED : EXIT_CLEAN;
-	crible_result_free(r);
-	return status;
-}
-
-static char *concat(char *a, char *b)
-{
-	if (!b)
-		return a;
-	if (!a)
-		return b;
-	size_t la = strlen(a), lb = strlen(b);
-	char *c = realloc(a, la + lb + 1);
-	if (!c) {
-		free(b);
-		return a;
+	crible_verdict v = crible_result_verdict(r);
+	char *out = NULL;
+	/* --quiet: an allowed input prints nothing (SARIF lists findings only, low ones included). */
+	if (!(rn->quiet && v == CRIBLE_ALLOW && rn->fmt != FMT_SARIF) &&
+	    crible_result_render(r, in->display, render_flags(rn), &out, NULL) != CRIBLE_OK) {
+		error_out(rn, in->display, "out of memory", j);
+		crible_result_free(r);
+		return EXIT_ERROR;
 	}
-	memcpy(c + la, b, lb + 1);
-	free(b);
-	return c;
+	join(&j->out, out, rn->fmt == FMT_SARIF ? ",\n" : "");
+	j->t.blocked += v == CRIBLE_BLOCK;
+	j->t.warned += v == CRIBLE_WARN;
+	j->t.allowed += v == CRIBLE_ALLOW;
+	j->t.bytes += crible_result_size(r);
+	atomic_fetch_add(&rn->files_done, 1);
+	atomic_fetch_add(&rn->bytes_done, crible_result_size(r));
+	crible_result_free(r);
+	return v == CRIBLE_BLOCK ? EXIT_BLOCKED : EXIT_CLEAN;
 }
 
 static int worse(int a, int b) { return a == EXIT_ERROR || b == EXIT_ERROR ? EXIT_ERROR : a > b ? a : b; }
@@ -235,25 +304,20 @@ static void scan_one(struct run *rn, size_t i)
 	struct job *j = &rn->jobs[i];
 	int isdir = 0;
 	/* Paths from --files-from are not stat'ed up front; a directory among them is walked here. */
-	j->status = scan_file(rn, in, &j->out, &j->errmsg, in->lazy ? &isdir : NULL);
+	j->status = scan_file(rn, in, j, in->lazy ? &isdir : NULL);
 	if (!isdir)
 		return;
 	struct inputs sub;
 	memset(&sub, 0, sizeof sub);
 	if (walk_add(&sub, in->path) != 0) {
-		error_out(rn, in->display, "out of memory", &j->out, &j->errmsg);
+		error_out(rn, in->display, "out of memory", j);
 		j->status = EXIT_ERROR;
 		inputs_free(&sub);
 		return;
 	}
 	j->status = EXIT_CLEAN;
-	for (size_t k = 0; k < sub.n; k++) {
-		char *o, *e;
-		int st = scan_file(rn, &sub.v[k], &o, &e, NULL);
-		j->out = concat(j->out, o);
-		j->errmsg = concat(j->errmsg, e);
-		j->status = worse(j->status, st);
-	}
+	for (size_t k = 0; k < sub.n; k++)
+		j->status = worse(j->status, scan_file(rn, &sub.v[k], j, NULL));
 	inputs_free(&sub);
 }
 
@@ -270,13 +334,25 @@ static void flush_ready(struct run *rn)
 		while ((k = atomic_load(&rn->printed)) < rn->in.n && atomic_load(&rn->jobs[k].done)) {
 			struct job *j = &rn->jobs[k];
 			atomic_store(&rn->printed, k + 1);
+			if (j->errmsg || (j->out && *j->out))
+				progress_wipe(rn->pg);
 			if (j->errmsg)
 				fputs(j->errmsg, stderr);
-			if (j->out)
+			if (j->out && *j->out) {
+				if (rn->fmt == FMT_SARIF && rn->any_result)
+					fputs(",\n", stdout);
 				fputs(j->out, stdout);
+				rn->any_result = 1;
+			}
+			join(&rn->notes, j->note, ",\n");
+			rn->sum.blocked += j->t.blocked;
+			rn->sum.warned += j->t.warned;
+			rn->sum.allowed += j->t.allowed;
+			rn->sum.unreadable += j->t.unreadable;
+			rn->sum.bytes += j->t.bytes;
 			free(j->out);
 			free(j->errmsg);
-			j->out = j->errmsg = NULL;
+			j->out = j->errmsg = j->note = NULL;
 			if (j->status == EXIT_ERROR || (j->status == EXIT_BLOCKED && rn->worst == EXIT_CLEAN))
 				rn->worst = j->status;
 		}
@@ -298,6 +374,7 @@ static void *worker(void *arg)
 		atomic_store(&rn->jobs[i].done, 1);
 		flush_ready(rn);
 	}
+	atomic_fetch_sub(&rn->workers_left, 1);
 	return NULL;
 }
 
@@ -329,13 +406,18 @@ static int read_list(struct inputs *in, const char *file)
 }
 
 enum { O_LIST = 254, O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
-       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT, O_RULES };
+       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT, O_RULES, O_FORMAT, O_COLOR, O_NOPROGRESS };
 
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, O_JSON},
 		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"color", required_argument, NULL, O_COLOR},
+		{"colour", required_argument, NULL, O_COLOR},
+		{"no-progress", no_argument, NULL, O_NOPROGRESS},
 		{"accept", required_argument, NULL, O_ACCEPT},
 		{"name", required_argument, NULL, O_NAME},
 		{"declared-type", required_argument, NULL, O_DECLARED},
@@ -366,16 +448,42 @@ int cmd_scan(int argc, char **argv)
 	const char *lists[64];
 	size_t nlists = 0;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int rc = EXIT_ERROR, c;
+	int rc = EXIT_ERROR, c, show = 1;
+	const char *color = NULL;
 	uint64_t v;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vT:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vqT:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_JSON:
-			rn.json = 1;
+			rn.fmt = FMT_JSON;
+			break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "text"))
+				rn.fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				rn.fmt = FMT_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				rn.fmt = FMT_SARIF;
+			else {
+				fprintf(stderr, "crible: --format: want text, json or sarif, got '%s'\n", optarg);
+				goto out;
+			}
+			break;
+		case O_COLOR:
+			if (opt_color(optarg, STDOUT_FILENO) < 0) {
+				fprintf(stderr, "crible: --color: want never, auto or always, got '%s'\n", optarg);
+				goto out;
+			}
+			color = optarg;
+			break;
+		case O_NOPROGRESS:
+			show = 0;
 			break;
 		case 'v':
 			rn.verbose = 1;
+			break;
+		case 'q':
+			rn.quiet = 1;
 			break;
 		case O_ACCEPT:
 			if (crible_ctx_set_accept(rn.ctx, optarg) != CRIBLE_OK) {
@@ -484,27 +592,78 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	pthread_mutex_init(&rn.mu, NULL);
+	rn.color = rn.fmt == FMT_TEXT && opt_color(color, STDOUT_FILENO) == 1;
+	if (show)
+		rn.pg = progress_new();
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rn.fmt == FMT_SARIF) {
+		char *head = NULL;
+		if (crible_sarif_begin(&head, NULL) != CRIBLE_OK) {
+			fputs("crible: out of memory\n", stderr);
+			goto out;
+		}
+		fputs(head, stdout);
+		free(head);
+	}
 	if (jobs < 1)
 		jobs = 1;
 	if ((size_t)jobs > rn.in.n)
 		jobs = (long)(rn.in.n ? rn.in.n : 1);
 	pthread_t tids[1024];
 	long started = 0;
+	atomic_store(&rn.workers_left, (int)jobs);
 	for (; started < jobs; started++)
 		if (pthread_create(&tids[started], NULL, worker, &rn) != 0)
 			break;
+	atomic_fetch_sub(&rn.workers_left, (int)(jobs - started));
 	if (started == 0)
 		worker(&rn);	/* no threads to be had: do it here */
+	/* The progress line, five times a second, while the workers run. */
+	while (rn.pg && atomic_load(&rn.workers_left) > 0) {
+		struct timespec nap = {0, 200 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+		pthread_mutex_lock(&rn.mu);
+		if (atomic_load(&rn.workers_left) > 0)
+			progress_draw(rn.pg, atomic_load(&rn.files_done), atomic_load(&rn.bytes_done));
+		pthread_mutex_unlock(&rn.mu);
+	}
 
 	for (long t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
 	flush_ready(&rn);
+	progress_wipe(rn.pg);
 	rc = rn.worst;
+	if (rn.fmt == FMT_SARIF) {
+		char *tail = NULL;
+		if (crible_sarif_end(rn.sum.unreadable == 0, rn.notes, &tail, NULL) != CRIBLE_OK) {
+			fputs("crible: out of memory\n", stderr);
+			rc = EXIT_ERROR;
+		} else {
+			fputs(tail, stdout);
+		}
+		free(tail);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "crible: writing output: %s\n", strerror(errno));
 		rc = EXIT_ERROR;
 	}
+	uint64_t files = rn.sum.blocked + rn.sum.warned + rn.sum.allowed + rn.sum.unreadable;
+	if (rn.fmt == FMT_TEXT && !rn.quiet && !rn.identify && files > 1) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		char sz[32];
+		fmt_size(sz, sizeof sz, rn.sum.bytes);
+		fprintf(stderr,
+			"crible: scanned %llu files (%s) in %.1f s: %llu blocked, %llu warned, %llu allowed, %llu unreadable\n",
+			(unsigned long long)files, sz,
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+			(unsigned long long)rn.sum.blocked, (unsigned long long)rn.sum.warned,
+			(unsigned long long)rn.sum.allowed, (unsigned long long)rn.sum.unreadable);
+	}
 out:
+	progress_free(rn.pg);
+	free(rn.notes);
 	free(rn.jobs);
 	inputs_free(&rn.in);
 	crible_ctx_free(rn.ctx);

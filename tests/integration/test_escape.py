@@ -82,11 +82,16 @@ zipp = zip_of(os.path.join(work, "names.zip"), NAMES)
 # --- scan, every mode -----------------------------------------------------------------
 for arc in (tarp, zipp):
     kind = os.path.splitext(arc)[1]
-    for mode in ([], ["-v"], ["--list"], ["-v", "--list"], ["--json"], ["--json", "--list"]):
+    for mode in ([], ["-v"], ["--list"], ["-v", "--list"], ["--json"], ["--json", "--list"], ["--format", "json"],
+                 ["--format", "sarif"], ["-q"], ["-q", "-v"]):
         rc, out = run(["scan"] + mode + [arc], what="scan %s %s" % (" ".join(mode), kind))
-        if "--json" in mode:
+        if "--json" in mode or "json" in mode:
             ok = all(json.loads(l) for l in out.split("\n") if l)
             check("scan %s %s: still JSON" % (" ".join(mode), kind), ok)
+        if "sarif" in mode:
+            log = json.loads(out)
+            check("scan --format sarif %s: one result per finding, the name in the JSON" % kind,
+                  len(log["runs"][0]["results"]) >= len(NAMES) and "\\u001b" in out, out[-600:])
     rc, out = run(["scan", "-v", arc], what="scan -v %s (escapes)" % kind)
     check("scan -v %s: the escape shows" % kind, "\\x1b" in out and ("\\u{202e}" in out), out[:600])
     check("scan -v %s: the fake allow line is not a line of its own" % kind,
@@ -105,11 +110,11 @@ for n in NAMES:
     with open(os.path.join(folder.encode(), n), "wb") as f:
         f.write(b"hello\n")
 os.mkfifo(os.path.join(folder.encode(), b"fifo\x1b[2J\xe2\x80\xae"))
-for mode in ([], ["-v"], ["--json"], ["--identify"]):
+for mode in ([], ["-v"], ["--json"], ["--identify"], ["--format", "sarif"], ["-q"]):
     rc, out = run(["scan"] + mode + [folder], what="scan folder %s" % " ".join(mode))
 # An input that cannot be judged (a FIFO named on the command line): its error line, escaped.
 fifo = os.path.join(folder.encode(), b"fifo\x1b[2J\xe2\x80\xae")
-for mode in ([], ["--json"], ["--identify"]):
+for mode in ([], ["--json"], ["--identify"], ["--format", "sarif"]):
     p = subprocess.run([crible.encode(), b"scan"] + [m.encode() for m in mode] + [fifo], capture_output=True, timeout=60)
     err = clean("unreadable input %s (stderr)" % " ".join(mode), p.stderr)
     clean("unreadable input %s (stdout)" % " ".join(mode), p.stdout)
@@ -120,7 +125,7 @@ check("folder: every name shown escaped", out.count("\\x1b") >= 2 and "\\xff" in
 
 # --- --name, from standard input ------------------------------------------------------------
 for n in NAMES:
-    for mode in ([], ["-v"], ["--json"]):
+    for mode in ([], ["-v"], ["--json"], ["--format", "sarif"]):
         run(["scan"] + mode + ["--name", n.decode("utf-8", "surrogateescape"), "-"], stdin=b"MZ\x90\x00",
             what="scan --name %s" % " ".join(mode))
 

@@ -28,12 +28,8 @@ enum cr_fid {
 	F_NIDS
 };
 
-struct cr_fdef {
-	const char *id;
-	crible_severity sev;	/* default */
-};
-
-extern const struct cr_fdef cr_fdefs[F_NIDS];
+/* Each id's default severity and description (findings.c; public as crible_finding_at). */
+extern const crible_finding_info cr_fdefs[F_NIDS];
 
 /* The id for a name like "type.mismatch", or F_NIDS. */
 enum cr_fid cr_fid_lookup(const char *name, size_t len);

@@ -152,7 +152,7 @@ static void record(struct cr_scan *s, enum cr_fid fid, crible_severity sev, cons
 	if (!r->truncated) {
 		r->truncated = true;
 		crible_severity ls = s->ctx->sev[F_LIMIT_FINDINGS] >= 0 ? (crible_severity)s->ctx->sev[F_LIMIT_FINDINGS]
-									  : cr_fdefs[F_LIMIT_FINDINGS].sev;
+									  : cr_fdefs[F_LIMIT_FINDINGS].severity;
 		if (verdict_of(ls) > r->verdict)
 			r->verdict = verdict_of(ls);
 		char d[160];
@@ -182,7 +182,7 @@ void cr_result_merge(struct cr_scan *s, crible_result *from)
 void cr_emit(struct cr_scan *s, enum cr_fid fid, int sev, const char *fmt, ...)
 {
 	int8_t over = s->ctx->sev[fid];
-	crible_severity fs = over >= 0 ? (crible_severity)over : sev >= 0 ? (crible_severity)sev : cr_fdefs[fid].sev;
+	crible_severity fs = over >= 0 ? (crible_severity)over : sev >= 0 ? (crible_severity)sev : cr_fdefs[fid].severity;
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);

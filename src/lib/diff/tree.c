@@ -222,14 +222,14 @@ static int record(struct cr_dtree *t, const struct cr_sink_entry *se)
 	 * test .xz).  Kept here, reported by the comparison.
 	 */
 	for (size_t i = 0; i < ce->nnotes; i++) {
-		const struct cr_fdef *fd = &cr_fdefs[ce->notes[i].fid];
+		const crible_finding_info *fd = &cr_fdefs[ce->notes[i].fid];
 		if (strncmp(fd->id, "container.", 10) || e->note)
 			continue;
 		size_t l = strlen(fd->id) + 2 + strlen(ce->notes[i].detail) + 1;
 		if (!(e->note = malloc(l)))
 			return -1;
 		snprintf(e->note, l, "%s: %s", fd->id, ce->notes[i].detail);
-		e->note_sev = ce->notes[i].sev >= 0 ? ce->notes[i].sev : (int)fd->sev;
+		e->note_sev = ce->notes[i].sev >= 0 ? ce->notes[i].sev : (int)fd->severity;
 	}
 	if (se->data) {
 		if (!take_data(t, e, se->data->size, src_read, (void *)se->data))

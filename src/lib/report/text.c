@@ -12,6 +12,7 @@
 
 #include "../core/scan.h"
 #include "buf.h"
+#include "sarif.h"
 
 /*
  * Every string that came from the input (a path, a name in an archive, a
@@ -71,11 +72,32 @@ static void xtext(struct cr_buf *b, const struct cr_xrep *x, bool verbose)
 	}
 }
 
-static void text(struct cr_buf *b, const crible_result *r, const char *path, bool verbose)
+/*
+ * CRIBLE_COLOR: SGR sequences of our own around words of our own (a
+ * verdict, a severity), never around a string from the input, which
+ * put() has escaped anyway.  block and high bold red, warn and medium
+ * yellow, allow green, low plain.
+ */
+static const char *sgr(int level) { return level == 2 ? "\033[1;31m" : level == 1 ? "\033[33m" : "\033[32m"; }
+
+static void word(struct cr_buf *b, const char *w, int level, bool color, bool plain_low)
+{
+	if (!color || (plain_low && level == 0)) {
+		cr_buf_str(b, w);
+		return;
+	}
+	cr_buf_str(b, sgr(level));
+	cr_buf_str(b, w);
+	cr_buf_str(b, "\033[0m");
+}
+
+static void text(struct cr_buf *b, const crible_result *r, const char *path, bool verbose, bool color)
 {
 	crible_verdict v = crible_result_verdict(r);
 	put(b, path);
-	cr_buf_printf(b, ": %s %s (%s)", crible_verdict_name(v), crible_result_type_name(r), crible_result_mime(r));
+	cr_buf_str(b, ": ");
+	word(b, crible_verdict_name(v), (int)v, color, false);
+	cr_buf_printf(b, " %s (%s)", crible_result_type_name(r), crible_result_mime(r));
 	size_t nf = crible_result_count(r);
 	bool first = true, seen[F_NIDS] = {0};
 	/* The findings that decide the verdict, each id once (an archive may hold one at many places). */
@@ -93,7 +115,10 @@ static void text(struct cr_buf *b, const crible_result *r, const char *path, boo
 	cr_buf_add(b, "\n", 1);
 	for (size_t i = 0; i < nf && verbose; i++) {
 		const crible_finding *f = crible_result_finding(r, i);
-		cr_buf_printf(b, "  %-6s %s", crible_severity_name(f->severity), f->id);
+		const char *sn = crible_severity_name(f->severity);
+		cr_buf_str(b, "  ");
+		word(b, sn, (int)f->severity, color, true);
+		cr_buf_printf(b, "%*s %s", (int)(6 - strlen(sn)), "", f->id);
 		for (size_t w = 1; w < f->nwhere; w++) {
 			cr_buf_str(b, w == 1 ? " in " : " > ");
 			put(b, f->where[w]);
@@ -125,9 +150,24 @@ static void text(struct cr_buf *b, const crible_result *r, const char *path, boo
 
 crible_err crible_result_render(const crible_result *r, const char *path, unsigned flags, char **out, size_t *len)
 {
-	if (!r || !path || !out || !(flags & (CRIBLE_TEXT | CRIBLE_JSON)))
+	if (!r || !path || !out || !(flags & (CRIBLE_TEXT | CRIBLE_JSON | CRIBLE_SARIF)))
 		return CRIBLE_EINVAL;
 	*out = NULL;
+	if (flags & CRIBLE_SARIF) {
+		struct cr_buf s;
+		cr_buf_init(&s, 64u << 20);
+		cr_sarif_results(&s, r, path);
+		if (!s.failed && !s.p)
+			cr_buf_add(&s, "", 0);	/* no findings: an empty string, not NULL */
+		if (s.failed || !s.p) {
+			cr_buf_free(&s);
+			return CRIBLE_ENOMEM;
+		}
+		*out = s.p;
+		if (len)
+			*len = s.len;
+		return CRIBLE_OK;
+	}
 	if (flags & CRIBLE_JSON) {
 		char *js;
 		size_t n;
@@ -154,7 +194,7 @@ crible_err crible_result_render(const crible_result *r, const char *path, unsign
 		cr_buf_str(&b, crible_result_mime(r));
 		cr_buf_add(&b, "\n", 1);
 	} else {
-		text(&b, r, path, (flags & CRIBLE_VERBOSE) != 0);
+		text(&b, r, path, (flags & CRIBLE_VERBOSE) != 0, (flags & CRIBLE_COLOR) != 0);
 	}
 	if (b.failed) {
 		cr_buf_free(&b);
@@ -172,7 +212,9 @@ crible_err crible_error_render(const char *path, const char *msg, unsigned flags
 		return CRIBLE_EINVAL;
 	struct cr_buf b;
 	cr_buf_init(&b, 1u << 20);
-	if (flags & CRIBLE_JSON) {
+	if (flags & CRIBLE_SARIF) {
+		cr_sarif_error(&b, path, msg);
+	} else if (flags & CRIBLE_JSON) {
 		/* An input that could not be judged is an error object, never a verdict. */
 		cr_buf_str(&b, "{\"path\":");
 		cr_buf_json_str(&b, path);
@@ -193,5 +235,21 @@ crible_err crible_error_render(const char *path, const char *msg, unsigned flags
 	*out = b.p;
 	if (len)
 		*len = b.len;
+	return CRIBLE_OK;
+}
+
+crible_err crible_text_escape(const char *s, size_t n, char **out)
+{
+	if (!s || !out)
+		return CRIBLE_EINVAL;
+	struct cr_buf b;
+	cr_buf_init(&b, 64u << 20);
+	cr_buf_text_str(&b, s, n);
+	cr_buf_add(&b, "", 0);
+	if (b.failed) {
+		cr_buf_free(&b);
+		return CRIBLE_ENOMEM;
+	}
+	*out = b.p;
 	return CRIBLE_OK;
 }
