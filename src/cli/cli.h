@@ -54,7 +54,8 @@ void progress_draw(struct progress *p, uint64_t files, uint64_t bytes);	/* under
 void progress_wipe(struct progress *p);					/* under the print lock */
 /* "812 B", "3.4 GiB". */
 void fmt_size(char *buf, size_t n, uint64_t v);
-/* --color=never|auto|always (NULL: auto) for a stream: 1 colour, 0 none, -1 a bad word. */
-int opt_color(const char *arg, int fd);
+/* --color WORD (options.c): checks the word (-1 after an error message); whether to colour fd (NULL: auto). */
+int opt_color(const char *arg);
+bool color_on(const char *arg, int fd);
 
 #endif

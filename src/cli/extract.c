@@ -183,10 +183,8 @@ int cmd_extract(int argc, char **argv)
 			show = 0;
 			break;
 		case O_COLOR:
-			if (opt_color(optarg, STDOUT_FILENO) < 0) {
-				fprintf(stderr, "crible: --color: want never, auto or always, got '%s'\n", optarg);
+			if (opt_color(optarg) != 0)
 				goto out;
-			}
 			color = optarg;
 			break;
 		case O_MAXSIZE:
@@ -293,7 +291,7 @@ int cmd_extract(int argc, char **argv)
 	crible_job_free(job);
 	char *text = NULL;
 	unsigned how = json ? CRIBLE_JSON
-			    : CRIBLE_TEXT | (verbose ? CRIBLE_VERBOSE : 0) | (opt_color(color, STDOUT_FILENO) == 1 ? CRIBLE_COLOR : 0);
+			    : CRIBLE_TEXT | (verbose ? CRIBLE_VERBOSE : 0) | (color_on(color, STDOUT_FILENO) ? CRIBLE_COLOR : 0);
 	crible_result_render(r, archive, how, &text, NULL);
 	if (text)
 		fputs(text, stdout);

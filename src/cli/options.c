@@ -80,23 +80,30 @@ int opt_rules(crible_ctx *ctx, const char *path)
 	return 0;
 }
 
+/* --color WORD: 0, or -1 after saying what is wrong. */
+int opt_color(const char *arg)
+{
+	if (!strcmp(arg, "never") || !strcmp(arg, "auto") || !strcmp(arg, "always"))
+		return 0;
+	fprintf(stderr, "crible: --color: want never, auto or always, got '%s'\n", arg);
+	return -1;
+}
+
 /*
  * Colour when asked, or by default when the stream is a terminal that is
  * not "dumb" and NO_COLOR (no-color.org) is unset or empty.  --color=always
  * wins over NO_COLOR: the flag is the user's latest word.
  */
-int opt_color(const char *arg, int fd)
+bool color_on(const char *arg, int fd)
 {
 	if (arg && !strcmp(arg, "always"))
-		return 1;
+		return true;
 	if (arg && !strcmp(arg, "never"))
-		return 0;
-	if (arg && strcmp(arg, "auto"))
-		return -1;
+		return false;
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	if (nc && *nc)
-		return 0;
+		return false;
 	if (term && !strcmp(term, "dumb"))
-		return 0;
-	return isatty(fd) ? 1 : 0;
+		return false;
+	return isatty(fd) != 0;
 }

@@ -470,10 +470,8 @@ int cmd_scan(int argc, char **argv)
 			}
 			break;
 		case O_COLOR:
-			if (opt_color(optarg, STDOUT_FILENO) < 0) {
-				fprintf(stderr, "crible: --color: want never, auto or always, got '%s'\n", optarg);
+			if (opt_color(optarg) != 0)
 				goto out;
-			}
 			color = optarg;
 			break;
 		case O_NOPROGRESS:
@@ -592,7 +590,7 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	pthread_mutex_init(&rn.mu, NULL);
-	rn.color = rn.fmt == FMT_TEXT && opt_color(color, STDOUT_FILENO) == 1;
+	rn.color = rn.fmt == FMT_TEXT && color_on(color, STDOUT_FILENO);
 	if (show)
 		rn.pg = progress_new();
 	struct timespec t0;

@@ -21,6 +21,28 @@ def runner(crible):
     return run
 
 
+def pty_drain(master, proc, secs=120):
+    """What a child writes to a pty's slave side, until it closes it or exits (at most SECS)."""
+    import select
+    got = b""
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if not r:
+            if proc.poll() is None:
+                continue
+            if not select.select([master], [], [], 0.1)[0]:
+                break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every slave descriptor is closed
+            break
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 

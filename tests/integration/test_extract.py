@@ -20,7 +20,7 @@ Ends with 'N passed, N failed'.
 import hashlib, io, json, os, shutil, signal, stat, subprocess, sys, tarfile, tempfile, threading, time, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish, runner
+from harness import check, finish, pty_drain, runner
 
 crible, gen = sys.argv[1], sys.argv[2]
 run = runner(crible)
@@ -390,23 +390,12 @@ for sig in (signal.SIGKILL, signal.SIGTERM):
         check("SIGTERM removes everything", left == [] and p.returncode == 2, "%s %s" % (p.returncode, left))
 
 # --- the progress line: on a terminal only ---------------------------------------------
-import pty, select
+import pty
 d = dest("progress")
 master, slave = pty.openpty()
 p = subprocess.Popen([crible, "extract", huge, d], stdout=slave, stderr=slave)
 os.close(slave)
-seen = b""
-while True:
-    r, _, _ = select.select([master], [], [], 30)
-    if not r:
-        break
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
+seen = pty_drain(master, p)
 p.wait(timeout=60)
 os.close(master)
 check("progress on a terminal", p.returncode == 0 and b" entries, " in seen and b"MiB/s" in seen, seen[-300:])

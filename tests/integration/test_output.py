@@ -17,7 +17,7 @@ Ends with 'N passed, N failed'.
 import fcntl, json, os, pty, re, select, shutil, struct, subprocess, sys, tempfile, termios, threading, time, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish
+from harness import check, finish, pty_drain
 
 crible, schema_path = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="crible-output-")
@@ -74,29 +74,7 @@ def on_pty(args, stdout_pty=False, stdin_feed=None, cols=80, env=None):
             except BrokenPipeError:
                 pass
         threading.Thread(target=feed, daemon=True).start()
-    got = b""
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        r, _, _ = select.select([master], [], [], 0.5)
-        if r:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            got += chunk
-        elif p.poll() is not None:
-            # drain what is left
-            try:
-                while select.select([master], [], [], 0.1)[0]:
-                    chunk = os.read(master, 65536)
-                    if not chunk:
-                        break
-                    got += chunk
-            except OSError:
-                pass
-            break
+    got = pty_drain(master, p)
     out = b"" if stdout_pty else p.stdout.read()
     p.wait(timeout=30)
     os.close(master)
