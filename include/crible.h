@@ -66,7 +66,8 @@ typedef enum crible_err {
 	CRIBLE_EISDIR = 6,	/* the path names a directory */
 	CRIBLE_ECANCELED = 7,	/* the scan was cancelled (crible_job_cancel, or a sink asked to stop) */
 	CRIBLE_ELIMIT = 8,	/* streamed input past CRIBLE_LIMIT_INPUT */
-	CRIBLE_ERULES = 9	/* YARA rules could not be compiled */
+	CRIBLE_ERULES = 9,	/* YARA rules could not be compiled */
+	CRIBLE_ECHANGED = 10	/* the file changed (size or mtime) while it was read: not judged */
 } crible_err;
 
 typedef enum crible_severity {

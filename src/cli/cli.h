@@ -16,6 +16,7 @@ struct input {
 	char *display;		/* the path as shown in the report */
 	int err;		/* errno from the walk, 0 when fine */
 	int lazy;		/* not stat'ed: may turn out to be a directory */
+	int deep;		/* a directory past MAX_WALK_DEPTH: not followed (err is ELOOP) */
 	char **vols;		/* RAR volumes given with this one, in order: scanned end to end after it */
 	size_t nvols;
 };
@@ -27,6 +28,12 @@ struct inputs {
 
 /* Adds path: a file, a directory walked recursively in name order, or "-". Returns 0 or -1 (ENOMEM). */
 int walk_add(struct inputs *in, const char *path);
+/* Directories nested deeper than this below a path are not followed. */
+#define MAX_WALK_DEPTH 256
+#define CR_STR_(x) #x
+#define CR_STR(x) CR_STR_(x)
+/* Why an input could not be read: strerror, or the walk's own reasons. */
+const char *input_strerror(const struct input *in);
 /* Adds path as it is, without looking at it (--files-from). */
 int walk_push(struct inputs *in, const char *path);
 void inputs_free(struct inputs *in);

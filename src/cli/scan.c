@@ -94,6 +94,8 @@ static void usage(FILE *f)
 	      "                         a large container's entries on one thread\n"
 	      "  --max-depth N --max-size BYTES --max-entries N --max-ratio N --timeout MS\n"
 	      "                         limits per top-level input (see crible(1))\n"
+	      "  --max-input BYTES      an input larger than this is judged from its first and\n"
+	      "                         last 64 KiB only: limit.size (default: no limit)\n"
 	      "  -h, --help             this help\n"
 	      "\n"
 	      "A scan of more than one file ends with a summary on stderr (text format).\n"
@@ -239,7 +241,7 @@ static int scan_file(struct run *rn, const struct input *in, struct job *j, int 
 {
 	progress_current(rn->pg, in->display);
 	if (in->err) {
-		error_out(rn, in->display, strerror(in->err), j);
+		error_out(rn, in->display, input_strerror(in), j);
 		return EXIT_ERROR;
 	}
 	int fd = -1;
@@ -406,7 +408,7 @@ static int read_list(struct inputs *in, const char *file)
 }
 
 enum { O_LIST = 254, O_SHALLOW = 255, O_JSON = 256, O_ACCEPT, O_NAME, O_DECLARED, O_POLICY, O_SEVERITY, O_IDENTIFY, O_NOHASH, O_MAXDEPTH,
-       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT, O_RULES, O_FORMAT, O_COLOR, O_NOPROGRESS };
+       O_MAXSIZE, O_MAXENTRIES, O_MAXRATIO, O_TIMEOUT, O_RULES, O_FORMAT, O_COLOR, O_NOPROGRESS, O_MAXINPUT };
 
 int cmd_scan(int argc, char **argv)
 {
@@ -435,6 +437,7 @@ int cmd_scan(int argc, char **argv)
 		{"max-entries", required_argument, NULL, O_MAXENTRIES},
 		{"max-ratio", required_argument, NULL, O_MAXRATIO},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"max-input", required_argument, NULL, O_MAXINPUT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -550,6 +553,13 @@ int cmd_scan(int argc, char **argv)
 					     c == O_MAXDEPTH ? CRIBLE_LIMIT_DEPTH : c == O_MAXSIZE ? CRIBLE_LIMIT_EXPANDED
 					     : c == O_MAXENTRIES ? CRIBLE_LIMIT_ENTRIES : c == O_MAXRATIO ? CRIBLE_LIMIT_RATIO
 					     : CRIBLE_LIMIT_TIME_MS, v);
+			break;
+		case O_MAXINPUT:
+			if (parse_u64(optarg, &v) || v == 0) {
+				fprintf(stderr, "crible: --max-input: want a positive number of bytes, got '%s'\n", optarg);
+				goto out;
+			}
+			crible_ctx_set_limit(rn.ctx, CRIBLE_LIMIT_INPUT, v);
 			break;
 		case 'h':
 			usage(stdout);

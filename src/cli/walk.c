@@ -43,13 +43,19 @@ static int push(struct inputs *in, const char *path, const char *display, int er
 
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Bounded recursion: deeper trees are reported, not followed (ELOOP). */
-#define MAX_WALK_DEPTH 256
-
+/*
+ * Bounded recursion: a directory deeper than this is an input that could
+ * not be read (exit status 2), with a message of its own, and nothing
+ * below it is reported at all, so nothing below it is reported clean.
+ */
 static int walk_dir(struct inputs *in, const char *dir, int depth)
 {
-	if (depth > MAX_WALK_DEPTH)
-		return push(in, dir, dir, ELOOP);
+	if (depth > MAX_WALK_DEPTH) {
+		if (push(in, dir, dir, ELOOP) != 0)
+			return -1;
+		in->v[in->n - 1].deep = 1;
+		return 0;
+	}
 	DIR *d = opendir(dir);
 	if (!d)
 		return push(in, dir, dir, errno);
@@ -141,4 +147,11 @@ void inputs_free(struct inputs *in)
 	}
 	free(in->v);
 	memset(in, 0, sizeof *in);
+}
+
+const char *input_strerror(const struct input *in)
+{
+	if (in->deep)
+		return "directory nesting deeper than " CR_STR(MAX_WALK_DEPTH) " levels: not followed";
+	return strerror(in->err);
 }

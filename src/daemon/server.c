@@ -864,7 +864,7 @@ static int scan_path(struct conn *c, enum clamd_cmd cmd, const char *path)
 		const struct input *x = &in.v[i];
 		int r;
 		if (x->err)
-			r = reply(c, "%s: %s. ERROR", x->display, strerror(x->err)) ? -2 : -1;
+			r = reply(c, "%s: %s. ERROR", x->display, input_strerror(x)) ? -2 : -1;
 		else
 			r = scan_reply(c, clamd_cmd_name(cmd), x->display, -1, x->path, cmd == CL_ALLMATCHSCAN, true);
 		if (r == -2) {

@@ -34,6 +34,8 @@ const char *crible_strerror(crible_err err)
 		return "input larger than the job's input limit";
 	case CRIBLE_ERULES:
 		return "YARA rules could not be compiled";
+	case CRIBLE_ECHANGED:
+		return "the file changed while it was read";
 	}
 	return "unknown error";
 }

@@ -156,13 +156,18 @@ const crible_finding_info cr_fdefs[F_NIDS] = {
 	  "Millions of tiny entries exhaust inodes and scanners; the entries past the limit were not judged.",
 	  "a ZIP of 200 000 empty files"),
 	F(F_LIMIT_TIME, "limit.time", HIGH,
-	  "The scan of an input ran out of its time budget (10 s by default).",
-	  "What was not read in time was not judged. Raise --timeout for very large inputs you trust to be slow.",
-	  "a deeply nested archive built to take minutes to walk"),
+	  "The scan of an input ran out of its time budget (10 s by default); every pass over its bytes counts.",
+	  "What was not read in time was not judged. The walks, the SHA-256, the markup pass, the listing's hashes, "
+	  "a document's tokenizer and the YARA rules all look at the clock; the detail names the pass that was cut "
+	  "and how far it got, and a cut hash is not reported (no sha256, never a hash of a prefix). Raise --timeout "
+	  "for very large inputs such as disk images.",
+	  "a sparse 100 GB file, or a deeply nested archive built to take minutes to walk"),
 	F(F_LIMIT_SIZE, "limit.size", MEDIUM,
-	  "A top-level input larger than the caller's input-size limit: judged from its head and tail only.",
-	  "The middle of the input was not read, so nothing in it was judged.",
-	  "a 20 GB disk image sent to a daemon capped at 1 GB"),
+	  "A top-level input larger than the caller's input-size limit (--max-input): judged from its head and tail "
+	  "only.",
+	  "Only the first and last 64 KiB were read: the type and the rules that need no more are judged, but the "
+	  "input is not hashed, walked or matched, and nothing in its middle was inspected.",
+	  "a 20 GB disk image scanned with --max-input 1000000000"),
 	F(F_BOMB_XML, "bomb.xml", HIGH,
 	  "XML or SVG entity expansion beyond the cap (a billion-laughs document).",
 	  "Nested entity definitions expand a few kilobytes into gigabytes in any parser that expands entities. The "

@@ -260,7 +260,24 @@ static crible_err scan_fd_as(crible_job *j, int fd, const char *name, crible_res
 	if (st.st_size == 0)
 		return scan_sizeless(j, fd, name, out);
 	struct cr_src src = {.size = (uint64_t)st.st_size, .mem = NULL, .fd = fd};
-	return run(j, &src, name, out);
+	crible_err e = run(j, &src, name, out);
+	/*
+	 * A file another process truncated, appended to or rewrote during the
+	 * scan was judged from a mixture of two versions, or could not be read
+	 * to the size it had: it is not judged at all (issue 15).
+	 */
+	struct stat after;
+	if ((e == CRIBLE_OK || e == CRIBLE_EIO) && fstat(fd, &after) == 0 &&
+	    (after.st_size != st.st_size || after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+	     after.st_mtim.tv_nsec != st.st_mtim.tv_nsec)) {
+		crible_result_free(*out);
+		*out = NULL;
+		if (after.st_size != st.st_size)
+			return fail(j, CRIBLE_ECHANGED, "the file changed while it was read (%lld bytes, then %lld): not judged",
+				    (long long)st.st_size, (long long)after.st_size);
+		return fail(j, CRIBLE_ECHANGED, "the file changed while it was read (it was written to): not judged");
+	}
+	return e;
 }
 
 crible_err crible_job_scan_fd(crible_job *j, int fd, crible_result **out)

@@ -5,6 +5,7 @@
  * never reported clean), so a 2 MB file that would expand to 40 GB costs
  * what the limits allow and no more.
  */
+#include <stdio.h>
 #include <time.h>
 
 #include "scan.h"
@@ -14,11 +15,49 @@
  * precise one cost 7% of judging a 100 000-entry ZIP.  Its tick (a few
  * milliseconds) is far below any deadline a caller sets.
  */
-static uint64_t now_ns(void)
+uint64_t cr_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool cr_pass_late(const struct cr_scan *s)
+{
+	if (s->cancel && atomic_load(s->cancel))
+		return true;
+	return s->bud && cr_now_ns() > s->bud->deadline_ns;
+}
+
+void cr_size_words(char *b, size_t n, uint64_t v)
+{
+	static const char *const u[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+	if (v < 1024) {
+		snprintf(b, n, "%llu B", (unsigned long long)v);
+		return;
+	}
+	double d = (double)v / 1024.0;
+	size_t k = 0;
+	while (d >= 1024.0 && k + 1 < sizeof u / sizeof u[0]) {
+		d /= 1024.0;
+		k++;
+	}
+	snprintf(b, n, "%.1f %s", d, u[k]);
+}
+
+void cr_pass_cut(struct cr_scan *s, const char *pass, uint64_t done, uint64_t total)
+{
+	if (s->cancel && atomic_load(s->cancel)) {
+		s->err = CRIBLE_ECANCELED;
+		return;
+	}
+	char a[32], b[32];
+	cr_size_words(a, sizeof a, done);
+	cr_size_words(b, sizeof b, total);
+	cr_emit(s, F_LIMIT_TIME, -1, "the scan took longer than %llu ms: %s stopped after %s of %s, the rest was not read",
+		(unsigned long long)s->ctx->lim.time_ms, pass, a, b);
+	if (s->bud)
+		s->bud->stop = true;
 }
 
 bool cr_stopped(struct cr_scan *s)
@@ -35,7 +74,7 @@ bool cr_stopped(struct cr_scan *s)
 		return false;
 	if (s->bud->stop)
 		return true;
-	if (now_ns() > s->bud->deadline_ns) {
+	if (cr_now_ns() > s->bud->deadline_ns) {
 		cr_emit(s, F_LIMIT_TIME, -1, "the scan took longer than %llu ms and stopped",
 			(unsigned long long)s->ctx->lim.time_ms);
 		s->bud->stop = true;

@@ -11,15 +11,29 @@
 #include "../formats/format.h"
 #include "scan.h"
 
-/* Hex SHA-256 of all of src's bytes; false on a read or digest failure. */
-static bool sha256_src(const struct cr_src *src, char hex[65])
+/*
+ * Hex SHA-256 of all of src's bytes; false on a read or digest failure, or
+ * with *late set when the scan's deadline passed first (checked each
+ * CR_PASS_STEP bytes; *done says how far it got).
+ */
+static bool sha256_src(const struct cr_scan *s, const struct cr_src *src, char hex[65], bool *late, uint64_t *done)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	enum { STEP = 65536 };
 	uint8_t *buf = malloc(STEP);
 	ok = ok && buf;
-	for (uint64_t off = 0; ok && off < src->size;) {
+	*late = false;
+	for (uint64_t off = 0, next = CR_PASS_STEP; ok && off < src->size;) {
+		if (off >= next) {
+			if (cr_pass_late(s)) {
+				*late = true;
+				*done = off;
+				ok = false;
+				break;
+			}
+			next = off + CR_PASS_STEP;
+		}
 		size_t n = src->size - off < STEP ? (size_t)(src->size - off) : STEP;
 		ssize_t got = src->mem ? (memcpy(buf, src->mem + off, n), (ssize_t)n) : cr_src_read(src, off, buf, n);
 		if (got <= 0) {
@@ -89,12 +103,21 @@ void cr_list_entry(struct cr_scan *s, const struct cr_entry *e, const struct cr_
 		ok = (alt[e->nalt] = cr_entry_label(e->name, (size_t)(nul - e->name))) != NULL;
 		l.nalt++;
 	}
+	bool late = false;
+	uint64_t done = 0;
 	if (ok && data) {
 		char *hex = malloc(65);
-		ok = hex && sha256_src(data, hex);
+		ok = hex && sha256_src(s, data, hex, &late, &done);
 		l.sha256 = hex;
 		l.has_data = 1;
 		l.size = data->size;
+		if (late) {
+			/* Listed without a hash: the deadline came first. */
+			free(hex);
+			l.sha256 = NULL;
+			l.has_data = 0;
+			ok = true;
+		}
 	}
 	if (!ok) {
 		if (!where)
@@ -104,6 +127,8 @@ void cr_list_entry(struct cr_scan *s, const struct cr_entry *e, const struct cr_
 		return;
 	}
 	r->list[r->nlist++] = l;
+	if (late)
+		cr_pass_cut(s, "the listing's SHA-256 of this entry", done, data->size);
 }
 
 void cr_list_free(crible_result *r)

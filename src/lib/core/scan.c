@@ -103,29 +103,57 @@ static void pass_feed(struct pass *p, const uint8_t *b, size_t n)
 		cr_html_feed(p->html, b, n);
 }
 
+enum pass_end { PASS_DONE, PASS_EIO, PASS_LATE };
+
 /*
  * Runs the pass over the whole object, in order: the head window already
  * in memory, the middle read in chunks, the tail window already in memory.
- * CRIBLE_EIO when the middle cannot be read.
+ * Every CR_PASS_STEP bytes it looks at the clock (issue 15: a sparse
+ * 100 GB file must not hash past the deadline): PASS_LATE, with *done the
+ * bytes fed, when the deadline passed or the scan was cancelled; PASS_EIO
+ * when the middle cannot be read (an error, or the file shrank).
  */
-static crible_err pass_run(struct pass *p, const struct cr_view *v, const uint8_t *whole, uint8_t *chunk)
+static enum pass_end pass_run(struct pass *p, const struct cr_view *v, const uint8_t *whole, uint8_t *chunk,
+			      const struct cr_scan *s, uint64_t *done)
 {
+	*done = 0;
 	if (whole) {
-		pass_feed(p, whole, (size_t)v->size);
-		return CRIBLE_OK;
+		for (uint64_t off = 0; off < v->size;) {
+			size_t n = v->size - off < CR_PASS_STEP ? (size_t)(v->size - off) : CR_PASS_STEP;
+			if (off && cr_pass_late(s))
+				return PASS_LATE;
+			pass_feed(p, whole + off, n);
+			off += n;
+			*done = off;
+		}
+		return PASS_DONE;
 	}
 	pass_feed(p, v->head, v->headlen);
-	uint64_t off = v->headlen, end = v->size - v->taillen;
+	uint64_t off = v->headlen, end = v->size - v->taillen, next = off + CR_PASS_STEP;
+	*done = off;
 	while (off < end) {
+		if (off >= next) {
+			if (cr_pass_late(s))
+				return PASS_LATE;
+			next = off + CR_PASS_STEP;
+		}
 		size_t want = end - off < CHUNK ? (size_t)(end - off) : CHUNK;
 		ssize_t r = cr_src_read(v->src, off, chunk, want);
 		if (r <= 0)
-			return CRIBLE_EIO;	/* an error, or the file shrank: never a silent clean */
+			return PASS_EIO;	/* an error, or the file shrank: never a silent clean */
 		pass_feed(p, chunk, (size_t)r);
 		off += (uint64_t)r;
+		*done = off;
 	}
 	pass_feed(p, v->tail, v->taillen);
-	return CRIBLE_OK;
+	*done = v->size;
+	return PASS_DONE;
+}
+
+/* What a pass is called in limit.time's detail. */
+static const char *pass_name(const struct pass *p, bool hash)
+{
+	return hash && p->html ? "the SHA-256 and markup passes" : hash ? "the SHA-256 pass" : "the markup pass";
 }
 
 static void hex(const uint8_t *d, size_t n, char *out)
@@ -233,13 +261,15 @@ struct hash_job {
 	const struct cr_view *v;
 	const uint8_t *whole;
 	uint8_t *chunk;
-	crible_err e;
+	const struct cr_scan *s;	/* read only: its deadline and cancel flag */
+	enum pass_end end;
+	uint64_t done;
 };
 
 static void hash_run(void *arg)
 {
 	struct hash_job *h = arg;
-	h->e = pass_run(&h->p, h->v, h->whole, h->chunk);
+	h->end = pass_run(&h->p, h->v, h->whole, h->chunk, h->s, &h->done);
 }
 
 /*
@@ -283,6 +313,26 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		s->res->type = id.type;
 	if (s->ctx->identify_only)
 		goto out;
+	/*
+	 * A top-level input over the caller's size limit (CRIBLE_LIMIT_INPUT,
+	 * crible scan --max-input) is judged from its head and tail windows
+	 * only: no hash, no markup pass, no YARA, no walk, no signature
+	 * search, nothing that would read the middle or claim it was read.
+	 */
+	if (top && s->ctx->lim.max_input && v.size > s->ctx->lim.max_input) {
+		char a[32], b[32];
+		cr_size_words(a, sizeof a, v.size);
+		cr_size_words(b, sizeof b, s->ctx->lim.max_input);
+		cr_emit(s, F_LIMIT_SIZE, -1, "the input is %s, over the limit of %s: judged from its first and last %u KiB only",
+			a, b, (unsigned)(CR_HEAD_WIN >> 10));
+		struct cr_obj wo = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id, .depth = s->depth,
+				    .ext = NULL, .extlen = 0};
+		wo.ext = cr_name_ext(name, &wo.extlen);
+		cr_rules_exec(s, &wo);
+		cr_rules_type(s, &wo);
+		cr_rules_eicar(s, &wo);
+		goto out;
+	}
 
 	/*
 	 * A container small enough is read once into memory, before the
@@ -334,7 +384,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 		}
 	}
 	if (p.md && !p.html && v.size >= ASYNC_HASH && s->ctx->parallel && !cr_in_worker) {
-		hj = (struct hash_job){.p = p, .v = &v, .whole = whole, .chunk = chunk};
+		hj = (struct hash_job){.p = p, .v = &v, .whole = whole, .chunk = chunk, .s = s};
 		const struct cr_format *wf = walk ? cr_format_for(id.type) : NULL;
 		if (wf && wf->pipelines && !s->later) {
 			/* A stream's decoder may want the helper while the walk reads what it decodes: it goes first. */
@@ -351,10 +401,16 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 			s->err = CRIBLE_ENOMEM;
 			goto out;
 		}
-		e = pass_run(&p, &v, whole, chunk);
-		if (e != CRIBLE_OK) {
-			s->err = e;
+		uint64_t done;
+		enum pass_end pe = pass_run(&p, &v, whole, chunk, s, &done);
+		if (pe == PASS_EIO) {
+			s->err = CRIBLE_EIO;
 			goto out;
+		}
+		if (pe == PASS_LATE) {
+			/* No hash of a prefix; the markup read so far still counts (its findings are real). */
+			cr_pass_cut(s, pass_name(&p, p.md != NULL), done, v.size);
+			p.md = NULL;
 		}
 	}
 	if (p.md) {
@@ -423,13 +479,17 @@ out:
 	if (hashing)
 		cr_async_wait(&hasher);
 	if (hashing || deferred) {
-		if (hj.e != CRIBLE_OK && s->err == CRIBLE_OK)
-			s->err = hj.e;
 		uint8_t d[32];
 		unsigned dl = 0;
 		EVP_DigestFinal_ex(t->md, d, &dl);
-		hex(d, 32, s->res->sha256);
-		s->res->has_sha = true;
+		if (hj.end == PASS_EIO && s->err == CRIBLE_OK)
+			s->err = CRIBLE_EIO;
+		else if (hj.end == PASS_LATE && s->err == CRIBLE_OK)
+			cr_pass_cut(s, "the SHA-256 pass", hj.done, v.size);
+		else if (hj.end == PASS_DONE) {
+			hex(d, 32, s->res->sha256);
+			s->res->has_sha = true;
+		}
 	}
 	cr_html_free(p.html);
 	free(mem);

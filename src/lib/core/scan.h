@@ -193,6 +193,21 @@ void cr_scan_child(struct cr_scan *s, const char *name, const struct cr_src *src
 
 /* Whether the scan must stop: a limit was hit, time ran out (limit.time), or an error. */
 bool cr_stopped(struct cr_scan *s);
+
+/*
+ * Passes over an object's bytes (the hash, the markup pass, the entry
+ * listing's hashes, a document's tokenizer) look at the clock every
+ * CR_PASS_STEP bytes: cr_pass_late says whether the deadline passed or the
+ * scan was cancelled (it only reads s: a helper thread may ask), and
+ * cr_pass_cut records limit.time naming the pass and how far it got, and
+ * stops the scan.  Nothing a cut pass computed stands: no hash of a prefix.
+ */
+#define CR_PASS_STEP (1u << 20)
+bool cr_pass_late(const struct cr_scan *s);
+void cr_pass_cut(struct cr_scan *s, const char *pass, uint64_t done, uint64_t total);
+uint64_t cr_now_ns(void);
+/* "812 B", "3.4 MiB", "100.0 GiB": sizes in findings' details. */
+void cr_size_words(char *b, size_t n, uint64_t v);
 /* Counts one entry; false (and bomb.count once) past the limit. */
 bool cr_count_entry(struct cr_scan *s);
 /* Charges n expanded bytes; false (and bomb.size or bomb.ratio) past a limit. */

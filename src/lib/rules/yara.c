@@ -334,7 +334,8 @@ static int on_match(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 void cr_rules_yara(struct cr_scan *s, const struct cr_obj *o)
 {
 	const struct cr_yara *y = s->ctx->yara;
-	if (!y)
+	/* Past the deadline (a pass before it was cut) the rules are not started. */
+	if (!y || cr_stopped(s))
 		return;
 	/* The scan's remaining time, at least a second, at most a minute. */
 	struct timespec now;
