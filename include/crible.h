@@ -506,6 +506,9 @@ crible_err crible_error_render(const char *path, const char *msg, unsigned flags
  */
 crible_err crible_text_escape(const char *s, size_t n, char **out);
 
+/* A size as people read it, binary units, one decimal: "812 B", "3.4 MiB", "100.0 GiB". */
+void crible_size_text(uint64_t bytes, char *buf, size_t n);
+
 /* The same as crible_result_render with CRIBLE_JSON, without the newline. */
 crible_err crible_result_json(const crible_result *r, const char *path, char **json, size_t *len);
 

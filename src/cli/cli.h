@@ -59,8 +59,6 @@ void progress_free(struct progress *p);
 void progress_current(struct progress *p, const char *display);		/* any thread */
 void progress_draw(struct progress *p, uint64_t files, uint64_t bytes);	/* under the print lock */
 void progress_wipe(struct progress *p);					/* under the print lock */
-/* "812 B", "3.4 GiB". */
-void fmt_size(char *buf, size_t n, uint64_t v);
 /* --color WORD (options.c): checks the word (-1 after an error message); whether to colour fd (NULL: auto). */
 int opt_color(const char *arg);
 bool color_on(const char *arg, int fd);

@@ -64,22 +64,6 @@ void progress_current(struct progress *p, const char *display)
 	pthread_mutex_unlock(&p->mu);
 }
 
-void fmt_size(char *buf, size_t n, uint64_t v)
-{
-	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-	if (v < 1024) {
-		snprintf(buf, n, "%llu B", (unsigned long long)v);
-		return;
-	}
-	double d = (double)v / 1024.0;
-	size_t u = 0;
-	while (d >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
-		d /= 1024.0;
-		u++;
-	}
-	snprintf(buf, n, "%.1f %s", d, unit[u]);
-}
-
 /* Display columns of valid UTF-8: one per code point (escaped names hold no controls). */
 static size_t columns(const char *s)
 {
@@ -101,8 +85,8 @@ void progress_draw(struct progress *p, uint64_t files, uint64_t bytes)
 	memcpy(cur, p->cur, sizeof cur);
 	pthread_mutex_unlock(&p->mu);
 	char done[32], rate[32], head[128];
-	fmt_size(done, sizeof done, bytes);
-	fmt_size(rate, sizeof rate, (uint64_t)((double)bytes / t));
+	crible_size_text(bytes, done, sizeof done);
+	crible_size_text((uint64_t)((double)bytes / t), rate, sizeof rate);
 	int hl = snprintf(head, sizeof head, "%llu files, %s, %s/s  ", (unsigned long long)files, done, rate);
 	struct winsize ws;
 	size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;

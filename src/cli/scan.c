@@ -661,7 +661,7 @@ int cmd_scan(int argc, char **argv)
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		char sz[32];
-		fmt_size(sz, sizeof sz, rn.sum.bytes);
+		crible_size_text(rn.sum.bytes, sz, sizeof sz);
 		fprintf(stderr,
 			"crible: scanned %llu files (%s) in %.1f s: %llu blocked, %llu warned, %llu allowed, %llu unreadable\n",
 			(unsigned long long)files, sz,

@@ -5,7 +5,6 @@
  * never reported clean), so a 2 MB file that would expand to 40 GB costs
  * what the limits allow and no more.
  */
-#include <stdio.h>
 #include <time.h>
 
 #include "scan.h"
@@ -29,22 +28,6 @@ bool cr_pass_late(const struct cr_scan *s)
 	return s->bud && cr_now_ns() > s->bud->deadline_ns;
 }
 
-void cr_size_words(char *b, size_t n, uint64_t v)
-{
-	static const char *const u[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-	if (v < 1024) {
-		snprintf(b, n, "%llu B", (unsigned long long)v);
-		return;
-	}
-	double d = (double)v / 1024.0;
-	size_t k = 0;
-	while (d >= 1024.0 && k + 1 < sizeof u / sizeof u[0]) {
-		d /= 1024.0;
-		k++;
-	}
-	snprintf(b, n, "%.1f %s", d, u[k]);
-}
-
 void cr_pass_cut(struct cr_scan *s, const char *pass, uint64_t done, uint64_t total)
 {
 	if (s->cancel && atomic_load(s->cancel)) {
@@ -52,8 +35,8 @@ void cr_pass_cut(struct cr_scan *s, const char *pass, uint64_t done, uint64_t to
 		return;
 	}
 	char a[32], b[32];
-	cr_size_words(a, sizeof a, done);
-	cr_size_words(b, sizeof b, total);
+	crible_size_text(done, a, sizeof a);
+	crible_size_text(total, b, sizeof b);
 	cr_emit(s, F_LIMIT_TIME, -1, "the scan took longer than %llu ms: %s stopped after %s of %s, the rest was not read",
 		(unsigned long long)s->ctx->lim.time_ms, pass, a, b);
 	if (s->bud)

@@ -321,8 +321,8 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 	 */
 	if (top && s->ctx->lim.max_input && v.size > s->ctx->lim.max_input) {
 		char a[32], b[32];
-		cr_size_words(a, sizeof a, v.size);
-		cr_size_words(b, sizeof b, s->ctx->lim.max_input);
+		crible_size_text(v.size, a, sizeof a);
+		crible_size_text(s->ctx->lim.max_input, b, sizeof b);
 		cr_emit(s, F_LIMIT_SIZE, -1, "the input is %s, over the limit of %s: judged from its first and last %u KiB only",
 			a, b, (unsigned)(CR_HEAD_WIN >> 10));
 		struct cr_obj wo = {.src = src, .name = name, .declared = declared, .view = &v, .id = &id, .depth = s->depth,

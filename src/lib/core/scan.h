@@ -206,8 +206,6 @@ bool cr_stopped(struct cr_scan *s);
 bool cr_pass_late(const struct cr_scan *s);
 void cr_pass_cut(struct cr_scan *s, const char *pass, uint64_t done, uint64_t total);
 uint64_t cr_now_ns(void);
-/* "812 B", "3.4 MiB", "100.0 GiB": sizes in findings' details. */
-void cr_size_words(char *b, size_t n, uint64_t v);
 /* Counts one entry; false (and bomb.count once) past the limit. */
 bool cr_count_entry(struct cr_scan *s);
 /* Charges n expanded bytes; false (and bomb.size or bomb.ratio) past a limit. */

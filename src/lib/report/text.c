@@ -7,6 +7,7 @@
  *     severity id in where > where: detail  with CRIBLE_VERBOSE, every finding
  *     entry kind where > where [-> link] [size sha256]  the listing (CRIBLE_OPT_LIST)
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,4 +253,22 @@ crible_err crible_text_escape(const char *s, size_t n, char **out)
 	}
 	*out = b.p;
 	return CRIBLE_OK;
+}
+
+void crible_size_text(uint64_t bytes, char *buf, size_t n)
+{
+	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	if (!buf || !n)
+		return;
+	if (bytes < 1024) {
+		snprintf(buf, n, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	double d = (double)bytes / 1024.0;
+	size_t u = 0;
+	while (d >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+		d /= 1024.0;
+		u++;
+	}
+	snprintf(buf, n, "%.1f %s", d, unit[u]);
 }
