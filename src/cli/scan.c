@@ -57,7 +57,9 @@ struct run {
 	/* The progress line (progress.c draws it under mu; flush_ready wipes it before printing). */
 	struct progress *pg;
 	atomic_uint_fast64_t files_done, bytes_done;
-	atomic_int workers_left;
+	int workers_left;	/* under donemu; the last worker out signals donecv */
+	pthread_mutex_t donemu;
+	pthread_cond_t donecv;
 };
 
 static void usage(FILE *f)
@@ -376,7 +378,10 @@ static void *worker(void *arg)
 		atomic_store(&rn->jobs[i].done, 1);
 		flush_ready(rn);
 	}
-	atomic_fetch_sub(&rn->workers_left, 1);
+	pthread_mutex_lock(&rn->donemu);
+	if (--rn->workers_left <= 0)
+		pthread_cond_signal(&rn->donecv);
+	pthread_mutex_unlock(&rn->donemu);
 	return NULL;
 }
 
@@ -620,22 +625,43 @@ int cmd_scan(int argc, char **argv)
 		jobs = (long)(rn.in.n ? rn.in.n : 1);
 	pthread_t tids[1024];
 	long started = 0;
-	atomic_store(&rn.workers_left, (int)jobs);
+	pthread_mutex_init(&rn.donemu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&rn.donecv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_lock(&rn.donemu);
+	rn.workers_left = (int)jobs;
 	for (; started < jobs; started++)
 		if (pthread_create(&tids[started], NULL, worker, &rn) != 0)
 			break;
-	atomic_fetch_sub(&rn.workers_left, (int)(jobs - started));
-	if (started == 0)
+	rn.workers_left -= (int)(jobs - started);
+	pthread_mutex_unlock(&rn.donemu);
+	if (started == 0) {
+		rn.workers_left = 1;
 		worker(&rn);	/* no threads to be had: do it here */
-	/* The progress line, five times a second, while the workers run. */
-	while (rn.pg && atomic_load(&rn.workers_left) > 0) {
-		struct timespec nap = {0, 200 * 1000 * 1000};
-		nanosleep(&nap, NULL);
-		pthread_mutex_lock(&rn.mu);
-		if (atomic_load(&rn.workers_left) > 0)
-			progress_draw(rn.pg, atomic_load(&rn.files_done), atomic_load(&rn.bytes_done));
-		pthread_mutex_unlock(&rn.mu);
 	}
+	/* The progress line, five times a second, while the workers run; the last one out wakes us at once. */
+	pthread_mutex_lock(&rn.donemu);
+	while (rn.pg && rn.workers_left > 0) {
+		struct timespec when;
+		clock_gettime(CLOCK_MONOTONIC, &when);
+		when.tv_nsec += 200 * 1000 * 1000;
+		if (when.tv_nsec >= 1000000000L) {
+			when.tv_sec++;
+			when.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&rn.donecv, &rn.donemu, &when);
+		if (rn.workers_left <= 0)
+			break;
+		pthread_mutex_unlock(&rn.donemu);
+		pthread_mutex_lock(&rn.mu);
+		progress_draw(rn.pg, atomic_load(&rn.files_done), atomic_load(&rn.bytes_done));
+		pthread_mutex_unlock(&rn.mu);
+		pthread_mutex_lock(&rn.donemu);
+	}
+	pthread_mutex_unlock(&rn.donemu);
 
 	for (long t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
