@@ -388,7 +388,14 @@ enum {
  */
 crible_err crible_job_extract(crible_job *job, int fd, int dirfd, unsigned flags, crible_result **out);
 
-/* Called after each entry extraction handles, from the extracting thread. */
+/*
+ * Progress.  Extraction: called after each entry it handles, from the
+ * extracting thread, with entries and bytes written.  A scan: called about
+ * every MiB of the input's pass over all its bytes (the hash, the markup
+ * pass), with entries 0 and the bytes read so far, from the scanning
+ * thread or a helper thread (never two at once for one job).  A confined
+ * scan runs in a worker process and does not call it.
+ */
 typedef void (*crible_progress_fn)(void *arg, uint64_t entries, uint64_t bytes);
 crible_err crible_job_set_progress(crible_job *job, crible_progress_fn fn, void *arg);
 

@@ -1,8 +1,12 @@
 /*
  * progress.c - the line `crible scan` keeps on a terminal's stderr while
- * it works, and the sizes it and the closing summary print.
+ * it works.
  *
  *   1520 files, 3.4 GiB, 812.0 MiB/s  photos/2024/IMG_0412.HEIC
+ *
+ * Files judged, and bytes: those of the files judged plus what the scans
+ * under way have read so far (crible_job_set_progress, every MiB of an
+ * input's pass), so a 50 GB disk image moves the line while it is hashed.
  *
  * Shown only when stderr is a terminal, and only once the scan has run for
  * half a second: a quick scan prints nothing extra.  The current path is

@@ -57,6 +57,7 @@ struct run {
 	/* The progress line (progress.c draws it under mu; flush_ready wipes it before printing). */
 	struct progress *pg;
 	atomic_uint_fast64_t files_done, bytes_done;
+	atomic_uint_fast64_t bytes_inflight;	/* read so far of the inputs being scanned */
 	int workers_left;	/* under donemu; the last worker out signals donecv */
 	pthread_mutex_t donemu;
 	pthread_cond_t donecv;
@@ -238,6 +239,22 @@ static unsigned render_flags(const struct run *rn)
 	}
 }
 
+/* How far one input's scan has read: its share of bytes_inflight, for the progress line. */
+struct flight {
+	struct run *rn;
+	uint64_t told;
+};
+
+static void on_progress(void *arg, uint64_t entries, uint64_t bytes)
+{
+	(void)entries;
+	struct flight *f = arg;
+	if (bytes > f->told) {
+		atomic_fetch_add(&f->rn->bytes_inflight, bytes - f->told);
+		f->told = bytes;
+	}
+}
+
 /* Scans one file, appending its report to j; returns its EXIT_* status. */
 static int scan_file(struct run *rn, const struct input *in, struct job *j, int *isdir)
 {
@@ -255,12 +272,16 @@ static int scan_file(struct run *rn, const struct input *in, struct job *j, int 
 	crible_result *r = NULL;
 	const char *bad = NULL;	/* a volume that could not be read */
 	crible_err e = CRIBLE_ENOMEM;
+	struct flight fl = {rn, 0};
+	if (job && rn->pg)
+		crible_job_set_progress(job, on_progress, &fl);
 	if (job && crible_job_set_name(job, rn->name ? rn->name : in->path) == CRIBLE_OK &&
 	    crible_job_set_declared_type(job, rn->declared) == CRIBLE_OK)
 		e = in->nvols ? feed_volumes(job, fd, in, &r, &bad) : fd >= 0 ? crible_job_scan_fd(job, fd, &r)
 								       : feed_stdin(job, &r);
 	if (fd >= 0)
 		close(fd);
+	atomic_fetch_sub(&rn->bytes_inflight, fl.told);	/* counted in bytes_done once judged */
 	if (e == CRIBLE_EISDIR && isdir) {
 		*isdir = 1;
 		crible_job_free(job);
@@ -657,7 +678,8 @@ int cmd_scan(int argc, char **argv)
 			break;
 		pthread_mutex_unlock(&rn.donemu);
 		pthread_mutex_lock(&rn.mu);
-		progress_draw(rn.pg, atomic_load(&rn.files_done), atomic_load(&rn.bytes_done));
+		progress_draw(rn.pg, atomic_load(&rn.files_done),
+			      atomic_load(&rn.bytes_done) + atomic_load(&rn.bytes_inflight));
 		pthread_mutex_unlock(&rn.mu);
 		pthread_mutex_lock(&rn.donemu);
 	}

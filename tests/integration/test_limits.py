@@ -119,14 +119,15 @@ with open(pdf, "wb") as f:
 rtf = os.path.join(work, "big.rtf")
 with open(rtf, "wb") as f:
     f.write(b"{\\rtf1 ")
-    chunk = b"{\\b bold}{\\i it} plain text \\par " * 10000
-    while f.tell() < 200 << 20:
+    chunk = b"{\\b\\i\\ul\\f1\\fs20 x}" * 20000
+    while f.tell() < 250 << 20:
         f.write(chunk)
     f.write(b"}")
+# Each takes most of a second or more to walk here; a 100 ms budget must stop it.
 for doc in (pdf, rtf):
-    rc, out, err, secs = timed(["scan", "--json", "--no-hash", "--timeout", "500", doc])
+    rc, out, err, secs = timed(["scan", "--json", "--no-hash", "--timeout", "100", doc])
     check("%s: the document's walk stops within 1 s of the limit" % os.path.basename(doc),
-          secs < 1.5 and rc == 1 and "limit.time" in ids(one(out)), (secs, out[:300]))
+          secs < 1.1 and rc == 1 and "limit.time" in ids(one(out)), (secs, out[:300]))
     os.unlink(doc)
 
 # --- --max-input ----------------------------------------------------------------------------------

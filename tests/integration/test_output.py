@@ -139,6 +139,9 @@ rc, out, tty = on_pty(["scan", "-j", "1", clean_txt, hostile.decode("utf-8", "su
 os.unlink(hostile)
 fr = frames(tty)
 check("progress: a large file keeps the line up", len(fr) >= 1, tty[:300])
+check("progress: the bytes of the file being read count while it is read (not only when it is done)",
+      any(FRAME.match(f) and FRAME.match(f).group(2) in ("MiB", "GiB") and FRAME.match(f).group(1) == "1" for f in fr),
+      fr[:3])
 raw = tty.replace(WIPE, b"")
 check("progress: no raw escape from the name reaches the terminal",
       b"\x1b" not in raw and b"\x07" not in raw and "\u202e".encode() not in raw, raw[:300])

@@ -180,7 +180,8 @@ static crible_err run(crible_job *j, const struct cr_src *src, const char *name,
 	if (j->cfg.confined && !j->sinked && cr_yara_crosses(j->cfg.yara) && j->cfg.external_readers)
 		e = cr_confined_scan(&j->cfg, src, name, j->declared, &j->cancel, out, why, sizeof why);
 	else
-		e = cr_scan_top(&j->cfg, src, name, j->declared, j->sinked ? &j->sink : NULL, &j->cancel, out);
+		e = cr_scan_top_watched(&j->cfg, src, name, j->declared, j->sinked ? &j->sink : NULL, &j->cancel, j->progress,
+					j->parg, out);
 	switch (e) {
 	case CRIBLE_OK:
 		break;

@@ -114,12 +114,15 @@ enum pass_end { PASS_DONE, PASS_EIO, PASS_LATE };
  * when the middle cannot be read (an error, or the file shrank).
  */
 static enum pass_end pass_run(struct pass *p, const struct cr_view *v, const uint8_t *whole, uint8_t *chunk,
-			      const struct cr_scan *s, uint64_t *done)
+			      const struct cr_scan *s, uint64_t *done, bool top)
 {
 	*done = 0;
+	crible_progress_fn tell = top ? s->progress : NULL;
 	if (whole) {
 		for (uint64_t off = 0; off < v->size;) {
 			size_t n = v->size - off < CR_PASS_STEP ? (size_t)(v->size - off) : CR_PASS_STEP;
+			if (off && tell)
+				tell(s->parg, 0, off);
 			if (off && cr_pass_late(s))
 				return PASS_LATE;
 			pass_feed(p, whole + off, n);
@@ -133,6 +136,8 @@ static enum pass_end pass_run(struct pass *p, const struct cr_view *v, const uin
 	*done = off;
 	while (off < end) {
 		if (off >= next) {
+			if (tell)
+				tell(s->parg, 0, off);
 			if (cr_pass_late(s))
 				return PASS_LATE;
 			next = off + CR_PASS_STEP;
@@ -261,7 +266,7 @@ struct hash_job {
 	const struct cr_view *v;
 	const uint8_t *whole;
 	uint8_t *chunk;
-	const struct cr_scan *s;	/* read only: its deadline and cancel flag */
+	const struct cr_scan *s;	/* read only: its deadline, cancel flag and progress */
 	enum pass_end end;
 	uint64_t done;
 };
@@ -269,7 +274,7 @@ struct hash_job {
 static void hash_run(void *arg)
 {
 	struct hash_job *h = arg;
-	h->end = pass_run(&h->p, h->v, h->whole, h->chunk, h->s, &h->done);
+	h->end = pass_run(&h->p, h->v, h->whole, h->chunk, h->s, &h->done, true);	/* only the top object's hash goes to a helper */
 }
 
 /*
@@ -402,7 +407,7 @@ static void scan_object(struct cr_scan *s, const struct cr_src *src, const char 
 			goto out;
 		}
 		uint64_t done;
-		enum pass_end pe = pass_run(&p, &v, whole, chunk, s, &done);
+		enum pass_end pe = pass_run(&p, &v, whole, chunk, s, &done, top);
 		if (pe == PASS_EIO) {
 			s->err = CRIBLE_EIO;
 			goto out;
@@ -542,6 +547,13 @@ void cr_later_start(struct cr_scan *s)
 crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
 		       const struct cr_sink *sink, const atomic_int *cancel, crible_result **out)
 {
+	return cr_scan_top_watched(cfg, src, name, declared, sink, cancel, NULL, NULL, out);
+}
+
+crible_err cr_scan_top_watched(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+			       const struct cr_sink *sink, const atomic_int *cancel, crible_progress_fn fn, void *arg,
+			       crible_result **out)
+{
 	*out = NULL;
 	struct tls *t = tls_get();
 	if (!t)
@@ -555,7 +567,8 @@ crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const ch
 	where[0] = name ? name : "-";
 	struct cr_budget bud = {.deadline_ns = deadline(cfg->lim.time_ms)};
 	struct cr_scan s = {.ctx = cfg, .res = r, .where = where, .nwhere = 1, .wcap = CR_MAX_DEPTH_HARD + 2,
-			    .err = CRIBLE_OK, .bud = &bud, .mark_sev = -1, .sink = sink, .cancel = cancel};
+			    .err = CRIBLE_OK, .bud = &bud, .mark_sev = -1, .sink = sink, .cancel = cancel,
+			    .progress = fn, .parg = arg};
 	scan_object(&s, src, name, declared, t);
 	/* A cancel during the scan never yields a result, whatever was judged before it. */
 	if (cancel && atomic_load(cancel))

@@ -166,6 +166,9 @@ struct cr_scan {
 	bool ahead;
 	/* The top-level object's hash, waiting to go to a helper after a stream's decoder (pipeline.c), or NULL. */
 	struct cr_later *later;
+	/* Told the bytes of the top-level object's pass read so far (crible_job_set_progress), or NULL. */
+	crible_progress_fn progress;
+	void *parg;
 };
 
 /* A call for the helpers that may wait for another to go first (cr_later_start). */
@@ -269,6 +272,14 @@ crible_err cr_job_set_sink(crible_job *j, const struct cr_sink *sink);
  */
 crible_err cr_scan_top(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
 		       const struct cr_sink *sink, const atomic_int *cancel, crible_result **out);
+/*
+ * The same, telling progress (fn, arg; fn may be NULL) about every
+ * CR_PASS_STEP of the top-level object's whole-object pass: the bytes read
+ * so far, from the scanning thread or the helper core that hashes.
+ */
+crible_err cr_scan_top_watched(const crible_ctx *cfg, const struct cr_src *src, const char *name, const char *declared,
+			       const struct cr_sink *sink, const atomic_int *cancel, crible_progress_fn fn, void *arg,
+			       crible_result **out);
 
 /* Sets a limit or an option on a configuration (a context's or a job's). */
 crible_err cr_cfg_set_limit(crible_ctx *cfg, crible_limit which, uint64_t v);
