@@ -13,7 +13,7 @@ build/tests/crible-gen build/demo >/dev/null
 rm -f build/demo/scenarios.tsv
 
 echo
-echo "== crible scan build/demo   (one line per file: verdict, real type, deciding findings)"
+echo "== crible scan build/demo   (one line per file: verdict, real type, deciding findings; a summary at the end)"
 build/crible scan build/demo || true
 
 echo
@@ -23,3 +23,7 @@ build/crible scan -v build/demo/report.pdf || true
 echo
 echo "== crible scan --json --accept image/png build/demo/upload.png   (an upload form that takes PNGs only)"
 build/crible scan --json --accept image/png build/demo/upload.png || true
+
+echo
+echo "== crible explain exec.script   (what a finding id means)"
+build/crible explain exec.script
