@@ -34,6 +34,7 @@ struct job {
 	char *out;	/* rendered reports (stdout) */
 	char *errmsg;	/* rendered errors (stderr) */
 	char *note;	/* SARIF notifications for unreadable inputs */
+	bool lost;	/* memory ran out joining a report: it must not pass for printed */
 	struct tally t;
 	int status;	/* EXIT_* for this input */
 	atomic_int done;
@@ -178,19 +179,19 @@ static char *dupf(const char *fmt, ...)
 	return s;
 }
 
-/* Appends b to *a (taking b), with sep between two non-empty ones. */
-static void join(char **a, char *b, const char *sep)
+/* Appends b to *a (taking b), with sep between two non-empty ones; false when memory ran out and b is lost. */
+static bool join(char **a, char *b, const char *sep)
 {
 	if (!b)
-		return;
+		return true;
 	if (!*b) {
 		free(b);
-		return;
+		return true;
 	}
 	if (!*a || !**a) {
 		free(*a);
 		*a = b;
-		return;
+		return true;
 	}
 	size_t la = strlen(*a), ls = strlen(sep), lb = strlen(b);
 	char *c = realloc(*a, la + ls + lb + 1);
@@ -200,6 +201,7 @@ static void join(char **a, char *b, const char *sep)
 		*a = c;
 	}
 	free(b);
+	return c != NULL;
 }
 
 /*
@@ -211,15 +213,15 @@ static void error_out(struct run *rn, const char *display, const char *m, struct
 {
 	char *s = NULL;
 	crible_error_render(display, m, CRIBLE_TEXT, &s, NULL);
-	join(&j->errmsg, s, "");
+	j->lost |= !join(&j->errmsg, s, "");
 	if (rn->fmt == FMT_JSON) {
 		s = NULL;
 		crible_error_render(display, m, CRIBLE_JSON, &s, NULL);
-		join(&j->out, s, "");
+		j->lost |= !join(&j->out, s, "");
 	} else if (rn->fmt == FMT_SARIF) {
 		s = NULL;
 		crible_error_render(display, m, CRIBLE_SARIF, &s, NULL);
-		join(&j->note, s, ",\n");
+		j->lost |= !join(&j->note, s, ",\n");
 	}
 	j->t.unreadable++;
 	atomic_fetch_add(&rn->files_done, 1);
@@ -310,7 +312,7 @@ static int scan_file(struct run *rn, const struct input *in, struct job *j, int 
 		crible_result_free(r);
 		return EXIT_ERROR;
 	}
-	join(&j->out, out, rn->fmt == FMT_SARIF ? ",\n" : "");
+	j->lost |= !join(&j->out, out, rn->fmt == FMT_SARIF ? ",\n" : "");
 	j->t.blocked += v == CRIBLE_BLOCK;
 	j->t.warned += v == CRIBLE_WARN;
 	j->t.allowed += v == CRIBLE_ALLOW;
@@ -369,7 +371,12 @@ static void flush_ready(struct run *rn)
 				fputs(j->out, stdout);
 				rn->any_result = 1;
 			}
-			join(&rn->notes, j->note, ",\n");
+			/* A report that could not be kept is never a silent gap: an error, exit status 2. */
+			if (!join(&rn->notes, j->note, ",\n") || j->lost) {
+				fputs("crible: out of memory: a report was lost\n", stderr);
+				rn->sum.unreadable++;
+				rn->worst = EXIT_ERROR;
+			}
 			rn->sum.blocked += j->t.blocked;
 			rn->sum.warned += j->t.warned;
 			rn->sum.allowed += j->t.allowed;

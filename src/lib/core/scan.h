@@ -110,7 +110,7 @@ struct cr_obj {
 struct cr_budget {
 	uint64_t expanded;	/* bytes of every object below the top */
 	uint64_t entries;	/* entries of every container below the top */
-	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC; moved only with __atomic builtins (a helper reads it) */
 	bool stop;		/* a limit was hit: every walker stops */
 	/*
 	 * A job's (core/parallel.c): what every job of its group spends and

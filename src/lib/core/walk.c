@@ -159,7 +159,10 @@ void cr_entry(struct cr_walk *w, const struct cr_entry *e, const struct cr_src *
 			s->err = CRIBLE_ECANCELED;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (s->bud)
-			s->bud->deadline_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+			/* Atomic: the helper core that hashes the top object reads it (cr_pass_late). */
+			__atomic_fetch_add(&s->bud->deadline_ns,
+					   (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec)),
+					   __ATOMIC_RELAXED);
 	}
 	if (s->ctx->list && s->err == CRIBLE_OK)
 		cr_list_entry(s, e, scan ? data : NULL);

@@ -127,17 +127,22 @@ static void fingerprint(struct cr_buf *b, const struct cr_find *f)
 	cr_buf_str(b, "\"}");
 }
 
-/* The chain below the input, "a.zip > b/c.exe", into a JSON string (joined first: one escape pass). */
-static void chain(struct cr_buf *b, const struct cr_find *f)
+/*
+ * A JSON string of pre, the chain below the input ("a.zip > b/c.exe") and
+ * post, joined first so that it goes through the escaper in one piece.
+ */
+static void chain_str(struct cr_buf *b, const char *pre, const struct cr_find *f, const char *post)
 {
 	struct cr_buf c;
-	cr_buf_init(&c, 1u << 20);
+	cr_buf_init(&c, 2u << 20);
+	cr_buf_str(&c, pre);
 	for (size_t k = 1; k < f->nwhere; k++) {
 		if (k > 1)
 			cr_buf_str(&c, " > ");
 		cr_buf_str(&c, f->where[k]);
 	}
-	cr_buf_json_str(b, c.failed || !c.p ? "" : c.p);
+	cr_buf_str(&c, post);
+	cr_buf_json_str(b, c.failed || !c.p ? pre : c.p);
 	cr_buf_free(&c);
 }
 
@@ -154,18 +159,12 @@ void cr_sarif_results(struct cr_buf *b, const crible_result *r, const char *path
 		cr_buf_printf(b, ",\"level\":\"%s\",\"message\":{\"text\":", level_of(f->sev));
 		if (f->nwhere > 1) {
 			/* The message carries the place too: dashboards show the message, rarely logical locations. */
-			struct cr_buf m;
-			cr_buf_init(&m, 2u << 20);
-			cr_buf_str(&m, f->detail);
-			cr_buf_str(&m, " (in ");
-			for (size_t k = 1; k < f->nwhere; k++) {
-				if (k > 1)
-					cr_buf_str(&m, " > ");
-				cr_buf_str(&m, f->where[k]);
-			}
-			cr_buf_str(&m, ")");
-			cr_buf_json_str(b, m.failed || !m.p ? f->detail : m.p);
-			cr_buf_free(&m);
+			struct cr_buf d;
+			cr_buf_init(&d, 2u << 20);
+			cr_buf_str(&d, f->detail);
+			cr_buf_str(&d, " (in ");
+			chain_str(b, d.failed || !d.p ? "" : d.p, f, ")");
+			cr_buf_free(&d);
 		} else {
 			cr_buf_json_str(b, f->detail);
 		}
@@ -175,7 +174,7 @@ void cr_sarif_results(struct cr_buf *b, const crible_result *r, const char *path
 			cr_buf_str(b, ",\"logicalLocations\":[{\"name\":");
 			cr_buf_json_str(b, f->where[f->nwhere - 1]);
 			cr_buf_str(b, ",\"fullyQualifiedName\":");
-			chain(b, f);
+			chain_str(b, "", f, "");
 			cr_buf_str(b, "}]");
 		}
 		cr_buf_str(b, "}]");
@@ -249,12 +248,8 @@ crible_err crible_sarif_begin(char **out, size_t *len)
 		cr_buf_free(&h);
 		cr_buf_printf(&b, "},\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{\"tags\":[\"security\",",
 			      level_of(d->severity));
-		const char *dot = strchr(d->id, '.');
-		struct cr_buf t;
-		cr_buf_init(&t, 64);
-		cr_buf_add(&t, d->id, dot ? (size_t)(dot - d->id) : strlen(d->id));
-		cr_buf_json_str(&b, t.failed || !t.p ? "" : t.p);
-		cr_buf_free(&t);
+		/* The id's family as a tag (our own ids: lower-case ASCII, nothing to escape). */
+		cr_buf_printf(&b, "\"%.*s\"", (int)strcspn(d->id, "."), d->id);
 		cr_buf_printf(&b, "],\"security-severity\":\"%s\",\"severity\":\"%s\"}}", score_of(d->severity),
 			      crible_severity_name(d->severity));
 	}
